@@ -1,0 +1,40 @@
+/** Tradable instruments and universe snapshots. */
+
+export type InstrumentStatus = 'TRADING' | 'HALT' | 'BREAK' | 'DELISTED' | string;
+
+export interface Instrument {
+  exchange: string;
+  symbol: string;
+  base: string;
+  quote: string;
+  status: InstrumentStatus;
+  /** Open time (epoch ms) of the first candle the exchange has, once known. */
+  listedAt: number | null;
+}
+
+/** One coin of a dated top-N snapshot, with the exchange symbol it was mapped to (if any). */
+export interface UniverseEntry {
+  rank: number;
+  coingeckoId: string;
+  coinSymbol: string;
+  marketCap: number | null;
+  volume: number | null;
+  /** Mapped exchange symbol, e.g. BTCUSDT; null when the coin has no pair on the exchange. */
+  symbol: string | null;
+  /** True for a symbol the user added by hand rather than selected by rank. */
+  manual: boolean;
+}
+
+export interface UniverseSnapshot {
+  /** UTC date YYYY-MM-DD the snapshot stands for. */
+  date: string;
+  exchange: string;
+  entries: UniverseEntry[];
+}
+
+/** A series of candles: one instrument at one interval. */
+export interface SeriesKey {
+  exchange: string;
+  symbol: string;
+  interval: import('./intervals.js').Interval;
+}

@@ -1,0 +1,137 @@
+/**
+ * The one storage contract. DuckDB (embedded default) and PostgreSQL (scale-out) implement it
+ * and pass the same contract suite (store.contract.ts). Every write is idempotent, and every
+ * batch is committed whole or not at all.
+ */
+import type { CandleColumns, CandleSource } from '../core/candle.js';
+import type { Interval } from '../core/intervals.js';
+import type { Instrument, SeriesKey, UniverseSnapshot } from '../core/instrument.js';
+
+/** One ingested archive object (a zip), recorded in the same transaction as its rows. */
+export interface ArchiveManifestEntry {
+  key: string;
+  size: number;
+  sha256: string;
+  /** Last-Modified of the object as served, epoch ms; null if the server did not say. */
+  lastModified: number | null;
+  rows: number;
+  ingestedAt: number;
+}
+
+export type RunStatus = 'running' | 'ok' | 'failed' | 'partial';
+
+export interface JobRun {
+  id: number;
+  kind: string;
+  params: Record<string, unknown>;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  rows: number;
+  summary: string | null;
+}
+
+export interface TaskRun {
+  id: number;
+  jobId: number;
+  name: string;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  rows: number;
+  error: string | null;
+}
+
+export interface TaskLogLine {
+  taskId: number;
+  at: number;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+/** Why minutes are missing. Only `hole` is repairable; nothing is ever synthesised. */
+export type GapKind = 'not_published' | 'before_listing' | 'exchange_outage' | 'hole';
+export type GapStatus = 'open' | 'repaired' | 'unrepairable';
+
+export interface Gap {
+  exchange: string;
+  symbol: string;
+  interval: Interval;
+  /** First missing open time (inclusive). */
+  from: number;
+  /** Last missing open time (inclusive). */
+  to: number;
+  kind: GapKind;
+  status: GapStatus;
+  detectedAt: number;
+  note: string | null;
+}
+
+/** Inclusive range of missing open times inside a queried window. */
+export interface MissingRange {
+  from: number;
+  to: number;
+  /** Number of missing candles in the range. */
+  count: number;
+}
+
+export interface SeriesStats {
+  first: number;
+  last: number;
+  count: number;
+}
+
+export interface Store {
+  readonly kind: 'duckdb' | 'postgres';
+  /** Where the data lives, with any password removed (safe to print). */
+  readonly location: string;
+
+  /** Creates or upgrades the schema; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  upsertInstruments(instruments: readonly Instrument[]): Promise<void>;
+  listInstruments(exchange: string): Promise<Instrument[]>;
+  setListedAt(exchange: string, symbol: string, listedAt: number): Promise<void>;
+
+  /** Stores the snapshot for its date, replacing an earlier one of the same date and exchange. */
+  saveUniverse(snapshot: UniverseSnapshot): Promise<void>;
+  /** The newest snapshot dated on or before `date` (YYYY-MM-DD), or null. */
+  getUniverse(exchange: string, date: string): Promise<UniverseSnapshot | null>;
+
+  /**
+   * Writes candles of one series in one transaction. A candle already stored at the same open
+   * time is replaced only by a source of equal or higher rank (archive > rest > stream).
+   * With `manifest`, the archive object is recorded in the same transaction, so that a crash
+   * leaves either the object's rows and its manifest entry, or neither.
+   * Returns the number of candles inserted or changed.
+   */
+  writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number>;
+  /** Stored candles of the series with from ≤ openTime < to, ascending. */
+  readCandles(series: SeriesKey, from: number, to: number): Promise<CandleColumns>;
+  /**
+   * Candles of `interval` aggregated in the database from stored 1m candles, from ≤ openTime < to.
+   * A bucket is returned only if it holds at least one 1m candle; `closeTime` is the bucket's end − 1 ms.
+   */
+  aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns>;
+  /** Sources of the stored candles, e.g. for reports: count per source in the window. */
+  countBySource(series: SeriesKey, from: number, to: number): Promise<Record<CandleSource, number>>;
+  seriesStats(series: SeriesKey): Promise<SeriesStats | null>;
+  /** Runs of missing open times on the interval grid in [from, to). */
+  missingRanges(series: SeriesKey, from: number, to: number): Promise<MissingRange[]>;
+
+  getManifest(key: string): Promise<ArchiveManifestEntry | null>;
+  listManifest(prefix: string): Promise<ArchiveManifestEntry[]>;
+
+  startJob(kind: string, params: Record<string, unknown>): Promise<number>;
+  finishJob(id: number, status: RunStatus, rows: number, summary: string | null): Promise<void>;
+  startTask(jobId: number, name: string): Promise<number>;
+  finishTask(id: number, status: RunStatus, rows: number, error: string | null): Promise<void>;
+  appendTaskLog(line: TaskLogLine): Promise<void>;
+  listJobs(limit: number): Promise<JobRun[]>;
+  getJob(id: number): Promise<{ job: JobRun; tasks: Array<TaskRun & { logs: TaskLogLine[] }> } | null>;
+
+  /** Records gaps, keyed by (exchange, symbol, interval, from); a re-detected gap is updated. */
+  recordGaps(gaps: readonly Gap[]): Promise<void>;
+  listGaps(filter: { exchange?: string; symbol?: string; status?: GapStatus }): Promise<Gap[]>;
+}
