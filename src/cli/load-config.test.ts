@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONFIG_TEMPLATE, loadConfig } from './load-config.js';
+
+function withFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-config-'));
+  const p = join(dir, 'tickerflow.toml');
+  writeFileSync(p, text);
+  return p;
+}
+
+test('config - the init template parses to the documented defaults', () => {
+  const { config } = loadConfig({ config: withFile(CONFIG_TEMPLATE) }, {});
+  assert.equal(config.universe.top, 20);
+  assert.equal(config.store.db, './tickerflow-data/tickerflow.duckdb');
+  assert.deepEqual(config.universe.quote_preference, ['USDT', 'FDUSD', 'USDC', 'BUSD', 'BTC']);
+});
+
+test('config - a wrong type names the key', () => {
+  assert.throws(() => loadConfig({ config: withFile('[universe]\ntop = "many"\n') }, {}), /universe\.top/);
+});
+
+test('config - an unknown key is rejected rather than ignored', () => {
+  assert.throws(() => loadConfig({ config: withFile('[universe]\ntpo = 5\n') }, {}), /tpo/);
+});
+
+test('config - --db overrides the file and the environment supplies secrets', () => {
+  const { config, secrets } = loadConfig({ config: withFile(''), db: 'postgres://u@h/db' }, { COINGECKO_API_KEY: 'k' });
+  assert.equal(config.store.db, 'postgres://u@h/db');
+  assert.equal(secrets.coingeckoApiKey, 'k');
+});
+
+test('config - broken TOML is reported with the file name', () => {
+  const p = withFile('[universe\n');
+  assert.throws(() => loadConfig({ config: p }, {}), new RegExp(`${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid TOML`));
+});

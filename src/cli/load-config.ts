@@ -1,0 +1,73 @@
+/** Reads tickerflow.toml and the environment once, into a typed Config plus secrets. */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseToml } from 'smol-toml';
+import { configSchema, describeConfigIssues, type Config } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+
+export interface Secrets {
+  /** CoinGecko demo API key (COINGECKO_API_KEY); never logged. */
+  coingeckoApiKey: string | undefined;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  secrets: Secrets;
+  /** The file read, or null when defaults were used. */
+  path: string | null;
+}
+
+export const DEFAULT_CONFIG_PATH = 'tickerflow.toml';
+
+export function loadConfig(opts: { config?: string; db?: string }, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const path = opts.config ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : null);
+  let raw: unknown = {};
+  if (path !== null) {
+    if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist (run \`tickerflow init\` to write one)`);
+    try {
+      raw = parseToml(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`${path}: not valid TOML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${path ?? 'config'}: ${describeConfigIssues(parsed.error)}`);
+  const config = parsed.data;
+  const db = opts.db ?? env.TICKERFLOW_DB;
+  if (db !== undefined && db !== '') config.store.db = db;
+  return { config, secrets: { coingeckoApiKey: env.COINGECKO_API_KEY || undefined }, path };
+}
+
+export const CONFIG_TEMPLATE = `# tickerflow configuration. Every key is optional; shown with its default.
+
+[store]
+# A DuckDB file (embedded default) or a PostgreSQL URL, e.g. "postgres://user@host:5432/db".
+# --db and TICKERFLOW_DB override it.
+db = "./tickerflow-data/tickerflow.duckdb"
+
+[universe]
+exchange = "binance"
+# Follow the top N coins by market cap (CoinGecko), mapped to Binance spot pairs.
+top = 20
+vs_currency = "usd"
+quote_preference = ["USDT", "FDUSD", "USDC", "BUSD", "BTC"]
+# Symbols to follow whatever their rank.
+symbols = []
+
+[history]
+interval = "1m"
+# Earliest UTC day to keep; without it each symbol is backfilled from its listing.
+# since = "2024-01-01"
+
+[sources]
+binance_rest = "https://data-api.binance.vision"
+binance_archive = "https://data.binance.vision"
+binance_archive_list = "https://s3-ap-northeast-1.amazonaws.com/data.binance.vision"
+coingecko = "https://api.coingecko.com/api/v3"
+coingecko_calls_per_minute = 30
+# The CoinGecko API key, if you have one, comes from the environment: COINGECKO_API_KEY.
+
+[schedule]
+sync_every_seconds = 60
+gaps_every_minutes = 60
+universe_every_hours = 24
+`;

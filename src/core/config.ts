@@ -1,0 +1,74 @@
+/**
+ * The typed configuration (tickerflow.toml), validated with zod. Parsing the file and the
+ * environment happens in cli/; everything else receives a `Config`.
+ */
+import { z } from 'zod';
+import { isInterval } from './intervals.js';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const symbol = z.string().regex(/^[A-Z0-9]{2,20}$/, 'expected an exchange symbol in upper case, e.g. BTCUSDT');
+
+export const configSchema = z
+  .object({
+    store: z
+      .object({
+        /** A DuckDB file path or a postgres:// URL. */
+        db: z.string().min(1).default('./tickerflow-data/tickerflow.duckdb'),
+      })
+      .strict()
+      .default({ db: './tickerflow-data/tickerflow.duckdb' }),
+    universe: z
+      .object({
+        exchange: z.literal('binance').default('binance'),
+        /** How many coins by market cap to follow (0 = only the hand-added symbols). */
+        top: z.number().int().min(0).max(1000).default(20),
+        vs_currency: z.string().min(2).default('usd'),
+        /** Quote assets to try, in order, when mapping a coin to a pair. */
+        quote_preference: z.array(z.string().regex(/^[A-Z0-9]+$/)).min(1).default(['USDT', 'FDUSD', 'USDC', 'BUSD', 'BTC']),
+        /** Symbols followed whatever their rank. */
+        symbols: z.array(symbol).default([]),
+      })
+      .strict()
+      .default({ exchange: 'binance', top: 20, vs_currency: 'usd', quote_preference: ['USDT', 'FDUSD', 'USDC', 'BUSD', 'BTC'], symbols: [] }),
+    history: z
+      .object({
+        interval: z.string().refine(isInterval, 'not a supported interval').default('1m'),
+        /** Earliest day to keep; default: from each symbol's listing. */
+        since: isoDate.optional(),
+      })
+      .strict()
+      .default({ interval: '1m' }),
+    sources: z
+      .object({
+        binance_rest: z.url().default('https://data-api.binance.vision'),
+        binance_archive: z.url().default('https://data.binance.vision'),
+        binance_archive_list: z.url().default('https://s3-ap-northeast-1.amazonaws.com/data.binance.vision'),
+        coingecko: z.url().default('https://api.coingecko.com/api/v3'),
+        /** Client-side pace for CoinGecko (the free tier's published limit has varied: 10–30, 30, 100/min). */
+        coingecko_calls_per_minute: z.number().int().min(1).max(1000).default(30),
+      })
+      .strict()
+      .default({
+        binance_rest: 'https://data-api.binance.vision',
+        binance_archive: 'https://data.binance.vision',
+        binance_archive_list: 'https://s3-ap-northeast-1.amazonaws.com/data.binance.vision',
+        coingecko: 'https://api.coingecko.com/api/v3',
+        coingecko_calls_per_minute: 30,
+      }),
+    schedule: z
+      .object({
+        sync_every_seconds: z.number().int().min(10).default(60),
+        gaps_every_minutes: z.number().int().min(1).default(60),
+        universe_every_hours: z.number().int().min(1).default(24),
+      })
+      .strict()
+      .default({ sync_every_seconds: 60, gaps_every_minutes: 60, universe_every_hours: 24 }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Formats zod issues as one line per problem, naming the key path. */
+export function describeConfigIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
