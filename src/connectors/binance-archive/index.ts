@@ -1,0 +1,3 @@
+// binance-archive: data.binance.vision keys, listing, download and pure zip/CSV/CHECKSUM parsers; never writes to the store or the bus.
+export * from './zip.js';
+export * from './kline-csv.js';
