@@ -1,0 +1,95 @@
+/**
+ * The gaps job: finds missing candles since listing, classifies each run, and repairs holes from
+ * REST. Candles are never synthesised: what the exchange does not have stays missing, recorded
+ * in the gap ledger as an outage.
+ */
+import type { Logger } from 'pino';
+import { floorToInterval, intervalMs, type Interval } from '../core/intervals.js';
+import type { SeriesKey } from '../core/instrument.js';
+import { isoMinute } from '../core/time.js';
+import type { Gap, GapKind, GapStatus, Store } from '../store/store.js';
+import { listingTime } from './backfill-job.js';
+import { fetchRestRange } from './fetch-rest-range.js';
+import { JobRecorder } from './job-recorder.js';
+import type { Sources } from './sources.js';
+
+export interface GapsOptions {
+  symbols: readonly string[];
+  interval: Interval;
+  since?: number;
+  /** Try to fill holes from REST (default true). */
+  repair: boolean;
+}
+
+export interface GapsSummary {
+  jobId: number;
+  found: number;
+  missingCandles: number;
+  repairedCandles: number;
+  byKind: Record<GapKind, number>;
+}
+
+export async function runGapsJob(store: Store, sources: Sources, logger: Logger, opts: GapsOptions): Promise<GapsSummary> {
+  const job = await JobRecorder.start(store, logger, 'gaps', { symbols: opts.symbols, interval: opts.interval, repair: opts.repair });
+  const summary: GapsSummary = { jobId: job.id, found: 0, missingCandles: 0, repairedCandles: 0, byKind: { not_published: 0, before_listing: 0, exchange_outage: 0, hole: 0 } };
+  for (const symbol of opts.symbols) {
+    await job.task(`${symbol} gaps`, async (log) => {
+      const gaps = await scanSymbol(store, sources, symbol, opts);
+      await store.recordGaps(gaps);
+      let repaired = 0;
+      for (const g of gaps) {
+        const n = (g.to - g.from) / intervalMs(opts.interval) + 1;
+        summary.found++;
+        summary.byKind[g.kind]++;
+        summary.missingCandles += n;
+        if (g.status === 'repaired') repaired += n;
+        await log.info(`${g.kind} ${isoMinute(g.from)} .. ${isoMinute(g.to)} (${n} candles): ${g.status}${g.note === null ? '' : ` — ${g.note}`}`);
+      }
+      summary.repairedCandles += repaired;
+      return { rows: repaired, value: gaps.length };
+    });
+  }
+  await job.finish(`${summary.found} gaps, ${summary.missingCandles} missing candles, ${summary.repairedCandles} repaired from REST`);
+  return summary;
+}
+
+async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: GapsOptions): Promise<Gap[]> {
+  const exchange = sources.exchange.exchange;
+  const series: SeriesKey = { exchange, symbol, interval: opts.interval };
+  const len = intervalMs(opts.interval);
+  const now = sources.exchange.now();
+  const end = floorToInterval(now, opts.interval);
+  const listedAt = await listingTime(store, sources, symbol, opts.interval);
+  const gap = (from: number, to: number, kind: GapKind, status: GapStatus, note: string | null): Gap => ({
+    exchange, symbol, interval: opts.interval, from, to, kind, status, detectedAt: now, note,
+  });
+  if (listedAt === null) return [];
+  const gaps: Gap[] = [];
+  if (opts.since !== undefined && opts.since < listedAt) {
+    gaps.push(gap(floorToInterval(opts.since, opts.interval), listedAt - len, 'before_listing', 'unrepairable', `listed ${isoMinute(listedAt)}`));
+  }
+  const start = Math.max(listedAt, opts.since ?? 0);
+  for (const range of await store.missingRanges(series, start, end)) {
+    if (!opts.repair) {
+      gaps.push(gap(range.from, range.to, 'hole', 'open', null));
+      continue;
+    }
+    const written = await fetchRestRange(store, sources.exchange, series, range.from, range.to + len);
+    const left = await store.missingRanges(series, range.from, range.to + len);
+    if (left.length === 0) {
+      gaps.push(gap(range.from, range.to, 'hole', 'repaired', `${written} candles fetched from REST`));
+      continue;
+    }
+    const repairedNote = written > 0 ? `; ${written} candles around it were repaired from REST` : '';
+    for (const rest of left) {
+      // The newest candles may simply not be served yet; anything older that REST lacks is an outage.
+      const recent = rest.to >= end - 2 * len;
+      gaps.push(
+        recent
+          ? gap(rest.from, rest.to, 'not_published', 'open', `not served by the exchange yet${repairedNote}`)
+          : gap(rest.from, rest.to, 'exchange_outage', 'unrepairable', `the exchange has no candles here${repairedNote}`),
+      );
+    }
+  }
+  return gaps;
+}

@@ -1,0 +1,81 @@
+/**
+ * Records a pipeline job and its tasks in the store: status, timings, rows and log lines, so
+ * that `tickerflow jobs` can show what happened. A failed task is recorded and the job goes on.
+ */
+import type { Logger } from 'pino';
+import type { RunStatus, Store, TaskLogLine } from '../store/store.js';
+
+export interface TaskLog {
+  readonly taskId: number;
+  info(message: string): Promise<void>;
+  warn(message: string): Promise<void>;
+  error(message: string): Promise<void>;
+}
+
+export interface TaskResult<T> {
+  rows: number;
+  value: T;
+}
+
+export class JobRecorder {
+  rows = 0;
+  tasksOk = 0;
+  tasksFailed = 0;
+
+  private constructor(
+    readonly store: Store,
+    readonly id: number,
+    readonly kind: string,
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+  ) {}
+
+  static async start(store: Store, logger: Logger, kind: string, params: Record<string, unknown>, clock: () => number = Date.now): Promise<JobRecorder> {
+    const id = await store.startJob(kind, params);
+    logger.info({ job: id, kind }, `${kind} job ${id} started`);
+    return new JobRecorder(store, id, kind, logger.child({ job: id, kind }), clock);
+  }
+
+  /**
+   * Runs one task. Its error is logged and recorded, and the job continues; the task's value is
+   * returned, or undefined when it failed.
+   */
+  async task<T>(name: string, fn: (log: TaskLog) => Promise<TaskResult<T>>): Promise<T | undefined> {
+    const taskId = await this.store.startTask(this.id, name);
+    const log = this.taskLog(taskId, name);
+    try {
+      const { rows, value } = await fn(log);
+      this.rows += rows;
+      this.tasksOk++;
+      await this.store.finishTask(taskId, 'ok', rows, null);
+      return value;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.tasksFailed++;
+      await log.error(message);
+      await this.store.finishTask(taskId, 'failed', 0, message);
+      return undefined;
+    }
+  }
+
+  async finish(summary: string): Promise<RunStatus> {
+    const status: RunStatus = this.tasksFailed === 0 ? 'ok' : this.tasksOk > 0 ? 'partial' : 'failed';
+    await this.store.finishJob(this.id, status, this.rows, summary);
+    this.logger.info({ status, rows: this.rows }, `${this.kind} job ${this.id} ${status}: ${summary}`);
+    return status;
+  }
+
+  private taskLog(taskId: number, name: string): TaskLog {
+    const child = this.logger.child({ task: taskId, name });
+    const write = async (level: TaskLogLine['level'], message: string): Promise<void> => {
+      child[level](message);
+      await this.store.appendTaskLog({ taskId, at: this.clock(), level, message });
+    };
+    return {
+      taskId,
+      info: (m) => write('info', m),
+      warn: (m) => write('warn', m),
+      error: (m) => write('error', m),
+    };
+  }
+}

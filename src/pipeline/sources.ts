@@ -1,0 +1,54 @@
+/**
+ * What the pipeline needs from the outside world, as small interfaces. cli/ wires the real
+ * connectors (Binance archive, Binance REST, CoinGecko) behind them; tests may wire the same
+ * connectors against the replay server.
+ */
+import type { CandleColumns } from '../core/candle.js';
+import type { Interval } from '../core/intervals.js';
+import type { Instrument } from '../core/instrument.js';
+import type { ArchiveManifestEntry } from '../store/store.js';
+
+export interface CoinMarket {
+  id: string;
+  symbol: string;
+  rank: number | null;
+  marketCap: number | null;
+  volume: number | null;
+}
+
+export interface MarketCapSource {
+  topByMarketCap(n: number, vsCurrency: string): Promise<CoinMarket[]>;
+}
+
+export interface ExchangeSource {
+  readonly exchange: string;
+  /** Every spot instrument the exchange lists, with its status. */
+  instruments(): Promise<Instrument[]>;
+  /** Open time of the exchange's first candle of the symbol, or null if it has none yet. */
+  firstCandleTime(symbol: string, interval: Interval): Promise<number | null>;
+  /** Closed candles with from ≤ openTime < to, page by page, in the fewest requests the API allows. */
+  klines(symbol: string, interval: Interval, from: number, to: number): AsyncIterable<CandleColumns>;
+  /** The exchange's idea of now (server clock), epoch ms. */
+  now(): number;
+}
+
+/** One archive object that holds candles of [start, end). */
+export interface ArchiveFile {
+  key: string;
+  period: 'daily' | 'monthly';
+  start: number;
+  end: number;
+}
+
+export interface ArchiveSource {
+  /** The files published for the symbol and interval, oldest first. */
+  listFiles(symbol: string, interval: Interval): Promise<ArchiveFile[]>;
+  /** Downloads, verifies (SHA-256 against .CHECKSUM) and parses one file; throws on any fault. */
+  load(file: ArchiveFile, interval: Interval): Promise<{ candles: CandleColumns; manifest: ArchiveManifestEntry }>;
+}
+
+export interface Sources {
+  marketCaps: MarketCapSource;
+  exchange: ExchangeSource;
+  archive: ArchiveSource;
+}

@@ -1,0 +1,45 @@
+/**
+ * The sync job: tops every followed series up to the last closed candle from REST, within the
+ * shared weight budget. A series with nothing stored yet is left to the backfill job.
+ */
+import type { Logger } from 'pino';
+import { floorToInterval, intervalMs, type Interval } from '../core/intervals.js';
+import type { SeriesKey } from '../core/instrument.js';
+import { isoMinute } from '../core/time.js';
+import type { Store } from '../store/store.js';
+import { fetchRestRange } from './fetch-rest-range.js';
+import { JobRecorder } from './job-recorder.js';
+import type { Sources } from './sources.js';
+
+export interface SyncResult {
+  jobId: number;
+  rows: number;
+  /** Symbols with nothing stored: they need a backfill first. */
+  needBackfill: string[];
+}
+
+export async function runSyncJob(store: Store, sources: Sources, logger: Logger, opts: { symbols: readonly string[]; interval: Interval }): Promise<SyncResult> {
+  const job = await JobRecorder.start(store, logger, 'sync', { symbols: opts.symbols, interval: opts.interval });
+  const len = intervalMs(opts.interval);
+  const end = floorToInterval(sources.exchange.now(), opts.interval);
+  const needBackfill: string[] = [];
+  let rows = 0;
+  for (const symbol of opts.symbols) {
+    const series: SeriesKey = { exchange: sources.exchange.exchange, symbol, interval: opts.interval };
+    const stats = await store.seriesStats(series);
+    if (stats === null) {
+      needBackfill.push(symbol);
+      continue;
+    }
+    const from = stats.last + len;
+    if (from >= end) continue;
+    const written = await job.task(`${symbol} ${isoMinute(from)} .. ${isoMinute(end - len)}`, async (log) => {
+      const n = await fetchRestRange(store, sources.exchange, series, from, end);
+      await log.info(`${n} rows written (${(end - from) / len} candles were due)`);
+      return { rows: n, value: n };
+    });
+    rows += written ?? 0;
+  }
+  await job.finish(`${opts.symbols.length} symbols, ${rows} rows written${needBackfill.length > 0 ? `, ${needBackfill.length} need a backfill first` : ''}`);
+  return { jobId: job.id, rows, needBackfill };
+}
