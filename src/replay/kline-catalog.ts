@@ -1,0 +1,118 @@
+/**
+ * Finds and loads the recorded candles the replay serves through `/api/v3/klines`, lazily and
+ * once per (symbol, interval):
+ *  1. recorded REST responses `fixtures/binance-rest/klines/<SYM>/<interval>/*.json` (kept as recorded);
+ *  2. spot archive zips `fixtures/binance-vision/data/spot/{daily,monthly}/klines/<SYM>/<interval>/*.zip`
+ *     (read with the archive connector's own zip and CSV readers);
+ *  3. for intervals the core grid knows, complete buckets rolled up from the 1m candles of (2).
+ * On the same open time, (1) beats (2) beats (3). Futures zips are never used: their `BTCUSDT`
+ * is a different market.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractSingleCsv } from '../connectors/binance-archive/zip.js';
+import { parseKlineCsv } from '../connectors/binance-archive/kline-csv.js';
+import { intervalMs, isInterval, type Interval } from '../core/intervals.js';
+import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../core/candle.js';
+import { BadInputError } from '../core/errors.js';
+import { aggregateMinutes, mergeTables, restKlineBodySchema, tableFromColumns, tableFromRestRows, type KlineTable } from './kline-table.js';
+
+/** Interval names `/api/v3/klines` accepts (case-sensitive; `1M` is a month, `1m` a minute). */
+export const REST_INTERVALS = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
+export type RestInterval = (typeof REST_INTERVALS)[number];
+
+export function isRestInterval(s: string): s is RestInterval {
+  return (REST_INTERVALS as readonly string[]).includes(s);
+}
+
+/** The archive spells the month interval `1mo` "to support non-case sensitive file systems". */
+function archiveIntervalName(i: RestInterval): string {
+  return i === '1M' ? '1mo' : i;
+}
+
+function listDir(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+function concatColumns(parts: readonly CandleColumns[]): CandleColumns {
+  const sorted = [...parts].sort((a, b) => (a.openTime[0] ?? 0) - (b.openTime[0] ?? 0));
+  const out = allocateColumns(sorted.reduce((n, p) => n + p.length, 0));
+  // A daily and a monthly file may cover the same minutes; keep the first of each open time.
+  for (const p of sorted) {
+    for (let i = 0; i < p.length; i++) {
+      if (out.length > 0 && (p.openTime[i] as number) <= (out.openTime[out.length - 1] as number)) continue;
+      for (const f of CANDLE_FIELDS) out[f][out.length] = p[f][i] as number;
+      out.length++;
+    }
+  }
+  return out;
+}
+
+export class KlineCatalog {
+  private readonly tables = new Map<string, KlineTable>();
+  private readonly minutes = new Map<string, CandleColumns>();
+
+  constructor(private readonly fixturesDir: string) {}
+
+  /** Symbols that have any recorded candles (REST or spot archive). */
+  symbolsWithData(): Set<string> {
+    const out = new Set(listDir(join(this.fixturesDir, 'binance-rest', 'klines')));
+    for (const period of ['daily', 'monthly']) {
+      for (const s of listDir(join(this.fixturesDir, 'binance-vision', 'data', 'spot', period, 'klines'))) out.add(s);
+    }
+    return out;
+  }
+
+  /** The full recorded series for `symbol` at `interval`, ignoring the clock. */
+  table(symbol: string, interval: RestInterval): KlineTable {
+    const id = `${symbol}/${interval}`;
+    let t = this.tables.get(id);
+    if (!t) {
+      const parts: KlineTable[] = [this.restTable(symbol, interval)];
+      const archive = this.archiveColumns(symbol, interval);
+      if (archive) parts.push(tableFromColumns(archive));
+      if (interval !== '1m' && isInterval(interval)) {
+        const m = this.archiveColumns(symbol, '1m');
+        if (m && m.length > 0) parts.push(tableFromColumns(aggregateMinutes(m, intervalMs(interval))));
+      }
+      t = mergeTables(parts);
+      this.tables.set(id, t);
+    }
+    return t;
+  }
+
+  private restTable(symbol: string, interval: RestInterval): KlineTable {
+    const dir = join(this.fixturesDir, 'binance-rest', 'klines', symbol, interval);
+    const rows = listDir(dir)
+      .filter((f) => f.endsWith('.json'))
+      .flatMap((f) => {
+        const parsed = restKlineBodySchema.safeParse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+        if (!parsed.success) throw new BadInputError(`${join(dir, f)} is not a /api/v3/klines body: ${parsed.error.message}`);
+        return parsed.data;
+      });
+    return tableFromRestRows(rows);
+  }
+
+  /** Spot archive candles for one interval, daily and monthly files together; null if none. */
+  private archiveColumns(symbol: string, interval: RestInterval): CandleColumns | null {
+    if (!isInterval(interval)) return null;
+    const id = `${symbol}/${interval}`;
+    const cached = this.minutes.get(id);
+    if (cached) return cached;
+    const parts: CandleColumns[] = [];
+    for (const period of ['daily', 'monthly']) {
+      const rel = ['data', 'spot', period, 'klines', symbol, archiveIntervalName(interval)];
+      const dir = join(this.fixturesDir, 'binance-vision', ...rel);
+      for (const f of listDir(dir).filter((n) => n.endsWith('.zip'))) {
+        const key = [...rel, f].join('/');
+        const csv = extractSingleCsv(readFileSync(join(dir, f)), key);
+        parts.push(parseKlineCsv(csv, { key, interval: interval as Interval, market: 'spot' }));
+      }
+    }
+    if (parts.length === 0) return null;
+    const cols = concatColumns(parts);
+    this.minutes.set(id, cols);
+    return cols;
+  }
+}
+
