@@ -41,7 +41,13 @@ const MAX_EXACT = 2 ** 53;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const LOOSE_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Parses one field; NaN when it is not a plain finite decimal. */
+/** Where the field read by the last `parseField` call ended (its comma, or the line end). */
+let fieldEnd = 0;
+
+/**
+ * Parses the field starting at `start` up to the next comma or `end`, in one pass over the bytes;
+ * sets `fieldEnd`. Returns NaN when the field is not a finite decimal.
+ */
 function parseField(buf: Buffer, start: number, end: number): number {
   let i = start;
   let neg = false;
@@ -59,16 +65,21 @@ function parseField(buf: Buffer, start: number, end: number): number {
       mant = mant * 10 + (c - D0);
       digits++;
       if (seenDot) frac++;
+    } else if (c === COMMA) {
+      break;
     } else if (c === DOT && !seenDot) {
       seenDot = true;
     } else {
-      return parseSlow(buf, start, end);
+      const comma = buf.indexOf(COMMA, i);
+      fieldEnd = comma === -1 || comma > end ? end : comma;
+      return parseSlow(buf, start, fieldEnd);
     }
   }
+  fieldEnd = i;
   if (digits === 0) return NaN;
   // Exact integer mantissa divided by an exact power of ten is one correctly rounded operation,
   // so the result equals Number(text) (Clinger's fast path); otherwise defer to Number.
-  if (mant >= MAX_EXACT || frac > 22) return parseSlow(buf, start, end);
+  if (mant >= MAX_EXACT || frac > 22) return parseSlow(buf, start, i);
   const v = frac === 0 ? mant : mant / (POW10[frac] as number);
   return neg ? -v : v;
 }
@@ -92,8 +103,8 @@ function countLines(csv: Buffer): number {
  * rather than silently dropping a candle.
  */
 function isHeader(csv: Buffer, end: number, key: string): boolean {
+  if (!Number.isNaN(parseField(csv, 0, end))) return false;
   const fields = csv.toString('latin1', 0, end).split(',');
-  if (!Number.isNaN(parseField(csv, 0, (fields[0] ?? '').length))) return false;
   const numeric = fields.some((f) => LOOSE_NUMBER.test(f));
   if (fields.length !== FIELDS || numeric) {
     throw new BadArchiveError(key, `first line is neither a header of ${FIELDS} names nor a data row`, 1);
@@ -129,17 +140,14 @@ export function parseKlineCsv(csv: Buffer, opts: ParseKlineCsvOptions): CandleCo
       continue;
     }
     let f = 0;
-    let fs = pos;
-    for (let i = pos; i <= end; i++) {
-      if (i === end || csv[i] === COMMA) {
-        if (f === FIELDS) throw new BadArchiveError(key, `more than ${FIELDS} fields`, line);
-        const v = parseField(csv, fs, i);
-        if (Number.isNaN(v)) {
-          throw new BadArchiveError(key, `field ${f + 1} ${JSON.stringify(csv.toString('latin1', fs, i))} is not a finite number`, line);
-        }
-        vals[f++] = v;
-        fs = i + 1;
+    for (let fs = pos; ; fs = fieldEnd + 1) {
+      if (f === FIELDS) throw new BadArchiveError(key, `more than ${FIELDS} fields`, line);
+      const v = parseField(csv, fs, end);
+      if (Number.isNaN(v)) {
+        throw new BadArchiveError(key, `field ${f + 1} ${JSON.stringify(csv.toString('latin1', fs, fieldEnd))} is not a finite number`, line);
       }
+      vals[f++] = v;
+      if (fieldEnd >= end) break;
     }
     if (f !== FIELDS) throw new BadArchiveError(key, `${f} fields, expected ${FIELDS}`, line);
 
