@@ -1,0 +1,235 @@
+/**
+ * The contract every indicator passes, on real recorded candles (test-support/real-bars.ts):
+ * batch output has the input's length with exactly the declared warm-up; streaming `update`
+ * equals batch bar by bar; `replace` of the forming bar equals `update` with that bar; no
+ * look-ahead (a value at bar i is the same whatever follows bar i); bad input throws
+ * `IndicatorInputError` naming the indicator and the bar, and leaves a stream untouched.
+ *
+ * Use it from `<indicator>.test.ts`:
+ *   runIndicatorContract({ name: 'rsi', input: 'close', batch: (b) => rsi(b.close, 14),
+ *     stream: () => new RsiStream(14), warmup: 14, badParams: [() => rsi(close, 1)] });
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IndicatorInputError } from './indicator-error.js';
+import type { Bar, Bars, SeriesRecord, Streaming, ValueRecord } from './types.js';
+import { realDatasets, type RealBars } from './test-support/real-bars.js';
+
+type BatchOutput = Float64Array | SeriesRecord;
+type StreamOutput = number | ValueRecord;
+
+interface CommonSpec {
+  /** The indicator's name as it appears in its error messages (matched case-insensitively). */
+  name: string;
+  batch: (bars: Bars) => BatchOutput;
+  /** Leading NaN bars of the output; per output key when they differ (the stream declares the largest). */
+  warmup: number | Record<string, number>;
+  /** Relative tolerance of batch vs streaming; 0 (the default) means bitwise equal. Say why if not 0. */
+  tolerance?: number;
+  /** Thunks calling the indicator with out-of-range parameters: each must throw IndicatorInputError. */
+  badParams?: Array<() => unknown>;
+  /** Extra columns the indicator reads and validates (volume, open, openTime). */
+  needs?: { volume?: boolean; open?: boolean; openTime?: boolean };
+  /** Override the datasets (defaults to realDatasets()). */
+  datasets?: RealBars[];
+}
+
+export interface CloseContractSpec extends CommonSpec {
+  input: 'close';
+  stream: () => Streaming<number, StreamOutput>;
+}
+
+export interface BarsContractSpec extends CommonSpec {
+  input: 'bars';
+  stream: () => Streaming<Bar, StreamOutput>;
+}
+
+export type ContractSpec = CloseContractSpec | BarsContractSpec;
+
+function asRecord(out: BatchOutput): SeriesRecord {
+  return out instanceof Float64Array ? { value: out } : out;
+}
+
+function copyOut(out: StreamOutput): ValueRecord {
+  return typeof out === 'number' ? { value: out } : { ...out };
+}
+
+function same(a: number, b: number, tol: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  if (a === b) return true;
+  return tol > 0 && Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+function barAt(b: Bars, i: number, scale = 1, volScale = 1): Bar {
+  const bar: Bar = { high: b.high[i]! * scale, low: b.low[i]! * scale, close: b.close[i]! * scale };
+  if (b.open !== undefined) bar.open = b.open[i]! * scale;
+  if (b.volume !== undefined) bar.volume = b.volume[i]! * volScale;
+  if (b.openTime !== undefined) bar.openTime = b.openTime[i]!;
+  return bar;
+}
+
+function sliceBars(b: Bars, end: number): Bars {
+  const s: Bars = { high: b.high.subarray(0, end), low: b.low.subarray(0, end), close: b.close.subarray(0, end) };
+  if (b.open !== undefined) s.open = b.open.subarray(0, end);
+  if (b.volume !== undefined) s.volume = b.volume.subarray(0, end);
+  if (b.openTime !== undefined) s.openTime = b.openTime.subarray(0, end);
+  return s;
+}
+
+function cloneBars(b: Bars): Bars {
+  const s: Bars = { high: b.high.slice(), low: b.low.slice(), close: b.close.slice() };
+  if (b.open !== undefined) s.open = b.open.slice();
+  if (b.volume !== undefined) s.volume = b.volume.slice();
+  if (b.openTime !== undefined) s.openTime = b.openTime.slice();
+  return s;
+}
+
+/** Feeds one bar through `update` or `replace`, hiding whether the stream takes closes or bars. */
+function feeder(spec: ContractSpec): {
+  make: () => (op: 'update' | 'replace', bars: Bars, i: number, scale?: number, volScale?: number) => ValueRecord;
+} {
+  return {
+    make: () => {
+      if (spec.input === 'close') {
+        const s = spec.stream();
+        return (op, bars, i, scale = 1) => copyOut(s[op](bars.close[i]! * scale));
+      }
+      const s = spec.stream();
+      return (op, bars, i, scale = 1, volScale = 1) => copyOut(s[op](barAt(bars, i, scale, volScale)));
+    },
+  };
+}
+
+function warmupOf(spec: ContractSpec, key: string): number {
+  if (typeof spec.warmup === 'number') return spec.warmup;
+  const w = spec.warmup[key];
+  assert.ok(w !== undefined, `${spec.name}: no declared warm-up for output "${key}"`);
+  return w;
+}
+
+function maxWarmup(spec: ContractSpec): number {
+  return typeof spec.warmup === 'number' ? spec.warmup : Math.max(...Object.values(spec.warmup));
+}
+
+function assertStreamMatches(spec: ContractSpec, expected: SeriesRecord, got: ValueRecord, i: number, how: string): void {
+  const tol = spec.tolerance ?? 0;
+  for (const key of Object.keys(expected)) {
+    const e = expected[key]![i]!;
+    const g = got[key];
+    assert.ok(g !== undefined, `${spec.name}: stream output has no "${key}"`);
+    if (!same(e, g, tol)) assert.fail(`${spec.name} ${how}: bar ${i} "${key}" stream ${g} != batch ${e}`);
+  }
+}
+
+function assertThrowsAt(spec: ContractSpec, fn: () => unknown, index: number | undefined, what: string): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof IndicatorInputError, `${spec.name} ${what}: threw ${String(err)}, not IndicatorInputError`);
+    assert.ok(err.message.toLowerCase().includes(spec.name.toLowerCase()), `${spec.name} ${what}: message "${err.message}" does not name the indicator`);
+    if (index !== undefined) assert.equal(err.index, index, `${spec.name} ${what}: error does not name bar ${index}`);
+    return true;
+  }, `${spec.name} ${what}: did not throw`);
+}
+
+/** Registers the contract tests for one indicator configuration. */
+export function runIndicatorContract(spec: ContractSpec): void {
+  const datasets = spec.datasets ?? realDatasets();
+  const feed = feeder(spec);
+  const columns = spec.input === 'close' ? ['close'] : ['close', 'high', 'low', ...(spec.needs?.volume === true ? ['volume'] : [])];
+
+  describe(`${spec.name} contract`, () => {
+    test(`${spec.name} - stream declares the batch warm-up`, () => {
+      const s = spec.stream();
+      assert.equal(s.warmup, maxWarmup(spec));
+    });
+
+    for (const bars of datasets) {
+      const n = bars.close.length;
+      const full = asRecord(spec.batch(bars));
+
+      test(`${spec.name} - batch output has the input length and exactly the declared warm-up on ${bars.label}`, () => {
+        for (const [key, out] of Object.entries(full)) {
+          assert.equal(out.length, n, `${spec.name} "${key}" length`);
+          const w = warmupOf(spec, key);
+          for (let i = 0; i < Math.min(w, n); i++) assert.ok(Number.isNaN(out[i]), `${spec.name} "${key}" bar ${i} is ${out[i]} inside the warm-up of ${w}`);
+          for (let i = w; i < n; i++) assert.ok(Number.isFinite(out[i]), `${spec.name} "${key}" bar ${i} is ${out[i]} after the warm-up of ${w}`);
+        }
+      });
+
+      test(`${spec.name} - streaming update equals batch bar by bar on ${bars.label}`, () => {
+        const step = feed.make();
+        for (let i = 0; i < n; i++) assertStreamMatches(spec, full, step('update', bars, i), i, 'update');
+      });
+
+      test(`${spec.name} - replace of the forming bar equals update with that bar on ${bars.label}`, () => {
+        const step = feed.make();
+        for (let i = 0; i < n; i++) {
+          step('update', bars, i, 1.01, 1.5);
+          step('replace', bars, i, 0.99, 0.5);
+          assertStreamMatches(spec, full, step('replace', bars, i), i, 'replace');
+        }
+        const first = feed.make();
+        assertStreamMatches(spec, full, first('replace', bars, 0), 0, 'replace as first call');
+        for (let i = 1; i < Math.min(n, maxWarmup(spec) + 20); i++) {
+          assertStreamMatches(spec, full, first('update', bars, i), i, 'update after a first replace');
+        }
+      });
+
+      test(`${spec.name} - no look-ahead: values up to bar i ignore the bars after it on ${bars.label}`, () => {
+        const w = maxWarmup(spec);
+        for (const end of new Set([1, w, w + 1, w + 2, Math.floor(n / 2), n - 1].filter((e) => e > 0 && e < n))) {
+          const part = asRecord(spec.batch(sliceBars(bars, end)));
+          for (const [key, out] of Object.entries(part)) {
+            assert.equal(out.length, end);
+            for (let i = 0; i < end; i++) {
+              if (!same(out[i]!, full[key]![i]!, 0)) assert.fail(`${spec.name} "${key}" bar ${i}: ${out[i]} on ${end} bars, ${full[key]![i]} on ${n}`);
+            }
+          }
+        }
+      });
+    }
+
+    test(`${spec.name} - empty input gives empty output`, () => {
+      const empty = new Float64Array(0);
+      const bars: Bars = { open: empty, high: empty, low: empty, close: empty, volume: empty, openTime: empty };
+      for (const out of Object.values(asRecord(spec.batch(bars)))) assert.equal(out.length, 0);
+    });
+
+    const bars = datasets[0]!;
+    const k = Math.min(bars.close.length - 1, maxWarmup(spec) + 7);
+    for (const col of columns) {
+      for (const bad of [NaN, -1]) {
+        test(`${spec.name} - batch rejects ${bad} ${col} naming bar ${k}`, () => {
+          const b = cloneBars(bars);
+          const c = col === 'close' ? b.close : col === 'high' ? b.high : col === 'low' ? b.low : b.volume!;
+          c[k] = bad;
+          assertThrowsAt(spec, () => spec.batch(b), k, `${bad} ${col}`);
+        });
+      }
+    }
+
+    test(`${spec.name} - stream rejects a bad bar and keeps its state`, () => {
+      const full = asRecord(spec.batch(bars));
+      const bad = cloneBars(bars);
+      bad.close[k] = NaN;
+      if (spec.input === 'close') {
+        const s = spec.stream();
+        for (let i = 0; i < k; i++) s.update(bars.close[i]!);
+        assertThrowsAt(spec, () => s.update(NaN), undefined, 'stream update NaN');
+        assertThrowsAt(spec, () => s.replace(-1), undefined, 'stream replace -1');
+        for (let i = k; i < bars.close.length; i++) assertStreamMatches(spec, full, copyOut(s.update(bars.close[i]!)), i, 'update after a rejected bar');
+      } else {
+        const s = spec.stream();
+        for (let i = 0; i < k; i++) s.update(barAt(bars, i));
+        assertThrowsAt(spec, () => s.update(barAt(bad, k)), undefined, 'stream update NaN close');
+        assertThrowsAt(spec, () => s.replace({ ...barAt(bars, k), low: -1 }), undefined, 'stream replace -1 low');
+        for (let i = k; i < bars.close.length; i++) assertStreamMatches(spec, full, copyOut(s.update(barAt(bars, i))), i, 'update after a rejected bar');
+      }
+    });
+
+    for (const [j, thunk] of (spec.badParams ?? []).entries()) {
+      test(`${spec.name} - rejects out-of-range parameters (case ${j + 1})`, () => {
+        assertThrowsAt(spec, thunk, undefined, `bad parameter case ${j + 1}`);
+      });
+    }
+  });
+}
