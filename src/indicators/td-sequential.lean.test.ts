@@ -36,7 +36,7 @@ test('td sequential - LEAN data: flip at bar 5, perfected buy 9 at bar 13, count
   assert.equal(td.buyCountdown[13], 1);
   // Highest high of setup bars 5..13 is bar 5's 101.
   assert.equal(td.tdstResistance[13], 101);
-  assert.ok(Number.isNaN(td.tdstResistance[12]!));
+  assert.equal(td.tdstResistance[12], 0);
   // Every later bar closes ≤ the low 2 bars back. The setup run reaches 18 at bar 22, which
   // recycles the countdown (our documented variant; LEAN has no recycle): 1..9 then 1..4.
   assert.deepEqual(Array.from(td.buyCountdown.subarray(13)), [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4]);

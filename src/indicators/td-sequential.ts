@@ -39,7 +39,8 @@ export type TdSequentialField = (typeof TD_SEQUENTIAL_FIELDS)[number];
  * - `buyDeferred` / `sellDeferred`: 1 on a bar that qualified as countdown 13 but failed the
  *   13-vs-8 test (DeMark's `+`).
  * - `tdstResistance` (highest high of the latest buy setup) / `tdstSupport` (lowest low of the
- *   latest sell setup): NaN until the first such setup completes.
+ *   latest sell setup): 0 until the first such setup completes (0 is never a level: prices are
+ *   positive; not NaN, so that every field is a number once the warm-up is over).
  * During the warm-up every field is NaN.
  */
 export type TdSequentialValue = Record<TdSequentialField, number>;
@@ -93,8 +94,6 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
     s[SELL_PERF_REF] = NaN;
     s[BUY_CD] = -1;
     s[SELL_CD] = -1;
-    s[TDST_RES] = NaN;
-    s[TDST_SUP] = NaN;
   }
 
   update(bar: Bar): TdSequentialValue {
@@ -201,7 +200,7 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
   private countdown(isBuy: boolean, high: number, low: number, close: number): void {
     const s = this.s;
     const cd = isBuy ? BUY_CD : SELL_CD;
-    const tdst = s[isBuy ? TDST_RES : TDST_SUP]!;
+    const tdst = s[isBuy ? TDST_RES : TDST_SUP]!; // set: this side's countdown runs only after its setup
     const prevClose = this.at(this.close, 1);
     // TDST break: this bar's low and the prior close both beyond the setup's extreme.
     if (isBuy ? low > tdst && prevClose > tdst : high < tdst && prevClose < tdst) {
