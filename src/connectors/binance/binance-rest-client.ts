@@ -1,0 +1,203 @@
+/**
+ * Binance spot REST client for market data: `exchangeInfo` and `klines`, every call through the
+ * process-wide weight governor.
+ *
+ * Why not ccxt (the house choice for exchange connectivity): its `fetchOHLCV` keeps only six of
+ * the eleven kline columns we store (it drops close time, quote volume, trade count and both
+ * taker-buy volumes), and its own throttler cannot share our per-IP weight governor, which must
+ * see every request of every job. So these two calls are made directly with `fetch`.
+ *
+ * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api
+ */
+import { z } from 'zod';
+import { sliceColumns, type CandleColumns } from '../../core/candle.js';
+import { BadInputError, RateLimitError, UpstreamError } from '../../core/errors.js';
+import { intervalMs, type Interval } from '../../core/intervals.js';
+import { isInterval } from '../../core/intervals.js';
+import { binanceRestCapabilities, type BinanceRestInterval } from './capabilities.js';
+import { parseExchangeInfo, type ExchangeInfo } from './exchange-info.js';
+import { parseKlineRows } from './kline-rows.js';
+import { defaultRateGovernor, type RateGovernor } from './rate-governor.js';
+import { backoffMs, parseRetryAfter } from './retry-after.js';
+
+export interface BinanceRestClientOptions {
+  /** Default `https://data-api.binance.vision` (market data only, no key). */
+  baseUrl?: string;
+  /** Default the process-wide governor; pass another only to isolate tests. */
+  governor?: RateGovernor;
+  /** Default the global `fetch`. */
+  fetch?: typeof fetch;
+  /**
+   * The exchange's "now" in epoch ms, used to tell closed candles from the one still forming.
+   * Default: the response's `Date` header, else the local clock.
+   */
+  now?: () => number;
+  /** Waits between retries. Default a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts per call, counting the first. Default 5. */
+  maxAttempts?: number;
+  /** Back-off after a 5xx or network failure: base·2^(n−1), capped. Defaults 500 ms and 30 s. */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Per-request timeout; Binance's own API timeout is 10 s. Default 15 s. */
+  timeoutMs?: number;
+}
+
+export interface KlinesQuery {
+  symbol: string;
+  interval: BinanceRestInterval;
+  startTime?: number;
+  endTime?: number;
+  /** 1…1000; Binance's default is 500. */
+  limit?: number;
+}
+
+const errorBodySchema = z.object({ code: z.number(), msg: z.string() });
+
+interface Fetched {
+  body: unknown;
+  /** The server's clock from the `Date` header (second resolution), or null. */
+  serverDate: number | null;
+}
+
+/** Reads Binance spot market data over REST within the shared weight budget. */
+export class BinanceRestClient {
+  readonly baseUrl: string;
+  private readonly governor: RateGovernor;
+  private readonly fetchFn: typeof fetch;
+  private readonly clock: (() => number) | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly maxAttempts: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffCapMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(options: BinanceRestClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? binanceRestCapabilities.defaultBaseUrl).replace(/\/+$/, '');
+    this.governor = options.governor ?? defaultRateGovernor;
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.clock = options.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.backoffBaseMs = options.backoffBaseMs ?? 500;
+    this.backoffCapMs = options.backoffCapMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  /**
+   * Symbols, server time and rate limits (weight 20). Also sets the governor's budget from
+   * `rateLimits`, so the first call of a process makes every later one obey the real limit.
+   * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/general-endpoints#exchange-information
+   */
+  async exchangeInfo(): Promise<ExchangeInfo> {
+    const { body } = await this.get('/api/v3/exchangeInfo', {}, binanceRestCapabilities.weights.exchangeInfo);
+    const info = parseExchangeInfo(body);
+    this.governor.configure(info.rateLimits);
+    return info;
+  }
+
+  /**
+   * One page of klines (weight 2), as returned: the last row may still be open.
+   * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#klinecandlestick-data
+   */
+  async klines(query: KlinesQuery): Promise<CandleColumns> {
+    return (await this.klinesPage(query)).columns;
+  }
+
+  /**
+   * Every closed candle with open time in [from, toExclusive), one page (≤ 1000 rows) per
+   * iteration, in the fewest requests: ceil(candles / 1000). A trailing candle whose close time
+   * is not yet past the server's "now" is dropped, and iteration stops there.
+   * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#klinecandlestick-data
+   */
+  async *klinesRange(symbol: string, interval: Interval, from: number, toExclusive: number): AsyncGenerator<CandleColumns> {
+    const len = intervalMs(interval);
+    const limit = binanceRestCapabilities.maxKlinesPerRequest;
+    let cursor = Math.ceil(from / len) * len;
+    while (cursor < toExclusive) {
+      const { columns, serverDate } = await this.klinesPage({ symbol, interval, startTime: cursor, endTime: toExclusive - 1, limit });
+      if (columns.length === 0) return;
+      const first = columns.openTime[0]!;
+      const last = columns.openTime[columns.length - 1]!;
+      if (first < cursor || last >= toExclusive) {
+        throw new UpstreamError(`klines ${symbol} ${interval}: rows ${first}..${last} fall outside the requested ${cursor}..${toExclusive - 1}`);
+      }
+      const now = this.clock?.() ?? serverDate ?? Date.now();
+      let keep = columns.length;
+      while (keep > 0 && columns.closeTime[keep - 1]! >= now) keep--;
+      if (keep > 0) yield keep === columns.length ? columns : sliceColumns(columns, 0, keep);
+      // Fewer rows than asked means the page reached endTime or the present; an open candle means the present.
+      if (keep < columns.length || columns.length < limit) return;
+      cursor = last + len;
+    }
+  }
+
+  private async klinesPage(query: KlinesQuery): Promise<{ columns: CandleColumns; serverDate: number | null }> {
+    const { symbol, interval, startTime, endTime, limit } = query;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= binanceRestCapabilities.maxKlinesPerRequest)) {
+      throw new BadInputError(`klines: limit ${limit} is outside 1..${binanceRestCapabilities.maxKlinesPerRequest}`);
+    }
+    const params: Record<string, string> = { symbol, interval };
+    if (startTime !== undefined) params.startTime = String(startTime);
+    if (endTime !== undefined) params.endTime = String(endTime);
+    if (limit !== undefined) params.limit = String(limit);
+    const { body, serverDate } = await this.get('/api/v3/klines', params, binanceRestCapabilities.weights.klines);
+    const columns = parseKlineRows(body, isInterval(interval) ? { interval } : {});
+    return { columns, serverDate };
+  }
+
+  /** GET with governor, retries and error classing; returns the parsed JSON body. */
+  private async get(path: string, params: Record<string, string>, weight: number): Promise<Fetched> {
+    const url = `${this.baseUrl}${path}${Object.keys(params).length > 0 ? `?${new URLSearchParams(params)}` : ''}`;
+    let lastError: Error | undefined;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const permit = await this.governor.acquire(weight);
+      let res: Response;
+      try {
+        res = await this.fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (err) {
+        permit.cancel();
+        lastError = new UpstreamError(`GET ${url}: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+        if (attempt < this.maxAttempts) await this.sleep(backoffMs(attempt, this.backoffBaseMs, this.backoffCapMs));
+        continue;
+      }
+      permit.settle(res);
+      if (res.status === 429 || res.status === 418) {
+        // The governor now holds every caller until Retry-After has passed; the next acquire waits.
+        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), Date.now()) ?? 0;
+        await res.body?.cancel();
+        lastError = new RateLimitError(res.status, retryAfterMs, url);
+        continue;
+      }
+      if (res.status >= 500) {
+        await res.body?.cancel();
+        lastError = new UpstreamError(`GET ${url}: HTTP ${res.status} (outcome unknown upstream)`, res.status);
+        if (attempt < this.maxAttempts) await this.sleep(backoffMs(attempt, this.backoffBaseMs, this.backoffCapMs));
+        continue;
+      }
+      const text = await res.text();
+      if (res.status >= 400) throw new BadInputError(`GET ${url}: HTTP ${res.status} ${describeErrorBody(text)}`);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        throw new UpstreamError(`GET ${url}: HTTP ${res.status} body is not JSON`, res.status, { cause: err });
+      }
+      const date = res.headers.get('date');
+      const parsed = date === null ? Number.NaN : Date.parse(date);
+      return { body, serverDate: Number.isNaN(parsed) ? null : parsed };
+    }
+    throw lastError ?? new UpstreamError(`GET ${url}: no attempt made`);
+  }
+}
+
+function describeErrorBody(text: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return JSON.stringify(text.slice(0, 200));
+  }
+  const parsed = errorBodySchema.safeParse(json);
+  return parsed.success ? `Binance error ${parsed.data.code}: ${parsed.data.msg}` : JSON.stringify(text.slice(0, 200));
+}
