@@ -1,0 +1,41 @@
+/**
+ * The fast half of a DuckDB candle write: the caller's Float64Array columns go into a temporary
+ * staging table through the Appender, one data chunk (≤ 2048 rows) at a time, with no SQL per
+ * row; the upsert into `candles` is then one INSERT … SELECT.
+ */
+import { DOUBLE, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
+import { CANDLE_FIELDS, type CandleColumns } from '../../core/candle.js';
+import { CANDLE_COLUMNS } from '../sql/candle-sql.js';
+
+export const DUCKDB_STAGE = 'temp.main.candle_stage';
+
+/** DuckDB's vector size: the most rows one data chunk can carry. */
+const CHUNK_ROWS = 2048;
+const TYPES = CANDLE_FIELDS.map(() => DOUBLE);
+
+export async function createStage(conn: DuckDBConnection): Promise<void> {
+  // Every column DOUBLE, like the caller's columns, so a chunk is a straight copy; the upsert casts.
+  await conn.run(`CREATE TEMP TABLE IF NOT EXISTS candle_stage (${CANDLE_COLUMNS.map((c) => `${c} DOUBLE`).join(', ')})`);
+}
+
+/** Empties the stage and appends `c` to it; call inside the write's transaction. */
+export async function fillStage(conn: DuckDBConnection, c: CandleColumns): Promise<void> {
+  await conn.run(`DELETE FROM ${DUCKDB_STAGE}`);
+  const appender = await conn.createAppender('candle_stage', 'main', 'temp');
+  try {
+    for (let start = 0; start < c.length; start += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, c.length - start);
+      const chunk = DuckDBDataChunk.create(TYPES, n);
+      for (let f = 0; f < CANDLE_FIELDS.length; f++) {
+        const src = c[CANDLE_FIELDS[f] as (typeof CANDLE_FIELDS)[number]];
+        const vector = chunk.getColumnVector(f);
+        for (let i = 0; i < n; i++) vector.setItem(i, src[start + i] as number);
+        vector.flush();
+      }
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}

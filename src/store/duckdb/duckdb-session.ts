@@ -1,0 +1,81 @@
+/**
+ * One DuckDB connection behind a queue. A DuckDB connection runs one statement at a time and
+ * its transaction is connection-wide, so every caller waits its turn; a transaction holds the
+ * turn from BEGIN to COMMIT.
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { StoreError } from '../../core/errors.js';
+import type { SqlExecutor, SqlParam, SqlSession } from '../sql/sql-session.js';
+
+function executor(conn: DuckDBConnection): SqlExecutor {
+  return {
+    async all(sql: string, params: readonly SqlParam[] = []): Promise<unknown[][]> {
+      const reader = await conn.runAndReadAll(sql, params.length ? params.slice() : undefined);
+      return reader.getRows();
+    },
+    async run(sql: string, params: readonly SqlParam[] = []): Promise<number> {
+      const result = await conn.run(sql, params.length ? params.slice() : undefined);
+      return result.rowsChanged;
+    },
+  };
+}
+
+/** Wraps a driver error so callers see a StoreError naming the statement's first words. */
+function wrap(err: unknown, sql: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new StoreError(`DuckDB: ${message} (in: ${sql.trim().split(/\s+/).slice(0, 4).join(' ')} …)`, { cause: err });
+}
+
+function checked(inner: SqlExecutor): SqlExecutor {
+  return {
+    all: (sql, params) => inner.all(sql, params).catch((e: unknown) => Promise.reject(wrap(e, sql))),
+    run: (sql, params) => inner.run(sql, params).catch((e: unknown) => Promise.reject(wrap(e, sql))),
+  };
+}
+
+export class DuckDbSession implements SqlSession {
+  readonly dialect = 'duckdb' as const;
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly exec: SqlExecutor;
+
+  constructor(readonly connection: DuckDBConnection) {
+    this.exec = checked(executor(connection));
+  }
+
+  /** Runs `fn` with the connection to itself; later callers wait until it settles. */
+  exclusive<T>(fn: (db: SqlExecutor, conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const result = this.tail.then(() => fn(this.exec, this.connection));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  all(sql: string, params?: readonly SqlParam[]): Promise<unknown[][]> {
+    return this.exclusive((db) => db.all(sql, params));
+  }
+
+  run(sql: string, params?: readonly SqlParam[]): Promise<number> {
+    return this.exclusive((db) => db.run(sql, params));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.transactionWithConnection((tx) => fn(tx));
+  }
+
+  /** A transaction that also hands over the raw connection, for the appender. */
+  transactionWithConnection<T>(fn: (tx: SqlExecutor, conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.exclusive(async (db, conn) => {
+      await db.run('BEGIN TRANSACTION');
+      try {
+        const out = await fn(db, conn);
+        await db.run('COMMIT');
+        return out;
+      } catch (err) {
+        await db.run('ROLLBACK').catch(() => undefined);
+        throw wrap(err, 'transaction');
+      }
+    });
+  }
+}
+
+export type { DuckDBValue };

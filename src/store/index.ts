@@ -1,0 +1,3 @@
+// store: the Store contract, its DuckDB and PostgreSQL backends, migrations and shared contract suite; must not know about exchanges.
+export * from './store.js';
+export { DuckDbStore, DEFAULT_DUCKDB_FILE } from './duckdb/duckdb-store.js';

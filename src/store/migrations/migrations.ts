@@ -1,0 +1,5 @@
+/** Every migration, in order. Append new ones; never edit or renumber an applied one. */
+import { initialSchema } from './001-initial-schema.js';
+import type { Migration } from './migration.js';
+
+export const MIGRATIONS: readonly Migration[] = [initialSchema];

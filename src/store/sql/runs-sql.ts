@@ -1,0 +1,122 @@
+/** Job runs, task runs and their log lines, shared by both SQL backends. Ids are database integers. */
+import { StoreError } from '../../core/errors.js';
+import type { JobRun, RunStatus, TaskLogLine, TaskRun } from '../store.js';
+import type { SqlExecutor } from './sql-session.js';
+import { col, toNumber, toNumberOrNull, toText, toTextOrNull } from './sql-values.js';
+
+const RUN_STATUSES: readonly string[] = ['running', 'ok', 'failed', 'partial'] satisfies RunStatus[];
+const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'] satisfies TaskLogLine['level'][];
+
+function isRunStatus(s: string): s is RunStatus {
+  return RUN_STATUSES.includes(s);
+}
+
+function isLogLevel(s: string): s is TaskLogLine['level'] {
+  return LOG_LEVELS.includes(s);
+}
+
+function runStatus(v: unknown): RunStatus {
+  const s = toText(v, 'status');
+  if (!isRunStatus(s)) throw new StoreError(`unknown run status "${s}" in the store`);
+  return s;
+}
+
+function logLevel(v: unknown): TaskLogLine['level'] {
+  const s = toText(v, 'level');
+  if (!isLogLevel(s)) throw new StoreError(`unknown log level "${s}" in the store`);
+  return s;
+}
+
+function params(v: unknown): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(toText(v, 'params'));
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new StoreError('job params are not a JSON object');
+  return { ...parsed };
+}
+
+async function insertReturningId(db: SqlExecutor, sql: string, values: Array<string | number | null>): Promise<number> {
+  const rows = await db.all(`${sql} RETURNING id`, values);
+  const r = rows[0];
+  if (!r) throw new StoreError('insert returned no id');
+  return toNumber(col(r, 0), 'id');
+}
+
+export function startJobSql(db: SqlExecutor, kind: string, p: Record<string, unknown>, now: number): Promise<number> {
+  return insertReturningId(db, "INSERT INTO job_runs (kind, params, status, started_at, rows) VALUES ($1, $2, 'running', $3, 0)", [
+    kind, JSON.stringify(p), now,
+  ]);
+}
+
+export async function finishJobSql(db: SqlExecutor, id: number, status: RunStatus, rows: number, summary: string | null, now: number): Promise<void> {
+  await db.run('UPDATE job_runs SET status = $2, rows = $3, summary = $4, finished_at = $5 WHERE id = $1', [id, status, rows, summary, now]);
+}
+
+export function startTaskSql(db: SqlExecutor, jobId: number, name: string, now: number): Promise<number> {
+  return insertReturningId(db, "INSERT INTO task_runs (job_id, name, status, started_at, rows) VALUES ($1, $2, 'running', $3, 0)", [
+    jobId, name, now,
+  ]);
+}
+
+export async function finishTaskSql(db: SqlExecutor, id: number, status: RunStatus, rows: number, error: string | null, now: number): Promise<void> {
+  await db.run('UPDATE task_runs SET status = $2, rows = $3, error = $4, finished_at = $5 WHERE id = $1', [id, status, rows, error, now]);
+}
+
+export async function appendTaskLogSql(db: SqlExecutor, line: TaskLogLine): Promise<void> {
+  await db.run('INSERT INTO task_logs (task_id, logged_at, level, message) VALUES ($1, $2, $3, $4)', [line.taskId, line.at, line.level, line.message]);
+}
+
+const JOB_SELECT = 'SELECT id, kind, params, status, started_at, finished_at, rows, summary FROM job_runs';
+
+function jobFromRow(r: unknown[]): JobRun {
+  return {
+    id: toNumber(col(r, 0), 'id'),
+    kind: toText(col(r, 1), 'kind'),
+    params: params(col(r, 2)),
+    status: runStatus(col(r, 3)),
+    startedAt: toNumber(col(r, 4), 'started_at'),
+    finishedAt: toNumberOrNull(col(r, 5), 'finished_at'),
+    rows: toNumber(col(r, 6), 'rows'),
+    summary: toTextOrNull(col(r, 7), 'summary'),
+  };
+}
+
+export async function listJobsSql(db: SqlExecutor, limit: number): Promise<JobRun[]> {
+  const rows = await db.all(`${JOB_SELECT} ORDER BY id DESC LIMIT $1`, [Math.max(0, Math.floor(limit))]);
+  return rows.map(jobFromRow);
+}
+
+export async function getJobSql(db: SqlExecutor, id: number): Promise<{ job: JobRun; tasks: Array<TaskRun & { logs: TaskLogLine[] }> } | null> {
+  const jobs = await db.all(`${JOB_SELECT} WHERE id = $1`, [id]);
+  if (!jobs[0]) return null;
+  const tasks = await db.all(
+    'SELECT id, job_id, name, status, started_at, finished_at, rows, error FROM task_runs WHERE job_id = $1 ORDER BY id',
+    [id],
+  );
+  const logs = await db.all(
+    `SELECT task_id, logged_at, level, message FROM task_logs WHERE task_id IN (SELECT id FROM task_runs WHERE job_id = $1) ORDER BY id`,
+    [id],
+  );
+  const byTask = new Map<number, TaskLogLine[]>();
+  for (const l of logs) {
+    const line: TaskLogLine = { taskId: toNumber(col(l, 0), 'task_id'), at: toNumber(col(l, 1), 'at'), level: logLevel(col(l, 2)), message: toText(col(l, 3), 'message') };
+    const list = byTask.get(line.taskId) ?? [];
+    list.push(line);
+    byTask.set(line.taskId, list);
+  }
+  return {
+    job: jobFromRow(jobs[0]),
+    tasks: tasks.map((t) => {
+      const taskId = toNumber(col(t, 0), 'id');
+      return {
+        id: taskId,
+        jobId: toNumber(col(t, 1), 'job_id'),
+        name: toText(col(t, 2), 'name'),
+        status: runStatus(col(t, 3)),
+        startedAt: toNumber(col(t, 4), 'started_at'),
+        finishedAt: toNumberOrNull(col(t, 5), 'finished_at'),
+        rows: toNumber(col(t, 6), 'rows'),
+        error: toTextOrNull(col(t, 7), 'error'),
+        logs: byTask.get(taskId) ?? [],
+      };
+    }),
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The one contract every Store backend passes (STYLE.md habit 5). Backends call
+ * runStoreContract from their own test file; the cases live in contract/.
+ */
+import { registerCandleCases } from './contract/candle-cases.js';
+import { registerAggregateCases } from './contract/aggregate-cases.js';
+import { registerCatalogCases } from './contract/catalog-cases.js';
+import type { Store } from './store.js';
+
+/**
+ * Registers the shared node:test cases. `makeStore` returns a migrated store; each case closes
+ * it. Cases write under their own exchange names, so stores may share one database.
+ */
+export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  registerCandleCases(name, makeStore);
+  registerAggregateCases(name, makeStore);
+  registerCatalogCases(name, makeStore);
+}
