@@ -1,3 +1,6 @@
 // binance-archive: data.binance.vision keys, listing, download and pure zip/CSV/CHECKSUM parsers; never writes to the store or the bus.
 export * from './zip.js';
 export * from './kline-csv.js';
+export * from './archive-layout.js';
+export * from './plan-archive-files.js';
+export * from './checksum.js';
