@@ -15,8 +15,10 @@ import { IndicatorInputError } from './indicator-error.js';
 import type { Bar, Bars, SeriesRecord, Streaming, ValueRecord } from './types.js';
 import { realDatasets, type RealBars } from './test-support/real-bars.js';
 
-type BatchOutput = Float64Array | SeriesRecord;
-type StreamOutput = number | ValueRecord;
+/** A Float64Array, or an object whose fields are Float64Arrays (an interface is fine). */
+type BatchOutput = Float64Array | object;
+/** A number, or an object whose fields are numbers. */
+type StreamOutput = number | object;
 
 interface CommonSpec {
   /** The indicator's name as it appears in its error messages (matched case-insensitively). */
@@ -47,11 +49,23 @@ export interface BarsContractSpec extends CommonSpec {
 export type ContractSpec = CloseContractSpec | BarsContractSpec;
 
 function asRecord(out: BatchOutput): SeriesRecord {
-  return out instanceof Float64Array ? { value: out } : out;
+  if (out instanceof Float64Array) return { value: out };
+  const rec: SeriesRecord = {};
+  for (const [k, v] of Object.entries(out)) {
+    assert.ok(v instanceof Float64Array, `batch output "${k}" is not a Float64Array`);
+    rec[k] = v;
+  }
+  return rec;
 }
 
 function copyOut(out: StreamOutput): ValueRecord {
-  return typeof out === 'number' ? { value: out } : { ...out };
+  if (typeof out === 'number') return { value: out };
+  const rec: ValueRecord = {};
+  for (const [k, v] of Object.entries(out)) {
+    assert.ok(typeof v === 'number', `stream output "${k}" is not a number`);
+    rec[k] = v;
+  }
+  return rec;
 }
 
 function same(a: number, b: number, tol: number): boolean {

@@ -1,0 +1,43 @@
+import { describe, test } from 'node:test';
+import { realDatasets } from './test-support/real-bars.js';
+import { assertParity, talib } from './test-support/talib.js';
+import { sma } from './sma.js';
+import { ema } from './ema.js';
+import { rsi } from './rsi.js';
+import { atr, natr } from './atr.js';
+import { bbands } from './bbands.js';
+import { macd } from './macd.js';
+
+for (const bars of realDatasets()) {
+  const close = bars.close;
+  describe(`TA-Lib parity on ${bars.label}`, () => {
+    for (const p of [2, 14, 20, 50]) {
+      test(`SMA(${p}) equals TA_SMA`, () => assertParity(`SMA(${p})`, sma(close, p), talib('SMA', { inReal: close }, { optInTimePeriod: p }).outReal!));
+      test(`EMA(${p}) equals TA_EMA`, () => assertParity(`EMA(${p})`, ema(close, p), talib('EMA', { inReal: close }, { optInTimePeriod: p }).outReal!));
+      test(`RSI(${p}) equals TA_RSI`, () => assertParity(`RSI(${p})`, rsi(close, p), talib('RSI', { inReal: close }, { optInTimePeriod: p }).outReal!));
+    }
+    const hlc = { high: bars.high, low: bars.low, close };
+    for (const p of [2, 14, 30]) {
+      test(`ATR(${p}) equals TA_ATR`, () => assertParity(`ATR(${p})`, atr(bars, p), talib('ATR', hlc, { optInTimePeriod: p }).outReal!));
+      test(`NATR(${p}) equals TA_NATR`, () => assertParity(`NATR(${p})`, natr(bars, p), talib('NATR', hlc, { optInTimePeriod: p }).outReal!));
+    }
+    for (const [p, up, dn] of [[20, 2, 2], [5, 1, 1], [50, 2.5, 1.5]] as const) {
+      test(`BBANDS(${p}, ${up}, ${dn}) equals TA_BBANDS with SMA`, () => {
+        const ours = bbands(close, p, up, dn);
+        const ref = talib('BBANDS', { inReal: close }, { optInTimePeriod: p, optInNbDevUp: up, optInNbDevDn: dn, optInMAType: 0 });
+        assertParity('upper', ours.upper, ref.outRealUpperBand!);
+        assertParity('middle', ours.middle, ref.outRealMiddleBand!);
+        assertParity('lower', ours.lower, ref.outRealLowerBand!);
+      });
+    }
+    for (const [f, s, g] of [[12, 26, 9], [5, 35, 5], [3, 10, 2]] as const) {
+      test(`MACD(${f}, ${s}, ${g}) equals TA_MACD`, () => {
+        const ours = macd(close, f, s, g);
+        const ref = talib('MACD', { inReal: close }, { optInFastPeriod: f, optInSlowPeriod: s, optInSignalPeriod: g });
+        assertParity('macd', ours.macd, ref.outMACD!);
+        assertParity('signal', ours.signal, ref.outMACDSignal!);
+        assertParity('histogram', ours.histogram, ref.outMACDHist!);
+      });
+    }
+  });
+}

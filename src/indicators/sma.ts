@@ -1,0 +1,72 @@
+/**
+ * Simple moving average, TA-Lib's summation order (so results are bitwise TA_SMA).
+ * @see https://ta-lib.org/functions/ (SMA; src/ta_func/ta_SMA.c)
+ */
+import { checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import type { Streaming } from './types.js';
+
+const NAME = 'sma';
+
+/** SMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. */
+export function sma(close: Float64Array, period = 20): Float64Array {
+  checkPeriod(NAME, 'period', period, 1);
+  checkSeries(NAME, 'close', close);
+  const n = close.length;
+  const out = nanSeries(n);
+  if (n < period) return out;
+  let total = 0;
+  for (let i = 0; i < period - 1; i++) total += close[i]!;
+  for (let i = period - 1, t = 0; i < n; i++, t++) {
+    total += close[i]!;
+    out[i] = total / period;
+    total -= close[t]!;
+  }
+  return out;
+}
+
+/** Streaming {@link sma}: one close at a time; `replace` revises the forming bar. */
+export class SmaStream implements Streaming<number, number> {
+  readonly warmup: number;
+  private readonly period: number;
+  private readonly ring: Float64Array;
+  private n = 0;
+  private total = 0;
+  private prevN = 0;
+  private prevTotal = 0;
+
+  constructor(period = 20) {
+    checkPeriod(NAME, 'period', period, 1);
+    this.period = period;
+    this.warmup = period - 1;
+    this.ring = new Float64Array(period);
+  }
+
+  update(close: number): number {
+    checkValue(NAME, 'close', close, this.n);
+    this.prevN = this.n;
+    this.prevTotal = this.total;
+    return this.step(close);
+  }
+
+  replace(close: number): number {
+    if (this.n === 0) return this.update(close);
+    checkValue(NAME, 'close', close, this.n - 1);
+    this.n = this.prevN;
+    this.total = this.prevTotal;
+    return this.step(close);
+  }
+
+  private step(x: number): number {
+    const p = this.period;
+    const n = this.n++;
+    // The ring holds the last p closes; slot n % p is bar n, and bar n−p+1 is the one leaving the window.
+    this.ring[n % p] = x;
+    if (n < p - 1) {
+      this.total += x;
+      return NaN;
+    }
+    const total = this.total + x;
+    this.total = total - this.ring[(n + 1) % p]!;
+    return total / p;
+  }
+}
