@@ -1,0 +1,114 @@
+/**
+ * Binance spot REST under `/binance`: `/api/v3/klines`, `/api/v3/exchangeInfo`, `/api/v3/time`,
+ * `/api/v3/ping`, with REQUEST_WEIGHT accounting on the simulated clock. Every response carries
+ * `X-MBX-USED-WEIGHT-1M`; over the limit the answer is 429, and 418 (ban) for a client that
+ * keeps sending after a 429, both with `Retry-After` in (simulated) seconds.
+ *
+ * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#klinecandlestick-data
+ * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SimClock } from './sim-clock.js';
+import type { WeightLimiter } from './weight-limiter.js';
+import { isRestInterval, type KlineCatalog } from './kline-catalog.js';
+import type { ExchangeInfoDoc } from './exchange-info-doc.js';
+import { selectKlines } from './kline-query.js';
+import { BinanceParamError, invalid, mandatory, single, symbolParam, timestampParam, unsigned } from './binance-params.js';
+
+export interface BinanceRoutesContext {
+  clock: SimClock;
+  limiter: WeightLimiter;
+  klines: KlineCatalog;
+  exchangeInfo: ExchangeInfoDoc;
+}
+
+/** Request weights (rest-api.md, current values; klines and exchangeInfo doubled on 2023-08-25). */
+export const WEIGHTS: Record<string, number> = {
+  '/api/v3/klines': 2,
+  '/api/v3/exchangeInfo': 20,
+  '/api/v3/time': 1,
+  '/api/v3/ping': 1,
+};
+export const DEFAULT_KLINES_LIMIT = 500;
+export const MAX_KLINES_LIMIT = 1000;
+
+function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof BinanceParamError) return reply.code(400).type('application/json').send(JSON.stringify(err.body));
+  throw err;
+}
+
+/** Registers the Binance routes; mount with `{ prefix: '/binance' }`. */
+export function binanceRoutes(ctx: BinanceRoutesContext) {
+  const { clock, limiter, klines, exchangeInfo } = ctx;
+  const dataSymbols = klines.symbolsWithData();
+  const known = (s: string): boolean => exchangeInfo.symbols.has(s) || dataSymbols.has(s);
+  const usedWeight = new WeakMap<FastifyRequest, number>();
+
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.addHook('onRequest', async (req, reply) => {
+      const path = req.url.slice('/binance'.length).split('?')[0] ?? '';
+      const decision = limiter.charge(clock.now(), WEIGHTS[path] ?? 1);
+      usedWeight.set(req, decision.usedWeight);
+      if (decision.status === 200) return;
+      const limit = limiter.limit;
+      const msg =
+        decision.status === 429
+          ? `Too much request weight used; current limit is ${limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`
+          : `Way too much request weight used; IP banned until ${clock.now() + decision.retryAfterSec * 1000}. Please use WebSocket Streams for live updates to avoid bans.`;
+      reply.code(decision.status).header('Retry-After', String(decision.retryAfterSec)).type('application/json');
+      return reply.send(JSON.stringify({ code: -1003, msg }));
+    });
+    app.addHook('onSend', async (req, reply, payload) => {
+      reply.header('X-MBX-USED-WEIGHT-1M', String(usedWeight.get(req) ?? limiter.usedAt(clock.now())));
+      return payload;
+    });
+
+    app.get('/api/v3/ping', async (_req, reply) => reply.type('application/json').send('{}'));
+    app.get('/api/v3/time', async (_req, reply) => reply.type('application/json').send(JSON.stringify({ serverTime: clock.now() })));
+
+    app.get('/api/v3/exchangeInfo', async (req, reply) => {
+      try {
+        const q = req.query as Record<string, unknown>;
+        const one = single(q, 'symbol');
+        const many = single(q, 'symbols');
+        if (one === undefined && many === undefined) return reply.type('application/json').send(exchangeInfo.body(clock.now()));
+        let list: unknown = [one];
+        if (many !== undefined) {
+          try {
+            list = JSON.parse(many);
+          } catch {
+            throw invalid('symbols');
+          }
+        }
+        if (!Array.isArray(list) || list.length === 0 || !list.every((s): s is string => typeof s === 'string')) throw invalid('symbols');
+        for (const s of list) symbolParam({ symbol: s }, (x) => exchangeInfo.symbols.has(x));
+        return reply.type('application/json').send(exchangeInfo.bodyFor(list, clock.now()));
+      } catch (err) {
+        return sendError(reply, err);
+      }
+    });
+
+    app.get('/api/v3/klines', async (req, reply) => {
+      try {
+        const q = req.query as Record<string, unknown>;
+        const symbol = symbolParam(q, known);
+        const interval = mandatory(q, 'interval');
+        if (!isRestInterval(interval)) return sendError(reply, new BinanceParamError({ code: -1120, msg: 'Invalid interval.' }));
+        const startTime = timestampParam(q, 'startTime');
+        const endTime = timestampParam(q, 'endTime');
+        const limit = unsigned(q, 'limit') ?? DEFAULT_KLINES_LIMIT;
+        if (limit < 1 || limit > MAX_KLINES_LIMIT) throw invalid('limit');
+        // The replay serves UTC candles only; an offset would move the 1d+ grid.
+        const tz = single(q, 'timeZone');
+        if (tz !== undefined && !/^[+-]?0{1,2}(:00)?$/.test(tz)) throw invalid('timeZone');
+        const table = klines.table(symbol, interval);
+        const { from, to } = selectKlines(table.openTime, { startTime, endTime, limit, now: clock.now() });
+        return reply.type('application/json').send(`[${table.rows.slice(from, to).join(',')}]`);
+      } catch (err) {
+        return sendError(reply, err);
+      }
+    });
+
+    app.setNotFoundHandler(async (_req, reply) => reply.code(404).type('text/html').send('<html><body><h2>404 Not found</h2></body></html>'));
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * When an archive object appears on data.binance.vision, on the simulated clock.
+ *
+ * Binance says new daily data becomes available "the next day" and monthly data "at the first
+ * monday of the month" (binance-public-data README, PROTOCOLS.md §1); it gives no hour. The replay
+ * picks: a daily file for day D at D+1 00:00 UTC + `lagMs`, a monthly file for month M at 00:00
+ * UTC of the first Monday of month M+1 + `lagMs`. The default lag, 10 minutes, is our choice,
+ * not a measured Binance figure; it makes "yesterday's file is not there yet" testable just
+ * after midnight. A `.CHECKSUM` is published with its zip.
+ *
+ * @see https://github.com/binance/binance-public-data#where-do-i-find-the-data
+ */
+export const DEFAULT_PUBLICATION_LAG_MS = 10 * 60_000;
+
+const DAILY = /-(\d{4})-(\d{2})-(\d{2})\.zip(\.CHECKSUM)?$/;
+const MONTHLY = /-(\d{4})-(\d{2})\.zip(\.CHECKSUM)?$/;
+
+/** 00:00 UTC of the first Monday of month `month0` (0-based; 12 rolls into the next year). */
+export function firstMondayOfMonth(year: number, month0: number): number {
+  const first = Date.UTC(year, month0, 1);
+  const dow = new Date(first).getUTCDay(); // 0 Sunday … 6 Saturday
+  return first + ((8 - dow) % 7) * 86_400_000;
+}
+
+/** Epoch ms at which `key` is published, or null if the key names no daily or monthly period. */
+export function publicationTime(key: string, lagMs = DEFAULT_PUBLICATION_LAG_MS): number | null {
+  const isMonthly = key.includes('/monthly/');
+  if (!isMonthly) {
+    const d = DAILY.exec(key);
+    if (!d) return null;
+    return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]) + 1) + lagMs;
+  }
+  const m = MONTHLY.exec(key);
+  if (!m) return null;
+  // The 1-based month of the key, read as a 0-based index, is the next month.
+  return firstMondayOfMonth(Number(m[1]), Number(m[2])) + lagMs;
+}
