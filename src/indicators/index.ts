@@ -8,3 +8,4 @@ export * from './rsi.js';
 export * from './atr.js';
 export * from './bbands.js';
 export * from './macd.js';
+export * from './aggregate-bars.js';
