@@ -148,7 +148,7 @@ export function upsertFromStageSql(stage: string, source: CandleSource): string 
   const set = [...values, 'source'].map((c) => `${c} = excluded.${c}`).join(', ');
   const differs = [...values, 'source'].map((c) => `candles.${c} IS DISTINCT FROM excluded.${c}`).join(' OR ');
   return `INSERT INTO candles (exchange, symbol, "interval", ${CANDLE_COLUMNS.join(', ')}, source)
-SELECT $1, $2, $3, ${CANDLE_COLUMNS.map(asStored).join(', ')}, $4 FROM ${stage}
+SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), ${CANDLE_COLUMNS.map(asStored).join(', ')}, CAST($4 AS TEXT) FROM ${stage}
 ON CONFLICT (exchange, symbol, "interval", open_time) DO UPDATE SET ${set}
 WHERE ${SOURCE_RANK[source]} >= ${sourceRankSql('candles.source')} AND (${differs})`;
 }

@@ -1,0 +1,33 @@
+/** Opens the store a `--db` value names and brings its schema up to date. */
+import { ConfigError } from '../core/errors.js';
+import { DuckDbStore } from './duckdb/duckdb-store.js';
+import { PostgresStore } from './postgres/postgres-store.js';
+import type { Store } from './store.js';
+
+/**
+ * `undefined` → the embedded DuckDB file `./tickerflow-data/tickerflow.duckdb`; a file path →
+ * that DuckDB file; `postgres://…` or `postgresql://…` → PostgreSQL. Runs `migrate()`.
+ * @throws ConfigError for anything else (another URL scheme, an empty value).
+ * @throws StoreLockedError when another process holds the DuckDB file.
+ */
+export async function openStore(db: string | undefined): Promise<Store> {
+  let store: Store;
+  if (db === undefined) {
+    store = await DuckDbStore.open();
+  } else if (/^postgres(ql)?:\/\//i.test(db)) {
+    store = PostgresStore.open(db);
+  } else if (db.trim() === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
+    throw new ConfigError(
+      `--db "${db.replace(/\/\/[^@/]*@/, '//***@')}" is neither a DuckDB file path nor a postgres:// or postgresql:// URL`,
+    );
+  } else {
+    store = await DuckDbStore.open(db);
+  }
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  return store;
+}

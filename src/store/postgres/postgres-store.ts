@@ -1,0 +1,54 @@
+/**
+ * The scale-out store: PostgreSQL through a pg Pool. Bulk candle writes are a binary COPY into
+ * a temp staging table, then INSERT … ON CONFLICT into `candles`, in one transaction.
+ * @see https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT
+ */
+import type { CandleColumns, CandleSource } from '../../core/candle.js';
+import type { SeriesKey } from '../../core/instrument.js';
+import { assertAscending } from '../duckdb/duckdb-store.js';
+import { POSTGRES_FIRST_LAST, upsertFromStageSql } from '../sql/candle-sql.js';
+import { writeManifestSql } from '../sql/catalog-sql.js';
+import { SqlStore } from '../sql/sql-store.js';
+import type { ArchiveManifestEntry } from '../store.js';
+import { fillStage, forgetStage, PG_STAGE } from './postgres-candle-stage.js';
+import { PostgresSession } from './postgres-session.js';
+import { redactUrl } from './redact-url.js';
+
+export class PostgresStore extends SqlStore {
+  readonly kind = 'postgres' as const;
+  /** The connection URL without its password. */
+  readonly location: string;
+
+  private constructor(private readonly session: PostgresSession, url: string, now?: () => number) {
+    super(session, POSTGRES_FIRST_LAST, now);
+    this.location = redactUrl(url);
+  }
+
+  /** Creates the pool (connections open lazily). Does not migrate; call migrate(). */
+  static open(url: string, options: { now?: () => number; maxConnections?: number } = {}): PostgresStore {
+    return new PostgresStore(new PostgresSession(url, options.maxConnections), url, options.now);
+  }
+
+  async writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number> {
+    assertAscending(candles);
+    if (candles.length === 0 && !manifest) return 0;
+    return this.session.transactionWithClient(async (tx, client) => {
+      try {
+        let changed = 0;
+        if (candles.length > 0) {
+          await fillStage(client, candles);
+          changed = await tx.run(upsertFromStageSql(PG_STAGE, source), [series.exchange, series.symbol, series.interval, source]);
+        }
+        if (manifest) await writeManifestSql(tx, manifest);
+        return changed;
+      } catch (err) {
+        forgetStage(client);
+        throw err;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.session.end();
+  }
+}
