@@ -4,3 +4,4 @@ export * from './kline-csv.js';
 export * from './archive-layout.js';
 export * from './plan-archive-files.js';
 export * from './checksum.js';
+export * from './s3-listing.js';
