@@ -190,3 +190,39 @@ test('binance rest - a base URL with a path prefix keeps it', async () => {
   const client = new BinanceRestClient({ baseUrl: `${server.baseUrl}/binance/`, governor: createRateGovernor() });
   assert.equal((await client.klines({ symbol: 'BTCUSDT', interval: '1d', limit: 2 })).length, 2);
 });
+
+test('binance rest - four concurrent jobs sharing one governor stay under the exchange limit read from exchangeInfo: zero 429s', async () => {
+  // The server enforces the recorded 1,200 weight/min per window of the shared fake clock, as Binance does per IP.
+  const clock = autoClock(Date.UTC(2024, 0, 1, 0, 0, 30));
+  const info = readFileSync(fixturePath('binance_exchangeInfo_2021-10-12_full.json'), 'utf8');
+  let window = -1;
+  let used = 0;
+  let served429 = 0;
+  const server = await serve((url, _n, res) => {
+    const w = Math.floor(clock.now() / 60_000);
+    if (w !== window) [window, used] = [w, 0];
+    used += url.pathname.endsWith('exchangeInfo') ? 20 : 2;
+    if (used > 1200) {
+      served429++;
+      json(res, 429, { code: -1003, msg: 'Too much request weight used' }, { 'Retry-After': String(60 - (Math.floor(clock.now() / 1000) % 60)), 'X-MBX-USED-WEIGHT-1M': String(used) });
+      return;
+    }
+    json(res, 200, url.pathname.endsWith('exchangeInfo') ? info : selectRows(btc1d, url), { 'X-MBX-USED-WEIGHT-1M': String(used) });
+  });
+  const governor = createRateGovernor({ now: clock.now, sleep: clock.sleep });
+  const client = new BinanceRestClient({ baseUrl: server.baseUrl, governor, sleep: clock.sleep });
+  await client.exchangeInfo();
+  const job = async (offset: number): Promise<number> => {
+    let rows = 0;
+    for (let i = 0; i < 175; i++) rows += (await client.klines({ symbol: 'BTCUSDT', interval: '1d', startTime: Date.UTC(2020, 0, 1) + (offset * 175 + i) * DAY, limit: 1 })).length;
+    return rows;
+  };
+  const rows = await Promise.all([0, 1, 2, 3].map(job));
+  assert.deepEqual(rows, [175, 175, 175, 175]);
+  assert.equal(served429, 0);
+  const s = governor.stats();
+  assert.equal(s.rateLimited429, 0);
+  assert.equal(s.requests, 701);
+  assert.equal(s.weight, 20 + 700 * 2);
+  assert.ok(s.waits > 0, 'the 1,420 weight cannot fit one 1,080 budget: someone waited for the next minute');
+});
