@@ -9,3 +9,8 @@ export * from './atr.js';
 export * from './bbands.js';
 export * from './macd.js';
 export * from './aggregate-bars.js';
+export * from './wma.js';
+export * from './roc.js';
+export * from './obv.js';
+export * from './willr.js';
+export * from './donchian.js';

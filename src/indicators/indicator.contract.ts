@@ -32,6 +32,8 @@ interface CommonSpec {
   badParams?: Array<() => unknown>;
   /** Extra columns the indicator reads and validates (volume, open, openTime). */
   needs?: { volume?: boolean; open?: boolean; openTime?: boolean };
+  /** Columns the indicator reads, each of which must reject NaN and negative values (default: close, or close/high/low [+ volume] for bars). */
+  columns?: Array<'close' | 'high' | 'low' | 'volume' | 'open'>;
   /** Override the datasets (defaults to realDatasets()). */
   datasets?: RealBars[];
 }
@@ -148,7 +150,7 @@ function assertThrowsAt(spec: ContractSpec, fn: () => unknown, index: number | u
 export function runIndicatorContract(spec: ContractSpec): void {
   const datasets = spec.datasets ?? realDatasets();
   const feed = feeder(spec);
-  const columns = spec.input === 'close' ? ['close'] : ['close', 'high', 'low', ...(spec.needs?.volume === true ? ['volume'] : [])];
+  const columns = spec.columns ?? (spec.input === 'close' ? ['close'] : ['close', 'high', 'low', ...(spec.needs?.volume === true ? ['volume'] : [])]);
 
   describe(`${spec.name} contract`, () => {
     test(`${spec.name} - stream declares the batch warm-up`, () => {
@@ -214,7 +216,7 @@ export function runIndicatorContract(spec: ContractSpec): void {
       for (const bad of [NaN, -1]) {
         test(`${spec.name} - batch rejects ${bad} ${col} naming bar ${k}`, () => {
           const b = cloneBars(bars);
-          const c = col === 'close' ? b.close : col === 'high' ? b.high : col === 'low' ? b.low : b.volume!;
+          const c = col === 'close' ? b.close : col === 'high' ? b.high : col === 'low' ? b.low : col === 'open' ? b.open! : b.volume!;
           c[k] = bad;
           assertThrowsAt(spec, () => spec.batch(b), k, `${bad} ${col}`);
         });
@@ -235,7 +237,7 @@ export function runIndicatorContract(spec: ContractSpec): void {
         const s = spec.stream();
         for (let i = 0; i < k; i++) s.update(barAt(bars, i));
         assertThrowsAt(spec, () => s.update(barAt(bad, k)), undefined, 'stream update NaN close');
-        assertThrowsAt(spec, () => s.replace({ ...barAt(bars, k), low: -1 }), undefined, 'stream replace -1 low');
+        assertThrowsAt(spec, () => s.replace({ ...barAt(bars, k), close: -1 }), undefined, 'stream replace -1 close');
         for (let i = k; i < bars.close.length; i++) assertStreamMatches(spec, full, copyOut(s.update(barAt(bars, i))), i, 'update after a rejected bar');
       }
     });

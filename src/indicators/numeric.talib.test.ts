@@ -7,6 +7,10 @@ import { rsi } from './rsi.js';
 import { atr, natr } from './atr.js';
 import { bbands } from './bbands.js';
 import { macd } from './macd.js';
+import { wma } from './wma.js';
+import { roc } from './roc.js';
+import { obv } from './obv.js';
+import { willr } from './willr.js';
 
 for (const bars of realDatasets()) {
   const close = bars.close;
@@ -17,6 +21,12 @@ for (const bars of realDatasets()) {
       test(`RSI(${p}) equals TA_RSI`, () => assertParity(`RSI(${p})`, rsi(close, p), talib('RSI', { inReal: close }, { optInTimePeriod: p }).outReal!));
     }
     const hlc = { high: bars.high, low: bars.low, close };
+    for (const p of [2, 14, 30]) {
+      test(`WMA(${p}) equals TA_WMA`, () => assertParity(`WMA(${p})`, wma(close, p), talib('WMA', { inReal: close }, { optInTimePeriod: p }).outReal!));
+      test(`ROC(${p}) equals TA_ROC`, () => assertParity(`ROC(${p})`, roc(close, p), talib('ROC', { inReal: close }, { optInTimePeriod: p }).outReal!));
+      test(`WILLR(${p}) equals TA_WILLR`, () => assertParity(`WILLR(${p})`, willr(bars, p), talib('WILLR', hlc, { optInTimePeriod: p }).outReal!));
+    }
+    test('OBV equals TA_OBV', () => assertParity('OBV', obv(bars), talib('OBV', { inReal: close, volume: bars.volume }).outReal!));
     for (const p of [2, 14, 30]) {
       test(`ATR(${p}) equals TA_ATR`, () => assertParity(`ATR(${p})`, atr(bars, p), talib('ATR', hlc, { optInTimePeriod: p }).outReal!));
       test(`NATR(${p}) equals TA_NATR`, () => assertParity(`NATR(${p})`, natr(bars, p), talib('NATR', hlc, { optInTimePeriod: p }).outReal!));
