@@ -85,6 +85,8 @@ function positiveInt(v: unknown, fallback: number): number | null {
 /** Registers the route; `markets` maps a lower-case vs_currency to its recorded coins. */
 export function coingeckoRoutes(markets: ReadonlyMap<string, readonly Coin[]>) {
   return async function plugin(app: FastifyInstance): Promise<void> {
+    // @see https://docs.coingecko.com/reference/ping-server
+    app.get('/api/v3/ping', async (_req, reply) => reply.type('application/json').send('{"gecko_says":"(V3) To the Moon!"}'));
     app.get('/api/v3/coins/markets', async (req, reply) => {
       const q = req.query as Record<string, unknown>;
       const vs = q.vs_currency;

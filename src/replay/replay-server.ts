@@ -113,7 +113,8 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
   const seed = opts.seed ?? 1;
   const fixtures = opts.fixturesDir ?? BUNDLED_FIXTURES;
 
-  const clock = new SimClock(startTime(opts.now), opts.speed ?? 1);
+  const start = startTime(opts.now);
+  const clock = new SimClock(start, opts.speed ?? 1);
   const forced = faults.failRateLimit === true ? 1 : typeof faults.failRateLimit === 'number' ? faults.failRateLimit : 0;
   const weightLimit = opts.weightLimit ?? REQUEST_WEIGHT_PER_MINUTE;
   const limiter = new WeightLimiter(weightLimit, forced);
@@ -156,6 +157,8 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
   await app.register(archiveRoutes(clock, archive));
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+  // Loading the fixtures took real time; start the simulated clock at `now` as the port opens.
+  clock.setNow(start);
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new ConfigError('replay server did not get a TCP address');
   const host = opts.host ?? '127.0.0.1';

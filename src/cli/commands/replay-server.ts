@@ -1,0 +1,98 @@
+/** `tickerflow replay-server`: serves the bundled recorded data through the exchanges' protocols until stopped. */
+import { InvalidArgumentError, type Command } from 'commander';
+import { startReplayServer, type ReplayFaults } from '../../replay/index.js';
+import { parseTime } from '../../core/time.js';
+
+interface ReplayServerFlags {
+  port: number;
+  host: string;
+  now?: number;
+  speed: number;
+  seed: number;
+  publicationLag: number;
+  failRateLimit?: number | true;
+  fail5xx?: number;
+  latency?: number;
+  truncateZip?: string;
+  badChecksum?: string;
+  malformedCsv?: string;
+}
+
+function intArg(name: string, min: number, max: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    return Number(v);
+  };
+}
+
+function numberArg(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function timeArg(v: string): number {
+  try {
+    return parseTime(v, '--now');
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+export function registerReplayServerCommand(program: Command): void {
+  program
+    .command('replay-server')
+    .description('serve bundled real recorded data (Binance REST, the data.binance.vision archive and its S3 listing, CoinGecko) on a simulated clock, with fault injection')
+    .option('--port <n>', 'TCP port; 0 picks a free one', intArg('--port', 0, 65535), 0)
+    .option('--host <address>', 'listen address', '127.0.0.1')
+    .option('--now <ISO>', 'simulated start time, e.g. 2020-01-04T00:30:00Z (default: the real now)', timeArg)
+    .option('--speed <x>', 'simulated seconds per real second (0 freezes the clock)', numberArg('--speed', 0, 1e9), 1)
+    .option('--seed <n>', 'seed of every random fault decision', intArg('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--publication-lag <minutes>', 'minutes after a day (or month) ends before its archive file appears', numberArg('--publication-lag', 0, 1e6), 10)
+    .option('--fail-rate-limit [count]', 'answer the next N Binance requests 429 (default 1); sending again inside the window gets 418', intArg('--fail-rate-limit', 1, 1e9))
+    .option('--fail-5xx <fraction>', 'answer this fraction of all requests with 503', numberArg('--fail-5xx', 0, 1))
+    .option('--latency <ms>', 'delay every response by this many real milliseconds', numberArg('--latency', 0, 600_000))
+    .option('--truncate-zip <key-substring>', 'serve matching archive zips cut in half (with a matching .CHECKSUM)')
+    .option('--bad-checksum <key-substring>', 'serve a wrong .CHECKSUM for matching archive zips')
+    .option('--malformed-csv <key-substring>', 'serve matching archive zips with one CSV row cut short (with a matching .CHECKSUM)')
+    .action(async (flags: ReplayServerFlags) => {
+      const faults: ReplayFaults = {
+        failRateLimit: flags.failRateLimit === true ? 1 : flags.failRateLimit,
+        fail5xx: flags.fail5xx,
+        latencyMs: flags.latency,
+        truncateZip: flags.truncateZip,
+        badChecksum: flags.badChecksum,
+        malformedCsv: flags.malformedCsv,
+      };
+      const server = await startReplayServer({
+        port: flags.port,
+        host: flags.host,
+        now: flags.now,
+        speed: flags.speed,
+        seed: flags.seed,
+        publicationLagMs: flags.publicationLag * 60_000,
+        faults,
+      });
+      const out = process.stdout;
+      out.write(`replay server listening on ${server.url} (simulated now ${new Date(server.clock.now()).toISOString()}, speed ${flags.speed}x)\n`);
+      out.write(`  binance REST   ${server.urls.binance}\n`);
+      out.write(`  archive data   ${server.urls.archiveData}\n`);
+      out.write(`  archive list   ${server.urls.archiveList}\n`);
+      out.write(`  coingecko      ${server.urls.coingecko}\n`);
+      for (const f of server.stats().archiveFaults) out.write(`  fault ${f.kind} on ${f.key}${f.row === undefined ? '' : ` (row ${f.row})`}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.close();
+      const s = server.stats();
+      out.write(`replay server stopped: ${s.requests} requests, binance weight ${s.binance.weight}, 429 ×${s.binance.rateLimited429}, 418 ×${s.binance.banned418}, injected 5xx ×${s.injected5xx}\n`);
+    });
+}
