@@ -5,3 +5,5 @@ export * from './archive-layout.js';
 export * from './plan-archive-files.js';
 export * from './checksum.js';
 export * from './s3-listing.js';
+export * from './archive-client.js';
+export * from './load-archive-file.js';

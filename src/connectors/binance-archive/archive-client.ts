@@ -1,0 +1,153 @@
+/**
+ * The I/O half of the archive connector: lists keys through the bucket's S3 ListObjects v1
+ * endpoint and downloads objects from data.binance.vision. It moves bytes only; parsing lives in
+ * the pure modules beside it.
+ *
+ * @see https://github.com/binance/binance-public-data (layout, `.CHECKSUM` files)
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html (listing, pagination)
+ */
+import { NotFoundError, RateLimitError, UpstreamError } from '../../core/errors.js';
+import { parseChecksum, type ArchiveChecksum } from './checksum.js';
+import { checksumKey } from './archive-layout.js';
+import { nextListMarker, parseS3ListObjectsV1, type S3ListPage, type S3Object } from './s3-listing.js';
+
+export interface ArchiveClientOptions {
+  /** Where objects are downloaded from. Default `https://data.binance.vision`. */
+  dataBaseUrl?: string;
+  /** The bucket endpoint that answers ListObjects v1. Default `https://s3-ap-northeast-1.amazonaws.com/data.binance.vision`. */
+  listBaseUrl?: string;
+  /** Retries after the first attempt for 5xx, 429 and network errors. Default 4. */
+  retries?: number;
+  /** First back-off delay; doubles per retry up to `maxDelayMs`. Defaults 250 ms and 8 s. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Per-request timeout. Default 60 s (a month zip of 1m klines is a few MB). */
+  timeoutMs?: number;
+  /** Injected for tests; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A downloaded object with the metadata the archive manifest records. */
+export interface ArchiveObject {
+  body: Buffer;
+  /** `Last-Modified` as epoch ms, or null when absent or unreadable. */
+  lastModified: number | null;
+  size: number;
+}
+
+export const DEFAULT_DATA_BASE_URL = 'https://data.binance.vision';
+export const DEFAULT_LIST_BASE_URL = 'https://s3-ap-northeast-1.amazonaws.com/data.binance.vision';
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** HTTP client for data.binance.vision and its S3 listing. */
+export class ArchiveClient {
+  readonly dataBaseUrl: string;
+  readonly listBaseUrl: string;
+  private readonly retries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly timeoutMs: number;
+  private readonly fetchFn: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(opts: ArchiveClientOptions = {}) {
+    this.dataBaseUrl = trimSlash(opts.dataBaseUrl ?? DEFAULT_DATA_BASE_URL);
+    this.listBaseUrl = trimSlash(opts.listBaseUrl ?? DEFAULT_LIST_BASE_URL);
+    this.retries = opts.retries ?? 4;
+    this.baseDelayMs = opts.baseDelayMs ?? 250;
+    this.maxDelayMs = opts.maxDelayMs ?? 8000;
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.fetchFn = opts.fetch ?? fetch;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** URL of an object key on the data host (each path segment percent-encoded). */
+  objectUrl(key: string): string {
+    return `${this.dataBaseUrl}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  }
+
+  /**
+   * One ListObjects v1 page under `prefix` with `delimiter=/`, starting after `marker`.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html
+   */
+  async listPage(prefix: string, marker = ''): Promise<S3ListPage> {
+    const url = `${this.listBaseUrl}?delimiter=%2F&prefix=${encodeURIComponent(prefix)}&marker=${encodeURIComponent(marker)}`;
+    const res = await this.request(url);
+    return parseS3ListObjectsV1(Buffer.from(await res.arrayBuffer()).toString('utf8'));
+  }
+
+  /**
+   * Every object directly under `prefix` (a "folder" ending in `/`), across all pages, in key order.
+   * @see https://github.com/binance/binance-public-data (listing is not in the README; the bucket's S3 endpoint is)
+   */
+  async *list(prefix: string): AsyncGenerator<S3Object> {
+    let marker = '';
+    for (;;) {
+      const page = await this.listPage(prefix, marker);
+      yield* page.contents;
+      const next = nextListMarker(page, true);
+      if (next === null) return;
+      if (next <= marker) throw new UpstreamError(`S3 listing of ${prefix} did not advance past marker ${marker}`);
+      marker = next;
+    }
+  }
+
+  /**
+   * Downloads one object. 404 → `NotFoundError` (not published, or not existing); 5xx, 429 and
+   * network failures are retried with capped exponential back-off, then `UpstreamError`.
+   * @see https://github.com/binance/binance-public-data#klines
+   */
+  async fetchObject(key: string): Promise<ArchiveObject> {
+    const res = await this.request(this.objectUrl(key));
+    const body = Buffer.from(await res.arrayBuffer());
+    const declared = res.headers.get('content-length');
+    if (declared !== null && /^\d+$/.test(declared) && Number(declared) !== body.length && res.headers.get('content-encoding') === null) {
+      throw new UpstreamError(`${key}: body is ${body.length} bytes, Content-Length said ${declared}`);
+    }
+    const lm = res.headers.get('last-modified');
+    const lastModified = lm === null ? null : Date.parse(lm);
+    return { body, lastModified: lastModified === null || Number.isNaN(lastModified) ? null : lastModified, size: body.length };
+  }
+
+  /**
+   * Downloads and parses the `.CHECKSUM` published beside the zip `zipKey`.
+   * @see https://github.com/binance/binance-public-data#checksum
+   */
+  async fetchChecksum(zipKey: string): Promise<ArchiveChecksum> {
+    const key = checksumKey(zipKey);
+    const obj = await this.fetchObject(key);
+    return parseChecksum(obj.body, key);
+  }
+
+  private async request(url: string): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      let err: UpstreamError | RateLimitError;
+      try {
+        const res = await this.fetchFn(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+        if (res.ok) return res;
+        await res.body?.cancel();
+        if (res.status === 404) throw new NotFoundError(`HTTP 404 from ${url}`);
+        if (res.status === 429) {
+          const ra = Number(res.headers.get('retry-after'));
+          err = new RateLimitError(429, Number.isFinite(ra) && ra > 0 ? ra * 1000 : this.backoff(attempt), url);
+        } else {
+          err = new UpstreamError(`HTTP ${res.status} from ${url}`, res.status);
+          if (res.status < 500) throw err; // other 4xx will not change on retry
+        }
+      } catch (e) {
+        if (e instanceof NotFoundError || e instanceof UpstreamError) throw e;
+        err = new UpstreamError(`request to ${url} failed: ${(e as Error).message}`, undefined, { cause: e });
+      }
+      if (attempt >= this.retries) throw err;
+      await this.sleep(err instanceof RateLimitError ? Math.max(err.retryAfterMs, this.backoff(attempt)) : this.backoff(attempt));
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * One archive kline file from bytes to verified candle columns: SHA-256 against `.CHECKSUM`,
+ * then the single CSV out of the zip, then the checked parse. Any failure rejects the whole file,
+ * so a caller writes all of its rows with its manifest entry, or nothing.
+ *
+ * @see https://github.com/binance/binance-public-data#klines
+ */
+import type { CandleColumns } from '../../core/candle.js';
+import type { Interval } from '../../core/intervals.js';
+import { verifyChecksum, type ArchiveChecksum } from './checksum.js';
+import { parseKlineCsv, type ArchiveMarket } from './kline-csv.js';
+import { extractSingleCsv } from './zip.js';
+import type { ArchiveObject } from './archive-client.js';
+
+/**
+ * What the store's archive manifest records for one object. Declared here rather than imported
+ * from `store/` (connectors must not depend on it); it is structurally the store's
+ * `ArchiveManifestEntry`, which the tests check at compile time.
+ */
+export interface ArchiveFileManifest {
+  key: string;
+  size: number;
+  sha256: string;
+  lastModified: number | null;
+  rows: number;
+  ingestedAt: number;
+}
+
+export interface LoadedArchiveFile {
+  candles: CandleColumns;
+  manifest: ArchiveFileManifest;
+}
+
+/** What `loadArchiveFile` needs from a client: `ArchiveClient` or a test double. */
+export interface ArchiveSource {
+  fetchObject(key: string): Promise<ArchiveObject>;
+  fetchChecksum(zipKey: string): Promise<ArchiveChecksum>;
+}
+
+/**
+ * Pure half: verifies, extracts and parses a downloaded zip. Throws `ChecksumMismatchError` or
+ * `BadArchiveError` (key and, for row problems, the 1-based line number).
+ */
+export function decodeArchiveFile(
+  zip: ArchiveObject,
+  checksum: ArchiveChecksum,
+  key: string,
+  interval: Interval,
+  market: ArchiveMarket,
+  ingestedAt: number,
+): LoadedArchiveFile {
+  const sha256 = verifyChecksum(zip.body, key, checksum);
+  const candles = parseKlineCsv(extractSingleCsv(zip.body, key), { key, interval, market });
+  return {
+    candles,
+    manifest: { key, size: zip.body.length, sha256, lastModified: zip.lastModified, rows: candles.length, ingestedAt },
+  };
+}
+
+/**
+ * Fetches the zip at `key` and its `.CHECKSUM`, verifies the SHA-256, extracts and parses it.
+ * Network errors propagate from the client (`NotFoundError`, `UpstreamError`); bad content is
+ * `ChecksumMismatchError` or `BadArchiveError`.
+ */
+export async function loadArchiveFile(
+  client: ArchiveSource,
+  key: string,
+  interval: Interval,
+  market: ArchiveMarket,
+  now: () => number = Date.now,
+): Promise<LoadedArchiveFile> {
+  const [zip, checksum] = await Promise.all([client.fetchObject(key), client.fetchChecksum(key)]);
+  return decodeArchiveFile(zip, checksum, key, interval, market, now());
+}
