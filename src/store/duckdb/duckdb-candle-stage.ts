@@ -4,6 +4,7 @@
  * row; the upsert into `candles` is then one INSERT … SELECT.
  */
 import { DOUBLE, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
+import bindings from '@duckdb/node-bindings';
 import { CANDLE_FIELDS, type CandleColumns } from '../../core/candle.js';
 import { CANDLE_COLUMNS } from '../sql/candle-sql.js';
 
@@ -26,12 +27,13 @@ export async function fillStage(conn: DuckDBConnection, c: CandleColumns): Promi
     for (let start = 0; start < c.length; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, c.length - start);
       const chunk = DuckDBDataChunk.create(TYPES, n);
-      for (let f = 0; f < CANDLE_FIELDS.length; f++) {
-        const src = c[CANDLE_FIELDS[f] as (typeof CANDLE_FIELDS)[number]];
-        const vector = chunk.getColumnVector(f);
-        for (let i = 0; i < n; i++) vector.setItem(i, src[start + i] as number);
-        vector.flush();
-      }
+      CANDLE_FIELDS.forEach((field, f) => {
+        // A fresh chunk's vectors have no validity mask (all rows valid), so the values are a
+        // plain memcpy of the column's slice: no per-value call into the binding.
+        const src = c[field];
+        const vector = bindings.data_chunk_get_vector(chunk.chunk, f);
+        bindings.copy_data_to_vector(vector, 0, src.buffer, src.byteOffset + start * 8, n * 8);
+      });
       appender.appendDataChunk(chunk);
     }
     appender.flushSync();
