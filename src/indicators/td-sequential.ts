@@ -257,7 +257,17 @@ export function tdSequential(bars: Bars): TdSequentialSeries {
     bar.low = low[i]!;
     bar.close = close[i]!;
     const v = stream.update(bar);
-    for (const f of TD_SEQUENTIAL_FIELDS) out[f][i] = v[f];
+    // Field by field, not a loop over names: keeps every access monomorphic.
+    out.buySetup[i] = v.buySetup;
+    out.sellSetup[i] = v.sellSetup;
+    out.buyPerfected[i] = v.buyPerfected;
+    out.sellPerfected[i] = v.sellPerfected;
+    out.buyCountdown[i] = v.buyCountdown;
+    out.sellCountdown[i] = v.sellCountdown;
+    out.buyDeferred[i] = v.buyDeferred;
+    out.sellDeferred[i] = v.sellDeferred;
+    out.tdstResistance[i] = v.tdstResistance;
+    out.tdstSupport[i] = v.tdstSupport;
   }
   return out;
 }
