@@ -152,6 +152,12 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
         .send('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
     }
   });
+  // The server's own clock is the simulated one, so `Date` is too: clients that judge "is this
+  // candle closed" by the response date see the replay's present, not the real one.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('Date', new Date(clock.now()).toUTCString());
+    return payload;
+  });
   await app.register(binanceRoutes({ clock, limiter, klines, exchangeInfo }), { prefix: '/binance' });
   await app.register(coingeckoRoutes(markets), { prefix: '/coingecko' });
   await app.register(archiveRoutes(clock, archive));
