@@ -30,7 +30,10 @@ export async function fillStage(conn: DuckDBConnection, c: CandleColumns): Promi
       CANDLE_FIELDS.forEach((field, f) => {
         // A fresh chunk's vectors have no validity mask (all rows valid), so the values are a
         // plain memcpy of the column's slice: no per-value call into the binding.
-        const src = c[field];
+        const col = c[field];
+        // The binding copies from an ArrayBuffer; a column over a SharedArrayBuffer is copied first.
+        const src = col.buffer instanceof ArrayBuffer ? col : Float64Array.from(col);
+        if (!(src.buffer instanceof ArrayBuffer)) throw new Error('unreachable: copied column is not ArrayBuffer-backed');
         const vector = bindings.data_chunk_get_vector(chunk.chunk, f);
         bindings.copy_data_to_vector(vector, 0, src.buffer, src.byteOffset + start * 8, n * 8);
       });
