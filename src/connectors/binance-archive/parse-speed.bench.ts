@@ -7,6 +7,8 @@ import yauzl from 'yauzl';
 import { extractSingleCsv } from './zip.js';
 import { parseKlineCsv } from './kline-csv.js';
 import { KEYS, LINK_CSV, readFixture } from './test-fixtures.js';
+import { decodeArchiveFile } from './load-archive-file.js';
+import { parseChecksum } from './checksum.js';
 
 function yauzlExtract(zip: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -63,5 +65,8 @@ await time('zip: yauzl fromBuffer + stream (1440-row zip)', 1440, () => yauzlExt
 await time('csv: parseKlineCsv (1440 rows)', 1440, () => parseKlineCsv(csv, spotOpts));
 await time('csv: split+Number baseline (1440 rows)', 1440, () => splitParse(csv));
 await time('zip→columns: extract + parse (1440-row zip)', 1440, () => parseKlineCsv(extractSingleCsv(zip, KEYS.spot2020), spotOpts));
+const sum = parseChecksum(readFixture(`${KEYS.spot2020}.CHECKSUM`), 'c');
+const obj = { body: zip, lastModified: null, size: zip.length };
+await time('file: sha256 + extract + parse (1440-row zip)', 1440, () => decodeArchiveFile(obj, sum, KEYS.spot2020, '1m', 'spot', 0));
 await time('csv: parseKlineCsv LINKUSDT (40,320 rows)', 40320, () => parseKlineCsv(link, opts));
 await time('csv: split+Number baseline LINKUSDT (40,320 rows)', 40320, () => splitParse(link));

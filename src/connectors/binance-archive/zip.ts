@@ -4,7 +4,8 @@
  * Why a hand-written central-directory reader rather than `yauzl`: the archive is fully in memory
  * already (we hash it for the `.CHECKSUM` check first), yauzl is callback/stream based and costs a
  * stream pipeline per entry, while this is one synchronous `inflateRawSync` plus `zlib.crc32`.
- * (Measured against yauzl in `parse-speed.bench.ts`.) It trusts only the central
+ * Measured in `parse-speed.bench.ts` on the 1440-row BTCUSDT zip: 0.64–1.3 ms per file here against
+ * 1.2–3.3 ms for yauzl (shared 2-core machine, so ranges), about 2× faster. It trusts only the central
  * directory for sizes (local headers may defer them to a data descriptor), checks that the
  * inflated size and CRC-32 match, and rejects everything else it does not understand.
  *
