@@ -1,0 +1,120 @@
+/**
+ * Renders the indicator benchmark as the markdown section the lead includes in
+ * docs/BENCHMARKS.md: ns/bar per implementation, the ratios the issue's goals are stated in,
+ * and whether each goal is met on this run.
+ */
+
+/** One measured cell: median ns/bar over the rounds, or undefined when not available. */
+export interface Cell {
+  ns: number;
+  rounds: number;
+}
+
+export type Impl = 'ours' | 'talib-c' | 'tulip-c' | 'tulind' | 'trading-signals' | 'technicalindicators';
+export type Mode = 'batch' | 'stream';
+
+export interface CaseResult {
+  key: string;
+  /** `${impl}:${mode}` → cell. */
+  cells: Map<string, Cell>;
+  /** Our batch output agrees with TA-Lib C at the last bar (undefined: not compared). */
+  agreesWithTalib: boolean | undefined;
+  /** Our export names used, e.g. `rsi / RsiStream`. */
+  ourNames: string;
+}
+
+export interface ReportInput {
+  command: string;
+  bars: number;
+  seed: number;
+  rounds: number;
+  harnessK: number;
+  node: string;
+  cpu: string;
+  talibVersion: string;
+  compile: string;
+  cases: CaseResult[];
+  missing: string[];
+  failedFiles: { file: string; reason: string }[];
+}
+
+const GOAL_TALIB = new Set(['SMA(20)', 'EMA(20)', 'RSI(14)', 'ATR(14)', 'BBANDS(20,2)', 'MACD(12,26,9)']);
+const GOAL_5X = new Set(['RSI(14)', 'ATR(14)', 'BBANDS(20,2)', 'MACD(12,26,9)']);
+const PEERS = ['trading-signals', 'technicalindicators'] as const;
+
+const fmt = (c: Cell | undefined): string => (c === undefined ? '–' : c.ns < 10 ? c.ns.toFixed(2) : c.ns < 100 ? c.ns.toFixed(1) : c.ns.toFixed(0));
+const ratio = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(1)) + '×';
+
+/** The fastest of a peer's batch and streaming forms (its best showing). */
+function best(r: CaseResult, impl: string): Cell | undefined {
+  const a = r.cells.get(`${impl}:batch`);
+  const b = r.cells.get(`${impl}:stream`);
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a.ns <= b.ns ? a : b;
+}
+
+/** Markdown section: settings, the ns/bar table, the ratio table, the goals checklist. */
+export function renderIndicatorReport(x: ReportInput): string {
+  const L: string[] = [];
+  L.push('## Indicators: ns/bar against TA-Lib C, Tulip, trading-signals, technicalindicators', '');
+  L.push(`Run: \`${x.command}\``, '');
+  L.push(
+    `${x.bars.toLocaleString('en-US')} generated bars (seeded random walk, seed ${x.seed}, valid OHLCV), the same bars for every`,
+    `implementation in one run; median of ${x.rounds} rounds after a warm-up round, implementations alternated`,
+    `within each round. C rows: TA-Lib ${x.talibVersion} static libraries built by the \`talib\` package, and Tulip's`,
+    `amalgamation, timed in \`bench/indicators/talib-harness.c\` (median of ${x.harnessK} runs per round, no JS marshalling),`,
+    `compiled with \`${x.compile}\`. Node ${x.node}, ${x.cpu}. Streaming = one \`update\`/\`add\`/\`nextValue\` call per bar,`,
+    'bar objects prebuilt for every library. Lower is better; "–" = not available.',
+    '',
+  );
+  L.push('| indicator | ours batch | ours stream | TA-Lib C | Tulip C | tulind (JS) | trading-signals stream | technicalindicators batch | technicalindicators stream | = TA-Lib |');
+  L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |');
+  for (const r of x.cases) {
+    const c = (k: string): string => fmt(r.cells.get(k));
+    const agree = r.agreesWithTalib === undefined ? '' : r.agreesWithTalib ? 'yes' : '**no**';
+    L.push(
+      `| ${r.key} | ${c('ours:batch')} | ${c('ours:stream')} | ${c('talib-c:batch')} | ${c('tulip-c:batch')} | ${c('tulind:batch')} | ${c('trading-signals:stream')} | ${c('technicalindicators:batch')} | ${c('technicalindicators:stream')} | ${agree} |`,
+    );
+  }
+  L.push('', '### Ratios', '');
+  L.push('ours / TA-Lib C: below 1 is faster than C. peer / ours: how many times slower the peer is than our');
+  L.push('batch form (peer\'s best of batch and streaming), and, for streaming, than our stream.', '');
+  L.push('| indicator | ours batch / TA-Lib C | trading-signals / ours (batch) | technicalindicators / ours (batch) | trading-signals stream / ours stream | technicalindicators stream / ours stream |');
+  L.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const goals: string[] = [];
+  for (const r of x.cases) {
+    const ob = r.cells.get('ours:batch');
+    const os = r.cells.get('ours:stream');
+    const tc = r.cells.get('talib-c:batch');
+    const cells = [ob && tc ? ratio(ob.ns / tc.ns) : '–'];
+    for (const p of PEERS) {
+      const pb = best(r, p);
+      cells.push(ob && pb ? ratio(pb.ns / ob.ns) : '–');
+    }
+    for (const p of PEERS) {
+      const ps = r.cells.get(`${p}:stream`);
+      cells.push(os && ps ? ratio(ps.ns / os.ns) : '–');
+    }
+    L.push(`| ${r.key} | ${cells.join(' | ')} |`);
+    if (GOAL_TALIB.has(r.key)) {
+      goals.push(ob && tc ? `${ob.ns <= 1.5 * tc.ns ? '[x]' : '[ ]'} ${r.key} batch within 1.5× of TA-Lib C: ${ratio(ob.ns / tc.ns)}` : `[ ] ${r.key} batch vs TA-Lib C: not measured (ours missing)`);
+    }
+    for (const p of PEERS) {
+      const pb = best(r, p);
+      if (!ob || !pb) continue;
+      const need = GOAL_5X.has(r.key) ? 5 : 1;
+      const got = pb.ns / ob.ns;
+      goals.push(`${got >= need ? '[x]' : '[ ]'} ${r.key} ${need > 1 ? '≥ 5×' : ''} faster than ${p}: ${ratio(got)}`.replace('  ', ' '));
+    }
+    if (r.key === 'RSI(14)') {
+      goals.push(os ? `${os.ns <= 25 ? '[x]' : '[ ]'} streaming RSI update ≤ 25 ns: ${fmt(os)} ns` : '[ ] streaming RSI update ≤ 25 ns: ours missing');
+    }
+  }
+  L.push('', '### Goals (issue 4) on this run', '');
+  for (const g of goals) L.push(`- ${g}`);
+  if (x.missing.length > 0) L.push('', `Not yet in src/indicators/ (no row data for ours): ${x.missing.join(', ')}.`);
+  for (const f of x.failedFiles) L.push('', `Skipped \`src/indicators/${f.file}\`: failed to load (${f.reason}).`);
+  L.push('');
+  return L.join('\n');
+}

@@ -1,0 +1,194 @@
+/**
+ * Indicator benchmark (issue 4, "Speed"): ns/bar of each indicator, batch and streaming, ours
+ * against TA-Lib's C, Tulip (C and the tulind addon), trading-signals and technicalindicators, on
+ * the same generated bars in one run. Runnable on its own:
+ *
+ *   node --import tsx bench/indicators/run.ts [--bars N] [--rounds R] [--only KEY] [--no-peers]
+ *
+ * and exported as {@link runIndicatorBench} for bench/run.ts. Prints markdown for docs/BENCHMARKS.md.
+ */
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BENCH_CASES, type PeerData, type PeerName } from './cases.js';
+import { buildHarness, harnessCompileCommand, runHarness, writeHarnessBars, type HarnessOutput } from './c-harness.js';
+import { findBatch, findStream, loadOurIndicators } from './our-indicators.js';
+import { renderIndicatorReport, type CaseResult, type Cell } from './report.js';
+import { generateBars, type BenchBars } from './synthetic-bars.js';
+import { compileStreamLoop, median, rotate, timePerBar } from './timing.js';
+
+export interface IndicatorBenchOptions {
+  /** Bars per run (default 1,000,000, the issue's size). */
+  bars?: number;
+  seed?: number;
+  /** Measured rounds after one warm-up round (default 5); slow peers run at most 3. */
+  rounds?: number;
+  /** Timed runs of each C function per round (default 5). */
+  harnessK?: number;
+  /** Only cases whose key contains this text. */
+  only?: string;
+  /** Skip the JS peer libraries (fast check of ours against TA-Lib C only). */
+  peers?: boolean;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+const DEFAULT_COMMAND = 'node --import tsx bench/indicators/run.ts';
+
+interface Job {
+  caseKey: string;
+  cell: string;
+  /** One measurement of the whole column, ns/bar. */
+  run: () => number;
+  samples: number[];
+  maxRounds: number;
+}
+
+let sinkValue: unknown;
+const sink = (r: unknown): void => {
+  sinkValue = r;
+};
+
+function peerData(b: BenchBars): PeerData {
+  const bars = Array.from({ length: b.close.length }, (_, i) => ({
+    open: b.open[i]!, high: b.high[i]!, low: b.low[i]!, close: b.close[i]!, volume: b.volume[i]!,
+  }));
+  return { open: Array.from(b.open), high: Array.from(b.high), low: Array.from(b.low), close: Array.from(b.close), volume: Array.from(b.volume), bars };
+}
+
+/** Last value of each output series (a Float64Array, or an object of them). */
+function lastValues(out: unknown): number[] {
+  if (out instanceof Float64Array) return [out[out.length - 1]!];
+  if (typeof out === 'object' && out !== null) {
+    return Object.values(out).filter((v): v is Float64Array => v instanceof Float64Array).map((v) => v[v.length - 1]!);
+  }
+  return [];
+}
+
+/** Every TA-Lib output's last value is matched by one of ours to 1e-9 relative. */
+function agrees(ours: number[], talib: number[]): boolean {
+  return talib.every((t) => ours.some((o) => Math.abs(o - t) <= 1e-9 * Math.max(1, Math.abs(t))));
+}
+
+/** Runs the benchmark and returns the markdown section. */
+export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promise<string> {
+  const n = opts.bars ?? 1_000_000;
+  const seed = opts.seed ?? 42;
+  const rounds = opts.rounds ?? 5;
+  const harnessK = opts.harnessK ?? 5;
+  const log = opts.log ?? (() => {});
+  const cases = BENCH_CASES.filter((c) => opts.only === undefined || c.key.includes(opts.only));
+
+  log(`generating ${n} bars (seed ${seed})`);
+  const bars = generateBars(n, seed);
+  const data = peerData(bars);
+  const ours = await loadOurIndicators();
+  const bin = buildHarness();
+  const barsFile = writeHarnessBars(bars, `bars-${n}-${seed}.bin`);
+
+  const jobs: Job[] = [];
+  const results: CaseResult[] = [];
+  const missing: string[] = [];
+  for (const c of cases) {
+    const cells = new Map<string, Cell>();
+    const result: CaseResult = { key: c.key, cells, agreesWithTalib: undefined, ourNames: '' };
+    results.push(result);
+    const input = c.input === 'close' ? bars.close : bars;
+    const batch = findBatch(ours, c.ours.batch);
+    const stream = findStream(ours, c.ours.stream);
+    if (!batch && !stream) missing.push(c.key);
+    result.ourNames = [batch?.name, stream?.name].filter(Boolean).join(' / ');
+    const add = (cell: string, run: () => number, maxRounds = rounds): void => {
+      jobs.push({ caseKey: c.key, cell, run, samples: [], maxRounds });
+    };
+    if (batch) add('ours:batch', () => timePerBar(() => batch.fn(input, ...c.ours.args), n, sink));
+    if (stream) {
+      const loop = compileStreamLoop(`ours ${c.key}`, 'update', c.input === 'close' ? 'close' : 'bar');
+      add('ours:stream', () => {
+        const s = new stream.ctor(...c.ours.args);
+        return timePerBar(() => loop(s, bars.close, data.bars, n), n, sink);
+      });
+    }
+    if (opts.peers === false) continue;
+    for (const [peer, impl] of Object.entries(c.peers) as [PeerName, (typeof c.peers)[PeerName]][]) {
+      if (!impl) continue;
+      const pb = impl.batch;
+      if (pb) add(`${peer}:batch`, () => timePerBar(() => pb(data), n, sink));
+      const ps = impl.stream;
+      if (ps) {
+        const loop = compileStreamLoop(`${peer} ${c.key}`, ps.method, ps.input);
+        add(`${peer}:stream`, () => {
+          const s = ps.create();
+          return timePerBar(() => loop(s, bars.close, data.bars, n), n, sink);
+        });
+      }
+    }
+  }
+
+  // Warm-up round: JIT every implementation and find the slow ones (> 0.3 s a run get 3 rounds).
+  log(`warm-up: ${jobs.length} implementations`);
+  for (const j of jobs) {
+    const first = j.run();
+    if (first * n > 3e8) j.maxRounds = Math.min(rounds, 3);
+    else for (let w = 0; w < 3; w++) j.run();
+  }
+  const harness: HarnessOutput[] = [];
+  for (let r = 0; r < rounds; r++) {
+    log(`round ${r + 1}/${rounds}`);
+    harness.push(runHarness(bin, barsFile, harnessK, opts.only));
+    for (const c of cases) {
+      for (const j of rotate(jobs.filter((x) => x.caseKey === c.key), r)) {
+        if (j.samples.length < j.maxRounds) j.samples.push(j.run());
+      }
+    }
+  }
+  void sinkValue;
+
+  for (const res of results) {
+    for (const j of jobs) if (j.caseKey === res.key) res.cells.set(j.cell, { ns: median(j.samples), rounds: j.samples.length });
+    for (const lib of ['talib-c', 'tulip-c'] as const) {
+      const samples = harness.flatMap((h) => h.results.filter((x) => x.lib === lib && x.key === res.key).map((x) => x.nsMedian));
+      if (samples.length > 0) res.cells.set(`${lib}:batch`, { ns: median(samples), rounds: samples.length });
+    }
+    const t = harness[0]?.results.find((x) => x.lib === 'talib-c' && x.key === res.key);
+    const c = cases.find((x) => x.key === res.key);
+    const batch = c && findBatch(ours, c.ours.batch);
+    if (t && c && batch) res.agreesWithTalib = agrees(lastValues(batch.fn(c.input === 'close' ? bars.close : bars, ...c.ours.args)), t.last);
+  }
+
+  const cpu = cpus();
+  return renderIndicatorReport({
+    command: opts.bars === undefined && opts.only === undefined ? DEFAULT_COMMAND : `${DEFAULT_COMMAND} --bars ${n}${opts.only ? ` --only '${opts.only}'` : ''}`,
+    bars: n,
+    seed,
+    rounds,
+    harnessK,
+    node: process.version,
+    cpu: `${cpu[0]?.model ?? 'unknown CPU'} ×${cpu.length} (shared)`,
+    talibVersion: harness[0]?.talibVersion.split(' ')[0] ?? '?',
+    compile: harnessCompileCommand().map((a) => a.split(`${ROOT}/`).join('')).join(' '),
+    cases: results,
+    missing,
+    failedFiles: ours.failed,
+  });
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({
+    options: {
+      bars: { type: 'string' },
+      rounds: { type: 'string' },
+      only: { type: 'string' },
+      'no-peers': { type: 'boolean' },
+    },
+  });
+  const md = await runIndicatorBench({
+    bars: values.bars === undefined ? undefined : Number(values.bars),
+    rounds: values.rounds === undefined ? undefined : Number(values.rounds),
+    only: values.only,
+    peers: !values['no-peers'],
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
+  process.stdout.write(`${md}\n`);
+}

@@ -1,0 +1,77 @@
+/**
+ * Deterministic benchmark bars: a seeded geometric random walk with valid OHLCV (low ≤ open,
+ * close ≤ high, volume > 0). Generated data is fine for speed measurements (STYLE.md); it is never
+ * a stand-in for an exchange's format. The same seed gives bitwise the same bars on every machine,
+ * so the JS runner and the C harness (through {@link encodeBars}) measure the same input.
+ */
+import type { Bars } from '../../src/indicators/types.js';
+
+/** Complete OHLCV columns (every field present), as the benchmark needs them. */
+export interface BenchBars extends Bars {
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+/** mulberry32: tiny, fast, well-distributed 32-bit PRNG; enough for a reproducible walk. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `n` one-minute-like bars starting near 30,000 with ~0.1 % moves per bar; flat bars and
+ * equal highs occur (prices are rounded to cents) so indicators meet ties as on real data.
+ */
+export function generateBars(n: number, seed = 42): BenchBars {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`generateBars: n must be a positive integer, got ${n}`);
+  const rnd = mulberry32(seed);
+  const gauss = (): number => {
+    const u = 1 - rnd();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
+  };
+  const cents = (x: number): number => Math.round(x * 100) / 100;
+  const open = new Float64Array(n);
+  const high = new Float64Array(n);
+  const low = new Float64Array(n);
+  const close = new Float64Array(n);
+  const volume = new Float64Array(n);
+  let prev = 30_000;
+  for (let i = 0; i < n; i++) {
+    const o = prev;
+    const c = cents(o * Math.exp(0.001 * gauss()));
+    const top = Math.max(o, c);
+    const bottom = Math.min(o, c);
+    open[i] = o;
+    close[i] = c;
+    high[i] = cents(top * (1 + 0.0005 * Math.abs(gauss())));
+    low[i] = cents(bottom * (1 - 0.0005 * Math.abs(gauss())));
+    volume[i] = Math.round((0.01 + 50 * rnd() * rnd()) * 1e5) / 1e5;
+    prev = c;
+  }
+  return { open, high, low, close, volume };
+}
+
+/**
+ * The C harness's input format: int64 n, then open, high, low, close, volume as n
+ * little-endian float64 each.
+ */
+export function encodeBars(bars: BenchBars): Buffer {
+  const n = bars.close.length;
+  const buf = Buffer.alloc(8 + 5 * 8 * n);
+  buf.writeBigInt64LE(BigInt(n), 0);
+  let off = 8;
+  for (const col of [bars.open, bars.high, bars.low, bars.close, bars.volume]) {
+    for (let i = 0; i < n; i++) buf.writeDoubleLE(col[i]!, off + 8 * i);
+    off += 8 * n;
+  }
+  return buf;
+}
