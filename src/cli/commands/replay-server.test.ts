@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// Runs only this command's registration (the full program also wires commands built elsewhere).
+const ENTRY = `
+import { Command } from 'commander';
+import { registerReplayServerCommand } from './src/cli/commands/replay-server.ts';
+const program = new Command('tickerflow').exitOverride();
+registerReplayServerCommand(program);
+program.parseAsync(['node', 'tickerflow', ...process.argv.slice(1)]).catch(() => process.exit(1));
+`;
+
+function run(args: string[]): { child: ReturnType<typeof spawn>; out: () => string; err: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', ENTRY, ...args], { cwd: ROOT });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+test('replay-server command - prints its base URLs, serves on the simulated clock and stops on SIGTERM', async () => {
+  const p = run(['replay-server', '--now', '2020-01-02T00:10:00Z', '--speed', '0', '--bad-checksum', '2020-01-01']);
+  while (!p.out().includes('coingecko')) {
+    const code = await Promise.race([p.exit, new Promise((r) => setTimeout(() => r('wait'), 100))]);
+    assert.equal(code, 'wait', `exited early: ${p.err()}`);
+  }
+  const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1];
+  assert.ok(base);
+  assert.match(p.out(), /simulated now 2020-01-02T00:10:00\.000Z/);
+  assert.match(p.out(), new RegExp(`binance REST   ${base}/binance\\n`));
+  assert.match(p.out(), /fault bad-checksum on data\/spot\/daily\/klines\/BTCUSDT\/1m\/BTCUSDT-1m-2020-01-01\.zip/);
+  const res = await fetch(`${base}/binance/api/v3/time`);
+  assert.deepEqual(await res.json(), { serverTime: Date.UTC(2020, 0, 2, 0, 10) });
+  p.child.kill('SIGTERM');
+  assert.equal(await p.exit, 0);
+  assert.match(p.out(), /replay server stopped: 1 requests, binance weight 1/);
+});
+
+test('replay-server command - a bad flag value exits non-zero with a one-line reason', async () => {
+  const p = run(['replay-server', '--fail-5xx', '1.5']);
+  assert.notEqual(await p.exit, 0);
+  assert.match(p.err(), /--fail-5xx must be a number from 0 to 1/);
+});
