@@ -109,6 +109,20 @@ export function registerCandleCases(name: string, makeStore: () => Promise<Store
       assert.deepEqual(await store.getManifest(key), again);
     }));
 
+  test(`${name} store - concurrent writes of one fresh range keep one copy of each candle, archive winning`, () =>
+    withStore(makeStore, async (store) => {
+      const s = series();
+      const day = btcusdtDay(3);
+      const [a, b, c] = await Promise.all([
+        store.writeCandles(s, day, 'rest'),
+        store.writeCandles(s, day, 'archive'),
+        store.writeCandles(s, sliceColumns(day, 500, 900), 'rest'),
+      ]);
+      assert.ok(a + b + c >= 1440 && a + b + c <= 1440 * 2 + 400, `changed ${a}+${b}+${c}`);
+      assert.deepEqual(await store.countBySource(s, 0, Number.MAX_SAFE_INTEGER), { archive: 1440, rest: 0, stream: 0 });
+      assert.deepEqual(plain(await store.readCandles(s, 0, Number.MAX_SAFE_INTEGER)), plain(day));
+    }));
+
   test(`${name} store - rejects unsorted or duplicate open times before writing`, () =>
     withStore(makeStore, async (store) => {
       const s = series();

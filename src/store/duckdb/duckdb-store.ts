@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import { BadInputError, StoreError } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/instrument.js';
-import { DUCKDB_FIRST_LAST, upsertFromStageSql } from '../sql/candle-sql.js';
+import { DUCKDB_FIRST_LAST, insertFromStageSql, rangeHasRows, upsertFromStageSql } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { ArchiveManifestEntry } from '../store.js';
@@ -66,7 +66,10 @@ export class DuckDbStore extends SqlStore {
       let changed = 0;
       if (candles.length > 0) {
         await fillStage(conn, candles);
-        changed = await tx.run(upsertFromStageSql(DUCKDB_STAGE, source), [series.exchange, series.symbol, series.interval, source]);
+        // One connection writes this file, so nothing can fill the range between check and insert.
+        const fresh = !(await rangeHasRows(tx, series, candles.openTime[0] as number, candles.openTime[candles.length - 1] as number));
+        const sql = fresh ? insertFromStageSql(DUCKDB_STAGE) : upsertFromStageSql(DUCKDB_STAGE, source);
+        changed = await tx.run(sql, [series.exchange, series.symbol, series.interval, source]);
       }
       if (manifest) await writeManifestSql(tx, manifest);
       return changed;

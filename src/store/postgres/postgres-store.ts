@@ -6,13 +6,21 @@
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../duckdb/duckdb-store.js';
-import { POSTGRES_FIRST_LAST, upsertFromStageSql } from '../sql/candle-sql.js';
+import { insertFromStageSql, POSTGRES_FIRST_LAST, rangeHasRows, upsertFromStageSql } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { ArchiveManifestEntry } from '../store.js';
 import { fillStage, forgetStage, PG_STAGE } from './postgres-candle-stage.js';
 import { PostgresSession } from './postgres-session.js';
 import { redactUrl } from './redact-url.js';
+
+/** PostgreSQL's unique_violation, anywhere in the cause chain. */
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if ('code' in e && e.code === '23505') return true;
+  }
+  return false;
+}
 
 export class PostgresStore extends SqlStore {
   readonly kind = 'postgres' as const;
@@ -32,12 +40,28 @@ export class PostgresStore extends SqlStore {
   async writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number> {
     assertAscending(candles);
     if (candles.length === 0 && !manifest) return 0;
+    try {
+      return await this.writeOnce(series, candles, source, manifest, true);
+    } catch (err) {
+      // Another writer filled the range between our check and our plain insert: redo as an upsert.
+      if (!isUniqueViolation(err)) throw err;
+      return this.writeOnce(series, candles, source, manifest, false);
+    }
+  }
+
+  private writeOnce(
+    series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest: ArchiveManifestEntry | undefined, allowPlainInsert: boolean,
+  ): Promise<number> {
     return this.session.transactionWithClient(async (tx, client) => {
       try {
         let changed = 0;
         if (candles.length > 0) {
           await fillStage(client, candles);
-          changed = await tx.run(upsertFromStageSql(PG_STAGE, source), [series.exchange, series.symbol, series.interval, source]);
+          const first = candles.openTime[0] as number;
+          const last = candles.openTime[candles.length - 1] as number;
+          const plain = allowPlainInsert && !(await rangeHasRows(tx, series, first, last));
+          const sql = plain ? insertFromStageSql(PG_STAGE) : upsertFromStageSql(PG_STAGE, source);
+          changed = await tx.run(sql, [series.exchange, series.symbol, series.interval, source]);
         }
         if (manifest) await writeManifestSql(tx, manifest);
         return changed;

@@ -152,3 +152,19 @@ SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), ${CANDLE_COLUMNS.ma
 ON CONFLICT (exchange, symbol, "interval", open_time) DO UPDATE SET ${set}
 WHERE ${SOURCE_RANK[source]} >= ${sourceRankSql('candles.source')} AND (${differs})`;
 }
+
+/**
+ * The same insert without conflict handling, for the common case of a range that holds no rows
+ * yet (a fresh backfill): skipping the per-row conflict probe roughly halves the write.
+ */
+export function insertFromStageSql(stage: string): string {
+  return upsertFromStageSql(stage, 'archive').replace(/\nON CONFLICT[\s\S]*$/, '');
+}
+
+/** True when the series has any stored candle with first ≤ open_time ≤ last. */
+export async function rangeHasRows(db: SqlExecutor, s: SeriesKey, first: number, last: number): Promise<boolean> {
+  const rows = await db.all(`SELECT 1 FROM candles WHERE ${SERIES_WHERE} AND open_time >= $4 AND open_time <= $5 LIMIT 1`, [
+    s.exchange, s.symbol, s.interval, first, last,
+  ]);
+  return rows.length > 0;
+}
