@@ -8,12 +8,14 @@ import type { Interval } from '../core/intervals.js';
 import type { Instrument } from '../core/instrument.js';
 import type { ArchiveManifestEntry } from '../store/store.js';
 
+/** A coin ranked by market cap (the fields the universe needs of a CoinGecko markets row). */
 export interface CoinMarket {
   id: string;
+  /** Lower-case ticker, e.g. "btc"; not unique across coins. */
   symbol: string;
-  rank: number | null;
+  marketCapRank: number | null;
   marketCap: number | null;
-  volume: number | null;
+  totalVolume: number | null;
 }
 
 export interface MarketCapSource {

@@ -3,11 +3,11 @@
  * symbols, saved as a dated snapshot so that "the top N as of D" can be asked later.
  */
 import type { Logger } from 'pino';
-import type { Instrument, UniverseEntry, UniverseSnapshot } from '../core/instrument.js';
+import type { UniverseEntry, UniverseSnapshot } from '../core/instrument.js';
+import { mapCoinsToBinance } from '../connectors/coingecko/symbol-mapping.js';
 import { utcDate } from '../core/time.js';
 import type { Store } from '../store/store.js';
 import { JobRecorder } from './job-recorder.js';
-import { mapCoinToSymbol } from './map-coin-to-symbol.js';
 import type { Sources } from './sources.js';
 
 export interface UniverseOptions {
@@ -45,18 +45,12 @@ export async function runUniverseJob(store: Store, sources: Sources, logger: Log
 
   const entries: UniverseEntry[] = [];
   if (instruments !== undefined && coins !== undefined) {
-    const bySymbol = new Map<string, Instrument>(instruments.map((i) => [i.symbol, i]));
-    coins.forEach((coin, i) => {
-      const mapped = mapCoinToSymbol(coin.symbol, bySymbol, opts.quotePreference);
-      entries.push({
-        rank: coin.rank ?? i + 1,
-        coingeckoId: coin.id,
-        coinSymbol: coin.symbol,
-        marketCap: coin.marketCap,
-        volume: coin.volume,
-        symbol: mapped,
-        manual: false,
-      });
+    await job.task(`map to ${exchange} pairs`, async (log) => {
+      const symbols = instruments.map((i) => ({ symbol: i.symbol, status: i.status, baseAsset: i.base, quoteAsset: i.quote }));
+      const mapping = mapCoinsToBinance(coins, symbols, { quotePreference: opts.quotePreference });
+      entries.push(...mapping.entries);
+      for (const u of mapping.unmapped) await log.info(`${u.coin.id}: no pair (${u.reason}: ${u.detail})`);
+      return { rows: mapping.mapped.length, value: null };
     });
   }
   const known = new Set(instruments?.map((i) => i.symbol));

@@ -1,0 +1,61 @@
+/** `tickerflow doctor`: checks the config, the store, and that each data source answers. */
+import type { Command } from 'commander';
+import { loadConfig } from '../load-config.js';
+import { globalOptions } from '../context.js';
+import { openStore } from '../../store/open-store.js';
+
+async function probe(url: string): Promise<string> {
+  try {
+    const res = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(5000) });
+    await res.arrayBuffer();
+    return `HTTP ${res.status}`;
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    return `unreachable (${cause ?? (err as Error).message})`;
+  }
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('check the configuration, the store and the data sources')
+    .action(async (_opts: unknown, cmd: Command) => {
+      let failed = false;
+      const say = (ok: boolean, line: string): void => {
+        if (!ok) failed = true;
+        process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${line}\n`);
+      };
+      say(Number(process.versions.node.split('.')[0]) >= 20, `node ${process.versions.node} (20 or newer needed)`);
+      const opts = globalOptions(cmd);
+      let loaded;
+      try {
+        loaded = loadConfig(opts);
+        say(true, `config ${loaded.path ?? '(defaults, no tickerflow.toml)'}`);
+      } catch (err) {
+        say(false, `config: ${(err as Error).message}`);
+        process.exitCode = 1;
+        return;
+      }
+      const { config, secrets } = loaded;
+      try {
+        const store = await openStore(config.store.db);
+        const jobs = await store.listJobs(1);
+        say(true, `store ${store.kind} at ${store.location} (schema up to date; ${jobs.length === 0 ? 'no jobs yet' : `last job ${jobs[0]?.kind} ${jobs[0]?.status}`})`);
+        await store.close();
+      } catch (err) {
+        say(false, `store: ${(err as Error).message}`);
+      }
+      const s = config.sources;
+      const checks: Array<[string, string]> = [
+        ['binance REST', `${s.binance_rest}/api/v3/ping`],
+        ['binance archive listing', `${s.binance_archive_list}?delimiter=/&prefix=data/spot/daily/klines/BTCUSDT/1m/&max-keys=1`],
+        ['coingecko', `${s.coingecko}/ping`],
+      ];
+      for (const [name, url] of checks) {
+        const status = await probe(url);
+        say(status.startsWith('HTTP 2'), `${name}: ${status} (${new URL(url).origin})`);
+      }
+      say(true, `CoinGecko API key: ${secrets.coingeckoApiKey === undefined ? 'not set (keyless, shared IP limit)' : 'set (not shown)'}`);
+      if (failed) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,100 @@
+/** `tickerflow universe | backfill | sync | gaps`: run one pipeline job now and print its summary. */
+import type { Command } from 'commander';
+import { utcDate } from '../../core/time.js';
+import { parseTime } from '../../core/time.js';
+import { runBackfillJob } from '../../pipeline/backfill-job.js';
+import { runGapsJob } from '../../pipeline/gaps-job.js';
+import { runSyncJob } from '../../pipeline/sync-job.js';
+import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
+import { withContext, type CliContext } from '../context.js';
+import { nonNegativeIntArg, symbolsArg, timeArg } from '../options.js';
+import { progressBar } from '../progress-bar.js';
+
+async function symbolsFor(ctx: CliContext, given: string[], now: number): Promise<string[]> {
+  if (given.length > 0) return symbolsArg(given);
+  const list = await followedSymbols(ctx.store, ctx.config.universe.exchange, utcDate(now), ctx.config.universe.symbols);
+  if (list.length === 0) throw new Error('no symbols to work on: run `tickerflow universe` first, name symbols, or list them in [universe].symbols');
+  return list;
+}
+
+function since(ctx: CliContext, opt: number | undefined): number | undefined {
+  return opt ?? (ctx.config.history.since === undefined ? undefined : parseTime(ctx.config.history.since, 'history.since'));
+}
+
+export function registerPipelineCommands(program: Command): void {
+  program
+    .command('universe')
+    .description('refresh the top-N universe from CoinGecko, map it to exchange pairs, save a dated snapshot, backfill coins that entered')
+    .option('--top <n>', 'how many coins by market cap (overrides [universe].top)', nonNegativeIntArg)
+    .option('--no-backfill', 'do not backfill symbols that entered the universe')
+    .action(async (opts: { top?: number; backfill: boolean }, cmd: Command) => {
+      await withContext(cmd, async (ctx) => {
+        const sources = ctx.sources();
+        const u = ctx.config.universe;
+        const res = await runUniverseJob(ctx.store, sources, ctx.logger, {
+          top: opts.top ?? u.top, vsCurrency: u.vs_currency, quotePreference: u.quote_preference, manualSymbols: u.symbols, now: sources.exchange.now(),
+        });
+        const mapped = res.snapshot.entries.filter((e) => e.symbol !== null);
+        process.stdout.write(`universe ${res.snapshot.date}: ${res.snapshot.entries.length} coins, ${mapped.length} mapped: ${mapped.map((e) => e.symbol).join(' ')}\n`);
+        const unmapped = res.snapshot.entries.filter((e) => e.symbol === null).map((e) => e.coingeckoId);
+        if (unmapped.length > 0) process.stdout.write(`no ${u.exchange} pair for: ${unmapped.join(' ')}\n`);
+        if (opts.backfill && res.entered.length > 0) {
+          process.stdout.write(`backfilling ${res.entered.length} symbols that entered: ${res.entered.join(' ')}\n`);
+          const bar = progressBar('backfill');
+          await runBackfillJob(ctx.store, sources, ctx.logger, { symbols: res.entered, interval: ctx.interval, since: since(ctx, undefined), progress: bar });
+          bar?.stop();
+        }
+      });
+    });
+
+  program
+    .command('backfill')
+    .description('load history: verified archive files first, then REST for the tail not archived yet')
+    .argument('[symbols...]', 'symbols (default: the current universe)')
+    .option('--since <time>', 'earliest open time to keep (default [history].since, else the listing)', timeArg)
+    .action(async (given: string[], opts: { since?: number }, cmd: Command) => {
+      await withContext(cmd, async (ctx) => {
+        const sources = ctx.sources();
+        const symbols = await symbolsFor(ctx, given, sources.exchange.now());
+        const bar = progressBar('backfill');
+        const started = Date.now();
+        const { jobId, results } = await runBackfillJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), progress: bar });
+        bar?.stop();
+        for (const r of results) {
+          process.stdout.write(`${r.symbol}: ${r.archiveFiles} archive files (${r.archiveRows} rows), ${r.restRows} REST rows${r.rejectedFiles.length > 0 ? `, REJECTED ${r.rejectedFiles.join(', ')}` : ''}\n`);
+        }
+        process.stdout.write(`backfill job ${jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s (details: tickerflow jobs show ${jobId})\n`);
+        if (results.some((r) => r.rejectedFiles.length > 0)) process.exitCode = 2;
+      });
+    });
+
+  program
+    .command('sync')
+    .description('top up every followed symbol to the last closed candle from REST')
+    .argument('[symbols...]', 'symbols (default: the current universe)')
+    .action(async (given: string[], _opts: unknown, cmd: Command) => {
+      await withContext(cmd, async (ctx) => {
+        const sources = ctx.sources();
+        const symbols = await symbolsFor(ctx, given, sources.exchange.now());
+        const res = await runSyncJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval });
+        process.stdout.write(`sync job ${res.jobId}: ${res.rows} rows written for ${symbols.length} symbols\n`);
+        if (res.needBackfill.length > 0) process.stdout.write(`nothing stored yet (run backfill): ${res.needBackfill.join(' ')}\n`);
+      });
+    });
+
+  program
+    .command('gaps')
+    .description('find missing candles since listing, classify them, repair holes from REST')
+    .argument('[symbols...]', 'symbols (default: the current universe)')
+    .option('--no-repair', 'only find and classify')
+    .option('--since <time>', 'earliest open time to check', timeArg)
+    .action(async (given: string[], opts: { repair: boolean; since?: number }, cmd: Command) => {
+      await withContext(cmd, async (ctx) => {
+        const sources = ctx.sources();
+        const symbols = await symbolsFor(ctx, given, sources.exchange.now());
+        const s = await runGapsJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), repair: opts.repair });
+        const kinds = Object.entries(s.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+        process.stdout.write(`gaps job ${s.jobId}: ${s.found} gaps (${kinds || 'none'}), ${s.missingCandles} missing candles, ${s.repairedCandles} repaired\n`);
+      });
+    });
+}

@@ -1,0 +1,71 @@
+/**
+ * `tickerflow up`: everything in one process — universe daily, backfill of symbols that enter,
+ * sync every minute, gap repair hourly — until SIGINT/SIGTERM. With --replay it runs against the
+ * bundled replay server instead of the real exchange (offline).
+ */
+import type { Command } from 'commander';
+import { createRateGovernor } from '../../connectors/binance/rate-governor.js';
+import { parseTime } from '../../core/time.js';
+import { runScheduler } from '../../pipeline/scheduler.js';
+import { startReplayServer, type ReplayServer } from '../../replay/index.js';
+import { buildSources } from '../build-sources.js';
+import { withContext } from '../context.js';
+import { timeArg } from '../options.js';
+
+interface UpOptions {
+  replay?: boolean;
+  now?: number;
+  speed: number;
+}
+
+function speedArg(v: string): number {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new Error(`--speed must be a positive number, not "${v}"`);
+  return n;
+}
+
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description('run the whole pipeline continuously in this process (holds the DuckDB file; stop with Ctrl-C)')
+    .option('--replay', 'run offline against the bundled replay server instead of the real exchange')
+    .option('--now <time>', 'with --replay: simulated start time', timeArg)
+    .option('--speed <x>', 'with --replay: simulated seconds per real second', speedArg, 1)
+    .action(async (opts: UpOptions, cmd: Command) => {
+      let replay: ReplayServer | undefined;
+      if (opts.replay === true) replay = await startReplayServer({ now: opts.now ?? parseTime('2020-01-03T12:00:00Z'), speed: opts.speed, publicationLagMs: 0 });
+      const abort = new AbortController();
+      const stop = (): void => abort.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        await withContext(cmd, async (ctx) => {
+          const clock = replay === undefined ? Date.now : (): number => replay.clock.now();
+          const sources =
+            replay === undefined
+              ? ctx.sources()
+              : buildSources(ctx.config, ctx.secrets, ctx.logger, {
+                binanceRest: replay.urls.binance, archiveData: replay.urls.archiveData, archiveList: replay.urls.archiveList, coingecko: replay.urls.coingecko,
+              }, clock, createRateGovernor({ now: clock }));
+          const c = ctx.config;
+          const speed = replay === undefined ? 1 : opts.speed;
+          process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
+          await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
+            interval: ctx.interval,
+            since: c.history.since === undefined ? undefined : parseTime(c.history.since),
+            universe: { top: c.universe.top, vsCurrency: c.universe.vs_currency, quotePreference: c.universe.quote_preference, manualSymbols: c.universe.symbols },
+            syncEveryMs: c.schedule.sync_every_seconds * 1000,
+            gapsEveryMs: c.schedule.gaps_every_minutes * 60_000,
+            universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
+            sleep: (ms, signal) => new Promise((resolve) => {
+              const t = setTimeout(resolve, ms / speed);
+              signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+            }),
+          }, abort.signal);
+          process.stdout.write('tickerflow up: stopped\n');
+        });
+      } finally {
+        await replay?.close();
+      }
+    });
+}
