@@ -9,7 +9,9 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CandleColumns } from '../../core/candle.js';
 import { CANDLE_COLUMNS } from '../sql/candle-sql.js';
-import { encodeCandlesCopyBinary } from './copy-binary.js';
+import type { SeriesKey } from '../../core/instrument.js';
+import type { CandleSource } from '../../core/candle.js';
+import { CANDLES_COPY_COLUMNS, encodeCandlesCopyBinary, encodeCandlesRowsCopyBinary } from './copy-binary.js';
 
 export const PG_STAGE = 'candle_stage';
 
@@ -34,4 +36,14 @@ export async function fillStage(client: pg.PoolClient, c: CandleColumns): Promis
  */
 export function forgetStage(client: pg.PoolClient): void {
   staged.delete(client);
+}
+
+/**
+ * Copies `c` straight into `candles`, for a range known to hold no rows: no staging pass. A row
+ * that exists after all (a concurrent writer) makes COPY fail with unique_violation.
+ */
+export async function copyIntoCandles(client: pg.PoolClient, series: SeriesKey, source: CandleSource, c: CandleColumns): Promise<number> {
+  const stream = client.query(copyFrom(`COPY candles (${CANDLES_COPY_COLUMNS}) FROM STDIN (FORMAT binary)`));
+  await pipeline(Readable.from([encodeCandlesRowsCopyBinary(series, source, c)]), stream);
+  return stream.rowCount;
 }

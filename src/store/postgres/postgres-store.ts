@@ -6,11 +6,11 @@
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../duckdb/duckdb-store.js';
-import { insertFromStageSql, POSTGRES_FIRST_LAST, rangeHasRows, upsertFromStageSql } from '../sql/candle-sql.js';
+import { POSTGRES_FIRST_LAST, rangeHasRows, upsertFromStageSql } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { ArchiveManifestEntry } from '../store.js';
-import { fillStage, forgetStage, PG_STAGE } from './postgres-candle-stage.js';
+import { copyIntoCandles, fillStage, forgetStage, PG_STAGE } from './postgres-candle-stage.js';
 import { PostgresSession } from './postgres-session.js';
 import { redactUrl } from './redact-url.js';
 
@@ -56,12 +56,14 @@ export class PostgresStore extends SqlStore {
       try {
         let changed = 0;
         if (candles.length > 0) {
-          await fillStage(client, candles);
           const first = candles.openTime[0] as number;
           const last = candles.openTime[candles.length - 1] as number;
-          const plain = allowPlainInsert && !(await rangeHasRows(tx, series, first, last));
-          const sql = plain ? insertFromStageSql(PG_STAGE) : upsertFromStageSql(PG_STAGE, source);
-          changed = await tx.run(sql, [series.exchange, series.symbol, series.interval, source]);
+          if (allowPlainInsert && !(await rangeHasRows(tx, series, first, last))) {
+            changed = await copyIntoCandles(client, series, source, candles);
+          } else {
+            await fillStage(client, candles);
+            changed = await tx.run(upsertFromStageSql(PG_STAGE, source), [series.exchange, series.symbol, series.interval, source]);
+          }
         }
         if (manifest) await writeManifestSql(tx, manifest);
         return changed;
