@@ -216,7 +216,7 @@ export const BENCH_CASES: BenchCase[] = [
     key: 'OBV', input: 'bars', talib: true, ours: { batch: ['obv'], stream: ['ObvStream'], args: [] },
     peers: {
       tulind: tulip('obv', ['close', 'volume'], []),
-      'trading-signals': tsBar(() => new ts.OBV(1)),
+      'trading-signals': tsBar(() => new ts.OBV(2)) /* interval 1 reads candles[-1] */,
       technicalindicators: tiBar((d) => ti.OBV.calculate({ close: d.close, volume: d.volume }), () => new ti.OBV({ close: [], volume: [] })),
     },
   },

@@ -36,6 +36,8 @@ export interface ReportInput {
   cases: CaseResult[];
   missing: string[];
   failedFiles: { file: string; reason: string }[];
+  /** Implementations that threw during the warm-up round, left out of the tables. */
+  errors?: string[];
 }
 
 const GOAL_TALIB = new Set(['SMA(20)', 'EMA(20)', 'RSI(14)', 'ATR(14)', 'BBANDS(20,2)', 'MACD(12,26,9)']);
@@ -114,6 +116,7 @@ export function renderIndicatorReport(x: ReportInput): string {
   L.push('', '### Goals (issue 4) on this run', '');
   for (const g of goals) L.push(`- ${g}`);
   if (x.missing.length > 0) L.push('', `Not yet in src/indicators/ (no row data for ours): ${x.missing.join(', ')}.`);
+  for (const e of x.errors ?? []) L.push('', `Threw on the benchmark bars, left out: ${e}.`);
   for (const f of x.failedFiles) L.push('', `Skipped \`src/indicators/${f.file}\`: failed to load (${f.reason}).`);
   L.push('');
   return L.join('\n');

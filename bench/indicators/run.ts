@@ -128,10 +128,17 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
 
   // Warm-up round: JIT every implementation and find the slow ones (> 0.3 s a run get 3 rounds).
   log(`warm-up: ${jobs.length} implementations`);
-  for (const j of jobs) {
-    const first = j.run();
-    if (first * n > 3e8) j.maxRounds = Math.min(rounds, 3);
-    else for (let w = 0; w < 3; w++) j.run();
+  const errors: string[] = [];
+  for (const j of [...jobs]) {
+    try {
+      const first = j.run();
+      if (first * n > 3e8) j.maxRounds = Math.min(rounds, 3);
+      else for (let w = 0; w < 3; w++) j.run();
+    } catch (err) {
+      // A library (or a work-in-progress indicator) that throws on valid bars is reported, not fatal.
+      errors.push(`${j.cell} ${j.caseKey}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      jobs.splice(jobs.indexOf(j), 1);
+    }
   }
   const harness: HarnessOutput[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -171,6 +178,7 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
     cases: results,
     missing,
     failedFiles: ours.failed,
+    errors,
   });
 }
 

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeBars, generateBars } from './synthetic-bars.js';
+
+test('synthetic bars - every bar is valid OHLCV: low ≤ open, close ≤ high, volume > 0, all finite', () => {
+  const b = generateBars(50_000, 7);
+  for (let i = 0; i < 50_000; i++) {
+    const o = b.open[i]!, h = b.high[i]!, l = b.low[i]!, c = b.close[i]!, v = b.volume[i]!;
+    assert.ok(Number.isFinite(o + h + l + c + v), `bar ${i} not finite`);
+    assert.ok(l <= Math.min(o, c) && h >= Math.max(o, c) && l > 0, `bar ${i}: o=${o} h=${h} l=${l} c=${c}`);
+    assert.ok(v > 0, `bar ${i} volume ${v}`);
+  }
+});
+
+test('synthetic bars - each bar opens at the previous close (a continuous walk)', () => {
+  const b = generateBars(1_000, 3);
+  for (let i = 1; i < 1_000; i++) assert.equal(b.open[i], b.close[i - 1]);
+});
+
+test('synthetic bars - the same seed gives bitwise the same bars, another seed different ones', () => {
+  const a = generateBars(2_000, 42);
+  assert.deepEqual(generateBars(2_000, 42).close, a.close);
+  assert.notDeepEqual(generateBars(2_000, 43).close, a.close);
+});
+
+test('synthetic bars - rejects a non-positive or fractional count', () => {
+  assert.throws(() => generateBars(0), RangeError);
+  assert.throws(() => generateBars(1.5), RangeError);
+});
+
+test('encodeBars - int64 count, then open, high, low, close, volume columns as little-endian doubles', () => {
+  const b = generateBars(3, 1);
+  const buf = encodeBars(b);
+  assert.equal(buf.length, 8 + 5 * 3 * 8);
+  assert.equal(buf.readBigInt64LE(0), 3n);
+  assert.equal(buf.readDoubleLE(8 + 8 * 2), b.open[2]);
+  assert.equal(buf.readDoubleLE(8 + 3 * 8 + 8), b.high[1]);
+  assert.equal(buf.readDoubleLE(8 + 2 * 3 * 8), b.low[0]);
+  assert.equal(buf.readDoubleLE(8 + 3 * 3 * 8 + 16), b.close[2]);
+  assert.equal(buf.readDoubleLE(8 + 4 * 3 * 8), b.volume[0]);
+});
