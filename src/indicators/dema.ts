@@ -1,0 +1,68 @@
+/**
+ * Double exponential moving average (Mulloy): 2·EMA(x) − EMA(EMA(x)), with TA-Lib's seeding:
+ * each EMA is seeded with the SMA of its first `period` inputs, so the first value is at bar
+ * 2·(period − 1).
+ * @see https://ta-lib.org/functions/ (DEMA; src/ta_func/ta_DEMA.c)
+ */
+import { EmaState, emaInto } from './ema.js';
+import { checkPeriod, checkSeries, checkValue } from './validate.js';
+import type { Streaming } from './types.js';
+
+const NAME = 'dema';
+
+/** DEMA over `close`; NaN for the first 2·(period − 1) bars. Period 2..100000, as TA-Lib. */
+export function dema(close: Float64Array, period = 30): Float64Array {
+  checkPeriod(NAME, 'period', period, 2);
+  checkSeries(NAME, 'close', close);
+  const n = close.length;
+  const k = 2 / (period + 1);
+  const e1 = new Float64Array(n);
+  // The outer EMA goes straight into `out`, which then becomes 2·e1 − e2 in place.
+  const out = new Float64Array(n);
+  const first = emaInto(e1, emaInto(close, 0, period, k, e1), period, k, out);
+  out.fill(NaN, 0, first);
+  for (let i = first; i < n; i++) out[i] = 2.0 * e1[i]! - out[i]!;
+  return out;
+}
+
+/** Streaming {@link dema}. */
+export class DemaStream implements Streaming<number, number> {
+  readonly warmup: number;
+  private n = 0;
+  private readonly e1: EmaState;
+  private readonly e2: EmaState;
+  private readonly p1: EmaState;
+  private readonly p2: EmaState;
+
+  constructor(period = 30) {
+    checkPeriod(NAME, 'period', period, 2);
+    this.warmup = 2 * (period - 1);
+    this.e1 = new EmaState(period);
+    this.e2 = new EmaState(period);
+    this.p1 = new EmaState(period);
+    this.p2 = new EmaState(period);
+  }
+
+  update(close: number): number {
+    checkValue(NAME, 'close', close, this.n);
+    this.p1.copyFrom(this.e1);
+    this.p2.copyFrom(this.e2);
+    this.n++;
+    return this.step(close);
+  }
+
+  replace(close: number): number {
+    if (this.n === 0) return this.update(close);
+    checkValue(NAME, 'close', close, this.n - 1);
+    this.e1.copyFrom(this.p1);
+    this.e2.copyFrom(this.p2);
+    return this.step(close);
+  }
+
+  private step(x: number): number {
+    const a = this.e1.next(x);
+    if (Number.isNaN(a)) return NaN;
+    const b = this.e2.next(a);
+    return Number.isNaN(b) ? NaN : 2.0 * a - b;
+  }
+}
