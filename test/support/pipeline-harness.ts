@@ -1,0 +1,45 @@
+/**
+ * End-to-end harness: the replay server (bundled real recordings) in this process, the real
+ * connectors pointed at it, and a store of either backend.
+ */
+import { pino } from 'pino';
+import { buildSources, type BuiltSources } from '../../src/cli/build-sources.js';
+import { createRateGovernor } from '../../src/connectors/binance/rate-governor.js';
+import { configSchema } from '../../src/core/config.js';
+import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '../../src/replay/index.js';
+
+export interface Harness {
+  replay: ReplayServer;
+  sources: BuiltSources;
+  logger: pino.Logger;
+  close(): Promise<void>;
+}
+
+export const silentLogger = pino({ level: 'silent' });
+
+export async function startHarness(opts: ReplayServerOptions): Promise<Harness> {
+  const replay = await startReplayServer({ speed: 0, ...opts });
+  const clock = (): number => replay.clock.now();
+  const config = configSchema.parse({});
+  const sources = buildSources(config, { coingeckoApiKey: undefined }, silentLogger, {
+    binanceRest: replay.urls.binance,
+    archiveData: replay.urls.archiveData,
+    archiveList: replay.urls.archiveList,
+    coingecko: replay.urls.coingecko,
+  }, clock, createRateGovernor({ now: clock }));
+  return { replay, sources, logger: silentLogger, close: () => replay.close() };
+}
+
+/** A tickerflow.toml that points every source at the replay server. */
+export function replayConfigToml(replay: ReplayServer, symbols: string[]): string {
+  return `[universe]
+top = 0
+symbols = [${symbols.map((s) => `"${s}"`).join(', ')}]
+
+[sources]
+binance_rest = "${replay.urls.binance}"
+binance_archive = "${replay.urls.archiveData}"
+binance_archive_list = "${replay.urls.archiveList}"
+coingecko = "${replay.urls.coingecko}"
+`;
+}
