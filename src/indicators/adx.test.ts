@@ -4,6 +4,7 @@ import { adx, AdxStream } from './adx.js';
 import { runIndicatorContract } from './indicator.contract.js';
 import { realDatasets } from './test-support/real-bars.js';
 import { assertParity, talib } from './test-support/talib.js';
+import { loadReferenceCsv, loadTalibNetCases } from './test-support/reference-csv.js';
 
 runIndicatorContract({
   name: 'adx',
@@ -63,3 +64,46 @@ test('adx - a steady rise has +DI 100·DM/TR, −DI 0 and DX 100', () => {
   assert.equal(out.dx[3], 100);
   assert.equal(out.adx[5], 100);
 });
+
+test('adx - equals TA-Lib.NETCore unstable-period cases (TA-Lib seeds at bar 0 and publishes later)', () => {
+  // With an unstable period k TA-Lib still starts the recurrence at bar 0 when asked for its
+  // first possible output, so the published values are ours at bars lookback + k onward.
+  // The Dx case lists range [0, 5], but its 5 values are bars 10..14 (lookback 5 + unstable 5).
+  const lines = { Adx: 'adx', Dx: 'dx', PlusDI: 'plusDi', MinusDI: 'minusDi', PlusDM: 'plusDm', MinusDM: 'minusDm' } as const;
+  for (const [name, key] of Object.entries(lines)) {
+    const [c] = loadTalibNetCases('talib-netcore_unst.json', name);
+    assert.ok(c !== undefined, name);
+    const [high, low, close] = c.inputs.map((a) => Float64Array.from(a));
+    const period = c.options[0]!;
+    const ours = adx({ high: high!, low: low!, close: close ?? low! }, period)[key];
+    const n = high!.length;
+    const lookback = { Adx: 2 * period - 1, Dx: period, PlusDI: period, MinusDI: period, PlusDM: period - 1, MinusDM: period - 1 }[name]!;
+    const from = lookback + (c.unstable ?? 0);
+    for (let i = from; i < n; i++) {
+      const ref = c.outputs[0]![i - from]!;
+      assert.ok(Math.abs(ours[i]! - ref) <= 5.001e-5, `${name} bar ${i}: ours ${ours[i]}, TA-Lib.NETCore ${ref}`);
+    }
+  }
+});
+
+for (const [file, cols, tol] of [
+  // cs-adx.csv carries 7 decimals; LEAN rounds DI and ADX to 4 decimals and DX to 2.
+  ['bukosabino/cs-adx.csv', { adx: 'ADX', plusDi: '+DI14', minusDi: '-DI14', dx: 'DX' }, { adx: 5.1e-7, plusDi: 5.1e-7, minusDi: 5.1e-7, dx: 5.1e-7 }],
+  ['lean/lean_spy_with_adx.txt', { adx: 'ADX 14', plusDi: '+DI14', minusDi: '-DI14', dx: 'DX' }, { adx: 5.1e-5, plusDi: 5.1e-5, minusDi: 5.1e-5, dx: 5.1e-3 }],
+] as const) {
+  test(`adx - converges to the StockCharts ADX(14) worksheet in ${file} once the TR14 seed has decayed`, () => {
+    const t = loadReferenceCsv(file);
+    const ours = adx({ high: t.column('High'), low: t.column('Low'), close: t.column('Close') }, 14);
+    for (const [key, col] of Object.entries(cols)) {
+      const ref = t.column(col);
+      const mine = ours[key as keyof typeof cols];
+      // Same warm-up positions: DI and DX from bar 14, ADX from bar 27.
+      assert.equal(ref.findIndex((v) => !Number.isNaN(v)), mine.findIndex((v) => !Number.isNaN(v)), `${col} first value`);
+      // StockCharts seeds TR14/DM14 with 14 one-bar values at bar 14, TA-Lib with 13 and a
+      // smoothing step: visible early (bar 14 +DI 7.02 vs 6.75, bar 27 ADX 32.84 vs 33.58), below the rounding by bar 350 (×(13/14) a bar, ADX a little slower).
+      for (let i = 350; i < t.rows; i++) {
+        assert.ok(Math.abs(mine[i]! - ref[i]!) <= tol[key as keyof typeof tol], `${col} bar ${i}: ours ${mine[i]}, reference ${ref[i]}`);
+      }
+    }
+  });
+}

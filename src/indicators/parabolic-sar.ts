@@ -1,0 +1,169 @@
+/**
+ * Wilder's Parabolic SAR with TA-Lib's bootstrap. Bar 0 is consumed: the initial direction is
+ * short when bar 1's −DM1 is positive (its low drops below bar 0's by more than its high rises
+ * above bar 0's), long otherwise (ties are long); the first SAR is bar 0's low (long) or high
+ * (short) and the extreme point bar 1's high (long) or low (short). Each bar outputs the SAR
+ * computed at the previous bar; a bar that touches it (low ≤ SAR long, high ≥ SAR short)
+ * reverses: its output is the old extreme point, clamped outside this and the previous bar's
+ * range, and the acceleration restarts. The next SAR is clamped so it never enters the range of
+ * the current or previous bar. StockCharts (bukosabino `cs-psar.csv`) consumes two bars and
+ * does not clamp the reversal value: its numbers join ours after the first reversal.
+ * @see https://ta-lib.org/functions/ (SAR; src/ta_func/ta_SAR.c)
+ */
+import { IndicatorInputError } from './indicator-error.js';
+import { checkBar, checkBars, nanSeries } from './validate.js';
+import type { Bar, Bars, Streaming } from './types.js';
+
+const NAME = 'parabolicSar';
+
+function checkParams(acceleration: number, maximum: number): void {
+  for (const [param, v] of [['acceleration', acceleration], ['maximum', maximum]] as const) {
+    if (!(v > 0 && v <= 1)) throw new IndicatorInputError(NAME, `${param} must be a number in (0, 1], got ${v}`, { param });
+  }
+  if (acceleration > maximum) {
+    // TA-Lib silently lowers the acceleration to the maximum; a reversed pair is far more
+    // likely a mistake than a wish for a constant factor.
+    throw new IndicatorInputError(NAME, `acceleration ${acceleration} exceeds maximum ${maximum}`, { param: 'acceleration' });
+  }
+}
+
+/** The SAR state after a bar: what the next bar needs. */
+class SarState {
+  n = 0;
+  isLong = true;
+  sar = 0;
+  ep = 0;
+  af = 0;
+  ph = 0;
+  pl = 0;
+
+  copyFrom(o: SarState): void {
+    this.n = o.n;
+    this.isLong = o.isLong;
+    this.sar = o.sar;
+    this.ep = o.ep;
+    this.af = o.af;
+    this.ph = o.ph;
+    this.pl = o.pl;
+  }
+
+  /**
+   * Advances by one bar and returns its SAR (NaN on bar 0). Shared by batch and stream so both
+   * give bitwise the same numbers; V8 inlines it into the batch loop.
+   */
+  next(h: number, l: number, acc: number, max: number): number {
+    const i = this.n++;
+    if (i === 0) {
+      this.ph = h;
+      this.pl = l;
+      return NaN;
+    }
+    let prevHigh = this.ph;
+    let prevLow = this.pl;
+    if (i === 1) {
+      const up = h - prevHigh;
+      const down = prevLow - l;
+      this.isLong = !(down > 0 && up < down);
+      this.sar = this.isLong ? prevLow : prevHigh;
+      this.ep = this.isLong ? h : l;
+      this.af = acc;
+      // TA-Lib compares the first bar with itself: its own range is the "previous" one.
+      prevHigh = h;
+      prevLow = l;
+    }
+    this.ph = h;
+    this.pl = l;
+    let sar = this.sar;
+    let out: number;
+    if (this.isLong) {
+      if (l <= sar) {
+        this.isLong = false;
+        sar = this.ep;
+        if (sar < prevHigh) sar = prevHigh;
+        if (sar < h) sar = h;
+        out = sar;
+        this.af = acc;
+        this.ep = l;
+        sar = sar + this.af * (this.ep - sar);
+        if (sar < prevHigh) sar = prevHigh;
+        if (sar < h) sar = h;
+      } else {
+        out = sar;
+        if (h > this.ep) {
+          this.ep = h;
+          this.af += acc;
+          if (this.af > max) this.af = max;
+        }
+        sar = sar + this.af * (this.ep - sar);
+        if (sar > prevLow) sar = prevLow;
+        if (sar > l) sar = l;
+      }
+    } else if (h >= sar) {
+      this.isLong = true;
+      sar = this.ep;
+      if (sar > prevLow) sar = prevLow;
+      if (sar > l) sar = l;
+      out = sar;
+      this.af = acc;
+      this.ep = h;
+      sar = sar + this.af * (this.ep - sar);
+      if (sar > prevLow) sar = prevLow;
+      if (sar > l) sar = l;
+    } else {
+      out = sar;
+      if (l < this.ep) {
+        this.ep = l;
+        this.af += acc;
+        if (this.af > max) this.af = max;
+      }
+      sar = sar + this.af * (this.ep - sar);
+      if (sar < prevHigh) sar = prevHigh;
+      if (sar < h) sar = h;
+    }
+    this.sar = sar;
+    return out;
+  }
+}
+
+/**
+ * Parabolic SAR over high/low; NaN on bar 0. `acceleration` (step and start) and `maximum` in
+ * (0, 1], acceleration ≤ maximum.
+ */
+export function parabolicSar(bars: Bars, acceleration = 0.02, maximum = 0.2): Float64Array {
+  checkParams(acceleration, maximum);
+  checkBars(NAME, bars);
+  const { high, low } = bars;
+  const n = high.length;
+  const out = nanSeries(n);
+  const s = new SarState();
+  for (let i = 0; i < n; i++) out[i] = s.next(high[i]!, low[i]!, acceleration, maximum);
+  return out;
+}
+
+/** Streaming {@link parabolicSar}. */
+export class ParabolicSarStream implements Streaming<Bar, number> {
+  readonly warmup = 1;
+  private readonly acc: number;
+  private readonly max: number;
+  private readonly cur = new SarState();
+  private readonly prev = new SarState();
+
+  constructor(acceleration = 0.02, maximum = 0.2) {
+    checkParams(acceleration, maximum);
+    this.acc = acceleration;
+    this.max = maximum;
+  }
+
+  update(bar: Bar): number {
+    checkBar(NAME, bar, this.cur.n);
+    this.prev.copyFrom(this.cur);
+    return this.cur.next(bar.high, bar.low, this.acc, this.max);
+  }
+
+  replace(bar: Bar): number {
+    if (this.cur.n === 0) return this.update(bar);
+    checkBar(NAME, bar, this.cur.n - 1);
+    this.cur.copyFrom(this.prev);
+    return this.cur.next(bar.high, bar.low, this.acc, this.max);
+  }
+}
