@@ -104,7 +104,10 @@ export interface Store {
    * time is replaced only by a source of equal or higher rank (archive > rest > stream).
    * With `manifest`, the archive object is recorded in the same transaction, so that a crash
    * leaves either the object's rows and its manifest entry, or neither.
-   * Returns the number of candles inserted or changed.
+   * Returns the number of candles inserted or changed (0 for a re-write of identical candles).
+   * `candles` must be sorted by open time without duplicates (BadInputError otherwise). A batch
+   * the database refuses (e.g. a NaN or a broken candle invariant, enforced by CHECKs) rejects
+   * with StoreError and writes nothing.
    */
   writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number>;
   /** Stored candles of the series with from ≤ openTime < to, ascending. */
