@@ -21,7 +21,7 @@ function executor(conn: DuckDBConnection): SqlExecutor {
 }
 
 /** Wraps a driver error so callers see a StoreError naming the statement's first words. */
-function wrap(err: unknown, sql: string): StoreError {
+export function wrap(err: unknown, sql: string): StoreError {
   if (err instanceof StoreError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new StoreError(`DuckDB: ${message} (in: ${sql.trim().split(/\s+/).slice(0, 4).join(' ')} …)`, { cause: err });

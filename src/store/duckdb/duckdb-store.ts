@@ -9,13 +9,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import { BadInputError, StoreError } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/instrument.js';
-import { DUCKDB_FIRST_LAST, insertFromStageSql, rangeHasRows, upsertFromStageSql } from '../sql/candle-sql.js';
+import { DUCKDB_FIRST_LAST, insertFromStageSql, rangeHasRows, upsertFromStageSql, type CandleQuery } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { ArchiveManifestEntry } from '../store.js';
 import { createStage, DUCKDB_STAGE, fillStage } from './duckdb-candle-stage.js';
 import { lockErrorFrom } from './duckdb-lock-error.js';
-import { DuckDbSession } from './duckdb-session.js';
+import { readCandleColumns } from './duckdb-read-columns.js';
+import { DuckDbSession, wrap } from './duckdb-session.js';
 
 /** Where the embedded store lives when no --db is given. */
 export const DEFAULT_DUCKDB_FILE = './tickerflow-data/tickerflow.duckdb';
@@ -74,6 +75,10 @@ export class DuckDbStore extends SqlStore {
       if (manifest) await writeManifestSql(tx, manifest);
       return changed;
     });
+  }
+
+  protected override queryCandles(q: CandleQuery): Promise<CandleColumns> {
+    return this.session.exclusive((_db, conn) => readCandleColumns(conn, q).catch((err: unknown) => Promise.reject(wrap(err, q.sql))));
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import { allocateColumns, CANDLE_FIELDS, SOURCE_RANK, type CandleColumns, type C
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import type { MissingRange, SeriesStats } from '../store.js';
-import type { SqlExecutor } from './sql-session.js';
+import type { SqlExecutor, SqlParam } from './sql-session.js';
 import { col, toNumber, toText } from './sql-values.js';
 
 /** Column names in CANDLE_FIELDS order. */
@@ -40,12 +40,17 @@ export function rowsToColumns(rows: readonly unknown[][]): CandleColumns {
   return out;
 }
 
-export async function readCandlesSql(db: SqlExecutor, s: SeriesKey, from: number, to: number): Promise<CandleColumns> {
-  const rows = await db.all(
-    `SELECT ${CANDLE_COLUMNS.join(', ')} FROM candles WHERE ${SERIES_WHERE} AND open_time >= $4 AND open_time < $5 ORDER BY open_time`,
-    [s.exchange, s.symbol, s.interval, from, to],
-  );
-  return rowsToColumns(rows);
+/** A query whose 11 result columns are the candle fields in CANDLE_FIELDS order. */
+export interface CandleQuery {
+  sql: string;
+  params: SqlParam[];
+}
+
+export function readCandlesQuery(s: SeriesKey, from: number, to: number): CandleQuery {
+  return {
+    sql: `SELECT ${CANDLE_COLUMNS.join(', ')} FROM candles WHERE ${SERIES_WHERE} AND open_time >= $4 AND open_time < $5 ORDER BY open_time`,
+    params: [s.exchange, s.symbol, s.interval, from, to],
+  };
 }
 
 /** How each engine picks the value of the first / last row of a group by open time. */
@@ -64,30 +69,29 @@ export const POSTGRES_FIRST_LAST: FirstLastSql = {
   last: (c) => `(array_agg(${c} ORDER BY open_time DESC))[1]`,
 };
 
-export async function aggregateCandlesSql(
-  db: SqlExecutor,
+/** The aggregation query, or null when the window holds no whole bucket start. */
+export function aggregateCandlesQuery(
   fl: FirstLastSql,
   exchange: string,
   symbol: string,
   interval: Interval,
   from: number,
   to: number,
-): Promise<CandleColumns> {
+): CandleQuery | null {
+  if (interval === '1m') return readCandlesQuery({ exchange, symbol, interval }, from, to);
   const len = intervalMs(interval);
-  if (interval === '1m') return readCandlesSql(db, { exchange, symbol, interval }, from, to);
   // A bucket b is in [from, to) exactly when its 1m rows lie in [alignUp(from), alignUp(to)).
   const lo = alignUp(from, len);
   const hi = alignUp(to, len);
-  if (hi <= lo) return allocateColumns(0);
-  const rows = await db.all(
-    `SELECT b, ${fl.first('open')}, max(high), min(low), ${fl.last('close')}, sum(volume), b + ${len - 1},
+  if (hi <= lo) return null;
+  return {
+    sql: `SELECT b, ${fl.first('open')}, max(high), min(low), ${fl.last('close')}, sum(volume), b + ${len - 1},
        sum(quote_volume), CAST(sum(trades) AS BIGINT), sum(taker_buy_base), sum(taker_buy_quote)
      FROM (SELECT open_time - open_time % ${len} AS b, * FROM candles
            WHERE ${SERIES_WHERE} AND open_time >= $4 AND open_time < $5) AS m
      GROUP BY b ORDER BY b`,
-    [exchange, symbol, '1m', lo, hi],
-  );
-  return rowsToColumns(rows);
+    params: [exchange, symbol, '1m', lo, hi],
+  };
 }
 
 export async function countBySourceSql(db: SqlExecutor, s: SeriesKey, from: number, to: number): Promise<Record<CandleSource, number>> {

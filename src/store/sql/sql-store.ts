@@ -2,7 +2,7 @@
  * Everything of the Store contract that is plain SQL, written once for both engines over a
  * SqlSession. A backend adds its connection handling and its bulk candle write path.
  */
-import type { CandleColumns, CandleSource } from '../../core/candle.js';
+import { allocateColumns, type CandleColumns, type CandleSource } from '../../core/candle.js';
 import type { Interval } from '../../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../../core/instrument.js';
 import { runMigrations } from '../migrations/run-migrations.js';
@@ -10,7 +10,8 @@ import type {
   ArchiveManifestEntry, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, TaskLogLine, TaskRun,
 } from '../store.js';
 import {
-  aggregateCandlesSql, countBySourceSql, missingRangesSql, readCandlesSql, seriesStatsSql, type FirstLastSql,
+  aggregateCandlesQuery, countBySourceSql, missingRangesSql, readCandlesQuery, rowsToColumns, seriesStatsSql,
+  type CandleQuery, type FirstLastSql,
 } from './candle-sql.js';
 import {
   getManifestSql, getUniverseSql, listGapsSql, listInstrumentsSql, listManifestSql, recordGapsSql, saveUniverseSql,
@@ -55,11 +56,17 @@ export abstract class SqlStore implements Store {
     return getUniverseSql(this.db, exchange, date);
   }
 
-  readCandles(series: SeriesKey, from: number, to: number): Promise<CandleColumns> {
-    return readCandlesSql(this.db, series, from, to);
+  /** Runs a query of the 11 candle columns; a backend may override this with a columnar path. */
+  protected async queryCandles(q: CandleQuery): Promise<CandleColumns> {
+    return rowsToColumns(await this.db.all(q.sql, q.params));
   }
-  aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns> {
-    return aggregateCandlesSql(this.db, this.firstLast, exchange, symbol, interval, from, to);
+
+  readCandles(series: SeriesKey, from: number, to: number): Promise<CandleColumns> {
+    return this.queryCandles(readCandlesQuery(series, from, to));
+  }
+  async aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns> {
+    const q = aggregateCandlesQuery(this.firstLast, exchange, symbol, interval, from, to);
+    return q ? this.queryCandles(q) : allocateColumns(0);
   }
   countBySource(series: SeriesKey, from: number, to: number): Promise<Record<CandleSource, number>> {
     return countBySourceSql(this.db, series, from, to);
