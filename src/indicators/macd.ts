@@ -35,19 +35,18 @@ export function macd(close: Float64Array, fastPeriod = 12, slowPeriod = 26, sign
   const histogram = nanSeries(n);
   const start = slow - 1 + sig - 1;
   if (n <= start) return { macd: macdOut, signal, histogram };
-  const line = new Float64Array(n);
-  const slowEma = new Float64Array(n);
+  // The outputs double as scratch (macdOut: fast EMA, then the line; histogram: slow EMA): two
+  // fewer n-sized temporaries, whose fresh pages cost more than the arithmetic. Same operations.
+  const line = macdOut;
   emaInto(close, slow - fast, fast, 2 / (fast + 1), line);
-  emaInto(close, 0, slow, 2 / (slow + 1), slowEma);
-  for (let i = slow - 1; i < n; i++) line[i] = line[i]! - slowEma[i]!;
+  emaInto(close, 0, slow, 2 / (slow + 1), histogram);
+  for (let i = slow - 1; i < n; i++) line[i] = line[i]! - histogram[i]!;
   emaInto(line, slow - 1, sig, 2 / (sig + 1), signal);
-  for (let i = 0; i < start; i++) signal[i] = NaN;
-  for (let i = start; i < n; i++) {
-    const m = line[i]!;
-    const s = signal[i]!;
-    macdOut[i] = m;
-    histogram[i] = m - s;
+  for (let i = slow - 1; i < start; i++) {
+    line[i] = NaN;
+    histogram[i] = NaN;
   }
+  for (let i = start; i < n; i++) histogram[i] = line[i]! - signal[i]!;
   return { macd: macdOut, signal, histogram };
 }
 
