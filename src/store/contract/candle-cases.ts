@@ -38,6 +38,16 @@ export function registerCandleCases(name: string, makeStore: () => Promise<Store
       assert.deepEqual(Array.from(window.openTime), [DAY1 + 60_000, DAY1 + 120_000]);
     }));
 
+  test(`${name} store - series names with quotes and backslashes are data, not SQL`, () =>
+    withStore(makeStore, async (store) => {
+      const s: SeriesKey = { exchange: uniqueExchange(), symbol: "O'B\\R; --$1", interval: '1m' };
+      const day = sliceColumns(btcusdtDay(1), 0, 30);
+      assert.equal(await store.writeCandles(s, day, 'rest'), 30);
+      assert.deepEqual(plain(await store.readCandles(s, DAY1, DAY1 + DAY_MS)), plain(day));
+      assert.equal((await store.aggregateCandles(s.exchange, s.symbol, '5m', DAY1, DAY1 + DAY_MS)).length, 6);
+      assert.equal((await store.readCandles({ ...s, symbol: "O'B" }, DAY1, DAY1 + DAY_MS)).length, 0);
+    }));
+
   test(`${name} store - re-writing the same candles changes nothing and returns 0`, () =>
     withStore(makeStore, async (store) => {
       const s = series();

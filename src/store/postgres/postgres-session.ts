@@ -95,6 +95,25 @@ export class PostgresSession implements SqlSession {
     }
   }
 
+  /** Runs `fn` on one pooled client outside any transaction, e.g. for COPY … TO STDOUT. */
+  async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw wrap(err, 'connect');
+    }
+    let broken = false;
+    try {
+      return await fn(client);
+    } catch (err) {
+      broken = true; // a failed COPY may leave the protocol mid-stream: do not reuse the connection
+      throw wrap(err, 'query');
+    } finally {
+      client.release(broken);
+    }
+  }
+
   end(): Promise<void> {
     return this.pool.end();
   }

@@ -6,12 +6,13 @@
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../duckdb/duckdb-store.js';
-import { POSTGRES_FIRST_LAST, rangeHasRows, upsertFromStageSql } from '../sql/candle-sql.js';
+import { POSTGRES_FIRST_LAST, rangeHasRows, upsertFromStageSql, type CandleQuery } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { ArchiveManifestEntry } from '../store.js';
 import { copyIntoCandles, fillStage, forgetStage, PG_STAGE } from './postgres-candle-stage.js';
 import { PostgresSession } from './postgres-session.js';
+import { readCandleColumns } from './postgres-read-columns.js';
 import { redactUrl } from './redact-url.js';
 
 /** PostgreSQL's unique_violation, anywhere in the cause chain. */
@@ -72,6 +73,10 @@ export class PostgresStore extends SqlStore {
         throw err;
       }
     });
+  }
+
+  protected override queryCandles(q: CandleQuery): Promise<CandleColumns> {
+    return this.session.withClient((client) => readCandleColumns(client, q));
   }
 
   close(): Promise<void> {
