@@ -1,7 +1,8 @@
 /**
  * QuantConnect LEAN's indicator test data (SPY; quirks in shared/data/SOURCES.md §7) against our
  * indicators. LEAN's own tests allow 1e-3; the files print 4–7 significant digits, so we allow
- * half a unit of the printed precision (rtol 5e-7 … 5e-6 as the file needs) and compare:
+ * half a unit of the printed precision (rtol 5e-7 … 5e-6 as the file needs; where the inputs are
+ * printed rounded too, their propagated rounding, stated at the test) and compare:
  * - every row where LEAN follows TA-Lib's rule: EMA (SMA seed), Wilder RSI, SMA, Bollinger, OBV;
  * - ATR (Wilder): LEAN's first true range is high − low, first ATR at bar period − 1; one copy of
  *   bar 0 in front reproduces that seed (every row compared);
