@@ -69,8 +69,8 @@ export function writeHarnessBars(bars: BenchBars, name: string): string {
 }
 
 /** Runs the harness once: every function warmed, then timed `k` times. */
-export function runHarness(bin: string, barsFile: string, k: number, filter?: string): HarnessOutput {
-  const args = [barsFile, String(k)];
+export function runHarness(bin: string, barsFile: string, k: number, clock: 'cpu' | 'wall', filter?: string): HarnessOutput {
+  const args = [barsFile, String(k), clock];
   if (filter !== undefined) args.push(filter);
   const stdout = execFileSync(bin, args, { encoding: 'utf8', maxBuffer: 16 << 20 });
   return outputSchema.parse(JSON.parse(stdout));

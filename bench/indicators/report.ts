@@ -29,6 +29,8 @@ export interface ReportInput {
   seed: number;
   rounds: number;
   harnessK: number;
+  /** cpu: process CPU time (time descheduled on a shared machine excluded); wall: wall time. */
+  clock?: 'cpu' | 'wall';
   node: string;
   cpu: string;
   talibVersion: string;
@@ -43,6 +45,12 @@ export interface ReportInput {
 const GOAL_TALIB = new Set(['SMA(20)', 'EMA(20)', 'RSI(14)', 'ATR(14)', 'BBANDS(20,2)', 'MACD(12,26,9)']);
 const GOAL_5X = new Set(['RSI(14)', 'ATR(14)', 'BBANDS(20,2)', 'MACD(12,26,9)']);
 const PEERS = ['trading-signals', 'technicalindicators'] as const;
+
+/** Rows where a peer computes less than we do, so its ratio is not like for like. */
+const NOTES: Record<string, string> = {
+  'TD Sequential': 'trading-signals `TDS` returns only a setup signal (no perfection, countdown, deferral, TDST); ours computes the full TD Sequential state (10 fields per bar), so this row is not like for like.',
+  'STOCHRSI(14,14,3)': 'Tulip `stochrsi` takes only the period (no %K/%D smoothing) and trading-signals `StochasticRSI(14)` its own smoothing: timings, not equal outputs.',
+};
 
 const fmt = (c: Cell | undefined): string => (c === undefined ? '–' : c.ns < 10 ? c.ns.toFixed(2) : c.ns < 100 ? c.ns.toFixed(1) : c.ns.toFixed(0));
 const ratio = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(1)) + '×';
@@ -67,7 +75,9 @@ export function renderIndicatorReport(x: ReportInput): string {
     `within each round. C rows: TA-Lib ${x.talibVersion} static libraries built by the \`talib\` package, and Tulip's`,
     `amalgamation, timed in \`bench/indicators/talib-harness.c\` (median of ${x.harnessK} runs per round, no JS marshalling),`,
     `compiled with \`${x.compile}\`. Node ${x.node}, ${x.cpu}. Streaming = one \`update\`/\`add\`/\`nextValue\` call per bar,`,
-    'bar objects prebuilt for every library. Lower is better; "–" = not available.',
+    'bar objects prebuilt for every library. Batch forms include allocating their output arrays (the C harness reuses',
+    'its buffers). Lower is better; "–" = not available.',
+    `Clock: ${x.clock === 'wall' ? 'wall time' : 'process CPU time (JS: process.cpuUsage; C: CLOCK_PROCESS_CPUTIME_ID), so time spent descheduled on the shared machine is excluded'}.`,
     '',
   );
   L.push('| indicator | ours batch | ours stream | TA-Lib C | Tulip C | tulind (JS) | trading-signals stream | technicalindicators batch | technicalindicators stream | = TA-Lib |');
@@ -115,6 +125,7 @@ export function renderIndicatorReport(x: ReportInput): string {
   }
   L.push('', '### Goals (issue 4) on this run', '');
   for (const g of goals) L.push(`- ${g}`);
+  for (const r of x.cases) if (NOTES[r.key] !== undefined) L.push('', `${r.key}: ${NOTES[r.key]}`);
   if (x.missing.length > 0) L.push('', `Not yet in src/indicators/ (no row data for ours): ${x.missing.join(', ')}.`);
   for (const e of x.errors ?? []) L.push('', `Threw on the benchmark bars, left out: ${e}.`);
   for (const f of x.failedFiles) L.push('', `Skipped \`src/indicators/${f.file}\`: failed to load (${f.reason}).`);

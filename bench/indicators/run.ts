@@ -3,7 +3,7 @@
  * against TA-Lib's C, Tulip (C and the tulind addon), trading-signals and technicalindicators, on
  * the same generated bars in one run. Runnable on its own:
  *
- *   node --import tsx bench/indicators/run.ts [--bars N] [--rounds R] [--only KEY] [--no-peers]
+ *   node --import tsx bench/indicators/run.ts [--bars N] [--rounds R] [--only KEY] [--no-peers] [--clock cpu|wall]
  *
  * and exported as {@link runIndicatorBench} for bench/run.ts. Prints markdown for docs/BENCHMARKS.md.
  */
@@ -15,7 +15,7 @@ import { buildHarness, harnessCompileCommand, runHarness, writeHarnessBars, type
 import { findBatch, findStream, loadOurIndicators } from './our-indicators.js';
 import { renderIndicatorReport, type CaseResult, type Cell } from './report.js';
 import { generateBars, type BenchBars } from './synthetic-bars.js';
-import { compileStreamLoop, median, rotate, timePerBar } from './timing.js';
+import { compileStreamLoop, median, rotate, timePerBar, type Clock } from './timing.js';
 
 export interface IndicatorBenchOptions {
   /** Bars per run (default 1,000,000, the issue's size). */
@@ -29,6 +29,8 @@ export interface IndicatorBenchOptions {
   only?: string;
   /** Skip the JS peer libraries (fast check of ours against TA-Lib C only). */
   peers?: boolean;
+  /** `cpu` (default): process CPU time, robust to a busy shared machine; `wall`: wall time. */
+  clock?: Clock;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -78,6 +80,7 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
   const rounds = opts.rounds ?? 5;
   const harnessK = opts.harnessK ?? 5;
   const log = opts.log ?? (() => {});
+  const clock = opts.clock ?? 'cpu';
   const cases = BENCH_CASES.filter((c) => opts.only === undefined || c.key.includes(opts.only));
 
   log(`generating ${n} bars (seed ${seed})`);
@@ -102,25 +105,25 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
     const add = (cell: string, run: () => number, maxRounds = rounds): void => {
       jobs.push({ caseKey: c.key, cell, run, samples: [], maxRounds });
     };
-    if (batch) add('ours:batch', () => timePerBar(() => batch.fn(input, ...c.ours.args), n, sink));
+    if (batch) add('ours:batch', () => timePerBar(() => batch.fn(input, ...c.ours.args), n, sink, clock));
     if (stream) {
       const loop = compileStreamLoop(`ours ${c.key}`, 'update', c.input === 'close' ? 'close' : 'bar');
       add('ours:stream', () => {
         const s = new stream.ctor(...c.ours.args);
-        return timePerBar(() => loop(s, bars.close, data.bars, n), n, sink);
+        return timePerBar(() => loop(s, bars.close, data.bars, n), n, sink, clock);
       });
     }
     if (opts.peers === false) continue;
     for (const [peer, impl] of Object.entries(c.peers) as [PeerName, (typeof c.peers)[PeerName]][]) {
       if (!impl) continue;
       const pb = impl.batch;
-      if (pb) add(`${peer}:batch`, () => timePerBar(() => pb(data), n, sink));
+      if (pb) add(`${peer}:batch`, () => timePerBar(() => pb(data), n, sink, clock));
       const ps = impl.stream;
       if (ps) {
         const loop = compileStreamLoop(`${peer} ${c.key}`, ps.method, ps.input);
         add(`${peer}:stream`, () => {
           const s = ps.create();
-          return timePerBar(() => loop(s, bars.close, data.bars, n), n, sink);
+          return timePerBar(() => loop(s, bars.close, data.bars, n), n, sink, clock);
         });
       }
     }
@@ -143,7 +146,7 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
   const harness: HarnessOutput[] = [];
   for (let r = 0; r < rounds; r++) {
     log(`round ${r + 1}/${rounds}`);
-    harness.push(runHarness(bin, barsFile, harnessK, opts.only));
+    harness.push(runHarness(bin, barsFile, harnessK, clock, opts.only));
     for (const c of cases) {
       for (const j of rotate(jobs.filter((x) => x.caseKey === c.key), r)) {
         if (j.samples.length < j.maxRounds) j.samples.push(j.run());
@@ -171,6 +174,7 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
     seed,
     rounds,
     harnessK,
+    clock,
     node: process.version,
     cpu: `${cpu[0]?.model ?? 'unknown CPU'} ×${cpu.length} (shared)`,
     talibVersion: harness[0]?.talibVersion.split(' ')[0] ?? '?',
@@ -189,6 +193,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
       rounds: { type: 'string' },
       only: { type: 'string' },
       'no-peers': { type: 'boolean' },
+      clock: { type: 'string' },
     },
   });
   const md = await runIndicatorBench({
@@ -196,6 +201,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     rounds: values.rounds === undefined ? undefined : Number(values.rounds),
     only: values.only,
     peers: !values['no-peers'],
+    clock: values.clock === 'wall' ? 'wall' : 'cpu',
     log: (l) => process.stderr.write(`${l}\n`),
   });
   process.stdout.write(`${md}\n`);

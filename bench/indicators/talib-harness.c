@@ -7,7 +7,9 @@
  * one JSON object: per function the median and minimum ns/bar and the last output value(s), so
  * the runner can check that TA-Lib, Tulip and our code computed the same thing.
  *
- * Usage: talib-harness <bars.bin> <K> [filter-substring]
+ * Usage: talib-harness <bars.bin> <K> <cpu|wall> [filter-substring]
+ * `cpu` times with CLOCK_PROCESS_CPUTIME_ID, so time spent descheduled on a shared machine does
+ * not count; `wall` with CLOCK_MONOTONIC. The JS runner uses the matching clock.
  * Built by bench/indicators/c-harness.ts with -O2 against the static libraries that the talib
  * npm package builds in node_modules/talib/src/lib/lib/, and Tulip's amalgamation shipped in
  * node_modules/tulind/external/.
@@ -84,9 +86,10 @@ static void tulip_run(void) {
   tulip_nb = n - tulip_info->start(tulip_opts);
 }
 
+static clockid_t clock_id = CLOCK_PROCESS_CPUTIME_ID;
 static double now_ns(void) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(clock_id, &ts);
   return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
@@ -124,12 +127,13 @@ static double *read_column(FILE *f) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: talib-harness <bars.bin> <K> [filter]\n");
+  if (argc < 4) {
+    fprintf(stderr, "usage: talib-harness <bars.bin> <K> <cpu|wall> [filter]\n");
     return 2;
   }
   int k = atoi(argv[2]);
-  const char *filter = argc > 3 ? argv[3] : NULL;
+  if (!strcmp(argv[3], "wall")) clock_id = CLOCK_MONOTONIC;
+  const char *filter = argc > 4 ? argv[4] : NULL;
   FILE *f = fopen(argv[1], "rb");
   int64_t n64;
   if (!f || fread(&n64, sizeof n64, 1, f) != 1 || n64 < 1 || n64 > 100000000 || k < 1) {
