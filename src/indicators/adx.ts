@@ -13,7 +13,7 @@
  * TA-Lib's 13 + one smoothing step: the difference decays by 13/14 a bar (docs/INDICATORS.md).
  * @see https://ta-lib.org/functions/ (ADX, DX, PLUS_DI, MINUS_DI, PLUS_DM, MINUS_DM; src/ta_func/ta_ADX.c)
  */
-import { checkBar, checkBars, checkPeriod, nanSeries } from './validate.js';
+import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'adx';
@@ -21,6 +21,10 @@ const NAME = 'adx';
 /** TA-Lib's TA_IS_ZERO: |v| < 1e-14. */
 function isZero(v: number): boolean {
   return v > -1e-14 && v < 1e-14;
+}
+
+function warmSeries(n: number, warmup: number): Float64Array {
+  return new Float64Array(n).fill(NaN, 0, warmup);
 }
 
 /** The directional movement lines; warm-ups: DM period−1, DI and DX period, ADX 2·period−1 bars. */
@@ -42,13 +46,14 @@ export function adx(bars: Bars, period = 14): AdxLines {
   checkBars(NAME, bars);
   const { high, low, close } = bars;
   const n = close.length;
+  // Every bar from the warm-up on is written below, so only the warm-up is filled with NaN.
   const out: AdxLines = {
-    adx: nanSeries(n),
-    plusDi: nanSeries(n),
-    minusDi: nanSeries(n),
-    dx: nanSeries(n),
-    plusDm: nanSeries(n),
-    minusDm: nanSeries(n),
+    adx: warmSeries(n, 2 * period - 1),
+    plusDi: warmSeries(n, period),
+    minusDi: warmSeries(n, period),
+    dx: warmSeries(n, period),
+    plusDm: warmSeries(n, period - 1),
+    minusDm: warmSeries(n, period - 1),
   };
   if (n === 0) return out;
   const { adx: adxOut, plusDi, minusDi, dx, plusDm, minusDm } = out;

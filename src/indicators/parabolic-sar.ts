@@ -11,7 +11,7 @@
  * @see https://ta-lib.org/functions/ (SAR; src/ta_func/ta_SAR.c)
  */
 import { IndicatorInputError } from './indicator-error.js';
-import { checkBar, checkBars, nanSeries } from './validate.js';
+import { checkBar, checkBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'parabolicSar';
@@ -48,8 +48,8 @@ class SarState {
   }
 
   /**
-   * Advances by one bar and returns its SAR (NaN on bar 0). Shared by batch and stream so both
-   * give bitwise the same numbers; V8 inlines it into the batch loop.
+   * Advances by one bar and returns its SAR (NaN on bar 0). The batch loop repeats these
+   * operations over locals; keep the two in step.
    */
   next(h: number, l: number, acc: number, max: number): number {
     const i = this.n++;
@@ -134,9 +134,71 @@ export function parabolicSar(bars: Bars, acceleration = 0.02, maximum = 0.2): Fl
   checkBars(NAME, bars);
   const { high, low } = bars;
   const n = high.length;
-  const out = nanSeries(n);
-  const s = new SarState();
-  for (let i = 0; i < n; i++) out[i] = s.next(high[i]!, low[i]!, acceleration, maximum);
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  out[0] = NaN;
+  if (n === 1) return out;
+  // SarState.next unrolled over locals (the state object's fields would stay in memory): the
+  // same operations in the same order, so batch and stream agree bitwise (contract suite).
+  const up0 = high[1]! - high[0]!;
+  const down0 = low[0]! - low[1]!;
+  let isLong = !(down0 > 0 && up0 < down0);
+  let sar = isLong ? low[0]! : high[0]!;
+  let ep = isLong ? high[1]! : low[1]!;
+  let af = acceleration;
+  let prevHigh = high[1]!;
+  let prevLow = low[1]!;
+  for (let i = 1; i < n; i++) {
+    const h = high[i]!;
+    const l = low[i]!;
+    if (isLong) {
+      if (l <= sar) {
+        isLong = false;
+        sar = ep;
+        if (sar < prevHigh) sar = prevHigh;
+        if (sar < h) sar = h;
+        out[i] = sar;
+        af = acceleration;
+        ep = l;
+        sar = sar + af * (ep - sar);
+        if (sar < prevHigh) sar = prevHigh;
+        if (sar < h) sar = h;
+      } else {
+        out[i] = sar;
+        if (h > ep) {
+          ep = h;
+          af += acceleration;
+          if (af > maximum) af = maximum;
+        }
+        sar = sar + af * (ep - sar);
+        if (sar > prevLow) sar = prevLow;
+        if (sar > l) sar = l;
+      }
+    } else if (h >= sar) {
+      isLong = true;
+      sar = ep;
+      if (sar > prevLow) sar = prevLow;
+      if (sar > l) sar = l;
+      out[i] = sar;
+      af = acceleration;
+      ep = h;
+      sar = sar + af * (ep - sar);
+      if (sar > prevLow) sar = prevLow;
+      if (sar > l) sar = l;
+    } else {
+      out[i] = sar;
+      if (l < ep) {
+        ep = l;
+        af += acceleration;
+        if (af > maximum) af = maximum;
+      }
+      sar = sar + af * (ep - sar);
+      if (sar < prevHigh) sar = prevHigh;
+      if (sar < h) sar = h;
+    }
+    prevHigh = h;
+    prevLow = l;
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@
  * @see https://github.com/QuantConnect/Lean/blob/master/Indicators/VolumeWeightedAveragePriceIndicator.cs
  */
 import { checkVwapPrice, type VwapPrice } from './vwap.js';
-import { checkBar, checkBars, checkPeriod, nanSeries } from './validate.js';
+import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'rollingVwap';
@@ -23,7 +23,7 @@ export function rollingVwap(bars: Bars, period = 20, price: VwapPrice = 'hlc3'):
   const open = bars.open!;
   const volume = bars.volume!;
   const n = close.length;
-  const out = nanSeries(n);
+  const out = new Float64Array(n).fill(NaN, 0, period - 1);
   // price·volume per bar, kept so the bar leaving the window subtracts exactly what it added.
   const pvs = new Float64Array(n);
   let pv = 0;

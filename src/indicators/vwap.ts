@@ -7,7 +7,7 @@
  * @see https://chartschool.stockcharts.com/table-of-contents/technical-indicators-and-overlays/technical-overlays/volume-weighted-average-price-vwap
  */
 import { IndicatorInputError } from './indicator-error.js';
-import { checkBar, checkBars, nanSeries } from './validate.js';
+import { checkBar, checkBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'vwap';
@@ -33,7 +33,7 @@ export function vwap(bars: Bars, price: VwapPrice = 'hlc3'): Float64Array {
   const volume = bars.volume!;
   const time = bars.openTime!;
   const n = close.length;
-  const out = nanSeries(n);
+  const out = new Float64Array(n); // every bar is written
   let day = NaN;
   let pv = 0;
   let vol = 0;
