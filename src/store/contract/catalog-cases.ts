@@ -100,7 +100,8 @@ export function registerCatalogCases(name: string, makeStore: () => Promise<Stor
       };
       const other: Gap = { ...gap, symbol: 'ETHUSDT', kind: 'before_listing', status: 'unrepairable', note: 'listed later' };
       await store.recordGaps([gap, other]);
-      await store.recordGaps([{ ...gap, to: gap.to + 60_000, status: 'repaired', detectedAt: gap.detectedAt + 5 }]);
+      // The same key twice in one batch: the later version wins.
+      await store.recordGaps([{ ...gap, status: 'unrepairable' }, { ...gap, to: gap.to + 60_000, status: 'repaired', detectedAt: gap.detectedAt + 5 }]);
       assert.deepEqual(await store.listGaps({ exchange: ex }), [
         { ...gap, to: gap.to + 60_000, status: 'repaired', detectedAt: gap.detectedAt + 5 },
         other,

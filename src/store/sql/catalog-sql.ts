@@ -5,6 +5,7 @@ import type { Instrument, UniverseSnapshot } from '../../core/instrument.js';
 import { StoreError } from '../../core/errors.js';
 import type { ArchiveManifestEntry, Gap, GapKind, GapStatus } from '../store.js';
 import type { SqlExecutor, SqlParam, SqlSession } from './sql-session.js';
+import { valuesChunks } from './values-tuples.js';
 import { col, toBool, toNumber, toNumberOrNull, toText, toTextOrNull } from './sql-values.js';
 
 export async function upsertInstrumentsSql(db: SqlSession, instruments: readonly Instrument[]): Promise<void> {
@@ -53,12 +54,14 @@ export async function setListedAtSql(db: SqlExecutor, exchange: string, symbol: 
 export async function saveUniverseSql(db: SqlSession, snap: UniverseSnapshot): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.run('DELETE FROM universe_snapshots WHERE exchange = $1 AND date = $2', [snap.exchange, snap.date]);
-    let ord = 0;
-    for (const e of snap.entries) {
+    const rows = snap.entries.map((e, ord): SqlParam[] => [
+      snap.date, snap.exchange, ord, e.rank, e.coingeckoId, e.coinSymbol, e.marketCap, e.volume, e.symbol, e.manual,
+    ]);
+    for (const chunk of valuesChunks(rows)) {
       await tx.run(
         `INSERT INTO universe_snapshots (date, exchange, ord, rank, coingecko_id, coin_symbol, market_cap, volume, symbol, manual)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [snap.date, snap.exchange, ord++, e.rank, e.coingeckoId, e.coinSymbol, e.marketCap, e.volume, e.symbol, e.manual],
+         VALUES ${chunk.tuples}`,
+        chunk.params,
       );
     }
   });
@@ -125,14 +128,20 @@ export async function listManifestSql(db: SqlExecutor, prefix: string): Promise<
 
 export async function recordGapsSql(db: SqlSession, gaps: readonly Gap[]): Promise<void> {
   if (gaps.length === 0) return;
+  // One statement may touch a key once, so a gap repeated in the batch counts in its last version.
+  const byKey = new Map<string, Gap>();
+  for (const g of gaps) byKey.set(JSON.stringify([g.exchange, g.symbol, g.interval, g.from]), g);
+  const rows = [...byKey.values()].map((g): SqlParam[] => [
+    g.exchange, g.symbol, g.interval, g.from, g.to, g.kind, g.status, g.detectedAt, g.note,
+  ]);
   await db.transaction(async (tx) => {
-    for (const g of gaps) {
+    for (const chunk of valuesChunks(rows)) {
       await tx.run(
         `INSERT INTO gaps (exchange, symbol, "interval", from_time, to_time, kind, status, detected_at, note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         VALUES ${chunk.tuples}
          ON CONFLICT (exchange, symbol, "interval", from_time) DO UPDATE SET to_time = excluded.to_time, kind = excluded.kind,
            status = excluded.status, detected_at = excluded.detected_at, note = excluded.note`,
-        [g.exchange, g.symbol, g.interval, g.from, g.to, g.kind, g.status, g.detectedAt, g.note],
+        chunk.params,
       );
     }
   });
