@@ -25,6 +25,7 @@ export * from './td-sequential.js';
 export * from './support-resistance.js';
 export * from './candle-patterns.js';
 export * from './adx.js';
+export * from './adxr.js';
 export * from './parabolic-sar.js';
 export * from './keltner.js';
 export * from './vwap.js';
