@@ -69,6 +69,16 @@ export const POSTGRES_FIRST_LAST: FirstLastSql = {
   last: (c) => `(array_agg(${c} ORDER BY open_time DESC))[1]`,
 };
 
+/**
+ * Sum of a volume column equal to the exchange's own kline: each double goes back to its decimal
+ * text (shortest round-trip, so "51.642812" stays 51.642812), the decimals are summed exactly, and
+ * the exact sum is parsed once into the nearest double — the same double a client gets by parsing
+ * Binance's string for the higher-interval kline. A plain float sum drifts (16792.388165000022).
+ */
+function exactSum(column: string): string {
+  return `CAST(CAST(sum(CAST(CAST(${column} AS VARCHAR) AS DECIMAL(38,10))) AS VARCHAR) AS FLOAT8)`;
+}
+
 /** The aggregation query, or null when the window holds no whole bucket start. */
 export function aggregateCandlesQuery(
   fl: FirstLastSql,
@@ -85,8 +95,8 @@ export function aggregateCandlesQuery(
   const hi = alignUp(to, len);
   if (hi <= lo) return null;
   return {
-    sql: `SELECT b, ${fl.first('open')}, max(high), min(low), ${fl.last('close')}, sum(volume), b + ${len - 1},
-       sum(quote_volume), CAST(sum(trades) AS BIGINT), sum(taker_buy_base), sum(taker_buy_quote)
+    sql: `SELECT b, ${fl.first('open')}, max(high), min(low), ${fl.last('close')}, ${exactSum('volume')}, b + ${len - 1},
+       ${exactSum('quote_volume')}, CAST(sum(trades) AS BIGINT), ${exactSum('taker_buy_base')}, ${exactSum('taker_buy_quote')}
      FROM (SELECT open_time - open_time % ${len} AS b, * FROM candles
            WHERE ${SERIES_WHERE} AND open_time >= $4 AND open_time < $5) AS m
      GROUP BY b ORDER BY b`,
