@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { registerCandlesCommand } from './commands/candles.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerIndicatorsCommand } from './commands/indicators.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerJobsCommand } from './commands/jobs.js';
 import { registerPipelineCommands } from './commands/pipeline-commands.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerPipelineCommands(program);
   registerCandlesCommand(program);
+  registerIndicatorsCommand(program);
   registerJobsCommand(program);
   registerReplayServerCommand(program);
   registerDoctorCommand(program);

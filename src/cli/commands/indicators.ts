@@ -1,0 +1,97 @@
+/**
+ * `tickerflow indicators`: computes indicators over stored candles (1m, or aggregated in the
+ * database to 5m…1d) and prints them per bar; `sr` also lists the current support/resistance
+ * levels. History before --from is read as warm-up, so values at --from do not depend on it.
+ */
+import { Command, Option } from 'commander';
+import type { CandleColumns } from '../../core/candle.js';
+import { ConfigError } from '../../core/errors.js';
+import { intervalMs, QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
+import { computeIndicator, INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
+import type { SrLevel } from '../../indicators/support-resistance.js';
+import { withContext } from '../context.js';
+import { CANDLE_FORMATS, type CandleFormat } from '../format-candles.js';
+import { nonNegativeIntArg, symbolArg, timeArg } from '../options.js';
+
+interface IndicatorsOptions {
+  interval: Interval;
+  from: number;
+  to: number;
+  ind: string;
+  format: CandleFormat;
+  warmup: number;
+  exchange: string;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+const cell = (v: number): string => (Number.isNaN(v) ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
+
+export function registerIndicatorsCommand(program: Command): void {
+  program
+    .command('indicators')
+    .description('compute indicators over stored candles and print them per bar')
+    .argument('<symbol>', 'exchange symbol, e.g. BTCUSDT', symbolArg)
+    .addOption(new Option('-i, --interval <interval>', 'candle interval').choices(QUERY_INTERVALS).default('1h'))
+    .requiredOption('--from <time>', 'first bar to print, ISO-8601 UTC or epoch ms', timeArg)
+    .requiredOption('--to <time>', 'end of the window (exclusive)', timeArg)
+    .option('--ind <list>', `indicators with optional :params, e.g. rsi:14,macd,td,sr (known: ${Object.keys(INDICATOR_CATALOG).join(', ')})`, 'rsi:14')
+    .addOption(new Option('-f, --format <format>', 'output format (levels are listed in table and json)').choices(CANDLE_FORMATS).default('table'))
+    .option('--warmup <bars>', 'bars of history before --from fed to the indicators first', nonNegativeIntArg, 1000)
+    .option('--exchange <name>', 'exchange', 'binance')
+    .action(async (symbol: string, opts: IndicatorsOptions, cmd: Command) => {
+      if (opts.to <= opts.from) throw new ConfigError('--to must be after --from');
+      const specs = parseIndicatorSpecs(opts.ind);
+      await withContext(cmd, async ({ store }) => {
+        const start = opts.from - opts.warmup * intervalMs(opts.interval);
+        const c =
+          opts.interval === '1m'
+            ? await store.readCandles({ exchange: opts.exchange, symbol, interval: '1m' }, start, opts.to)
+            : await store.aggregateCandles(opts.exchange, symbol, opts.interval, start, opts.to);
+        if (c.length === 0) throw new ConfigError(`no ${opts.interval} candles of ${symbol} stored before ${new Date(opts.to).toISOString()}; run backfill first`);
+        const bars = { open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, openTime: c.openTime };
+        const columns: Array<[string, Float64Array]> = [];
+        let levels: SrLevel[] | undefined;
+        for (const spec of specs) {
+          const out = computeIndicator(spec, bars);
+          columns.push(...out.columns);
+          if (out.levels !== undefined) levels = out.levels;
+        }
+        let first = 0;
+        while (first < c.length && (c.openTime[first] as number) < opts.from) first++;
+        process.stdout.write(render(c, first, columns, levels, opts.format));
+      });
+    });
+}
+
+function render(c: CandleColumns, first: number, columns: Array<[string, Float64Array]>, levels: SrLevel[] | undefined, format: CandleFormat): string {
+  const names = ['open_time', 'close', ...columns.map(([n]) => n)];
+  if (format === 'json') {
+    const rows = [];
+    for (let i = first; i < c.length; i++) {
+      const r: Record<string, number | null> = { open_time: c.openTime[i] as number, close: c.close[i] as number };
+      for (const [n, v] of columns) r[n] = Number.isNaN(v[i]) ? null : (v[i] as number);
+      rows.push(r);
+    }
+    return `${JSON.stringify(levels === undefined ? { bars: rows } : { bars: rows, levels })}\n`;
+  }
+  if (format === 'csv') {
+    const lines = [names.join(',')];
+    for (let i = first; i < c.length; i++) {
+      lines.push([c.openTime[i], c.close[i], ...columns.map(([, v]) => (Number.isNaN(v[i]) ? '' : String(v[i])))].join(','));
+    }
+    return `${lines.join('\n')}\n`;
+  }
+  const rows: string[][] = [];
+  for (let i = first; i < c.length; i++) rows.push([iso(c.openTime[i] as number), String(c.close[i]), ...columns.map(([, v]) => cell(v[i] as number))]);
+  const widths = names.map((n, j) => Math.max(n.length, ...rows.map((r) => (r[j] as string).length)));
+  const line = (cells: string[]): string => cells.map((x, j) => (j === 0 ? x.padEnd(widths[j] as number) : x.padStart(widths[j] as number))).join('  ');
+  let text = `${[line(names), ...rows.map(line)].join('\n')}\n`;
+  if (levels !== undefined) {
+    text += `\nsupport/resistance levels at ${iso(c.openTime[c.length - 1] as number)} (close ${c.close[c.length - 1]}):\n`;
+    text += '  kind        price  touches  strength  breaks  last touch\n';
+    for (const l of [...levels].sort((a, b) => b.price - a.price)) {
+      text += `  ${l.kind.padEnd(10)} ${String(l.price.toFixed(2)).padStart(10)}  ${String(l.touches).padStart(7)}  ${String(l.strength).padStart(8)}  ${String(l.breaks).padStart(6)}  ${Number.isNaN(l.lastTouchTime) ? '-' : iso(l.lastTouchTime)}\n`;
+    }
+  }
+  return text;
+}
