@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliScenario } from './cli.scenario.js';
+import { runCli } from './support/run-cli.js';
+
+cliScenario('DuckDB', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-cli-'));
+  return { db: join(dir, 'tickerflow.duckdb'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+});
+
+test('cli - bad arguments give a one-line reason and a non-zero exit', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-cli-bad-'));
+  const db = join(dir, 'x.duckdb');
+  const cases: Array<[string[], RegExp]> = [
+    [['--db', db, 'candles', 'BTCUSDT', '--from', 'yesterday', '--to', '2020-01-02'], /--from.*"yesterday" is not an ISO-8601/],
+    [['--db', db, 'candles', 'BTCUSDT', '--interval', '7m', '--from', '2020-01-01', '--to', '2020-01-02'], /'7m' is invalid. Allowed choices are 1m, 5m, 15m, 1h, 4h, 1d/],
+    [['--db', db, 'candles', 'BTC-USDT', '--from', '2020-01-01', '--to', '2020-01-02'], /"BTC-USDT" is not an exchange symbol/],
+    [['--db', db, 'candles', 'BTCUSDT', '--from', '2020-01-02', '--to', '2020-01-01'], /--to .* must be after --from/],
+    [['--db', db, 'indicators', 'BTCUSDT', '--from', '2020-01-01', '--to', '2020-01-02', '--ind', 'rsi:1'], /rsi: period must be a whole number from 2/],
+    [['--db', 'mysql://x', 'jobs'], /mysql/],
+    [['--config', join(dir, 'missing.toml'), 'jobs'], /missing\.toml does not exist/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ];
+  for (const [args, reason] of cases) {
+    const r = runCli(args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+    assert.match(lines[0] ?? '', reason);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
