@@ -35,6 +35,8 @@ export interface IngestMeasurement {
   backend: IngestBackend;
   /** Our path, one sample per round. */
   ours: number[];
+  /** Of each `ours` sample, the part before `writeCandles`: read, verify, extract, parse. */
+  oursDecode: number[];
   /** Each baseline's samples, same rounds. */
   baselines: Array<{ name: string; command: string; ms: number[] }>;
 }
@@ -56,28 +58,43 @@ export interface IngestBenchOptions {
   log?: (line: string) => void;
 }
 
-/** Our real path for one archive object: bytes → verify → extract → parse → writeCandles with manifest. */
-export async function ingestArchiveFile(store: Store, series: SeriesKey, file: BenchFile, market: BenchDataset['market']): Promise<number> {
+/** Time split of {@link ingestArchiveFile}, accumulated over calls. */
+export interface IngestSplit {
+  decodeMs: number;
+}
+
+/**
+ * Our real path for one archive object: bytes → verify → extract → parse → writeCandles with
+ * manifest. With `split`, adds the time spent before `writeCandles` to `split.decodeMs`.
+ */
+export async function ingestArchiveFile(
+  store: Store, series: SeriesKey, file: BenchFile, market: BenchDataset['market'], split?: IngestSplit,
+): Promise<number> {
+  const t = performance.now();
   const [body, checksumBody] = await Promise.all([readFile(file.zipPath), readFile(file.checksumPath)]);
   const checksum = parseChecksum(checksumBody, checksumKey(file.key));
   const { candles, manifest } = decodeArchiveFile(
     { body, lastModified: null, size: body.length }, checksum, file.key, series.interval, market, Date.now(),
   );
+  if (split) split.decodeMs += performance.now() - t;
   return store.writeCandles(series, candles, 'archive', manifest);
 }
 
-async function oursRound(storeAt: () => Promise<{ db: string; drop: () => Promise<void> }>, ds: BenchDataset): Promise<number> {
+async function oursRound(
+  storeAt: () => Promise<{ db: string; drop: () => Promise<void> }>, ds: BenchDataset,
+): Promise<{ ms: number; decodeMs: number }> {
   const target = await storeAt();
   const store = await openStore(target.db);
   try {
     const series: SeriesKey = { exchange: 'binance', symbol: ds.symbol, interval: ds.interval };
     let written = 0;
+    const split: IngestSplit = { decodeMs: 0 };
     const ms = await timeMs(async () => {
-      for (const f of ds.files) written += await ingestArchiveFile(store, series, f, ds.market);
+      for (const f of ds.files) written += await ingestArchiveFile(store, series, f, ds.market, split);
     });
     const stored = (await store.seriesStats(series))?.count ?? 0;
     if (written !== ds.rows || stored !== ds.rows) throw new Error(`${ds.name}: wrote ${written}, stored ${stored}, expected ${ds.rows} rows`);
-    return ms;
+    return { ms, decodeMs: split.decodeMs };
   } finally {
     await store.close();
     await target.drop();
@@ -89,14 +106,16 @@ async function measure(
   storeAt: () => Promise<{ db: string; drop: () => Promise<void> }>,
 ): Promise<IngestMeasurement> {
   const m: IngestMeasurement = {
-    dataset: ds.name, description: ds.description, files: ds.files.length, rows: ds.rows, backend, ours: [],
+    dataset: ds.name, description: ds.description, files: ds.files.length, rows: ds.rows, backend, ours: [], oursDecode: [],
     baselines: baselines.map((b) => ({ name: b.name, command: b.command, ms: [] })),
   };
   for (let round = 0; round <= opts.rounds; round++) {
     const warmUp = round === 0;
     const runOurs = async (): Promise<void> => {
-      const ms = await oursRound(storeAt, ds);
-      if (!warmUp) m.ours.push(ms);
+      const r = await oursRound(storeAt, ds);
+      if (warmUp) return;
+      m.ours.push(r.ms);
+      m.oursDecode.push(r.decodeMs);
     };
     const runBaselines = async (): Promise<void> => {
       for (const [i, b] of baselines.entries()) {

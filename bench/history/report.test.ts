@@ -5,7 +5,7 @@ import { ingestRows, renderCatchup, renderIngest } from './report.js';
 import { CATCHUP_SCENARIOS, type CatchupResult } from './rest-catchup.js';
 
 const m = (backend: IngestMeasurement['backend'], ours: number[], base: number[], strict: number[]): IngestMeasurement => ({
-  dataset: 'D', description: 'd', files: 1, rows: 1000, backend, ours,
+  dataset: 'D', description: 'd', files: 1, rows: 1000, backend, ours, oursDecode: ours.map((x) => x / 4),
   baselines: [{ name: 'loader', command: 'LOAD', ms: base }, { name: 'keyed loader', command: 'LOAD KEYED', ms: strict }],
 });
 
@@ -13,6 +13,7 @@ test('ingestRows - medians of ours and each baseline, ratio = baseline ms / ours
   const rows = ingestRows([m('duckdb', [40, 10, 20], [5, 30, 10], [100, 60, 80])]);
   assert.equal(rows.length, 2);
   assert.equal(rows[0]?.oursMs, 20);
+  assert.equal(rows[0]?.oursDecodeMs, 5);
   assert.equal(rows[0]?.oursRowsPerSec, 50_000);
   assert.equal(rows[0]?.baselineMs, 10);
   assert.equal(rows[0]?.ratio, 0.5);
