@@ -3,20 +3,13 @@
  * and pass the same contract suite (store.contract.ts). Every write is idempotent, and every
  * batch is committed whole or not at all.
  */
+import type { ArchiveManifestEntry } from '../core/archive-manifest.js';
 import type { CandleColumns, CandleSource } from '../core/candle.js';
 import type { Interval } from '../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../core/instrument.js';
 
-/** One ingested archive object (a zip), recorded in the same transaction as its rows. */
-export interface ArchiveManifestEntry {
-  key: string;
-  size: number;
-  sha256: string;
-  /** Last-Modified of the object as served, epoch ms; null if the server did not say. */
-  lastModified: number | null;
-  rows: number;
-  ingestedAt: number;
-}
+/** Declared in core so connectors can build it without importing the store; re-exported for existing imports. */
+export type { ArchiveManifestEntry } from '../core/archive-manifest.js';
 
 export type RunStatus = 'running' | 'ok' | 'failed' | 'partial';
 

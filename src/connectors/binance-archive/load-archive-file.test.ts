@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { loadArchiveFile, type ArchiveSource } from './load-archive-file.js';
 import { parseChecksum, sha256Hex } from './checksum.js';
 import { BadArchiveError, ChecksumMismatchError, NotFoundError } from '../../core/errors.js';
-import type { ArchiveManifestEntry } from '../../store/store.js';
 import { KEYS, readFixture } from './test-fixtures.js';
 
 /** Serves the real fixture tree, optionally altering the bytes of one key. */
@@ -31,8 +30,7 @@ test('load archive file - verifies, extracts and parses the 2020-01-01 zip into 
   assert.equal(candles.length, 1440);
   assert.equal(candles.open[0], 7195.24);
   assert.equal(candles.close[1439], 7200.85);
-  const entry: ArchiveManifestEntry = manifest; // the store accepts it as is
-  assert.deepEqual(entry, {
+  assert.deepEqual(manifest, {
     key: KEYS.spot2020,
     size: 69497,
     sha256: 'dd579c62368ded93d3f01a1904575b932279e32936e181c062763e605793c1c2',

@@ -5,6 +5,7 @@
  *
  * @see https://github.com/binance/binance-public-data#klines
  */
+import type { ArchiveManifestEntry } from '../../core/archive-manifest.js';
 import type { CandleColumns } from '../../core/candle.js';
 import type { Interval } from '../../core/intervals.js';
 import { verifyChecksum, type ArchiveChecksum } from './checksum.js';
@@ -12,23 +13,9 @@ import { parseKlineCsv, type ArchiveMarket } from './kline-csv.js';
 import { extractSingleCsv } from './zip.js';
 import type { ArchiveObject } from './archive-client.js';
 
-/**
- * What the store's archive manifest records for one object. Declared here rather than imported
- * from `store/` (connectors must not depend on it); it is structurally the store's
- * `ArchiveManifestEntry`, which the tests check at compile time.
- */
-export interface ArchiveFileManifest {
-  key: string;
-  size: number;
-  sha256: string;
-  lastModified: number | null;
-  rows: number;
-  ingestedAt: number;
-}
-
 export interface LoadedArchiveFile {
   candles: CandleColumns;
-  manifest: ArchiveFileManifest;
+  manifest: ArchiveManifestEntry;
 }
 
 /** What `loadArchiveFile` needs from a client: `ArchiveClient` or a test double. */
