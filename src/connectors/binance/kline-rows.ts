@@ -6,25 +6,12 @@
  * numberOfTrades, "takerBuyBaseVolume", "takerBuyQuoteVolume", "ignore"]`: times and the trade count
  * are JSON numbers, prices and volumes decimal strings. The 12th element carries nothing and is dropped.
  */
-import { allocateColumns, candleInvariantError, type CandleColumns } from '../../core/candle.js';
+import { allocateColumns, CANDLE_FIELDS, candleInvariantError, type CandleColumns } from '../../core/candle.js';
 import { BadInputError } from '../../core/errors.js';
 import type { Interval } from '../../core/intervals.js';
 
-/** Field names by row position, as used in error messages. */
-const ROW_FIELDS = [
-  'openTime',
-  'open',
-  'high',
-  'low',
-  'close',
-  'volume',
-  'closeTime',
-  'quoteVolume',
-  'trades',
-  'takerBuyBase',
-  'takerBuyQuote',
-  'ignore',
-] as const;
+/** Field names by row position, as used in error messages: the candle's fields in archive order, then Binance's unused 12th. */
+const ROW_FIELDS = [...CANDLE_FIELDS, 'ignore'] as const;
 
 /** Positions holding JSON numbers; every other column is a decimal string. */
 const NUMBER_COLUMNS = new Set([0, 6, 8]);
