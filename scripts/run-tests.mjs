@@ -73,7 +73,7 @@ async function ensureService(name) {
   }
 }
 
-let files = findTests('src').concat(findTests('test')).sort();
+let files = ['src', 'test', 'bench'].flatMap((d) => findTests(d)).sort();
 if (unitOnly) files = files.filter((f) => !f.endsWith('.int.test.ts'));
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
