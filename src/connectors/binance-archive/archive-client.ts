@@ -7,11 +7,16 @@
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html (listing, pagination)
  */
 import { NotFoundError, RateLimitError, UpstreamError } from '../../core/errors.js';
+import { backoffMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
 import { parseChecksum, type ArchiveChecksum } from './checksum.js';
 import { checksumKey } from './archive-layout.js';
 import { nextListMarker, parseS3ListObjectsV1, type S3ListPage, type S3Object } from './s3-listing.js';
 
-export interface ArchiveClientOptions {
+/**
+ * The shared `fetch`, `sleep` and `timeoutMs` options, plus the retry budget under the names this
+ * client has always taken (`retries` counts after the first attempt).
+ */
+export interface ArchiveClientOptions extends Pick<HttpRetryOptions, 'fetch' | 'sleep' | 'timeoutMs'> {
   /** Where objects are downloaded from. Default `https://data.binance.vision`. */
   dataBaseUrl?: string;
   /** The bucket endpoint that answers ListObjects v1. Default `https://s3-ap-northeast-1.amazonaws.com/data.binance.vision`. */
@@ -23,9 +28,6 @@ export interface ArchiveClientOptions {
   maxDelayMs?: number;
   /** Per-request timeout. Default 60 s (a month zip of 1m klines is a few MB). */
   timeoutMs?: number;
-  /** Injected for tests; defaults to the global `fetch`. */
-  fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /** A downloaded object with the metadata the archive manifest records. */
@@ -39,6 +41,8 @@ export interface ArchiveObject {
 export const DEFAULT_DATA_BASE_URL = 'https://data.binance.vision';
 export const DEFAULT_LIST_BASE_URL = 'https://s3-ap-northeast-1.amazonaws.com/data.binance.vision';
 
+const RETRY_DEFAULTS: HttpRetryDefaults = { maxAttempts: 5, backoffBaseMs: 250, backoffCapMs: 8000, timeoutMs: 60_000 };
+
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
@@ -47,22 +51,22 @@ function trimSlash(url: string): string {
 export class ArchiveClient {
   readonly dataBaseUrl: string;
   readonly listBaseUrl: string;
-  private readonly retries: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly timeoutMs: number;
-  private readonly fetchFn: typeof fetch;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly http: HttpRetrySettings;
 
   constructor(opts: ArchiveClientOptions = {}) {
     this.dataBaseUrl = trimSlash(opts.dataBaseUrl ?? DEFAULT_DATA_BASE_URL);
     this.listBaseUrl = trimSlash(opts.listBaseUrl ?? DEFAULT_LIST_BASE_URL);
-    this.retries = opts.retries ?? 4;
-    this.baseDelayMs = opts.baseDelayMs ?? 250;
-    this.maxDelayMs = opts.maxDelayMs ?? 8000;
-    this.timeoutMs = opts.timeoutMs ?? 60_000;
-    this.fetchFn = opts.fetch ?? fetch;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.http = resolveHttpRetry(
+      {
+        fetch: opts.fetch,
+        sleep: opts.sleep,
+        timeoutMs: opts.timeoutMs,
+        maxAttempts: opts.retries === undefined ? undefined : opts.retries + 1,
+        backoffBaseMs: opts.baseDelayMs,
+        backoffCapMs: opts.maxDelayMs,
+      },
+      RETRY_DEFAULTS,
+    );
   }
 
   /** URL of an object key on the data host (each path segment percent-encoded). */
@@ -124,16 +128,18 @@ export class ArchiveClient {
   }
 
   private async request(url: string): Promise<Response> {
-    for (let attempt = 0; ; attempt++) {
+    const { fetch: fetchFn, sleep, maxAttempts, backoffBaseMs, backoffCapMs, timeoutMs } = this.http;
+    for (let attempt = 1; ; attempt++) {
+      const backoff = backoffMs(attempt, backoffBaseMs, backoffCapMs);
       let err: UpstreamError | RateLimitError;
       try {
-        const res = await this.fetchFn(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+        const res = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs) });
         if (res.ok) return res;
         await res.body?.cancel();
         if (res.status === 404) throw new NotFoundError(`HTTP 404 from ${url}`);
         if (res.status === 429) {
-          const ra = Number(res.headers.get('retry-after'));
-          err = new RateLimitError(429, Number.isFinite(ra) && ra > 0 ? ra * 1000 : this.backoff(attempt), url);
+          const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), Date.now());
+          err = new RateLimitError(429, retryAfterMs !== null && retryAfterMs > 0 ? retryAfterMs : backoff, url);
         } else {
           err = new UpstreamError(`HTTP ${res.status} from ${url}`, res.status);
           if (res.status < 500) throw err; // other 4xx will not change on retry
@@ -142,12 +148,8 @@ export class ArchiveClient {
         if (e instanceof NotFoundError || e instanceof UpstreamError) throw e;
         err = new UpstreamError(`request to ${url} failed: ${(e as Error).message}`, undefined, { cause: e });
       }
-      if (attempt >= this.retries) throw err;
-      await this.sleep(err instanceof RateLimitError ? Math.max(err.retryAfterMs, this.backoff(attempt)) : this.backoff(attempt));
+      if (attempt >= maxAttempts) throw err;
+      await sleep(err instanceof RateLimitError ? Math.max(err.retryAfterMs, backoff) : backoff);
     }
-  }
-
-  private backoff(attempt: number): number {
-    return Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
   }
 }

@@ -18,30 +18,26 @@ import { binanceRestCapabilities, type BinanceRestInterval } from './capabilitie
 import { parseExchangeInfo, type ExchangeInfo } from './exchange-info.js';
 import { parseKlineRows } from './kline-rows.js';
 import { defaultRateGovernor, type RateGovernor } from './rate-governor.js';
-import { backoffMs, parseRetryAfter } from './retry-after.js';
+import { backoffMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
 
-export interface BinanceRestClientOptions {
+/**
+ * The shared HTTP retry options (`HttpRetryOptions`) with Binance's defaults: 5 attempts, back-off
+ * after a 5xx or network failure from 500 ms doubling to 30 s, and a 15 s per-request timeout
+ * (Binance's own API timeout is 10 s).
+ */
+export interface BinanceRestClientOptions extends HttpRetryOptions {
   /** Default `https://data-api.binance.vision` (market data only, no key). */
   baseUrl?: string;
   /** Default the process-wide governor; pass another only to isolate tests. */
   governor?: RateGovernor;
-  /** Default the global `fetch`. */
-  fetch?: typeof fetch;
   /**
    * The exchange's "now" in epoch ms, used to tell closed candles from the one still forming.
    * Default: the response's `Date` header, else the local clock.
    */
   now?: () => number;
-  /** Waits between retries. Default a timer. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Attempts per call, counting the first. Default 5. */
-  maxAttempts?: number;
-  /** Back-off after a 5xx or network failure: base·2^(n−1), capped. Defaults 500 ms and 30 s. */
-  backoffBaseMs?: number;
-  backoffCapMs?: number;
-  /** Per-request timeout; Binance's own API timeout is 10 s. Default 15 s. */
-  timeoutMs?: number;
 }
+
+const RETRY_DEFAULTS: HttpRetryDefaults = { maxAttempts: 5, backoffBaseMs: 500, backoffCapMs: 30_000, timeoutMs: 15_000 };
 
 export interface KlinesQuery {
   symbol: string;
@@ -64,24 +60,14 @@ interface Fetched {
 export class BinanceRestClient {
   readonly baseUrl: string;
   private readonly governor: RateGovernor;
-  private readonly fetchFn: typeof fetch;
   private readonly clock: (() => number) | undefined;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly maxAttempts: number;
-  private readonly backoffBaseMs: number;
-  private readonly backoffCapMs: number;
-  private readonly timeoutMs: number;
+  private readonly http: HttpRetrySettings;
 
   constructor(options: BinanceRestClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? binanceRestCapabilities.defaultBaseUrl).replace(/\/+$/, '');
     this.governor = options.governor ?? defaultRateGovernor;
-    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.clock = options.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
-    this.backoffBaseMs = options.backoffBaseMs ?? 500;
-    this.backoffCapMs = options.backoffCapMs ?? 30_000;
-    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.http = resolveHttpRetry(options, RETRY_DEFAULTS);
   }
 
   /**
@@ -149,16 +135,17 @@ export class BinanceRestClient {
   /** GET with governor, retries and error classing; returns the parsed JSON body. */
   private async get(path: string, params: Record<string, string>, weight: number): Promise<Fetched> {
     const url = `${this.baseUrl}${path}${Object.keys(params).length > 0 ? `?${new URLSearchParams(params)}` : ''}`;
+    const { fetch: fetchFn, sleep, maxAttempts, backoffBaseMs, backoffCapMs, timeoutMs } = this.http;
     let lastError: Error | undefined;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const permit = await this.governor.acquire(weight);
       let res: Response;
       try {
-        res = await this.fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+        res = await fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
         permit.cancel();
         lastError = new UpstreamError(`GET ${url}: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
-        if (attempt < this.maxAttempts) await this.sleep(backoffMs(attempt, this.backoffBaseMs, this.backoffCapMs));
+        if (attempt < maxAttempts) await sleep(backoffMs(attempt, backoffBaseMs, backoffCapMs));
         continue;
       }
       permit.settle(res);
@@ -172,7 +159,7 @@ export class BinanceRestClient {
       if (res.status >= 500) {
         await res.body?.cancel();
         lastError = new UpstreamError(`GET ${url}: HTTP ${res.status} (outcome unknown upstream)`, res.status);
-        if (attempt < this.maxAttempts) await this.sleep(backoffMs(attempt, this.backoffBaseMs, this.backoffCapMs));
+        if (attempt < maxAttempts) await sleep(backoffMs(attempt, backoffBaseMs, backoffCapMs));
         continue;
       }
       const text = await res.text();

@@ -20,4 +20,3 @@ export {
   type ResponseLike,
   type WeightPermit,
 } from './rate-governor.js';
-export { parseRetryAfter, backoffMs } from './retry-after.js';

@@ -10,7 +10,7 @@
  */
 import { BadInputError } from '../../core/errors.js';
 import { requestWeightPerMinute, type RateLimit } from './exchange-info.js';
-import { parseRetryAfter } from './retry-after.js';
+import { parseRetryAfter, timerSleep } from '../http/index.js';
 
 const WINDOW_MS = 60_000;
 /** Binance's REQUEST_WEIGHT per minute since 2023-08-25, used until exchangeInfo says otherwise. */
@@ -81,7 +81,7 @@ export class RateGovernor {
     this.safety = options.safety ?? 0.9;
     if (!(this.safety > 0 && this.safety <= 1)) throw new BadInputError(`rate governor: safety ${this.safety} must be in (0, 1]`);
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? timerSleep;
   }
 
   /** Takes the per-minute REQUEST_WEIGHT limit from `exchangeInfo.rateLimits` (kept as is when none is stated). */

@@ -8,29 +8,27 @@
  * off on a 429 (Retry-After when sent, capped exponential otherwise).
  */
 import { BadInputError, ConfigError, RateLimitError, UpstreamError } from '../../core/errors.js';
-import { backoffMs, parseRetryAfter } from '../binance/retry-after.js';
+import { backoffMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
 import { parseCoinsMarkets, type CoinMarket } from './coins-markets.js';
 
 /** CoinGecko caps `per_page` at 250. */
 export const COINGECKO_MAX_PER_PAGE = 250;
 
-export interface CoinGeckoClientOptions {
+/**
+ * The shared HTTP retry options (`HttpRetryOptions`) with CoinGecko's defaults: 5 attempts,
+ * back-off on a 429 without Retry-After, a 5xx or a network failure from 2 s doubling to 60 s,
+ * a 15 s per-request timeout, and `Date.now` as the clock.
+ */
+export interface CoinGeckoClientOptions extends HttpRetryOptions {
   /** Default `https://api.coingecko.com/api/v3` (keyless or demo key). */
   baseUrl?: string;
   /** Demo API key, sent as `x-cg-demo-api-key`; never logged or put in a URL or an error message. */
   apiKey?: string;
   /** Client-side pace. Default 30 calls per minute. */
   callsPerMinute?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  /** Attempts per call, counting the first. Default 5. */
-  maxAttempts?: number;
-  /** Back-off on a 429 without Retry-After, a 5xx or a network failure. Defaults 2 s doubling to 60 s. */
-  backoffBaseMs?: number;
-  backoffCapMs?: number;
-  timeoutMs?: number;
 }
+
+const RETRY_DEFAULTS: HttpRetryDefaults = { maxAttempts: 5, backoffBaseMs: 2_000, backoffCapMs: 60_000, timeoutMs: 15_000 };
 
 export interface CoinsMarketsQuery {
   vsCurrency: string;
@@ -52,13 +50,8 @@ export class CoinGeckoClient {
   readonly baseUrl: string;
   readonly #apiKey: string | undefined;
   private readonly spacingMs: number;
-  private readonly fetchFn: typeof fetch;
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly maxAttempts: number;
-  private readonly backoffBaseMs: number;
-  private readonly backoffCapMs: number;
-  private readonly timeoutMs: number;
+  private readonly http: HttpRetrySettings;
   private nextSlot = 0;
   private readonly counters: CoinGeckoClientStats = { requests: 0, rateLimited429: 0, waitedMs: 0 };
 
@@ -68,13 +61,8 @@ export class CoinGeckoClient {
     const cpm = options.callsPerMinute ?? 30;
     if (!(cpm > 0)) throw new ConfigError(`coingecko: callsPerMinute ${cpm} must be positive`);
     this.spacingMs = 60_000 / cpm;
-    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
-    this.backoffBaseMs = options.backoffBaseMs ?? 2_000;
-    this.backoffCapMs = options.backoffCapMs ?? 60_000;
-    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.http = resolveHttpRetry(options, RETRY_DEFAULTS);
   }
 
   /**
@@ -129,29 +117,30 @@ export class CoinGeckoClient {
     const url = `${this.baseUrl}${pathAndQuery}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#apiKey !== undefined) headers['x-cg-demo-api-key'] = this.#apiKey;
+    const { fetch: fetchFn, maxAttempts, backoffBaseMs, backoffCapMs, timeoutMs } = this.http;
     let lastError: Error | undefined;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       await this.pace();
       this.counters.requests++;
       let res: Response;
       try {
-        res = await this.fetchFn(url, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+        res = await fetchFn(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
         lastError = new UpstreamError(`GET ${url}: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
-        if (attempt < this.maxAttempts) await this.wait(backoffMs(attempt, this.backoffBaseMs, this.backoffCapMs));
+        if (attempt < maxAttempts) await this.wait(backoffMs(attempt, backoffBaseMs, backoffCapMs));
         continue;
       }
       if (res.status === 429 || res.status >= 500) {
         await res.body?.cancel();
         const retryAfter = res.status === 429 ? parseRetryAfter(res.headers.get('retry-after'), this.now()) : null;
-        const waitMs = retryAfter ?? backoffMs(attempt, this.backoffBaseMs, this.backoffCapMs);
+        const waitMs = retryAfter ?? backoffMs(attempt, backoffBaseMs, backoffCapMs);
         if (res.status === 429) {
           this.counters.rateLimited429++;
           lastError = new RateLimitError(429, waitMs, url);
         } else {
           lastError = new UpstreamError(`GET ${url}: HTTP ${res.status}`, res.status);
         }
-        if (attempt < this.maxAttempts) await this.wait(waitMs);
+        if (attempt < maxAttempts) await this.wait(waitMs);
         continue;
       }
       const text = await res.text();
@@ -178,7 +167,7 @@ export class CoinGeckoClient {
 
   private async wait(ms: number): Promise<void> {
     this.counters.waitedMs += ms;
-    await this.sleep(ms);
+    await this.http.sleep(ms);
   }
 
   private redact(text: string): string {

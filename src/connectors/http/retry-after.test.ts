@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffMs, parseRetryAfter } from './retry-after.js';
+import { parseRetryAfter } from './retry-after.js';
 
 test('retry-after - delay-seconds become milliseconds; an HTTP-date becomes the time left', () => {
   const now = Date.UTC(2024, 0, 1, 0, 0, 0);
@@ -10,8 +10,4 @@ test('retry-after - delay-seconds become milliseconds; an HTTP-date becomes the 
   assert.equal(parseRetryAfter('Sun, 31 Dec 2023 23:59:00 GMT', now), 0, 'a date in the past means no wait');
   assert.equal(parseRetryAfter(null, now), null);
   assert.equal(parseRetryAfter('soon', now), null);
-});
-
-test('retry-after - back-off doubles from the base and stops at the cap', () => {
-  assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, 500, 10_000)), [500, 1000, 2000, 4000, 8000, 10_000]);
 });
