@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { firstMondayOfMonth, publicationTime } from './publication.js';
+import { firstMondayOfMonth } from '../connectors/binance-archive/archive-layout.js';
+import { publicationTime } from './publication.js';
 
 test('publication - a daily file appears the next day at 00:00 UTC plus the lag', () => {
   const key = 'data/spot/daily/klines/BTCUSDT/1m/BTCUSDT-1m-2020-01-03.zip';

@@ -6,32 +6,28 @@
  * picks: a daily file for day D at D+1 00:00 UTC + `lagMs`, a monthly file for month M at 00:00
  * UTC of the first Monday of month M+1 + `lagMs`. The default lag, 10 minutes, is our choice,
  * not a measured Binance figure; it makes "yesterday's file is not there yet" testable just
- * after midnight. A `.CHECKSUM` is published with its zip.
+ * after midnight. A `.CHECKSUM` is published with its zip. The rule itself is the archive
+ * connector's (`dailyPublishedAt`, `monthlyPublishedAt`), so the replay and the backfill planner
+ * cannot disagree; only the lag is the replay's.
  *
  * @see https://github.com/binance/binance-public-data#where-do-i-find-the-data
  */
+import { dailyPublishedAt, monthlyPublishedAt } from '../connectors/binance-archive/archive-layout.js';
+
 export const DEFAULT_PUBLICATION_LAG_MS = 10 * 60_000;
 
 const DAILY = /-(\d{4})-(\d{2})-(\d{2})\.zip(\.CHECKSUM)?$/;
 const MONTHLY = /-(\d{4})-(\d{2})\.zip(\.CHECKSUM)?$/;
 
-/** 00:00 UTC of the first Monday of month `month0` (0-based; 12 rolls into the next year). */
-export function firstMondayOfMonth(year: number, month0: number): number {
-  const first = Date.UTC(year, month0, 1);
-  const dow = new Date(first).getUTCDay(); // 0 Sunday … 6 Saturday
-  return first + ((8 - dow) % 7) * 86_400_000;
-}
-
 /** Epoch ms at which `key` is published, or null if the key names no daily or monthly period. */
 export function publicationTime(key: string, lagMs = DEFAULT_PUBLICATION_LAG_MS): number | null {
-  const isMonthly = key.includes('/monthly/');
-  if (!isMonthly) {
+  // Read the period off the file name alone (not `parseArchiveKey`), so any dated archive key qualifies.
+  if (!key.includes('/monthly/')) {
     const d = DAILY.exec(key);
     if (!d) return null;
-    return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]) + 1) + lagMs;
+    return dailyPublishedAt(Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]))) + lagMs;
   }
   const m = MONTHLY.exec(key);
   if (!m) return null;
-  // The 1-based month of the key, read as a 0-based index, is the next month.
-  return firstMondayOfMonth(Number(m[1]), Number(m[2])) + lagMs;
+  return monthlyPublishedAt(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)) + lagMs;
 }

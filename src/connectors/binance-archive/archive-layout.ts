@@ -97,15 +97,20 @@ export function parseArchiveKey(key: string): ParsedArchiveKey {
   return { ...ref, start, end };
 }
 
+/** 00:00 UTC of the first Monday of month `month0` (0-based; 12 rolls into the next year). */
+export function firstMondayOfMonth(year: number, month0: number): number {
+  const first = Date.UTC(year, month0, 1);
+  const dow = new Date(first).getUTCDay(); // 0 = Sunday, 1 = Monday
+  return first + ((8 - dow) % 7) * DAY_MS;
+}
+
 /**
  * When the monthly file of the month starting at `monthStart` appears: 00:00 UTC of the first
  * Monday of the following month (README: "new monthly data at the first monday of the month").
  */
 export function monthlyPublishedAt(monthStart: number): number {
   const d = new Date(monthStart);
-  const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-  const dow = new Date(next).getUTCDay(); // 0 = Sunday, 1 = Monday
-  return next + ((8 - dow) % 7) * DAY_MS;
+  return firstMondayOfMonth(d.getUTCFullYear(), d.getUTCMonth() + 1);
 }
 
 /**
