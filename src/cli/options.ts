@@ -2,12 +2,44 @@
 import { InvalidArgumentError } from 'commander';
 import { parseTime } from '../core/time.js';
 
-export function timeArg(value: string): number {
-  try {
-    return parseTime(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
+/** A time flag (ISO-8601 UTC or epoch ms) whose errors name `what`. */
+export function timeArgNamed(what: string): (value: string) => number {
+  return (value) => {
+    try {
+      return parseTime(value, what);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}
+
+/** A time flag, ISO-8601 UTC or epoch ms. */
+export const timeArg = timeArgNamed('time');
+
+/** A whole number in [min, max]. */
+export function intArg(name: string, min: number, max: number): (value: string) => number {
+  return (v) => {
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    return Number(v);
+  };
+}
+
+/** A finite number in [min, max]. */
+export function numberArg(name: string, min: number, max: number): (value: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** A finite number above zero (e.g. a clock speed, where 0 would never advance). */
+export function positiveNumberArg(name: string): (value: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, not "${v}"`);
+    return n;
+  };
 }
 
 export function positiveIntArg(value: string): number {

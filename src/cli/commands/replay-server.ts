@@ -1,7 +1,7 @@
 /** `tickerflow replay-server`: serves the bundled recorded data through the exchanges' protocols until stopped. */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { startReplayServer, type ReplayFaults } from '../../replay/index.js';
-import { parseTime } from '../../core/time.js';
+import { intArg, numberArg, timeArgNamed } from '../options.js';
 
 interface ReplayServerFlags {
   port: number;
@@ -18,36 +18,13 @@ interface ReplayServerFlags {
   malformedCsv?: string;
 }
 
-function intArg(name: string, min: number, max: number) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    return Number(v);
-  };
-}
-
-function numberArg(name: string, min: number, max: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
-    return n;
-  };
-}
-
-function timeArg(v: string): number {
-  try {
-    return parseTime(v, '--now');
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
 export function registerReplayServerCommand(program: Command): void {
   program
     .command('replay-server')
     .description('serve bundled real recorded data (Binance REST, the data.binance.vision archive and its S3 listing, CoinGecko) on a simulated clock, with fault injection')
     .option('--port <n>', 'TCP port; 0 picks a free one', intArg('--port', 0, 65535), 0)
     .option('--host <address>', 'listen address', '127.0.0.1')
-    .option('--now <ISO>', 'simulated start time, e.g. 2020-01-04T00:30:00Z (default: the real now)', timeArg)
+    .option('--now <ISO>', 'simulated start time, e.g. 2020-01-04T00:30:00Z (default: the real now)', timeArgNamed('--now'))
     .option('--speed <x>', 'simulated seconds per real second (0 freezes the clock)', numberArg('--speed', 0, 1e9), 1)
     .option('--seed <n>', 'seed of every random fault decision', intArg('--seed', 0, 2 ** 32 - 1), 1)
     .option('--publication-lag <minutes>', 'minutes after a day (or month) ends before its archive file appears', numberArg('--publication-lag', 0, 1e6), 10)

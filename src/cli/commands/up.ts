@@ -10,18 +10,12 @@ import { runScheduler } from '../../pipeline/scheduler.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import { buildSources } from '../build-sources.js';
 import { withContext } from '../context.js';
-import { timeArg } from '../options.js';
+import { positiveNumberArg, timeArg } from '../options.js';
 
 interface UpOptions {
   replay?: boolean;
   now?: number;
   speed: number;
-}
-
-function speedArg(v: string): number {
-  const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new Error(`--speed must be a positive number, not "${v}"`);
-  return n;
 }
 
 export function registerUpCommand(program: Command): void {
@@ -30,7 +24,7 @@ export function registerUpCommand(program: Command): void {
     .description('run the whole pipeline continuously in this process (holds the DuckDB file; stop with Ctrl-C)')
     .option('--replay', 'run offline against the bundled replay server instead of the real exchange')
     .option('--now <time>', 'with --replay: simulated start time', timeArg)
-    .option('--speed <x>', 'with --replay: simulated seconds per real second', speedArg, 1)
+    .option('--speed <x>', 'with --replay: simulated seconds per real second', positiveNumberArg('--speed'), 1)
     .action(async (opts: UpOptions, cmd: Command) => {
       let replay: ReplayServer | undefined;
       if (opts.replay === true) replay = await startReplayServer({ now: opts.now ?? parseTime('2020-01-03T12:00:00Z'), speed: opts.speed, publicationLagMs: 0 });
