@@ -5,30 +5,18 @@ import type { Instrument, UniverseSnapshot } from '../../core/instrument.js';
 import { StoreError } from '../../core/errors.js';
 import type { ArchiveManifestEntry, Gap, GapKind, GapStatus } from '../store.js';
 import type { SqlExecutor, SqlParam, SqlSession } from './sql-session.js';
-import { valuesChunks } from './values-tuples.js';
+import { insertValues } from './values-tuples.js';
 import { col, toBool, toNumber, toNumberOrNull, toText, toTextOrNull } from './sql-values.js';
 
 export async function upsertInstrumentsSql(db: SqlSession, instruments: readonly Instrument[]): Promise<void> {
   if (instruments.length === 0) return;
   // Multi-row VALUES in chunks: one statement per row took seconds for an exchangeInfo of ~2,000 symbols.
-  const CHUNK = 500;
+  const rows = instruments.map((i): SqlParam[] => [i.exchange, i.symbol, i.base, i.quote, i.status, i.listedAt]);
   await db.transaction(async (tx) => {
-    for (let at = 0; at < instruments.length; at += CHUNK) {
-      const chunk = instruments.slice(at, at + CHUNK);
-      const params: SqlParam[] = [];
-      const tuples = chunk.map((i) => {
-        const n = params.length;
-        params.push(i.exchange, i.symbol, i.base, i.quote, i.status, i.listedAt);
-        return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6})`;
-      });
-      // A listing time once learned is kept when a later exchangeInfo does not carry one.
-      await tx.run(
-        `INSERT INTO instruments (exchange, symbol, base, quote, status, listed_at) VALUES ${tuples.join(', ')}
-         ON CONFLICT (exchange, symbol) DO UPDATE SET base = excluded.base, quote = excluded.quote,
-           status = excluded.status, listed_at = COALESCE(excluded.listed_at, instruments.listed_at)`,
-        params,
-      );
-    }
+    // A listing time once learned is kept when a later exchangeInfo does not carry one.
+    await insertValues(tx, 'INSERT INTO instruments (exchange, symbol, base, quote, status, listed_at)', rows,
+      `ON CONFLICT (exchange, symbol) DO UPDATE SET base = excluded.base, quote = excluded.quote,
+         status = excluded.status, listed_at = COALESCE(excluded.listed_at, instruments.listed_at)`);
   });
 }
 
@@ -57,13 +45,7 @@ export async function saveUniverseSql(db: SqlSession, snap: UniverseSnapshot): P
     const rows = snap.entries.map((e, ord): SqlParam[] => [
       snap.date, snap.exchange, ord, e.rank, e.coingeckoId, e.coinSymbol, e.marketCap, e.volume, e.symbol, e.manual,
     ]);
-    for (const chunk of valuesChunks(rows)) {
-      await tx.run(
-        `INSERT INTO universe_snapshots (date, exchange, ord, rank, coingecko_id, coin_symbol, market_cap, volume, symbol, manual)
-         VALUES ${chunk.tuples}`,
-        chunk.params,
-      );
-    }
+    await insertValues(tx, 'INSERT INTO universe_snapshots (date, exchange, ord, rank, coingecko_id, coin_symbol, market_cap, volume, symbol, manual)', rows);
   });
 }
 
@@ -135,15 +117,9 @@ export async function recordGapsSql(db: SqlSession, gaps: readonly Gap[]): Promi
     g.exchange, g.symbol, g.interval, g.from, g.to, g.kind, g.status, g.detectedAt, g.note,
   ]);
   await db.transaction(async (tx) => {
-    for (const chunk of valuesChunks(rows)) {
-      await tx.run(
-        `INSERT INTO gaps (exchange, symbol, "interval", from_time, to_time, kind, status, detected_at, note)
-         VALUES ${chunk.tuples}
-         ON CONFLICT (exchange, symbol, "interval", from_time) DO UPDATE SET to_time = excluded.to_time, kind = excluded.kind,
-           status = excluded.status, detected_at = excluded.detected_at, note = excluded.note`,
-        chunk.params,
-      );
-    }
+    await insertValues(tx, 'INSERT INTO gaps (exchange, symbol, "interval", from_time, to_time, kind, status, detected_at, note)', rows,
+      `ON CONFLICT (exchange, symbol, "interval", from_time) DO UPDATE SET to_time = excluded.to_time, kind = excluded.kind,
+         status = excluded.status, detected_at = excluded.detected_at, note = excluded.note`);
   });
 }
 

@@ -1,5 +1,5 @@
 /** Multi-row `VALUES` lists with `$n` placeholders, in chunks that stay far below driver parameter limits. */
-import type { SqlParam } from './sql-session.js';
+import type { SqlExecutor, SqlParam } from './sql-session.js';
 
 export interface ValuesChunk {
   /** `($1, $2), ($3, $4)…` for the chunk's rows. */
@@ -20,4 +20,12 @@ export function valuesChunks(rows: readonly SqlParam[][], rowsPerChunk = 500): V
     out.push({ tuples: tuples.join(', '), params });
   }
   return out;
+}
+
+/**
+ * Runs `${head} VALUES (…), (…) ${tail}` once per chunk of `rows`, on the caller's executor
+ * (a transaction, so the chunks land together or not at all).
+ */
+export async function insertValues(tx: SqlExecutor, head: string, rows: readonly SqlParam[][], tail = ''): Promise<void> {
+  for (const chunk of valuesChunks(rows)) await tx.run(`${head} VALUES ${chunk.tuples} ${tail}`, chunk.params);
 }
