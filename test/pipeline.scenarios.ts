@@ -62,13 +62,22 @@ export function runPipelineScenarios(backend: string, makeStore: () => Promise<S
         const before = h.replay.stats().binance.requests;
         const { results } = await runBackfillJob(store, h.sources, h.logger, { symbols: ['BTCUSDT'], interval: '1m' });
         assert.deepEqual(results, [{ symbol: 'BTCUSDT', archiveFiles: 2, archiveRows: 2880, restRows: 720, rejectedFiles: [] }]);
-        // One request finds the listing, one fetches the 720 closed minutes of 2020-01-03.
-        assert.equal(h.replay.stats().binance.requests - before, 2);
+        // exchangeInfo (the store knows no instrument yet), one klines request finds the listing, one
+        // fetches the 720 closed minutes of 2020-01-03.
+        assert.equal(h.replay.stats().binance.requests - before, 3);
         assert.deepEqual(await store.countBySource(BTC, DAY1, DAY4), { archive: 2880, rest: 720, stream: 0 });
         const day3 = archiveDay('2020-01-03');
         const stored = await store.readCandles(BTC, parseTime('2020-01-03'), parseTime('2020-01-03T12:00:00Z'));
         const expected = concat([{ ...day3, length: 720 }]);
         assertSameCandles(stored, expected, 'REST tail of 2020-01-03');
+      });
+
+      test('backfill - a symbol the exchange does not list fails its task with that reason', async () => {
+        const { jobId, results } = await runBackfillJob(store, h.sources, h.logger, { symbols: ['NOPEUSDT'], interval: '1m' });
+        assert.deepEqual(results, []);
+        const job = await store.getJob(jobId);
+        assert.equal(job?.job.status, 'failed');
+        assert.equal(job?.tasks[0]?.error, 'NOPEUSDT is not listed on binance');
       });
 
       test('sync - after 90 simulated minutes, writes exactly the 90 closed candles', async () => {

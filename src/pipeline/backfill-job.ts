@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { floorToInterval, intervalMs, type Interval } from '../core/intervals.js';
 import type { SeriesKey } from '../core/instrument.js';
 import { isoMinute } from '../core/time.js';
+import { NotFoundError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import { JobRecorder, type TaskLog } from './job-recorder.js';
 import type { Progress } from './progress.js';
@@ -114,18 +115,23 @@ async function restTail(store: Store, sources: Sources, series: SeriesKey, from:
   return { rows, value: rows };
 }
 
-/** The listing time, from the store or else asked of the exchange once and remembered. */
+/**
+ * The listing time, from the store or else asked of the exchange once and remembered. A symbol
+ * the store does not know yet is looked up in the exchange's instrument list first, so that a
+ * mistyped symbol fails with a clear reason instead of an empty history.
+ */
 export async function listingTime(store: Store, sources: Sources, symbol: string, interval: Interval): Promise<number | null> {
   const exchange = sources.exchange.exchange;
-  const known = (await store.listInstruments(exchange)).find((i) => i.symbol === symbol);
-  if (known?.listedAt != null) return known.listedAt;
-  const first = await sources.exchange.firstCandleTime(symbol, interval);
-  if (first !== null) {
-    if (known === undefined) {
-      const base = symbol;
-      await store.upsertInstruments([{ exchange, symbol, base, quote: '', status: 'TRADING', listedAt: first }]);
-    } else await store.setListedAt(exchange, symbol, first);
+  let known = (await store.listInstruments(exchange)).find((i) => i.symbol === symbol);
+  if (known === undefined) {
+    const all = await sources.exchange.instruments();
+    await store.upsertInstruments(all);
+    known = all.find((i) => i.symbol === symbol);
+    if (known === undefined) throw new NotFoundError(`${symbol} is not listed on ${exchange}`);
   }
+  if (known.listedAt != null) return known.listedAt;
+  const first = await sources.exchange.firstCandleTime(symbol, interval);
+  if (first !== null) await store.setListedAt(exchange, symbol, first);
   return first;
 }
 
