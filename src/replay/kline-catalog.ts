@@ -15,20 +15,8 @@ import { parseKlineCsv } from '../connectors/binance-archive/kline-csv.js';
 import { intervalMs, isInterval, type Interval } from '../core/intervals.js';
 import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../core/candle.js';
 import { BadInputError } from '../core/errors.js';
+import { archiveIntervalName, type BinanceRestInterval } from '../connectors/binance/capabilities.js';
 import { aggregateMinutes, mergeTables, restKlineBodySchema, tableFromColumns, tableFromRestRows, type KlineTable } from './kline-table.js';
-
-/** Interval names `/api/v3/klines` accepts (case-sensitive; `1M` is a month, `1m` a minute). */
-export const REST_INTERVALS = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
-export type RestInterval = (typeof REST_INTERVALS)[number];
-
-export function isRestInterval(s: string): s is RestInterval {
-  return (REST_INTERVALS as readonly string[]).includes(s);
-}
-
-/** The archive spells the month interval `1mo` "to support non-case sensitive file systems". */
-function archiveIntervalName(i: RestInterval): string {
-  return i === '1M' ? '1mo' : i;
-}
 
 function listDir(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
@@ -64,7 +52,7 @@ export class KlineCatalog {
   }
 
   /** The full recorded series for `symbol` at `interval`, ignoring the clock. */
-  table(symbol: string, interval: RestInterval): KlineTable {
+  table(symbol: string, interval: BinanceRestInterval): KlineTable {
     const id = `${symbol}/${interval}`;
     let t = this.tables.get(id);
     if (!t) {
@@ -81,7 +69,7 @@ export class KlineCatalog {
     return t;
   }
 
-  private restTable(symbol: string, interval: RestInterval): KlineTable {
+  private restTable(symbol: string, interval: BinanceRestInterval): KlineTable {
     const dir = join(this.fixturesDir, 'binance-rest', 'klines', symbol, interval);
     const rows = listDir(dir)
       .filter((f) => f.endsWith('.json'))
@@ -94,7 +82,7 @@ export class KlineCatalog {
   }
 
   /** Spot archive candles for one interval, daily and monthly files together; null if none. */
-  private archiveColumns(symbol: string, interval: RestInterval): CandleColumns | null {
+  private archiveColumns(symbol: string, interval: BinanceRestInterval): CandleColumns | null {
     if (!isInterval(interval)) return null;
     const id = `${symbol}/${interval}`;
     const cached = this.minutes.get(id);
