@@ -7,7 +7,7 @@
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html (listing, pagination)
  */
 import { NotFoundError, RateLimitError, UpstreamError } from '../../core/errors.js';
-import { backoffMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
+import { backoffMs, httpDateMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
 import { parseChecksum, type ArchiveChecksum } from './checksum.js';
 import { checksumKey } from './archive-layout.js';
 import { nextListMarker, parseS3ListObjectsV1, type S3ListPage, type S3Object } from './s3-listing.js';
@@ -112,9 +112,7 @@ export class ArchiveClient {
     if (declared !== null && /^\d+$/.test(declared) && Number(declared) !== body.length && res.headers.get('content-encoding') === null) {
       throw new UpstreamError(`${key}: body is ${body.length} bytes, Content-Length said ${declared}`);
     }
-    const lm = res.headers.get('last-modified');
-    const lastModified = lm === null ? null : Date.parse(lm);
-    return { body, lastModified: lastModified === null || Number.isNaN(lastModified) ? null : lastModified, size: body.length };
+    return { body, lastModified: httpDateMs(res.headers.get('last-modified')), size: body.length };
   }
 
   /**

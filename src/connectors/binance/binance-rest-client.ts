@@ -18,7 +18,7 @@ import { binanceRestCapabilities, type BinanceRestInterval } from './capabilitie
 import { parseExchangeInfo, type ExchangeInfo } from './exchange-info.js';
 import { parseKlineRows } from './kline-rows.js';
 import { defaultRateGovernor, type RateGovernor } from './rate-governor.js';
-import { backoffMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
+import { backoffMs, httpDateMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
 
 /**
  * The shared HTTP retry options (`HttpRetryOptions`) with Binance's defaults: 5 attempts, back-off
@@ -170,9 +170,7 @@ export class BinanceRestClient {
       } catch (err) {
         throw new UpstreamError(`GET ${url}: HTTP ${res.status} body is not JSON`, res.status, { cause: err });
       }
-      const date = res.headers.get('date');
-      const parsed = date === null ? Number.NaN : Date.parse(date);
-      return { body, serverDate: Number.isNaN(parsed) ? null : parsed };
+      return { body, serverDate: httpDateMs(res.headers.get('date')) };
     }
     throw lastError ?? new UpstreamError(`GET ${url}: no attempt made`);
   }
