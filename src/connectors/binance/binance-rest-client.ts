@@ -18,7 +18,7 @@ import { binanceRestCapabilities, type BinanceRestInterval } from './capabilitie
 import { parseExchangeInfo, type ExchangeInfo } from './exchange-info.js';
 import { parseKlineRows } from './kline-rows.js';
 import { defaultRateGovernor, type RateGovernor } from './rate-governor.js';
-import { backoffMs, httpDateMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
+import { backoffMs, httpDateMs, parseJsonBody, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
 
 /**
  * The shared HTTP retry options (`HttpRetryOptions`) with Binance's defaults: 5 attempts, back-off
@@ -164,13 +164,7 @@ export class BinanceRestClient {
       }
       const text = await res.text();
       if (res.status >= 400) throw new BadInputError(`GET ${url}: HTTP ${res.status} ${describeErrorBody(text)}`);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (err) {
-        throw new UpstreamError(`GET ${url}: HTTP ${res.status} body is not JSON`, res.status, { cause: err });
-      }
-      return { body, serverDate: httpDateMs(res.headers.get('date')) };
+      return { body: parseJsonBody(text, `GET ${url}`, res.status), serverDate: httpDateMs(res.headers.get('date')) };
     }
     throw lastError ?? new UpstreamError(`GET ${url}: no attempt made`);
   }

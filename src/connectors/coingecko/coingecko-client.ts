@@ -8,7 +8,7 @@
  * off on a 429 (Retry-After when sent, capped exponential otherwise).
  */
 import { BadInputError, ConfigError, RateLimitError, UpstreamError } from '../../core/errors.js';
-import { backoffMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
+import { backoffMs, parseJsonBody, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
 import { parseCoinsMarkets, type CoinMarket } from './coins-markets.js';
 
 /** CoinGecko caps `per_page` at 250. */
@@ -148,11 +148,7 @@ export class CoinGeckoClient {
         throw new ConfigError(`GET ${url}: HTTP ${res.status}; check the CoinGecko API key and that it matches the host (demo keys go to api.coingecko.com)`);
       }
       if (res.status >= 400) throw new BadInputError(`GET ${url}: HTTP ${res.status} ${JSON.stringify(this.redact(text.slice(0, 200)))}`);
-      try {
-        return JSON.parse(text);
-      } catch (err) {
-        throw new UpstreamError(`GET ${url}: HTTP ${res.status} body is not JSON`, res.status, { cause: err });
-      }
+      return parseJsonBody(text, `GET ${url}`, res.status);
     }
     throw lastError ?? new UpstreamError(`GET ${url}: no attempt made`);
   }

@@ -2,4 +2,5 @@
 export { parseRetryAfter } from './retry-after.js';
 export { backoffMs } from './backoff.js';
 export { httpDateMs } from './http-date.js';
+export { parseJsonBody } from './json-body.js';
 export { resolveHttpRetry, timerSleep, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from './http-retry-options.js';
