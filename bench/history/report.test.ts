@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IngestMeasurement } from './ingest.js';
-import { ingestRows, renderCatchup, renderIngest } from './report.js';
+import { ingestRows, renderCatchup, renderIngest, renderSummary } from './report.js';
 import { CATCHUP_SCENARIOS, type CatchupResult } from './rest-catchup.js';
 
 const m = (backend: IngestMeasurement['backend'], ours: number[], base: number[], strict: number[]): IngestMeasurement => ({
@@ -47,4 +47,13 @@ test('renderCatchup - flags requests above the minimum and shows the server 429 
   assert.equal(lines.length, 2);
   assert.match(lines[0] ?? '', /\| 2 \(4\) \| 2 \| 4 \| 0 \/ 0 \|/);
   assert.match(lines[1] ?? '', /\| 3 \(\*\*above the minimum\*\*\) \| 6 \| 1 \/ 0 \|/);
+});
+
+test('renderSummary - one line per goal with met or not, and REST requests against the minimum', () => {
+  const md = renderSummary({ measurements: [m('duckdb', [100], [60], [200]), m('postgres', [100], [90], [200])], psqlStartupMs: 1 }, [catchup(2, 0), catchup(3, 1)]);
+  assert.deepEqual(md.split('\n'), [
+    '- zip → DuckDB, D: 10,000 rows/s, 0.60× loader (goal ≥ 0.5×: met)',
+    '- zip → PostgreSQL, D: 10,000 rows/s, 0.90× loader (goal ≥ 0.8×: met)',
+    '- REST catch-up, 2 scenarios: 5 klines requests against a minimum of 4; 1 answers 429/418',
+  ]);
 });

@@ -126,3 +126,16 @@ export function renderCatchup(results: readonly CatchupResult[]): string {
   );
   return out.join('\n');
 }
+
+/** Bullet lines with the headline figures: each goal-carrying ingest ratio and the REST totals. */
+export function renderSummary(ingest: IngestBenchResult, catchup: readonly CatchupResult[]): string {
+  const lines = ingestRows(ingest.measurements)
+    .filter((r) => r.goal !== null)
+    .map((r) => `- ${r.backend === 'duckdb' ? 'zip → DuckDB' : 'zip → PostgreSQL'}, ${r.dataset}: ${int(r.oursRowsPerSec)} rows/s, ` +
+      `${r.ratio.toFixed(2)}× ${r.baseline} (goal ≥ ${r.goal}×: ${r.ratio >= (r.goal ?? 0) ? 'met' : 'not met'})`);
+  const req = catchup.reduce((n, r) => n + r.klinesRequests, 0);
+  const min = catchup.reduce((n, r) => n + r.minRequests, 0);
+  const r429 = catchup.reduce((n, r) => n + r.server.rateLimited429 + r.server.banned418, 0);
+  lines.push(`- REST catch-up, ${catchup.length} scenarios: ${req} klines requests against a minimum of ${min}; ${r429} answers 429/418`);
+  return lines.join('\n');
+}

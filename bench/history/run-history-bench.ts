@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareHistoryDatasets } from './datasets.js';
 import { runIngestBench } from './ingest.js';
-import { renderCatchup, renderIngest } from './report.js';
+import { renderCatchup, renderIngest, renderSummary } from './report.js';
 import { runRestCatchupBench } from './rest-catchup.js';
 
 const NOTES = `### Notes on the history figures
@@ -47,6 +47,8 @@ export async function runHistoryBench(opts: HistoryBenchOptions): Promise<string
     const catchup = await runRestCatchupBench(opts.log);
     return [
       '## History (issue 3)',
+      '',
+      renderSummary(ingest, catchup),
       '',
       'Ours is the real per-file path: read the zip, SHA-256 against its `.CHECKSUM`, extract the CSV, parse it with the ' +
         'candle invariant checks, `store.writeCandles(series, candles, "archive", manifest)` (rows and manifest entry in one ' +
