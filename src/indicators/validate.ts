@@ -1,7 +1,9 @@
 /**
- * Input checks shared by every indicator. Batch forms check a whole column in one tight pass
- * before computing; streaming forms check each value before touching their state, so a
- * rejected bar leaves the stream as it was.
+ * Input checks shared by every indicator. Batch forms either call {@link checkBars} /
+ * {@link checkSeries} up front or test each value inside their compute loop and, on the first
+ * fault, call {@link rejectValue} / {@link rejectBars}, which throw exactly what the up-front check
+ * would have (the output is not returned, so nothing half-computed escapes). Streaming forms
+ * check each value before touching their state, so a rejected bar leaves the stream as it was.
  */
 import { IndicatorInputError } from './indicator-error.js';
 import type { Bar, Bars } from './types.js';
@@ -20,7 +22,11 @@ export function checkNumber(indicator: string, param: string, value: number, min
   }
 }
 
-function badValue(indicator: string, param: string, index: number, value: number | undefined): never {
+/**
+ * Throws the error for a value of `param` at bar `index` that failed `v >= 0 && v < Infinity`:
+ * the message {@link checkSeries} gives. For batch loops that test values as they compute.
+ */
+export function rejectValue(indicator: string, param: string, index: number, value: number | undefined): never {
   const why = value === undefined || Number.isNaN(value) ? 'is not a number' : value < 0 ? 'is negative' : 'is not finite';
   throw new IndicatorInputError(indicator, `${param} at bar ${index} ${why} (${value})`, { index, param });
 }
@@ -30,13 +36,13 @@ export function checkSeries(indicator: string, param: string, column: Float64Arr
   const n = column.length;
   for (let i = 0; i < n; i++) {
     const v = column[i]!;
-    if (!(v >= 0 && v < Infinity)) badValue(indicator, param, i, v);
+    if (!(v >= 0 && v < Infinity)) rejectValue(indicator, param, i, v);
   }
 }
 
 /** Streaming counterpart of {@link checkSeries}: one value at bar `index`. */
 export function checkValue(indicator: string, param: string, value: number, index: number): void {
-  if (!(value >= 0 && value < Infinity)) badValue(indicator, param, index, value);
+  if (!(value >= 0 && value < Infinity)) rejectValue(indicator, param, index, value);
 }
 
 /** Which optional columns an indicator reads. */
@@ -59,6 +65,70 @@ function checkLength(indicator: string, param: string, column: Float64Array | un
  * high ≥ low, and (when `openTime` is needed) strictly increasing timestamps.
  */
 export function checkBars(indicator: string, bars: Bars, needs: BarNeeds = {}): void {
+  // One pass over all columns finds whether anything is wrong; only then does the ordered check
+  // run, so the error (first column, then first bar) is the same as checking column by column.
+  if (!columnsFit(bars, needs) || !valuesValid(bars, needs)) rejectBars(indicator, bars, needs);
+}
+
+/**
+ * Whether every column `needs` asks for (and high, low) exists with close's length. Batch loops
+ * that test values as they compute call this first and {@link rejectBars} when it is false.
+ */
+export function columnsFit(bars: Bars, needs: BarNeeds = {}): boolean {
+  const n = bars.close.length;
+  const fits = (c: Float64Array | undefined): boolean => c !== undefined && c.length === n;
+  return (
+    fits(bars.high) &&
+    fits(bars.low) &&
+    (needs.open !== true || fits(bars.open)) &&
+    (needs.volume !== true || fits(bars.volume)) &&
+    (needs.openTime !== true || fits(bars.openTime))
+  );
+}
+
+/**
+ * One bar's high/low/close are finite, ≥ 0 and high ≥ low (NaN fails every comparison, and
+ * low ≥ 0, high ≥ low, high < ∞ bound both). The test a fused batch loop makes per bar.
+ */
+export function barValid(high: number, low: number, close: number): boolean {
+  return low >= 0 && high >= low && high < Infinity && close >= 0 && close < Infinity;
+}
+
+function valuesValid(bars: Bars, needs: BarNeeds): boolean {
+  const { high, low, close } = bars;
+  const n = close.length;
+  for (let i = 0; i < n; i++) if (!barValid(high[i]!, low[i]!, close[i]!)) return false;
+  if (needs.open === true && !seriesValid(bars.open!)) return false;
+  if (needs.volume === true && !seriesValid(bars.volume!)) return false;
+  if (needs.openTime === true) {
+    const t = bars.openTime!;
+    if (!seriesValid(t)) return false;
+    for (let i = 1; i < n; i++) if (!(t[i]! > t[i - 1]!)) return false;
+  }
+  return true;
+}
+
+function seriesValid(column: Float64Array): boolean {
+  const n = column.length;
+  for (let i = 0; i < n; i++) if (!valid(column[i]!)) return false;
+  return true;
+}
+
+function valid(v: number | undefined): boolean {
+  return v !== undefined && v >= 0 && v < Infinity;
+}
+
+/**
+ * Throws what {@link checkBars} throws on these bars. For batch loops that found a fault with
+ * {@link columnsFit} or {@link barValid}: the ordered check names the same column and bar.
+ */
+export function rejectBars(indicator: string, bars: Bars, needs: BarNeeds = {}): never {
+  checkBarsInOrder(indicator, bars, needs);
+  throw new Error(`${indicator}: rejectBars called on valid bars`);
+}
+
+/** The reference order of checks: which fault is reported when several are present. */
+function checkBarsInOrder(indicator: string, bars: Bars, needs: BarNeeds = {}): void {
   const n = bars.close.length;
   const high = checkLength(indicator, 'high', bars.high, n);
   const low = checkLength(indicator, 'low', bars.low, n);
@@ -89,6 +159,14 @@ export function checkBars(indicator: string, bars: Bars, needs: BarNeeds = {}): 
 
 /** Streaming counterpart of {@link checkBars} for one bar at `index` (timestamps are the stream's to order). */
 export function checkBar(indicator: string, bar: Bar, index: number, needs: BarNeeds = {}): void {
+  if (
+    barValid(bar.high, bar.low, bar.close) &&
+    (needs.open !== true || valid(bar.open)) &&
+    (needs.volume !== true || valid(bar.volume)) &&
+    (needs.openTime !== true || valid(bar.openTime))
+  ) {
+    return;
+  }
   checkValue(indicator, 'close', bar.close, index);
   checkValue(indicator, 'high', bar.high, index);
   checkValue(indicator, 'low', bar.low, index);
