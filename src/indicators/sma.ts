@@ -2,7 +2,8 @@
  * Simple moving average, TA-Lib's summation order (so results are bitwise TA_SMA).
  * @see https://ta-lib.org/functions/ (SMA; src/ta_func/ta_SMA.c)
  */
-import { checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import { outputSeries } from './output-series.js';
+import { checkPeriod, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'sma';
@@ -10,14 +11,20 @@ const NAME = 'sma';
 /** SMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. */
 export function sma(close: Float64Array, period = 20): Float64Array {
   checkPeriod(NAME, 'period', period, 1);
-  checkSeries(NAME, 'close', close);
   const n = close.length;
-  const out = nanSeries(n);
-  if (n < period) return out;
+  const warm = Math.min(period - 1, n);
+  const out = outputSeries(n, warm);
+  // Each close is checked as it enters the window (one pass, not a separate validation pass).
   let total = 0;
-  for (let i = 0; i < period - 1; i++) total += close[i]!;
+  for (let i = 0; i < warm; i++) {
+    const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
+    total += x;
+  }
   for (let i = period - 1, t = 0; i < n; i++, t++) {
-    total += close[i]!;
+    const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
+    total += x;
     out[i] = total / period;
     total -= close[t]!;
   }
