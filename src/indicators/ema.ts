@@ -5,7 +5,8 @@
  * (docs/INDICATORS.md); values converge after a few times `period` bars.
  * @see https://ta-lib.org/functions/ (EMA; src/ta_func/ta_EMA.c)
  */
-import { checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import { outputSeries } from './output-series.js';
+import { checkPeriod, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'ema';
@@ -32,9 +33,26 @@ export function emaInto(src: Float64Array, from: number, period: number, k: numb
 /** EMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. */
 export function ema(close: Float64Array, period = 20): Float64Array {
   checkPeriod(NAME, 'period', period, 1);
-  checkSeries(NAME, 'close', close);
-  const out = nanSeries(close.length);
-  emaInto(close, 0, period, 2 / (period + 1), out);
+  const n = close.length;
+  const out = outputSeries(n, period - 1);
+  // emaInto's operations, with each close checked as it is read instead of in a pass of its own.
+  const seed = Math.min(period, n);
+  let sum = 0;
+  for (let i = 0; i < seed; i++) {
+    const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
+    sum += x;
+  }
+  if (n < period) return out;
+  const k = 2 / (period + 1);
+  let prev = sum / period;
+  out[period - 1] = prev;
+  for (let i = period; i < n; i++) {
+    const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
+    prev = (x - prev) * k + prev;
+    out[i] = prev;
+  }
   return out;
 }
 
