@@ -5,7 +5,8 @@
  * as in TA-Lib (others give 50, 100 or NaN). Unstable period 0, no Metastock mode.
  * @see https://ta-lib.org/functions/ (RSI; src/ta_func/ta_RSI.c)
  */
-import { checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import { outputSeries } from './output-series.js';
+import { checkPeriod, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'rsi';
@@ -15,20 +16,23 @@ const EPS = 1e-14;
 /** RSI over `close`; NaN for the first `period` bars. Period 2..100000. */
 export function rsi(close: Float64Array, period = 14): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
-  checkSeries(NAME, 'close', close);
   const n = close.length;
-  const out = nanSeries(n);
-  if (n <= period) return out;
+  const out = outputSeries(n, period);
+  // Each close is checked as it is read, not in a pass of its own.
   let gain = 0;
   let loss = 0;
   let prev = close[0]!;
-  for (let i = 1; i <= period; i++) {
+  if (n > 0 && !(prev >= 0 && prev < Infinity)) rejectValue(NAME, 'close', 0, prev);
+  const seedEnd = Math.min(period, n - 1);
+  for (let i = 1; i <= seedEnd; i++) {
     const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
     const d = x - prev;
     prev = x;
     if (d < 0) loss -= d;
     else gain += d;
   }
+  if (n <= period) return out;
   loss /= period;
   gain /= period;
   let s = gain + loss;
@@ -36,6 +40,7 @@ export function rsi(close: Float64Array, period = 14): Float64Array {
   const m = period - 1;
   for (let i = period + 1; i < n; i++) {
     const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
     const d = x - prev;
     prev = x;
     loss *= m;
