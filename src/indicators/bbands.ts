@@ -3,7 +3,8 @@
  * from the running sum of squares, 0 where the variance is ≤ 1e-14 (TA_IS_ZERO_OR_NEG).
  * @see https://ta-lib.org/functions/ (BBANDS; src/ta_func/ta_BBANDS.c, ta_STDDEV.c)
  */
-import { checkNumber, checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import { outputSeries } from './output-series.js';
+import { checkNumber, checkPeriod, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'bbands';
@@ -25,21 +26,23 @@ function checkParams(period: number, devUp: number, devDown: number): void {
 /** Bands = SMA ± dev·σ over `period` closes; NaN for the first `period − 1` bars. */
 export function bbands(close: Float64Array, period = 20, devUp = 2, devDown = 2): BollingerBands {
   checkParams(period, devUp, devDown);
-  checkSeries(NAME, 'close', close);
   const n = close.length;
-  const upper = nanSeries(n);
-  const middle = nanSeries(n);
-  const lower = nanSeries(n);
-  if (n < period) return { upper, middle, lower };
+  const upper = outputSeries(n, period - 1);
+  const middle = outputSeries(n, period - 1);
+  const lower = outputSeries(n, period - 1);
+  // Each close is checked as it enters the window, not in a pass of its own.
+  const warm = Math.min(period - 1, n);
   let s1 = 0;
   let s2 = 0;
-  for (let i = 0; i < period - 1; i++) {
+  for (let i = 0; i < warm; i++) {
     const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
     s1 += x;
     s2 += x * x;
   }
   for (let i = period - 1, t = 0; i < n; i++, t++) {
     const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
     s1 += x;
     s2 += x * x;
     // TA-Lib keeps the SMA sum and the sum of squares as separate running totals, in this order.
