@@ -6,7 +6,8 @@
  * @see https://ta-lib.org/functions/ (MACD; src/ta_func/ta_MACD.c)
  */
 import { EmaState, emaInto } from './ema.js';
-import { checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import { outputSeries } from './output-series.js';
+import { checkPeriod, checkSeries, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'macd';
@@ -28,18 +29,35 @@ function periods(fast: number, slow: number, signal: number): [number, number, n
 /** MACD over `close`; NaN for the first (slow−1)+(signal−1) bars. */
 export function macd(close: Float64Array, fastPeriod = 12, slowPeriod = 26, signalPeriod = 9): Macd {
   const [fast, slow, sig] = periods(fastPeriod, slowPeriod, signalPeriod);
-  checkSeries(NAME, 'close', close);
   const n = close.length;
-  const macdOut = nanSeries(n);
-  const signal = nanSeries(n);
-  const histogram = nanSeries(n);
   const start = slow - 1 + sig - 1;
-  if (n <= start) return { macd: macdOut, signal, histogram };
+  const macdOut = outputSeries(n, start);
+  const signal = outputSeries(n, start);
+  const histogram = outputSeries(n, start);
+  if (n <= start) {
+    checkSeries(NAME, 'close', close);
+    return { macd: macdOut, signal, histogram };
+  }
   // The outputs double as scratch (macdOut: fast EMA, then the line; histogram: slow EMA): two
   // fewer n-sized temporaries, whose fresh pages cost more than the arithmetic. Same operations.
+  // The slow EMA reads every close from bar 0, so it checks them as it goes (emaInto inlined).
   const line = macdOut;
+  const ks = 2 / (slow + 1);
+  let sum = 0;
+  for (let i = 0; i < slow; i++) {
+    const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
+    sum += x;
+  }
+  let prev = sum / slow;
+  histogram[slow - 1] = prev;
+  for (let i = slow; i < n; i++) {
+    const x = close[i]!;
+    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
+    prev = (x - prev) * ks + prev;
+    histogram[i] = prev;
+  }
   emaInto(close, slow - fast, fast, 2 / (fast + 1), line);
-  emaInto(close, 0, slow, 2 / (slow + 1), histogram);
   for (let i = slow - 1; i < n; i++) line[i] = line[i]! - histogram[i]!;
   emaInto(line, slow - 1, sig, 2 / (sig + 1), signal);
   for (let i = slow - 1; i < start; i++) {
