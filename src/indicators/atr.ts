@@ -4,22 +4,27 @@
  * atr = (atr·(period−1) + TR)/period. NATR is 100·ATR/close.
  * @see https://ta-lib.org/functions/ (ATR, NATR, TRANGE; src/ta_func/ta_ATR.c)
  */
-import { checkBar, checkBars, checkPeriod, nanSeries } from './validate.js';
+import { outputSeries } from './output-series.js';
+import { barValid, checkBar, checkPeriod, columnsFit, rejectBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 /** Shared by atr and natr: Wilder-smoothed TR into `out`, scaled by 100/close when `normalize`. */
 function atrInto(name: string, bars: Bars, period: number, normalize: boolean): Float64Array {
   checkPeriod(name, 'period', period, normalize ? 2 : 1);
-  checkBars(name, bars);
+  if (!columnsFit(bars)) rejectBars(name, bars);
   const { high, low, close } = bars;
   const n = close.length;
-  const out = nanSeries(n);
-  if (n <= period) return out;
+  const out = outputSeries(n, period);
+  // Each bar is checked as it is read (bar 0 here, bar i in the loops); on a fault rejectBars
+  // throws what checkBars would have, and the half-written output is dropped.
+  if (n > 0 && !barValid(high[0]!, low[0]!, close[0]!)) rejectBars(name, bars);
+  const seedEnd = Math.min(period, n - 1);
   let sum = 0;
-  for (let i = 1; i <= period; i++) {
+  for (let i = 1; i <= seedEnd; i++) {
     const pc = close[i - 1]!;
     const h = high[i]!;
     const l = low[i]!;
+    if (!barValid(h, l, close[i]!)) rejectBars(name, bars);
     let tr = h - l;
     const a = Math.abs(pc - h);
     if (a > tr) tr = a;
@@ -27,6 +32,7 @@ function atrInto(name: string, bars: Bars, period: number, normalize: boolean): 
     if (b > tr) tr = b;
     sum += tr;
   }
+  if (n <= period) return out;
   let atr = sum / period;
   out[period] = normalize ? (atr / close[period]!) * 100 : atr;
   const m = period - 1;
@@ -34,13 +40,15 @@ function atrInto(name: string, bars: Bars, period: number, normalize: boolean): 
     const pc = close[i - 1]!;
     const h = high[i]!;
     const l = low[i]!;
+    const c = close[i]!;
+    if (!barValid(h, l, c)) rejectBars(name, bars);
     let tr = h - l;
     const a = Math.abs(pc - h);
     if (a > tr) tr = a;
     const b = Math.abs(pc - l);
     if (b > tr) tr = b;
     atr = (atr * m + tr) / period;
-    out[i] = normalize ? (atr / close[i]!) * 100 : atr;
+    out[i] = normalize ? (atr / c) * 100 : atr;
   }
   return out;
 }
