@@ -13,7 +13,8 @@
  * TA-Lib's 13 + one smoothing step: the difference decays by 13/14 a bar (docs/INDICATORS.md).
  * @see https://ta-lib.org/functions/ (ADX, DX, PLUS_DI, MINUS_DI, PLUS_DM, MINUS_DM; src/ta_func/ta_ADX.c)
  */
-import { checkBar, checkBars, checkPeriod } from './validate.js';
+import { outputSeries } from './output-series.js';
+import { barValid, checkBar, checkPeriod, columnsFit, rejectBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'adx';
@@ -21,10 +22,6 @@ const NAME = 'adx';
 /** TA-Lib's TA_IS_ZERO: |v| < 1e-14. */
 function isZero(v: number): boolean {
   return v > -1e-14 && v < 1e-14;
-}
-
-function warmSeries(n: number, warmup: number): Float64Array {
-  return new Float64Array(n).fill(NaN, 0, warmup);
 }
 
 /** The directional movement lines; warm-ups: DM period−1, DI and DX period, ADX 2·period−1 bars. */
@@ -43,19 +40,21 @@ export interface AdxLines {
  */
 export function adx(bars: Bars, period = 14): AdxLines {
   checkPeriod(NAME, 'period', period, 2);
-  checkBars(NAME, bars);
+  if (!columnsFit(bars)) rejectBars(NAME, bars);
   const { high, low, close } = bars;
   const n = close.length;
   // Every bar from the warm-up on is written below, so only the warm-up is filled with NaN.
   const out: AdxLines = {
-    adx: warmSeries(n, 2 * period - 1),
-    plusDi: warmSeries(n, period),
-    minusDi: warmSeries(n, period),
-    dx: warmSeries(n, period),
-    plusDm: warmSeries(n, period - 1),
-    minusDm: warmSeries(n, period - 1),
+    adx: outputSeries(n, 2 * period - 1),
+    plusDi: outputSeries(n, period),
+    minusDi: outputSeries(n, period),
+    dx: outputSeries(n, period),
+    plusDm: outputSeries(n, period - 1),
+    minusDm: outputSeries(n, period - 1),
   };
   if (n === 0) return out;
+  // Each bar is checked as it is read; on a fault rejectBars throws what checkBars would have.
+  if (!barValid(high[0]!, low[0]!, close[0]!)) rejectBars(NAME, bars);
   const { adx: adxOut, plusDi, minusDi, dx, plusDm, minusDm } = out;
   const adxFrom = 2 * period - 1;
   const m = period - 1;
@@ -71,6 +70,8 @@ export function adx(bars: Bars, period = 14): AdxLines {
   for (let i = 1; i < n; i++) {
     const h = high[i]!;
     const l = low[i]!;
+    const c = close[i]!;
+    if (!barValid(h, l, c)) rejectBars(NAME, bars);
     const up = h - ph;
     const down = pl - l;
     let t = h - l;
@@ -80,7 +81,7 @@ export function adx(bars: Bars, period = 14): AdxLines {
     if (b > t) t = b;
     ph = h;
     pl = l;
-    pc = close[i]!;
+    pc = c;
     let dmP = 0;
     let dmM = 0;
     if (down > 0 && up < down) dmM = down;
