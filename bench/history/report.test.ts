@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IngestMeasurement } from './ingest.js';
-import { ingestRows, renderCatchup, renderIngest, renderSummary } from './report.js';
+import { formatRatio, ingestRows, renderCatchup, renderIngest, renderSummary } from './report.js';
 import { CATCHUP_SCENARIOS, type CatchupResult } from './rest-catchup.js';
 
 const m = (backend: IngestMeasurement['backend'], ours: number[], base: number[], strict: number[]): IngestMeasurement => ({
@@ -56,4 +56,13 @@ test('renderSummary - one line per goal with met or not, and REST requests again
     '- zip → PostgreSQL, D: 10,000 rows/s, 0.90× loader (goal ≥ 0.8×: met)',
     '- REST catch-up, 2 scenarios: 5 klines requests against a minimum of 4; 1 answers 429/418',
   ]);
+});
+
+test('formatRatio - three decimals only where two would round across the goal', () => {
+  assert.equal(formatRatio(0.498, 0.5), '0.498×');
+  assert.equal(formatRatio(0.5, 0.5), '0.50×');
+  assert.equal(formatRatio(0.7951, 0.8), '0.795×');
+  assert.equal(formatRatio(0.7949, 0.8), '0.79×');
+  assert.equal(formatRatio(0.45, 0.8), '0.45×');
+  assert.equal(formatRatio(0.498, null), '0.50×');
 });

@@ -47,6 +47,13 @@ function ms(x: number): string {
   return Number.isFinite(x) ? x.toFixed(1) : 'n/a';
 }
 
+/** Two decimals, or three where two would round across the goal (0.498 is not "0.50"). */
+export function formatRatio(ratio: number, goal: number | null): string {
+  const two = ratio.toFixed(2);
+  const crosses = goal !== null && (ratio >= goal) !== (Number(two) >= goal);
+  return `${crosses ? ratio.toFixed(3) : two}×`;
+}
+
 function verdict(r: IngestRow): string {
   if (r.goal === null) return '(stricter baseline, no goal)';
   return `≥ ${r.goal}× — ${r.ratio >= r.goal ? 'met' : '**not met**'}`;
@@ -66,7 +73,7 @@ export function renderIngest(result: IngestBenchResult, rounds: number): string 
     out.push('| files | rows | ours median ms | of which decode ms | ours rows/s | baseline | baseline median ms | baseline rows/s | ours / baseline | goal |');
     out.push('|---|---:|---:|---:|---:|---|---:|---:|---:|---|');
     for (const r of rows.filter((x) => x.backend === backend)) {
-      out.push(`| ${r.dataset} | ${int(r.rows)} | ${ms(r.oursMs)} | ${ms(r.oursDecodeMs)} | ${int(r.oursRowsPerSec)} | ${r.baseline} | ${ms(r.baselineMs)} | ${int(r.baselineRowsPerSec)} | ${r.ratio.toFixed(2)}× | ${verdict(r)} |`);
+      out.push(`| ${r.dataset} | ${int(r.rows)} | ${ms(r.oursMs)} | ${ms(r.oursDecodeMs)} | ${int(r.oursRowsPerSec)} | ${r.baseline} | ${ms(r.baselineMs)} | ${int(r.baselineRowsPerSec)} | ${formatRatio(r.ratio, r.goal)} | ${verdict(r)} |`);
     }
     out.push('', `Spread of the ${rounds} timed rounds (min–max ms):`, '');
     for (const m of result.measurements.filter((x) => x.backend === backend)) {
@@ -132,7 +139,7 @@ export function renderSummary(ingest: IngestBenchResult, catchup: readonly Catch
   const lines = ingestRows(ingest.measurements)
     .filter((r) => r.goal !== null)
     .map((r) => `- ${r.backend === 'duckdb' ? 'zip → DuckDB' : 'zip → PostgreSQL'}, ${r.dataset}: ${int(r.oursRowsPerSec)} rows/s, ` +
-      `${r.ratio.toFixed(2)}× ${r.baseline} (goal ≥ ${r.goal}×: ${r.ratio >= (r.goal ?? 0) ? 'met' : 'not met'})`);
+      `${formatRatio(r.ratio, r.goal)} ${r.baseline} (goal ≥ ${r.goal}×: ${r.ratio >= (r.goal ?? 0) ? 'met' : 'not met'})`);
   const req = catchup.reduce((n, r) => n + r.klinesRequests, 0);
   const min = catchup.reduce((n, r) => n + r.minRequests, 0);
   const r429 = catchup.reduce((n, r) => n + r.server.rateLimited429 + r.server.banned418, 0);

@@ -36,8 +36,10 @@ export interface CatchupScenario {
   now: string;
   interval: Interval;
   symbols: string[];
-  /** What the store holds before the run. */
+  /** What the store holds before the run, in words. */
   startState: string;
+  /** Spot daily archive days (YYYY-MM-DD) ingested from fixtures/ before the run, besides the listing. */
+  archiveDays: string[];
   /** Which real job runs, and how many of them concurrently (sharing one governor). */
   job: 'sync' | 'backfill';
   concurrentJobs: number;
@@ -80,25 +82,25 @@ export const CATCHUP_SCENARIOS: readonly CatchupScenario[] = [
   {
     name: 'BTCUSDT 1m sync of 2020-01-03',
     now: '2020-01-03T23:59:30Z', interval: '1m', symbols: ['BTCUSDT'], job: 'sync', concurrentJobs: 1,
-    startState: '2020-01-01 and 2020-01-02 ingested from the archive zips',
+    startState: '2020-01-01 and 2020-01-02 ingested from the archive zips', archiveDays: ['2020-01-01', '2020-01-02'],
     weightLimit: 6000, exchangeInfoFirst: false,
   },
   {
     name: 'BTCUSDT 1m backfill from the listing',
     now: '2020-01-03T23:59:30Z', interval: '1m', symbols: ['BTCUSDT'], job: 'backfill', concurrentJobs: 1,
-    startState: 'only the listing (2020-01-01); the archive has published 01 and 02, not 03',
+    startState: 'only the listing (2020-01-01); the archive has published 01 and 02, not 03', archiveDays: [],
     weightLimit: 6000, exchangeInfoFirst: false,
   },
   {
     name: '10 symbols 1h backfill of 2023-01',
     now: '2023-01-31T23:59:30Z', interval: '1h', symbols: TOP10_1H, job: 'backfill', concurrentJobs: 1,
-    startState: 'only the listings (2023-01-01); no archive files for these',
+    startState: 'only the listings (2023-01-01); no archive files for these', archiveDays: [],
     weightLimit: 6000, exchangeInfoFirst: false,
   },
   {
     name: '10 symbols 1h, weight limit 20, two concurrent jobs',
     now: '2023-01-31T23:59:30Z', interval: '1h', symbols: TOP10_1H, job: 'backfill', concurrentJobs: 2,
-    startState: 'only the listings (2023-01-01); server limit 20 weight/min, learnt from exchangeInfo',
+    startState: 'only the listings (2023-01-01); server limit 20 weight/min, learnt from exchangeInfo', archiveDays: [],
     weightLimit: 20, exchangeInfoFirst: true,
   },
 ];
@@ -107,10 +109,9 @@ async function seed(store: Store, s: CatchupScenario, listedAt: number): Promise
   await store.upsertInstruments(s.symbols.map((symbol) => ({
     exchange: 'binance', symbol, base: symbol.replace(/USDT$/, ''), quote: 'USDT', status: 'TRADING' as const, listedAt,
   })));
-  if (s.job !== 'sync') return;
   for (const symbol of s.symbols) {
     const series: SeriesKey = { exchange: 'binance', symbol, interval: s.interval };
-    for (const day of ['2020-01-01', '2020-01-02']) {
+    for (const day of s.archiveDays) {
       const key = `data/spot/daily/klines/${symbol}/${s.interval}/${symbol}-${s.interval}-${day}.zip`;
       const zipPath = join(FIXTURES, key);
       await ingestArchiveFile(store, series, { key, zipPath, checksumPath: `${zipPath}.CHECKSUM`, csvPath: '', rows: 0 }, 'spot');

@@ -22,6 +22,15 @@ const NOTES = `### Notes on the history figures
   their planning and thread start-up. Those ratios flatter ours; the 40,320-row month is the meaningful comparison.
 - On DuckDB most of ours is the engine inserting into the keyed, checked table (compare the keyed baseline) and
   committing it; the decode column shows what our own code costs.
+- Where the month's time goes (investigated once while writing this bench, 2026-11-22, quiet machine, split timings
+  and \`node --cpu-prof\`): decode ≈ 37 ms (inflate ~15, parse with checks ~20, SHA-256 ~1); PostgreSQL: encoding the
+  binary COPY ~10 ms, then the server's COPY into \`candles\` ~116 ms, of which the primary key ~60 ms (56 ms into the
+  same table without it) and the CHECKs ~10 ms; DuckDB: the INSERT into the keyed, checked table and its commit. So
+  the store write alone is at par with each engine's own loader into a table with the same key (the "with our primary
+  key" rows), and the month misses the issue's ratios against the unkeyed loaders by about the key's cost plus the
+  decode. Closing that would need the decode to overlap the write (parsed chunks streamed into one COPY / Appender
+  transaction), a Store API change that is not made here. Appending straight into \`candles\` instead of through
+  DuckDB's staging table was tried and measured 148 → 143 ms (median of 20), within noise, so it was not kept.
 - The LINKUSDT zip is benchmark packaging: the real CSV was recorded unzipped, so it is zipped here (Node zlib deflate)
   with a computed \`.CHECKSUM\`. The BTCUSDT zips and \`.CHECKSUM\` files are the archive's own.
 - REST catch-up runs the real jobs and client against the replay server on recorded data, so the scenarios are the
