@@ -1,0 +1,9 @@
+// pipeline: universe, backfill, sync and gap-repair jobs, the scheduler, job and task records; it must not parse exchange payloads.
+export * from './backfill-job.js';
+export * from './gaps-job.js';
+export * from './job-recorder.js';
+export * from './progress.js';
+export * from './scheduler.js';
+export * from './sources.js';
+export * from './sync-job.js';
+export * from './universe-job.js';
