@@ -3,18 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-// Runs only this command's registration (the full program also wires commands built elsewhere).
-const ENTRY = `
-import { Command } from 'commander';
-import { registerReplayServerCommand } from './src/cli/commands/replay-server.ts';
-const program = new Command('tickerflow').exitOverride();
-registerReplayServerCommand(program);
-program.parseAsync(['node', 'tickerflow', ...process.argv.slice(1)]).catch(() => process.exit(1));
-`;
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
 function run(args: string[]): { child: ReturnType<typeof spawn>; out: () => string; err: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', ENTRY, ...args], { cwd: ROOT });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args]);
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
