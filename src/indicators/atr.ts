@@ -4,17 +4,18 @@
  * atr = (atr·(period−1) + TR)/period. NATR is 100·ATR/close.
  * @see https://ta-lib.org/functions/ (ATR, NATR, TRANGE; src/ta_func/ta_ATR.c)
  */
-import { outputSeries } from './output-series.js';
+import { checkOutputsApart, outputSeries } from './output-series.js';
 import { barValid, checkBar, checkPeriod, columnsFit, rejectBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 /** Shared by atr and natr: Wilder-smoothed TR into `out`, scaled by 100/close when `normalize`. */
-function atrInto(name: string, bars: Bars, period: number, normalize: boolean): Float64Array {
+function atrInto(name: string, bars: Bars, period: number, normalize: boolean, out: Float64Array | undefined): Float64Array {
   checkPeriod(name, 'period', period, normalize ? 2 : 1);
   if (!columnsFit(bars)) rejectBars(name, bars);
   const { high, low, close } = bars;
   const n = close.length;
-  const out = outputSeries(n, period);
+  if (out !== undefined) checkOutputsApart(name, [outputSeries(n, period, out, name)], [high, low, close]);
+  else out = outputSeries(n, period);
   // Each bar is checked as it is read (bar 0 here, bar i in the loops); on a fault rejectBars
   // throws what checkBars would have, and the half-written output is dropped.
   if (n > 0 && !barValid(high[0]!, low[0]!, close[0]!)) rejectBars(name, bars);
@@ -53,17 +54,18 @@ function atrInto(name: string, bars: Bars, period: number, normalize: boolean): 
   return out;
 }
 
-/** ATR over high/low/close; NaN for the first `period` bars. Period 1..100000. */
-export function atr(bars: Bars, period = 14): Float64Array {
-  return atrInto('atr', bars, period, false);
+/** ATR over high/low/close; NaN for the first `period` bars. Period 1..100000. Writes into `out` when given. */
+export function atr(bars: Bars, period = 14, out?: Float64Array): Float64Array {
+  return atrInto('atr', bars, period, false, out);
 }
 
 /**
  * NATR = 100·ATR/close; NaN for the first `period` bars. Period 2..100000: TA-Lib's NATR(1)
  * returns the raw true range, un-normalised, so we refuse that period rather than copy it.
+ * Writes into `out` when given.
  */
-export function natr(bars: Bars, period = 14): Float64Array {
-  return atrInto('natr', bars, period, true);
+export function natr(bars: Bars, period = 14, out?: Float64Array): Float64Array {
+  return atrInto('natr', bars, period, true, out);
 }
 
 /** Streaming {@link atr} (or {@link natr} with `normalize`). */

@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'bbands',
   input: 'close',
   batch: (b) => bbands(b.close, 20, 2, 2),
+  into: (b, out) => bbands(b.close, 20, 2, 2, out),
   stream: () => new BbandsStream(20, 2, 2),
   warmup: 19,
   badParams: [() => bbands(new Float64Array(3), 1), () => new BbandsStream(20, NaN)],

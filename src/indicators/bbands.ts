@@ -3,7 +3,7 @@
  * from the running sum of squares, 0 where the variance is ≤ 1e-14 (TA_IS_ZERO_OR_NEG).
  * @see https://ta-lib.org/functions/ (BBANDS; src/ta_func/ta_BBANDS.c, ta_STDDEV.c)
  */
-import { outputSeries } from './output-series.js';
+import { checkOutputsApart, outputSeries } from './output-series.js';
 import { checkNumber, checkPeriod, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
@@ -23,13 +23,17 @@ function checkParams(period: number, devUp: number, devDown: number): void {
   checkNumber(NAME, 'devDown', devDown, -3e37, 3e37);
 }
 
-/** Bands = SMA ± dev·σ over `period` closes; NaN for the first `period − 1` bars. */
-export function bbands(close: Float64Array, period = 20, devUp = 2, devDown = 2): BollingerBands {
+/**
+ * Bands = SMA ± dev·σ over `period` closes; NaN for the first `period − 1` bars. Writes into the
+ * three arrays of `out` when given (and returns `out`).
+ */
+export function bbands(close: Float64Array, period = 20, devUp = 2, devDown = 2, out?: BollingerBands): BollingerBands {
   checkParams(period, devUp, devDown);
   const n = close.length;
-  const upper = outputSeries(n, period - 1);
-  const middle = outputSeries(n, period - 1);
-  const lower = outputSeries(n, period - 1);
+  const upper = outputSeries(n, period - 1, out, NAME, 'upper');
+  const middle = outputSeries(n, period - 1, out, NAME, 'middle');
+  const lower = outputSeries(n, period - 1, out, NAME, 'lower');
+  if (out !== undefined) checkOutputsApart(NAME, [upper, middle, lower], [close]);
   // Each close is checked as it enters the window, not in a pass of its own.
   const warm = Math.min(period - 1, n);
   let s1 = 0;
@@ -56,7 +60,7 @@ export function bbands(close: Float64Array, period = 20, devUp = 2, devDown = 2)
     upper[i] = mid + sd * devUp;
     lower[i] = mid - sd * devDown;
   }
-  return { upper, middle, lower };
+  return out ?? { upper, middle, lower };
 }
 
 /** One streaming output; the same object is returned (and overwritten) on every call. */

@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'ema',
   input: 'close',
   batch: (b) => ema(b.close, 20),
+  into: (b, out) => ema(b.close, 20, out),
   stream: () => new EmaStream(20),
   warmup: 19,
   badParams: [() => ema(new Float64Array(3), 0), () => new EmaStream(100_001)],

@@ -5,7 +5,7 @@
  * (docs/INDICATORS.md); values converge after a few times `period` bars.
  * @see https://ta-lib.org/functions/ (EMA; src/ta_func/ta_EMA.c)
  */
-import { outputSeries } from './output-series.js';
+import { checkOutputsApart, outputSeries } from './output-series.js';
 import { checkPeriod, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
@@ -30,11 +30,12 @@ export function emaInto(src: Float64Array, from: number, period: number, k: numb
   return first;
 }
 
-/** EMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. */
-export function ema(close: Float64Array, period = 20): Float64Array {
+/** EMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. Writes into `out` when given. */
+export function ema(close: Float64Array, period = 20, out?: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 1);
   const n = close.length;
-  const out = outputSeries(n, period - 1);
+  if (out !== undefined) checkOutputsApart(NAME, [outputSeries(n, period - 1, out, NAME)], [close]);
+  else out = outputSeries(n, period - 1);
   // emaInto's operations, with each close checked as it is read instead of in a pass of its own.
   const seed = Math.min(period, n);
   let sum = 0;

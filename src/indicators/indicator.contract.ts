@@ -3,11 +3,13 @@
  * batch output has the input's length with exactly the declared warm-up; streaming `update`
  * equals batch bar by bar; `replace` of the forming bar equals `update` with that bar; no
  * look-ahead (a value at bar i is the same whatever follows bar i); bad input throws
- * `IndicatorInputError` naming the indicator and the bar, and leaves a stream untouched.
+ * `IndicatorInputError` naming the indicator and the bar, and leaves a stream untouched; with
+ * `into`, batch into a reused caller buffer (pre-filled with garbage) equals the allocating batch.
  *
  * Use it from `<indicator>.test.ts`:
  *   runIndicatorContract({ name: 'rsi', input: 'close', batch: (b) => rsi(b.close, 14),
- *     stream: () => new RsiStream(14), warmup: 14, badParams: [() => rsi(close, 1)] });
+ *     stream: () => new RsiStream(14), warmup: 14, badParams: [() => rsi(close, 1)],
+ *     into: (b, out) => rsi(b.close, 14, out) });
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,10 +22,15 @@ type BatchOutput = Float64Array | object;
 /** A number, or an object whose fields are numbers. */
 type StreamOutput = number | object;
 
-interface CommonSpec {
+interface CommonSpec<O extends BatchOutput> {
   /** The indicator's name as it appears in its error messages (matched case-insensitively). */
   name: string;
-  batch: (bars: Bars) => BatchOutput;
+  batch: (bars: Bars) => O;
+  /**
+   * The batch form given the optional `out` buffer, same parameters as `batch`; omit if the
+   * indicator has none. Method syntax on purpose: specs of any output type fit ContractSpec.
+   */
+  into?(bars: Bars, out: O): O;
   /** Leading NaN bars of the output; per output key when they differ (the stream declares the largest). */
   warmup: number | Record<string, number>;
   /** Relative tolerance of batch vs streaming; 0 (the default) means bitwise equal. Say why if not 0. */
@@ -38,17 +45,17 @@ interface CommonSpec {
   datasets?: RealBars[];
 }
 
-export interface CloseContractSpec extends CommonSpec {
+export interface CloseContractSpec<O extends BatchOutput = BatchOutput> extends CommonSpec<O> {
   input: 'close';
   stream: () => Streaming<number, StreamOutput>;
 }
 
-export interface BarsContractSpec extends CommonSpec {
+export interface BarsContractSpec<O extends BatchOutput = BatchOutput> extends CommonSpec<O> {
   input: 'bars';
   stream: () => Streaming<Bar, StreamOutput>;
 }
 
-export type ContractSpec = CloseContractSpec | BarsContractSpec;
+export type ContractSpec<O extends BatchOutput = BatchOutput> = CloseContractSpec<O> | BarsContractSpec<O>;
 
 function asRecord(out: BatchOutput): SeriesRecord {
   if (out instanceof Float64Array) return { value: out };
@@ -146,8 +153,77 @@ function assertThrowsAt(spec: ContractSpec, fn: () => unknown, index: number | u
   }, `${spec.name} ${what}: did not throw`);
 }
 
+/** Values no indicator produces, so a field the batch forgets to write shows up. */
+const GARBAGE = [123456.789, -0, Infinity, -1e300, 0.5, NaN];
+
+function fillGarbage(rec: SeriesRecord): void {
+  for (const s of Object.values(rec)) for (let i = 0; i < s.length; i++) s[i] = GARBAGE[i % GARBAGE.length]!;
+}
+
+function assertSameSeries(name: string, got: SeriesRecord, expected: SeriesRecord, how: string): void {
+  for (const [key, e] of Object.entries(expected)) {
+    const g = got[key];
+    assert.ok(g !== undefined, `${name} ${how}: no "${key}"`);
+    assert.equal(g.length, e.length);
+    for (let i = 0; i < e.length; i++) {
+      if (!Object.is(g[i], e[i])) assert.fail(`${name} ${how}: bar ${i} "${key}" ${g[i]} != allocating batch ${e[i]}`);
+    }
+  }
+}
+
+function assertOutRejected(spec: ContractSpec, fn: () => unknown, what: string): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof IndicatorInputError, `${spec.name} ${what}: threw ${String(err)}, not IndicatorInputError`);
+    assert.ok(err.message.toLowerCase().includes(spec.name.toLowerCase()), `${spec.name} ${what}: message "${err.message}" does not name the indicator`);
+    assert.equal(err.param, 'out', `${spec.name} ${what}: error names ${err.param}, not out`);
+    return true;
+  }, `${spec.name} ${what}: did not throw`);
+}
+
+/** The `out` checks: garbage-filled reused buffers give the allocating result; bad buffers throw. */
+function runOutContract<O extends BatchOutput>(spec: ContractSpec<O>, into: (bars: Bars, out: O) => O, datasets: RealBars[]): void {
+  for (const bars of datasets) {
+    test(`${spec.name} - batch into a reused garbage-filled buffer equals the allocating batch on ${bars.label}`, () => {
+      const expected = asRecord(spec.batch(bars));
+      // The buffers come from an allocating call, so they have the right shape without a cast.
+      const buf = spec.batch(bars);
+      const bufRec = asRecord(buf);
+      for (let round = 0; round < 2; round++) {
+        fillGarbage(bufRec);
+        const got = into(bars, buf);
+        const gotRec = asRecord(got);
+        for (const [key, s] of Object.entries(bufRec)) assert.equal(gotRec[key], s, `${spec.name}: "${key}" is not the caller's buffer`);
+        assertSameSeries(spec.name, gotRec, expected, `into a reused buffer (round ${round + 1})`);
+      }
+    });
+  }
+
+  const bars = datasets[0]!;
+  const n = bars.close.length;
+  test(`${spec.name} - out of the wrong length is rejected naming out`, () => {
+    assertOutRejected(spec, () => into(bars, spec.batch(sliceBars(bars, n - 1))), 'short out');
+  });
+  const sample = spec.batch(bars);
+  if (!(sample instanceof Float64Array)) {
+    test(`${spec.name} - out missing an output key is rejected naming out`, () => {
+      for (const key of Object.keys(sample)) {
+        const partial = { ...spec.batch(bars) };
+        Reflect.deleteProperty(partial, key);
+        assertOutRejected(spec, () => into(bars, partial), `out without "${key}"`);
+      }
+    });
+  }
+  test(`${spec.name} - out sharing memory with an input column is rejected`, () => {
+    const b = cloneBars(bars);
+    const buf = spec.batch(b);
+    const first = Object.values(asRecord(buf))[0]!;
+    b.close = first;
+    assertOutRejected(spec, () => into(b, buf), 'out aliasing close');
+  });
+}
+
 /** Registers the contract tests for one indicator configuration. */
-export function runIndicatorContract(spec: ContractSpec): void {
+export function runIndicatorContract<O extends BatchOutput>(spec: ContractSpec<O>): void {
   const datasets = spec.datasets ?? realDatasets();
   const feed = feeder(spec);
   const columns = spec.columns ?? (spec.input === 'close' ? ['close'] : ['close', 'high', 'low', ...(spec.needs?.volume === true ? ['volume'] : [])]);
@@ -241,6 +317,11 @@ export function runIndicatorContract(spec: ContractSpec): void {
         for (let i = k; i < bars.close.length; i++) assertStreamMatches(spec, full, copyOut(s.update(barAt(bars, i))), i, 'update after a rejected bar');
       }
     });
+
+    if (spec.into !== undefined) {
+      const into = spec.into;
+      runOutContract(spec, (b, out) => into.call(spec, b, out), datasets);
+    }
 
     for (const [j, thunk] of (spec.badParams ?? []).entries()) {
       test(`${spec.name} - rejects out-of-range parameters (case ${j + 1})`, () => {

@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'macd',
   input: 'close',
   batch: (b) => macd(b.close, 12, 26, 9),
+  into: (b, out) => macd(b.close, 12, 26, 9, out),
   stream: () => new MacdStream(12, 26, 9),
   warmup: 33,
   badParams: [() => macd(new Float64Array(3), 1, 26, 9), () => new MacdStream(12, 26, 0)],

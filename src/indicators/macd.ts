@@ -6,7 +6,7 @@
  * @see https://ta-lib.org/functions/ (MACD; src/ta_func/ta_MACD.c)
  */
 import { EmaState, emaInto } from './ema.js';
-import { outputSeries } from './output-series.js';
+import { checkOutputsApart, outputSeries } from './output-series.js';
 import { checkPeriod, checkSeries, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
@@ -26,17 +26,21 @@ function periods(fast: number, slow: number, signal: number): [number, number, n
   return slow < fast ? [slow, fast, signal] : [fast, slow, signal];
 }
 
-/** MACD over `close`; NaN for the first (slow−1)+(signal−1) bars. */
-export function macd(close: Float64Array, fastPeriod = 12, slowPeriod = 26, signalPeriod = 9): Macd {
+/**
+ * MACD over `close`; NaN for the first (slow−1)+(signal−1) bars. Writes into the three arrays of
+ * `out` when given (and returns `out`).
+ */
+export function macd(close: Float64Array, fastPeriod = 12, slowPeriod = 26, signalPeriod = 9, out?: Macd): Macd {
   const [fast, slow, sig] = periods(fastPeriod, slowPeriod, signalPeriod);
   const n = close.length;
   const start = slow - 1 + sig - 1;
-  const macdOut = outputSeries(n, start);
-  const signal = outputSeries(n, start);
-  const histogram = outputSeries(n, start);
+  const macdOut = outputSeries(n, start, out, NAME, 'macd');
+  const signal = outputSeries(n, start, out, NAME, 'signal');
+  const histogram = outputSeries(n, start, out, NAME, 'histogram');
+  if (out !== undefined) checkOutputsApart(NAME, [macdOut, signal, histogram], [close]);
   if (n <= start) {
     checkSeries(NAME, 'close', close);
-    return { macd: macdOut, signal, histogram };
+    return out ?? { macd: macdOut, signal, histogram };
   }
   // The outputs double as scratch (macdOut: fast EMA, then the line; histogram: slow EMA): two
   // fewer n-sized temporaries, whose fresh pages cost more than the arithmetic. Same operations.
@@ -65,7 +69,7 @@ export function macd(close: Float64Array, fastPeriod = 12, slowPeriod = 26, sign
     histogram[i] = NaN;
   }
   for (let i = start; i < n; i++) histogram[i] = line[i]! - signal[i]!;
-  return { macd: macdOut, signal, histogram };
+  return out ?? { macd: macdOut, signal, histogram };
 }
 
 /** One streaming output; the same object is returned (and overwritten) on every call. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { outputSeries } from './output-series.js';
+import { IndicatorInputError } from './indicator-error.js';
+import { checkOutputsApart, outputSeries } from './output-series.js';
 
 test('outputSeries - has n values, the first warmup of them NaN', () => {
   const s = outputSeries(5, 2);
@@ -22,4 +23,45 @@ test('outputSeries - two series never share memory', () => {
   a.fill(1);
   b.fill(2);
   assert.deepEqual(Array.from(a), [1, 1, 1, 1]);
+});
+
+test('outputSeries - with out returns that buffer, NaN over the warm-up and the rest left as it was', () => {
+  const out = new Float64Array([7, 7, 7, 7]);
+  const s = outputSeries(4, 2, out, 'sma');
+  assert.equal(s, out);
+  assert.deepEqual(Array.from(s), [NaN, NaN, 7, 7]);
+});
+
+test('outputSeries - picks the keyed field of a multi-output out', () => {
+  const signal = new Float64Array(3);
+  assert.equal(outputSeries(3, 1, { macd: new Float64Array(3), signal }, 'macd', 'signal'), signal);
+});
+
+function rejectsOut(fn: () => unknown, indicator: string, text: string): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof IndicatorInputError);
+    assert.equal(err.param, 'out');
+    assert.equal(err.indicator, indicator);
+    assert.ok(err.message.includes(text), err.message);
+    return true;
+  });
+}
+
+test('outputSeries - rejects an out of the wrong length, type or shape naming the indicator and out', () => {
+  rejectsOut(() => outputSeries(4, 1, new Float64Array(3), 'ema'), 'ema', 'out has 3 values, the input has 4');
+  rejectsOut(() => outputSeries(4, 1, new Float32Array(4), 'ema'), 'ema', 'Float32Array');
+  rejectsOut(() => outputSeries(4, 1, [0, 0, 0, 0], 'ema'), 'ema', 'Array');
+  rejectsOut(() => outputSeries(4, 1, { upper: new Float64Array(4) }, 'bbands', 'lower'), 'bbands', 'out has no "lower"');
+  rejectsOut(() => outputSeries(4, 1, new Float64Array(4), 'bbands', 'lower'), 'bbands', 'out has no "lower"');
+  rejectsOut(() => outputSeries(4, 1, null, 'bbands', 'lower'), 'bbands', 'got null');
+  rejectsOut(() => outputSeries(4, 1, { lower: new Float64Array(5) }, 'bbands', 'lower'), 'bbands', 'out.lower has 5 values');
+});
+
+test('checkOutputsApart - rejects outputs overlapping each other or an input, accepts disjoint views of one buffer', () => {
+  const buf = new ArrayBuffer(8 * 8);
+  const a = new Float64Array(buf, 0, 4);
+  const b = new Float64Array(buf, 32, 4);
+  checkOutputsApart('macd', [a, b], [new Float64Array(4)]);
+  rejectsOut(() => checkOutputsApart('macd', [a, new Float64Array(buf, 24, 4)], []), 'macd', 'each other');
+  rejectsOut(() => checkOutputsApart('sma', [a], [undefined, new Float64Array(buf, 8, 2)]), 'sma', 'input column');
 });

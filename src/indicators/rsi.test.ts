@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'rsi',
   input: 'close',
   batch: (b) => rsi(b.close, 14),
+  into: (b, out) => rsi(b.close, 14, out),
   stream: () => new RsiStream(14),
   warmup: 14,
   badParams: [() => rsi(new Float64Array(3), 1), () => new RsiStream(0)],

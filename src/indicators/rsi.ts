@@ -5,7 +5,7 @@
  * as in TA-Lib (others give 50, 100 or NaN). Unstable period 0, no Metastock mode.
  * @see https://ta-lib.org/functions/ (RSI; src/ta_func/ta_RSI.c)
  */
-import { outputSeries } from './output-series.js';
+import { checkOutputsApart, outputSeries } from './output-series.js';
 import { checkPeriod, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
@@ -13,11 +13,12 @@ const NAME = 'rsi';
 /** TA_IS_ZERO: TA-Lib treats |gain + loss| below this as zero. */
 const EPS = 1e-14;
 
-/** RSI over `close`; NaN for the first `period` bars. Period 2..100000. */
-export function rsi(close: Float64Array, period = 14): Float64Array {
+/** RSI over `close`; NaN for the first `period` bars. Period 2..100000. Writes into `out` when given. */
+export function rsi(close: Float64Array, period = 14, out?: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
   const n = close.length;
-  const out = outputSeries(n, period);
+  if (out !== undefined) checkOutputsApart(NAME, [outputSeries(n, period, out, NAME)], [close]);
+  else out = outputSeries(n, period);
   // Each close is checked as it is read, not in a pass of its own.
   let gain = 0;
   let loss = 0;

@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'sma',
   input: 'close',
   batch: (b) => sma(b.close, 20),
+  into: (b, out) => sma(b.close, 20, out),
   stream: () => new SmaStream(20),
   warmup: 19,
   badParams: [() => sma(new Float64Array(3), 0), () => new SmaStream(1.5)],

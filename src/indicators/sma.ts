@@ -2,18 +2,22 @@
  * Simple moving average, TA-Lib's summation order (so results are bitwise TA_SMA).
  * @see https://ta-lib.org/functions/ (SMA; src/ta_func/ta_SMA.c)
  */
-import { outputSeries } from './output-series.js';
+import { checkOutputsApart, outputSeries } from './output-series.js';
 import { checkPeriod, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'sma';
 
-/** SMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. */
-export function sma(close: Float64Array, period = 20): Float64Array {
+/**
+ * SMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. Writes into `out`
+ * (same length as `close`) when given, for callers that reuse one buffer across calls.
+ */
+export function sma(close: Float64Array, period = 20, out?: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 1);
   const n = close.length;
   const warm = Math.min(period - 1, n);
-  const out = outputSeries(n, warm);
+  if (out !== undefined) checkOutputsApart(NAME, [outputSeries(n, warm, out, NAME)], [close]);
+  else out = outputSeries(n, warm);
   // Each close is checked as it enters the window (one pass, not a separate validation pass).
   let total = 0;
   for (let i = 0; i < warm; i++) {
