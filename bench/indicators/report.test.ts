@@ -9,11 +9,12 @@ function input(cases: CaseResult[]): ReportInput {
   };
 }
 
-function rsiCase(ours: number, talib: number, ts: number, stream: number): CaseResult {
+function rsiCase(ours: number, talib: number, ts: number, stream: number, into?: number): CaseResult {
   return {
     key: 'RSI(14)', agreesWithTalib: true, ourNames: 'rsi / RsiStream',
     cells: new Map([
       ['ours:batch', { ns: ours, rounds: 3 }],
+      ...(into === undefined ? [] : [['ours:into', { ns: into, rounds: 3 }] as const]),
       ['ours:stream', { ns: stream, rounds: 3 }],
       ['talib-c:batch', { ns: talib, rounds: 3 }],
       ['trading-signals:stream', { ns: ts, rounds: 3 }],
@@ -21,14 +22,30 @@ function rsiCase(ours: number, talib: number, ts: number, stream: number): CaseR
   };
 }
 
-test('indicator report - ratios are ours / TA-Lib C and peer / ours', () => {
+test('indicator report - ratios are ours / TA-Lib C (reused buffer, then allocating) and peer / ours allocating', () => {
+  const md = renderIndicatorReport(input([rsiCase(10, 8, 200, 20, 9)]));
+  assert.match(md, /\| RSI\(14\) \| 1\.13× \| 1\.25× \| 20\.0× \| – \| 10\.0× \| – \|/);
+  assert.match(md, /\| RSI\(14\) \| 10\.0 \| 9\.00 \| 20\.0 \| 8\.00 \|/);
+});
+
+test('indicator report - without an out figure the reused-buffer columns show a dash', () => {
   const md = renderIndicatorReport(input([rsiCase(10, 8, 200, 20)]));
-  assert.match(md, /\| RSI\(14\) \| 1\.25× \| 20\.0× \| – \| 10\.0× \| – \|/);
+  assert.match(md, /\| RSI\(14\) \| – \| 1\.25× \| 20\.0× \|/);
+  assert.match(md, /\| RSI\(14\) \| 10\.0 \| – \| 20\.0 \|/);
+});
+
+test('indicator report - the 1.5× TA-Lib goal is judged on the reused buffer, the allocating ratio still shown', () => {
+  const md = renderIndicatorReport(input([rsiCase(20, 8, 200, 20, 11)]));
+  assert.match(md, /- \[x\] RSI\(14\) batch within 1\.5× of TA-Lib C: 1\.38× \(reused buffer; allocating 2\.50×\)/);
+  const slow = renderIndicatorReport(input([rsiCase(20, 8, 200, 20, 13)]));
+  assert.match(slow, /- \[ \] RSI\(14\) batch within 1\.5× of TA-Lib C: 1\.63× \(reused buffer; allocating 2\.50×\)/);
+  // Peers allocate, so they are compared with our allocating batch: 200 / 20.
+  assert.match(md, /- \[x\] RSI\(14\) ≥ 5× faster than trading-signals: 10\.0×/);
 });
 
 test('indicator report - goals are ticked only when met', () => {
   const met = renderIndicatorReport(input([rsiCase(10, 8, 200, 20)]));
-  assert.match(met, /- \[x\] RSI\(14\) batch within 1\.5× of TA-Lib C: 1\.25×/);
+  assert.match(met, /- \[x\] RSI\(14\) batch within 1\.5× of TA-Lib C: 1\.25× \(allocating: no `out` parameter\)/);
   assert.match(met, /- \[x\] RSI\(14\) ≥ 5× faster than trading-signals: 20\.0×/);
   assert.match(met, /- \[x\] streaming RSI update ≤ 25 ns: 20\.0 ns/);
   const missed = renderIndicatorReport(input([rsiCase(16, 8, 40, 30)]));

@@ -75,31 +75,36 @@ export function renderIndicatorReport(x: ReportInput): string {
     `within each round. C rows: TA-Lib ${x.talibVersion} static libraries built by the \`talib\` package, and Tulip's`,
     `amalgamation, timed in \`bench/indicators/talib-harness.c\` (median of ${x.harnessK} runs per round, no JS marshalling),`,
     `compiled with \`${x.compile}\`. Node ${x.node}, ${x.cpu}. Streaming = one \`update\`/\`add\`/\`nextValue\` call per bar,`,
-    'bar objects prebuilt for every library. Batch forms include allocating their output arrays (the C harness reuses',
-    'its buffers). Lower is better; "–" = not available.',
+    'bar objects prebuilt for every library. "ours batch" is the call as a user makes it, allocating fresh output',
+    'arrays (first touch of their pages included); "ours batch, reused buffer" passes the same `out` arrays every run,',
+    'as the C harness reuses its buffers, so the 1.5× TA-Lib C goal is judged on that like-for-like column (on the',
+    'allocating one where an indicator has no `out`). The JS peers allocate, and are compared with our allocating',
+    'batch. Lower is better; "–" = not available.',
     `Clock: ${x.clock === 'wall' ? 'wall time' : 'process CPU time (JS: process.cpuUsage; C: CLOCK_PROCESS_CPUTIME_ID), so time spent descheduled on the shared machine is excluded'}.`,
     '',
   );
-  L.push('| indicator | ours batch | ours stream | TA-Lib C | Tulip C | tulind (JS) | trading-signals stream | technicalindicators batch | technicalindicators stream | = TA-Lib |');
-  L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |');
+  L.push('| indicator | ours batch | ours batch, reused buffer | ours stream | TA-Lib C | Tulip C | tulind (JS) | trading-signals stream | technicalindicators batch | technicalindicators stream | = TA-Lib |');
+  L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |');
   for (const r of x.cases) {
     const c = (k: string): string => fmt(r.cells.get(k));
     const agree = r.agreesWithTalib === undefined ? '' : r.agreesWithTalib ? 'yes' : '**no**';
     L.push(
-      `| ${r.key} | ${c('ours:batch')} | ${c('ours:stream')} | ${c('talib-c:batch')} | ${c('tulip-c:batch')} | ${c('tulind:batch')} | ${c('trading-signals:stream')} | ${c('technicalindicators:batch')} | ${c('technicalindicators:stream')} | ${agree} |`,
+      `| ${r.key} | ${c('ours:batch')} | ${c('ours:into')} | ${c('ours:stream')} | ${c('talib-c:batch')} | ${c('tulip-c:batch')} | ${c('tulind:batch')} | ${c('trading-signals:stream')} | ${c('technicalindicators:batch')} | ${c('technicalindicators:stream')} | ${agree} |`,
     );
   }
   L.push('', '### Ratios', '');
-  L.push('ours / TA-Lib C: below 1 is faster than C. peer / ours: how many times slower the peer is than our');
-  L.push('batch form (peer\'s best of batch and streaming), and, for streaming, than our stream.', '');
-  L.push('| indicator | ours batch / TA-Lib C | trading-signals / ours (batch) | technicalindicators / ours (batch) | trading-signals stream / ours stream | technicalindicators stream / ours stream |');
-  L.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+  L.push('ours / TA-Lib C: below 1 is faster than C; the reused-buffer ratio is the like-for-like one. peer / ours: how');
+  L.push('many times slower the peer is than our allocating batch form (peer\'s best of batch and streaming), and, for');
+  L.push('streaming, than our stream.', '');
+  L.push('| indicator | ours batch, reused buffer / TA-Lib C | ours batch (allocating) / TA-Lib C | trading-signals / ours (batch) | technicalindicators / ours (batch) | trading-signals stream / ours stream | technicalindicators stream / ours stream |');
+  L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   const goals: string[] = [];
   for (const r of x.cases) {
     const ob = r.cells.get('ours:batch');
     const os = r.cells.get('ours:stream');
+    const oi = r.cells.get('ours:into');
     const tc = r.cells.get('talib-c:batch');
-    const cells = [ob && tc ? ratio(ob.ns / tc.ns) : '–'];
+    const cells = [oi && tc ? ratio(oi.ns / tc.ns) : '–', ob && tc ? ratio(ob.ns / tc.ns) : '–'];
     for (const p of PEERS) {
       const pb = best(r, p);
       cells.push(ob && pb ? ratio(pb.ns / ob.ns) : '–');
@@ -110,7 +115,12 @@ export function renderIndicatorReport(x: ReportInput): string {
     }
     L.push(`| ${r.key} | ${cells.join(' | ')} |`);
     if (GOAL_TALIB.has(r.key)) {
-      goals.push(ob && tc ? `${ob.ns <= 1.5 * tc.ns ? '[x]' : '[ ]'} ${r.key} batch within 1.5× of TA-Lib C: ${ratio(ob.ns / tc.ns)}` : `[ ] ${r.key} batch vs TA-Lib C: not measured (ours missing)`);
+      // Like for like: the reused-buffer figure when the indicator takes `out`, else the allocating one.
+      const like = oi ?? ob;
+      if (like && tc) {
+        const how = oi ? `reused buffer${ob ? `; allocating ${ratio(ob.ns / tc.ns)}` : ''}` : 'allocating: no `out` parameter';
+        goals.push(`${like.ns <= 1.5 * tc.ns ? '[x]' : '[ ]'} ${r.key} batch within 1.5× of TA-Lib C: ${ratio(like.ns / tc.ns)} (${how})`);
+      } else goals.push(`[ ] ${r.key} batch vs TA-Lib C: not measured (${tc ? 'ours' : 'TA-Lib C'} missing)`);
     }
     for (const p of PEERS) {
       const pb = best(r, p);

@@ -30,10 +30,25 @@ function checkParams(period: number, devUp: number, devDown: number): void {
 export function bbands(close: Float64Array, period = 20, devUp = 2, devDown = 2, out?: BollingerBands): BollingerBands {
   checkParams(period, devUp, devDown);
   const n = close.length;
-  const upper = outputSeries(n, period - 1, out, NAME, 'upper');
-  const middle = outputSeries(n, period - 1, out, NAME, 'middle');
-  const lower = outputSeries(n, period - 1, out, NAME, 'lower');
-  if (out !== undefined) checkOutputsApart(NAME, [upper, middle, lower], [close]);
+  // The loops live in their own function: merging the caller's `out` with fresh arrays in one
+  // function made V8's optimised loop ~2.5× slower once both kinds of call had been seen.
+  if (out === undefined) {
+    const w = period - 1;
+    return bbandsLoop(close, period, devUp, devDown, { upper: outputSeries(n, w), middle: outputSeries(n, w), lower: outputSeries(n, w) });
+  }
+  const bands = {
+    upper: outputSeries(n, period - 1, out, NAME, 'upper'),
+    middle: outputSeries(n, period - 1, out, NAME, 'middle'),
+    lower: outputSeries(n, period - 1, out, NAME, 'lower'),
+  };
+  checkOutputsApart(NAME, [bands.upper, bands.middle, bands.lower], [close]);
+  bbandsLoop(close, period, devUp, devDown, bands);
+  return out;
+}
+
+function bbandsLoop(close: Float64Array, period: number, devUp: number, devDown: number, bands: BollingerBands): BollingerBands {
+  const n = close.length;
+  const { upper, middle, lower } = bands;
   // Each close is checked as it enters the window, not in a pass of its own.
   const warm = Math.min(period - 1, n);
   let s1 = 0;
@@ -60,7 +75,7 @@ export function bbands(close: Float64Array, period = 20, devUp = 2, devDown = 2,
     upper[i] = mid + sd * devUp;
     lower[i] = mid - sd * devDown;
   }
-  return out ?? { upper, middle, lower };
+  return bands;
 }
 
 /** One streaming output; the same object is returned (and overwritten) on every call. */

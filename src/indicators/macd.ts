@@ -34,13 +34,27 @@ export function macd(close: Float64Array, fastPeriod = 12, slowPeriod = 26, sign
   const [fast, slow, sig] = periods(fastPeriod, slowPeriod, signalPeriod);
   const n = close.length;
   const start = slow - 1 + sig - 1;
-  const macdOut = outputSeries(n, start, out, NAME, 'macd');
-  const signal = outputSeries(n, start, out, NAME, 'signal');
-  const histogram = outputSeries(n, start, out, NAME, 'histogram');
-  if (out !== undefined) checkOutputsApart(NAME, [macdOut, signal, histogram], [close]);
+  if (out === undefined) {
+    return macdLoop(close, fast, slow, sig, { macd: outputSeries(n, start), signal: outputSeries(n, start), histogram: outputSeries(n, start) });
+  }
+  const lines = {
+    macd: outputSeries(n, start, out, NAME, 'macd'),
+    signal: outputSeries(n, start, out, NAME, 'signal'),
+    histogram: outputSeries(n, start, out, NAME, 'histogram'),
+  };
+  checkOutputsApart(NAME, [lines.macd, lines.signal, lines.histogram], [close]);
+  macdLoop(close, fast, slow, sig, lines);
+  return out;
+}
+
+/** The loops, in their own function: see sma.ts on why the caller's `out` is not merged in here. */
+function macdLoop(close: Float64Array, fast: number, slow: number, sig: number, lines: Macd): Macd {
+  const n = close.length;
+  const start = slow - 1 + sig - 1;
+  const { macd: macdOut, signal, histogram } = lines;
   if (n <= start) {
     checkSeries(NAME, 'close', close);
-    return out ?? { macd: macdOut, signal, histogram };
+    return lines;
   }
   // The outputs double as scratch (macdOut: fast EMA, then the line; histogram: slow EMA): two
   // fewer n-sized temporaries, whose fresh pages cost more than the arithmetic. Same operations.
@@ -69,7 +83,7 @@ export function macd(close: Float64Array, fastPeriod = 12, slowPeriod = 26, sign
     histogram[i] = NaN;
   }
   for (let i = start; i < n; i++) histogram[i] = line[i]! - signal[i]!;
-  return out ?? { macd: macdOut, signal, histogram };
+  return lines;
 }
 
 /** One streaming output; the same object is returned (and overwritten) on every call. */

@@ -17,8 +17,15 @@ const EPS = 1e-14;
 export function rsi(close: Float64Array, period = 14, out?: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
   const n = close.length;
-  if (out !== undefined) checkOutputsApart(NAME, [outputSeries(n, period, out, NAME)], [close]);
-  else out = outputSeries(n, period);
+  // The loops live in their own function: merging the caller's `out` with a fresh array in one
+  // function made V8's optimised loop ~2.5× slower once both kinds of call had been seen.
+  if (out === undefined) return rsiLoop(close, period, outputSeries(n, period));
+  checkOutputsApart(NAME, [outputSeries(n, period, out, NAME)], [close]);
+  return rsiLoop(close, period, out);
+}
+
+function rsiLoop(close: Float64Array, period: number, out: Float64Array): Float64Array {
+  const n = close.length;
   // Each close is checked as it is read, not in a pass of its own.
   let gain = 0;
   let loss = 0;
