@@ -10,6 +10,7 @@ runIndicatorContract({
   name: 'adx',
   input: 'bars',
   batch: (b) => adx(b, 14),
+  into: (b, out) => adx(b, 14, out),
   stream: () => new AdxStream(14),
   warmup: { adx: 27, plusDi: 14, minusDi: 14, dx: 14, plusDm: 13, minusDm: 13 },
   badParams: [() => adx({ high: new Float64Array(1), low: new Float64Array(1), close: new Float64Array(1) }, 1), () => new AdxStream(100_001)],
@@ -19,6 +20,7 @@ runIndicatorContract({
   name: 'adx',
   input: 'bars',
   batch: (b) => adx(b, 2),
+  into: (b, out) => adx(b, 2, out),
   stream: () => new AdxStream(2),
   warmup: { adx: 3, plusDi: 2, minusDi: 2, dx: 2, plusDm: 1, minusDm: 1 },
 });

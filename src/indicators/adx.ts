@@ -13,7 +13,7 @@
  * TA-Lib's 13 + one smoothing step: the difference decays by 13/14 a bar (docs/INDICATORS.md).
  * @see https://ta-lib.org/functions/ (ADX, DX, PLUS_DI, MINUS_DI, PLUS_DM, MINUS_DM; src/ta_func/ta_ADX.c)
  */
-import { outputSeries } from './output-series.js';
+import { checkOutputsApart, outputSeries } from './output-series.js';
 import { barValid, checkBar, checkPeriod, columnsFit, rejectBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
@@ -36,22 +36,31 @@ export interface AdxLines {
 
 /**
  * ADX, ±DI, DX and smoothed ±DM over high/low/close. Period 2..100000 (TA-Lib's period-1
- * DI is a ratio, not a percentage, so we refuse it).
+ * DI is a ratio, not a percentage, so we refuse it). Writes into the arrays of `out` (and
+ * returns it) when given.
  */
-export function adx(bars: Bars, period = 14): AdxLines {
+export function adx(bars: Bars, period = 14, out?: AdxLines): AdxLines {
   checkPeriod(NAME, 'period', period, 2);
   if (!columnsFit(bars)) rejectBars(NAME, bars);
+  const n = bars.close.length;
+  // Every bar from the warm-up on is written below, so only the warm-up is filled with NaN.
+  // The loop lives in its own function (see sma.ts): `out` and fresh arrays never meet in it.
+  const lines: AdxLines = {
+    adx: outputSeries(n, 2 * period - 1, out, NAME, 'adx'),
+    plusDi: outputSeries(n, period, out, NAME, 'plusDi'),
+    minusDi: outputSeries(n, period, out, NAME, 'minusDi'),
+    dx: outputSeries(n, period, out, NAME, 'dx'),
+    plusDm: outputSeries(n, period - 1, out, NAME, 'plusDm'),
+    minusDm: outputSeries(n, period - 1, out, NAME, 'minusDm'),
+  };
+  if (out !== undefined) checkOutputsApart(NAME, Object.values(lines), [bars.high, bars.low, bars.close]);
+  adxLoop(bars, period, lines);
+  return out ?? lines;
+}
+
+function adxLoop(bars: Bars, period: number, out: AdxLines): AdxLines {
   const { high, low, close } = bars;
   const n = close.length;
-  // Every bar from the warm-up on is written below, so only the warm-up is filled with NaN.
-  const out: AdxLines = {
-    adx: outputSeries(n, 2 * period - 1),
-    plusDi: outputSeries(n, period),
-    minusDi: outputSeries(n, period),
-    dx: outputSeries(n, period),
-    plusDm: outputSeries(n, period - 1),
-    minusDm: outputSeries(n, period - 1),
-  };
   if (n === 0) return out;
   // Each bar is checked as it is read; on a fault rejectBars throws what checkBars would have.
   if (!barValid(high[0]!, low[0]!, close[0]!)) rejectBars(NAME, bars);

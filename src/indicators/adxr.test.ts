@@ -10,6 +10,7 @@ runIndicatorContract({
   name: 'adxr',
   input: 'bars',
   batch: (b) => adxr(b, 14),
+  into: (b, out) => adxr(b, 14, out),
   stream: () => new AdxrStream(14),
   warmup: 40,
   badParams: [() => adxr({ high: new Float64Array(1), low: new Float64Array(1), close: new Float64Array(1) }, 1), () => new AdxrStream(0)],
@@ -19,6 +20,7 @@ runIndicatorContract({
   name: 'adxr',
   input: 'bars',
   batch: (b) => adxr(b, 2),
+  into: (b, out) => adxr(b, 2, out),
   stream: () => new AdxrStream(2),
   warmup: 4,
 });

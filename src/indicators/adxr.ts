@@ -3,20 +3,31 @@
  * first at bar 3·period−2, on {@link adx}'s TA-Lib-seeded ADX.
  * @see https://ta-lib.org/functions/ (ADXR; src/ta_func/ta_ADXR.c)
  */
+import { callerOutput } from './output-series.js';
 import { adx, AdxStream } from './adx.js';
 import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'adxr';
 
-/** ADXR over high/low/close; NaN for the first 3·period−2 bars. Period 2..100000. */
-export function adxr(bars: Bars, period = 14): Float64Array {
+/**
+ * ADXR over high/low/close; NaN for the first 3·period−2 bars. Period 2..100000.
+ * Writes into `out` when given.
+ */
+export function adxr(bars: Bars, period = 14, out?: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
+  const n = bars.close.length;
+  const warm = 3 * period - 2;
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const o = out === undefined ? new Float64Array(n).fill(NaN, 0, warm) : callerOutput(NAME, n, warm, out, [bars.high, bars.low, bars.close]);
+  return adxrLoop(bars, period, o);
+}
+
+function adxrLoop(bars: Bars, period: number, out: Float64Array): Float64Array {
   checkBars(NAME, bars);
   // Validated under our name above, so adx's own (second) check cannot throw.
   const line = adx(bars, period).adx;
   const n = line.length;
-  const out = new Float64Array(n).fill(NaN, 0, 3 * period - 2);
   const lag = period - 1;
   for (let i = 3 * period - 2; i < n; i++) out[i] = (line[i]! + line[i - lag]!) / 2;
   return out;

@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'cci',
   input: 'bars',
   batch: (b) => cci(b, 20),
+  into: (b, out) => cci(b, 20, out),
   stream: () => new CciStream(20),
   warmup: 19,
   badParams: [() => cci({ high: new Float64Array(1), low: new Float64Array(1), close: new Float64Array(1) }, 1), () => new CciStream(-1)],

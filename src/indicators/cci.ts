@@ -5,7 +5,8 @@
  * order; both faces here do the same, so they agree bitwise and with TA-Lib to rounding.
  * @see https://ta-lib.org/functions/ (CCI; src/ta_func/ta_CCI.c)
  */
-import { checkBar, checkBars, checkPeriod, nanSeries } from './validate.js';
+import { nanOutput } from './output-series.js';
+import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'cci';
@@ -21,13 +22,20 @@ function cciOf(ring: Float64Array, period: number, last: number): number {
   return num !== 0.0 && dev !== 0.0 ? num / (0.015 * (dev / period)) : 0.0;
 }
 
-/** CCI over high/low/close; NaN for the first `period − 1` bars. Period 2..100000, as TA-Lib. */
-export function cci(bars: Bars, period = 20): Float64Array {
+/**
+ * CCI over high/low/close; NaN for the first `period − 1` bars. Period 2..100000, as TA-Lib.
+ * Writes into `out` when given.
+ */
+export function cci(bars: Bars, period = 20, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  return cciLoop(bars, period, nanOutput(NAME, bars.close.length, out, [bars.high, bars.low, bars.close]));
+}
+
+function cciLoop(bars: Bars, period: number, out: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
   checkBars(NAME, bars);
   const { high, low, close } = bars;
   const n = close.length;
-  const out = nanSeries(n);
   const ring = new Float64Array(period);
   for (let i = 0, slot = 0; i < n; i++) {
     const tp = (high[i]! + low[i]! + close[i]!) / 3;

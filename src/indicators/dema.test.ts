@@ -8,6 +8,7 @@ runIndicatorContract({
   name: 'dema',
   input: 'close',
   batch: (b) => dema(b.close, 20),
+  into: (b, out) => dema(b.close, 20, out),
   stream: () => new DemaStream(20),
   warmup: 38,
   badParams: [() => dema(new Float64Array(3), 1), () => new DemaStream(2.5)],

@@ -4,21 +4,30 @@
  * 2·(period − 1).
  * @see https://ta-lib.org/functions/ (DEMA; src/ta_func/ta_DEMA.c)
  */
+import { callerOutput } from './output-series.js';
 import { EmaState, emaInto } from './ema.js';
 import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'dema';
 
-/** DEMA over `close`; NaN for the first 2·(period − 1) bars. Period 2..100000, as TA-Lib. */
-export function dema(close: Float64Array, period = 30): Float64Array {
+/**
+ * DEMA over `close`; NaN for the first 2·(period − 1) bars. Period 2..100000, as TA-Lib.
+ * Writes into `out` when given.
+ */
+export function dema(close: Float64Array, period = 30, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const o = out === undefined ? new Float64Array(close.length) : callerOutput(NAME, close.length, 0, out, [close]);
+  return demaLoop(close, period, o);
+}
+
+function demaLoop(close: Float64Array, period: number, out: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
   checkSeries(NAME, 'close', close);
   const n = close.length;
   const k = 2 / (period + 1);
   const e1 = new Float64Array(n);
   // The outer EMA goes straight into `out`, which then becomes 2·e1 − e2 in place.
-  const out = new Float64Array(n);
   const first = emaInto(e1, emaInto(close, 0, period, k, e1), period, k, out);
   out.fill(NaN, 0, first);
   for (let i = first; i < n; i++) out[i] = 2.0 * e1[i]! - out[i]!;

@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'donchian',
   input: 'bars',
   batch: (b) => donchian(b, 20),
+  into: (b, out) => donchian(b, 20, out),
   stream: () => new DonchianStream(20),
   warmup: 19,
   badParams: [() => new DonchianStream(0)],

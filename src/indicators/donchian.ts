@@ -4,7 +4,8 @@
  * definition (bukosabino `ta` DonchianChannel, TradingView `ta.highest`/`ta.lowest`).
  * @see https://www.tradingview.com/support/solutions/43000502253-donchian-channels-dc/
  */
-import { checkBar, checkBars, checkPeriod, nanSeries } from './validate.js';
+import { checkOutputsApart, nanOutputField } from './output-series.js';
+import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'donchian';
@@ -16,15 +17,29 @@ export interface DonchianChannel {
   lower: Float64Array;
 }
 
-/** Donchian channel over high/low; NaN for the first `period − 1` bars. Period 1..100000. */
-export function donchian(bars: Bars, period = 20): DonchianChannel {
+/**
+ * Donchian channel over high/low; NaN for the first `period − 1` bars. Period 1..100000.
+ * Writes into the arrays of `out` (and returns it) when given.
+ */
+export function donchian(bars: Bars, period = 20, out?: DonchianChannel): DonchianChannel {
+  const n = bars.high.length;
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const res = {
+    upper: nanOutputField(NAME, n, out, 'upper'),
+    middle: nanOutputField(NAME, n, out, 'middle'),
+    lower: nanOutputField(NAME, n, out, 'lower'),
+  };
+  if (out !== undefined) checkOutputsApart(NAME, [res.upper, res.middle, res.lower], [bars.high, bars.low, bars.close]);
+  donchianLoop(bars, period, res);
+  return out ?? res;
+}
+
+function donchianLoop(bars: Bars, period: number, res: DonchianChannel): DonchianChannel {
   checkPeriod(NAME, 'period', period, 1);
   checkBars(NAME, bars);
   const { high, low } = bars;
   const n = high.length;
-  const upper = nanSeries(n);
-  const middle = nanSeries(n);
-  const lower = nanSeries(n);
+  const { upper, middle, lower } = res;
   for (let i = period - 1; i < n; i++) {
     let hh = high[i]!;
     let ll = low[i]!;
@@ -36,7 +51,7 @@ export function donchian(bars: Bars, period = 20): DonchianChannel {
     lower[i] = ll;
     middle[i] = (hh + ll) / 2;
   }
-  return { upper, middle, lower };
+  return res;
 }
 
 /** One streaming output; the same object is returned (and overwritten) on every call. */

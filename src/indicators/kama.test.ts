@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'kama',
   input: 'close',
   batch: (b) => kama(b.close, 10),
+  into: (b, out) => kama(b.close, 10, out),
   stream: () => new KamaStream(10),
   warmup: 10,
   badParams: [() => kama(new Float64Array(3), 1), () => new KamaStream(100_001)],

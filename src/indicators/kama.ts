@@ -6,7 +6,8 @@
  * that sum is ≤ the net change or ~0 (TA_IS_ZERO), exactly as ta_KAMA.c.
  * @see https://ta-lib.org/functions/ (KAMA; src/ta_func/ta_KAMA.c)
  */
-import { checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import { nanOutput } from './output-series.js';
+import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'kama';
@@ -21,12 +22,16 @@ function smoothing(change: number, volatility: number): number {
   return sc * sc;
 }
 
-/** KAMA over `close`; NaN for the first `period` bars. Period 2..100000, as TA-Lib. */
-export function kama(close: Float64Array, period = 30): Float64Array {
+/** KAMA over `close`; NaN for the first `period` bars. Period 2..100000, as TA-Lib. Writes into `out` when given. */
+export function kama(close: Float64Array, period = 30, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  return kamaLoop(close, period, nanOutput(NAME, close.length, out, [close]));
+}
+
+function kamaLoop(close: Float64Array, period: number, out: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
   checkSeries(NAME, 'close', close);
   const n = close.length;
-  const out = nanSeries(n);
   if (n <= period) return out;
   let vol = 0.0;
   for (let i = 0; i < period; i++) vol += Math.abs(close[i]! - close[i + 1]!);

@@ -10,6 +10,7 @@ runIndicatorContract({
   name: 'keltner',
   input: 'bars',
   batch: (b) => keltner(b),
+  into: (b, out) => keltner(b, 20, 10, 2, out),
   stream: () => new KeltnerStream(),
   warmup: { upper: 19, middle: 19, lower: 19 },
   badParams: [
@@ -23,6 +24,7 @@ runIndicatorContract({
   name: 'keltner',
   input: 'bars',
   batch: (b) => keltner(b, 5, 30, 1.5),
+  into: (b, out) => keltner(b, 5, 30, 1.5, out),
   stream: () => new KeltnerStream(5, 30, 1.5),
   warmup: { upper: 30, middle: 4, lower: 30 },
 });

@@ -9,9 +9,10 @@
  * SMA of the range) is not this. TA-Lib has no Keltner.
  * @see https://chartschool.stockcharts.com/table-of-contents/technical-indicators-and-overlays/technical-overlays/keltner-channels
  */
+import { checkOutputsApart, nanOutputField } from './output-series.js';
 import { atr, AtrStream } from './atr.js';
 import { EmaState, emaInto } from './ema.js';
-import { checkBar, checkBars, checkNumber, checkPeriod, nanSeries } from './validate.js';
+import { checkBar, checkBars, checkNumber, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'keltner';
@@ -32,24 +33,36 @@ function checkParams(emaPeriod: number, atrPeriod: number, multiplier: number): 
 /**
  * Keltner channel over high/low/close. The middle line is NaN for the first emaPeriod − 1
  * bars; the bands for the first max(emaPeriod − 1, atrPeriod) bars.
+ * Writes into the arrays of `out` (and returns it) when given.
  */
-export function keltner(bars: Bars, emaPeriod = 20, atrPeriod = 10, multiplier = 2): KeltnerChannel {
+export function keltner(bars: Bars, emaPeriod = 20, atrPeriod = 10, multiplier = 2, out?: KeltnerChannel): KeltnerChannel {
+  const n = bars.close.length;
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const res = {
+    upper: nanOutputField(NAME, n, out, 'upper'),
+    middle: nanOutputField(NAME, n, out, 'middle'),
+    lower: nanOutputField(NAME, n, out, 'lower'),
+  };
+  if (out !== undefined) checkOutputsApart(NAME, [res.upper, res.middle, res.lower], [bars.high, bars.low, bars.close]);
+  keltnerLoop(bars, emaPeriod, atrPeriod, multiplier, res);
+  return out ?? res;
+}
+
+function keltnerLoop(bars: Bars, emaPeriod: number, atrPeriod: number, multiplier: number, res: KeltnerChannel): KeltnerChannel {
   checkParams(emaPeriod, atrPeriod, multiplier);
   checkBars(NAME, bars);
   const n = bars.close.length;
-  const middle = nanSeries(n);
+  const { upper, middle, lower } = res;
   emaInto(bars.close, 0, emaPeriod, 2 / (emaPeriod + 1), middle);
   // Already validated under our name, so atr's own (second) check cannot throw.
   const range = atr(bars, atrPeriod);
-  const upper = nanSeries(n);
-  const lower = nanSeries(n);
   for (let i = Math.max(emaPeriod - 1, atrPeriod); i < n; i++) {
     const m = middle[i]!;
     const w = multiplier * range[i]!;
     upper[i] = m + w;
     lower[i] = m - w;
   }
-  return { upper, middle, lower };
+  return res;
 }
 
 /** One streaming output; the same object is returned (and overwritten) on every call. */

@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'mfi',
   input: 'bars',
   batch: (b) => mfi(b, 14),
+  into: (b, out) => mfi(b, 14, out),
   stream: () => new MfiStream(14),
   warmup: 14,
   needs: { volume: true },

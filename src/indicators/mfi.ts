@@ -6,21 +6,29 @@
  * quiet window reads 0, not 50).
  * @see https://ta-lib.org/functions/ (MFI; src/ta_func/ta_MFI.c)
  */
-import { checkBar, checkBars, checkPeriod, nanSeries } from './validate.js';
+import { nanOutput } from './output-series.js';
+import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'mfi';
 const NEEDS = { volume: true } as const;
 
-/** MFI over high/low/close/volume; NaN for the first `period` bars. Period 2..100000, as TA-Lib. */
-export function mfi(bars: Bars, period = 14): Float64Array {
+/**
+ * MFI over high/low/close/volume; NaN for the first `period` bars. Period 2..100000, as TA-Lib.
+ * Writes into `out` when given.
+ */
+export function mfi(bars: Bars, period = 14, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  return mfiLoop(bars, period, nanOutput(NAME, bars.close.length, out, [bars.high, bars.low, bars.close, bars.volume]));
+}
+
+function mfiLoop(bars: Bars, period: number, out: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
   checkBars(NAME, bars, NEEDS);
   const { high, low, close } = bars;
   // checkBars has thrown unless the volume column is present.
   const volume = bars.volume!;
   const n = close.length;
-  const out = nanSeries(n);
   if (n <= period) return out;
   const pos = new Float64Array(period);
   const neg = new Float64Array(period);

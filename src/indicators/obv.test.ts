@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'obv',
   input: 'bars',
   batch: (b) => obv(b),
+  into: (b, out) => obv(b, out),
   stream: () => new ObvStream(),
   warmup: 0,
   columns: ['close', 'volume'],

@@ -3,21 +3,30 @@
  * up close, subtracts it on a down close, keeps it on an unchanged close.
  * @see https://ta-lib.org/functions/ (OBV; src/ta_func/ta_OBV.c)
  */
+import { callerOutput } from './output-series.js';
 import { checkSeries, checkValue } from './validate.js';
 import { IndicatorInputError } from './indicator-error.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'obv';
 
-/** OBV over close and volume; no warm-up. */
-export function obv(bars: Bars): Float64Array {
+/**
+ * OBV over close and volume; no warm-up.
+ * Writes into `out` when given.
+ */
+export function obv(bars: Bars, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const o = out === undefined ? new Float64Array(bars.close.length) : callerOutput(NAME, bars.close.length, 0, out, [bars.close, bars.volume]);
+  return obvLoop(bars, o);
+}
+
+function obvLoop(bars: Bars, out: Float64Array): Float64Array {
   const { close, volume } = bars;
   if (volume === undefined) throw new IndicatorInputError(NAME, 'needs the volume column', { param: 'volume' });
   if (volume.length !== close.length) throw new IndicatorInputError(NAME, `volume has ${volume.length} rows, close has ${close.length}`, { param: 'volume' });
   checkSeries(NAME, 'close', close);
   checkSeries(NAME, 'volume', volume);
   const n = close.length;
-  const out = new Float64Array(n);
   if (n === 0) return out;
   let acc = volume[0]!;
   let prev = close[0]!;

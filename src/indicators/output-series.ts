@@ -66,3 +66,23 @@ function overlap(a: Float64Array, b: Float64Array): boolean {
   if (a.buffer !== b.buffer) return false;
   return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
+
+/**
+ * The caller's `out` checked (see {@link outputSeries}, NaN over `warmup`) and apart from
+ * `inputs`: for batch forms that allocate their own way when `out` is absent.
+ */
+export function callerOutput(indicator: string, n: number, warmup: number, out: Float64Array, inputs: readonly (Float64Array | undefined)[]): Float64Array {
+  const s = outputSeries(n, warmup, out, indicator);
+  checkOutputsApart(indicator, [s], inputs);
+  return s;
+}
+
+/** For batch forms that write only some indices: `out` (checked) or a fresh series, all NaN either way. */
+export function nanOutput(indicator: string, n: number, out: Float64Array | undefined, inputs: readonly (Float64Array | undefined)[]): Float64Array {
+  return out === undefined ? new Float64Array(n).fill(NaN) : callerOutput(indicator, n, n, out, inputs);
+}
+
+/** Multi-output {@link nanOutput}: field `key` of the caller's `out` (checked), or a fresh series; all NaN. */
+export function nanOutputField(indicator: string, n: number, out: object | undefined, key: string): Float64Array {
+  return out === undefined ? new Float64Array(n).fill(NaN) : outputSeries(n, n, out, indicator, key);
+}

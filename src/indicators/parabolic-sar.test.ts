@@ -10,6 +10,7 @@ runIndicatorContract({
   name: 'parabolicSar',
   input: 'bars',
   batch: (b) => parabolicSar(b),
+  into: (b, out) => parabolicSar(b, 0.02, 0.2, out),
   stream: () => new ParabolicSarStream(),
   warmup: 1,
   badParams: [

@@ -10,6 +10,7 @@
  * does not clamp the reversal value: its numbers join ours after the first reversal.
  * @see https://ta-lib.org/functions/ (SAR; src/ta_func/ta_SAR.c)
  */
+import { callerOutput } from './output-series.js';
 import { IndicatorInputError } from './indicator-error.js';
 import { checkBar, checkBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
@@ -128,13 +129,19 @@ class SarState {
 /**
  * Parabolic SAR over high/low; NaN on bar 0. `acceleration` (step and start) and `maximum` in
  * (0, 1], acceleration ≤ maximum.
+ * Writes into `out` when given.
  */
-export function parabolicSar(bars: Bars, acceleration = 0.02, maximum = 0.2): Float64Array {
+export function parabolicSar(bars: Bars, acceleration = 0.02, maximum = 0.2, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const o = out === undefined ? new Float64Array(bars.high.length) : callerOutput(NAME, bars.high.length, 0, out, [bars.high, bars.low, bars.close]);
+  return parabolicSarLoop(bars, acceleration, maximum, o);
+}
+
+function parabolicSarLoop(bars: Bars, acceleration: number, maximum: number, out: Float64Array): Float64Array {
   checkParams(acceleration, maximum);
   checkBars(NAME, bars);
   const { high, low } = bars;
   const n = high.length;
-  const out = new Float64Array(n);
   if (n === 0) return out;
   out[0] = NaN;
   if (n === 1) return out;

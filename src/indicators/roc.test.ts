@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'roc',
   input: 'close',
   batch: (b) => roc(b.close, 10),
+  into: (b, out) => roc(b.close, 10, out),
   stream: () => new RocStream(10),
   warmup: 10,
   badParams: [() => roc(new Float64Array(3), 0)],

@@ -2,17 +2,22 @@
  * Rate of change in percent: 100·(close / close[i−period] − 1); 0 where the old close is 0, as TA-Lib.
  * @see https://ta-lib.org/functions/ (ROC; src/ta_func/ta_ROC.c)
  */
-import { checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import { nanOutput } from './output-series.js';
+import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'roc';
 
-/** ROC over `close`; NaN for the first `period` bars. Period 1..100000. */
-export function roc(close: Float64Array, period = 10): Float64Array {
+/** ROC over `close`; NaN for the first `period` bars. Period 1..100000. Writes into `out` when given. */
+export function roc(close: Float64Array, period = 10, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  return rocLoop(close, period, nanOutput(NAME, close.length, out, [close]));
+}
+
+function rocLoop(close: Float64Array, period: number, out: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 1);
   checkSeries(NAME, 'close', close);
   const n = close.length;
-  const out = nanSeries(n);
   for (let i = period; i < n; i++) {
     const old = close[i - period]!;
     out[i] = old !== 0 ? (close[i]! / old - 1) * 100 : 0;

@@ -7,14 +7,24 @@
  * TA-Lib has no VWAP.
  * @see https://github.com/QuantConnect/Lean/blob/master/Indicators/VolumeWeightedAveragePriceIndicator.cs
  */
+import { callerOutput } from './output-series.js';
 import { checkVwapPrice, type VwapPrice } from './vwap.js';
 import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'rollingVwap';
 
-/** Rolling VWAP; NaN for the first `period − 1` bars. Needs volume (and open for `'ohlc4'`). Period 1..100000. */
-export function rollingVwap(bars: Bars, period = 20, price: VwapPrice = 'hlc3'): Float64Array {
+/**
+ * Rolling VWAP; NaN for the first `period − 1` bars. Needs volume (and open for `'ohlc4'`). Period 1..100000.
+ * Writes into `out` when given.
+ */
+export function rollingVwap(bars: Bars, period = 20, price: VwapPrice = 'hlc3', out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const o = out === undefined ? new Float64Array(bars.close.length).fill(NaN, 0, period - 1) : callerOutput(NAME, bars.close.length, period - 1, out, [bars.open, bars.high, bars.low, bars.close, bars.volume]);
+  return rollingVwapLoop(bars, period, price, o);
+}
+
+function rollingVwapLoop(bars: Bars, period: number, price: VwapPrice, out: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 1);
   checkVwapPrice(NAME, price);
   const ohlc4 = price === 'ohlc4';
@@ -23,7 +33,6 @@ export function rollingVwap(bars: Bars, period = 20, price: VwapPrice = 'hlc3'):
   const open = bars.open!;
   const volume = bars.volume!;
   const n = close.length;
-  const out = new Float64Array(n).fill(NaN, 0, period - 1);
   // price·volume per bar, kept so the bar leaving the window subtracts exactly what it added.
   const pvs = new Float64Array(n);
   let pv = 0;

@@ -8,6 +8,7 @@ runIndicatorContract({
   name: 'stochrsi',
   input: 'close',
   batch: (b) => stochRsi(b.close, 14, 5, 3),
+  into: (b, out) => stochRsi(b.close, 14, 5, 3, out),
   stream: () => new StochRsiStream(14, 5, 3),
   warmup: 20,
   badParams: [() => stochRsi(new Float64Array(3), 1), () => new StochRsiStream(14, 0, 3)],
@@ -17,6 +18,7 @@ runIndicatorContract({
   name: 'stochrsi',
   input: 'close',
   batch: (b) => stochRsi(b.close, 14, 14, 1),
+  into: (b, out) => stochRsi(b.close, 14, 14, 1, out),
   stream: () => new StochRsiStream(14, 14, 1),
   warmup: 27,
 });

@@ -7,9 +7,10 @@
  * @see https://ta-lib.org/functions/ (STOCHRSI; src/ta_func/ta_STOCHRSI.c, ta_STOCHF.c)
  * @see https://chartschool.stockcharts.com/table-of-contents/technical-indicators-and-overlays/technical-indicators/stochrsi
  */
+import { checkOutputsApart, nanOutputField } from './output-series.js';
 import { rsi, RsiStream } from './rsi.js';
 import { FastKState, SmaState, fastKInto, smaInto } from './stoch-core.js';
-import { checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'stochrsi';
@@ -32,23 +33,37 @@ function checkPeriods(period: number, kPeriod: number, dPeriod: number): void {
   checkPeriod(NAME, 'dPeriod', dPeriod, 1);
 }
 
-/** StochRSI over `close`; NaN for the first period + kPeriod + dPeriod − 2 bars. TA-Lib defaults 14, 5, 3. */
-export function stochRsi(close: Float64Array, period = 14, kPeriod = 5, dPeriod = 3): StochRsi {
+/**
+ * StochRSI over `close`; NaN for the first period + kPeriod + dPeriod − 2 bars. TA-Lib defaults 14, 5, 3.
+ * Writes into the arrays of `out` (and returns it) when given.
+ */
+export function stochRsi(close: Float64Array, period = 14, kPeriod = 5, dPeriod = 3, out?: StochRsi): StochRsi {
+  const n = close.length;
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const res = {
+    k: nanOutputField(NAME, n, out, 'k'),
+    d: nanOutputField(NAME, n, out, 'd'),
+  };
+  if (out !== undefined) checkOutputsApart(NAME, [res.k, res.d], [close]);
+  stochRsiLoop(close, period, kPeriod, dPeriod, res);
+  return out ?? res;
+}
+
+function stochRsiLoop(close: Float64Array, period: number, kPeriod: number, dPeriod: number, res: StochRsi): StochRsi {
   checkPeriods(period, kPeriod, dPeriod);
   // Checked here so errors name stochrsi; rsi() checks again (one cheap pass).
   checkSeries(NAME, 'close', close);
   const n = close.length;
-  const k = nanSeries(n);
-  const d = nanSeries(n);
+  const { k, d } = res;
   const start = period + kPeriod - 1 + dPeriod - 1;
-  if (n <= start) return { k, d };
+  if (n <= start) return res;
   const r = rsi(close, period);
   const raw = new Float64Array(n);
   fastKInto(r, r, r, period, kPeriod, raw);
   // %K is the raw stochastic itself (STOCHF), aligned with %D.
   smaInto(raw, period + kPeriod - 1, dPeriod, d);
   for (let i = start; i < n; i++) k[i] = raw[i]!;
-  return { k, d };
+  return res;
 }
 
 /** Streaming {@link stochRsi}. */

@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'stochastic',
   input: 'bars',
   batch: (b) => stochastic(b, 14, 3, 3),
+  into: (b, out) => stochastic(b, 14, 3, 3, out),
   stream: () => new StochasticStream(14, 3, 3),
   warmup: 17,
   badParams: [() => new StochasticStream(0, 3, 3), () => new StochasticStream(14, 3, 1.5)],
@@ -16,6 +17,7 @@ runIndicatorContract({
   name: 'stochastic',
   input: 'bars',
   batch: (b) => stochastic(b, 5, 1, 1),
+  into: (b, out) => stochastic(b, 5, 1, 1, out),
   stream: () => new StochasticStream(5, 1, 1),
   warmup: 4,
 });

@@ -7,8 +7,9 @@
  * @see https://ta-lib.org/functions/ (STOCH; src/ta_func/ta_STOCH.c)
  * @see https://chartschool.stockcharts.com/table-of-contents/technical-indicators-and-overlays/technical-indicators/stochastic-oscillator-fast-slow-and-full
  */
+import { checkOutputsApart, nanOutputField } from './output-series.js';
 import { FastKState, SmaState, fastKInto, smaInto } from './stoch-core.js';
-import { checkBar, checkBars, checkPeriod, nanSeries } from './validate.js';
+import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'stochastic';
@@ -31,21 +32,35 @@ function checkPeriods(kPeriod: number, kSlowing: number, dPeriod: number): void 
   checkPeriod(NAME, 'dPeriod', dPeriod, 1);
 }
 
-/** Stochastic over high/low/close; both lines NaN for the first kPeriod + kSlowing + dPeriod − 3 bars. */
-export function stochastic(bars: Bars, kPeriod = 5, kSlowing = 3, dPeriod = 3): Stochastic {
+/**
+ * Stochastic over high/low/close; both lines NaN for the first kPeriod + kSlowing + dPeriod − 3 bars.
+ * Writes into the arrays of `out` (and returns it) when given.
+ */
+export function stochastic(bars: Bars, kPeriod = 5, kSlowing = 3, dPeriod = 3, out?: Stochastic): Stochastic {
+  const n = bars.close.length;
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const res = {
+    k: nanOutputField(NAME, n, out, 'k'),
+    d: nanOutputField(NAME, n, out, 'd'),
+  };
+  if (out !== undefined) checkOutputsApart(NAME, [res.k, res.d], [bars.high, bars.low, bars.close]);
+  stochasticLoop(bars, kPeriod, kSlowing, dPeriod, res);
+  return out ?? res;
+}
+
+function stochasticLoop(bars: Bars, kPeriod: number, kSlowing: number, dPeriod: number, res: Stochastic): Stochastic {
   checkPeriods(kPeriod, kSlowing, dPeriod);
   checkBars(NAME, bars);
   const n = bars.close.length;
-  const k = nanSeries(n);
-  const d = nanSeries(n);
+  const { k, d } = res;
   const start = kPeriod - 1 + kSlowing - 1 + dPeriod - 1;
-  if (n <= start) return { k, d };
+  if (n <= start) return res;
   const raw = new Float64Array(n);
   fastKInto(bars.high, bars.low, bars.close, 0, kPeriod, raw);
   smaInto(raw, kPeriod - 1, kSlowing, k);
   smaInto(k, kPeriod + kSlowing - 2, dPeriod, d);
   k.fill(NaN, 0, start);
-  return { k, d };
+  return res;
 }
 
 /** Streaming {@link stochastic}. */

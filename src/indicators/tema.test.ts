@@ -8,6 +8,7 @@ runIndicatorContract({
   name: 'tema',
   input: 'close',
   batch: (b) => tema(b.close, 20),
+  into: (b, out) => tema(b.close, 20, out),
   stream: () => new TemaStream(20),
   warmup: 57,
   badParams: [() => tema(new Float64Array(3), 0), () => new TemaStream(1)],

@@ -4,21 +4,30 @@
  * Evaluated as e3 + (3·e1 − 3·e2), TA-Lib's order of operations.
  * @see https://ta-lib.org/functions/ (TEMA; src/ta_func/ta_TEMA.c)
  */
+import { callerOutput } from './output-series.js';
 import { EmaState, emaInto } from './ema.js';
 import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'tema';
 
-/** TEMA over `close`; NaN for the first 3·(period − 1) bars. Period 2..100000, as TA-Lib. */
-export function tema(close: Float64Array, period = 30): Float64Array {
+/**
+ * TEMA over `close`; NaN for the first 3·(period − 1) bars. Period 2..100000, as TA-Lib.
+ * Writes into `out` when given.
+ */
+export function tema(close: Float64Array, period = 30, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const o = out === undefined ? new Float64Array(close.length) : callerOutput(NAME, close.length, 0, out, [close]);
+  return temaLoop(close, period, o);
+}
+
+function temaLoop(close: Float64Array, period: number, out: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
   checkSeries(NAME, 'close', close);
   const n = close.length;
   const k = 2 / (period + 1);
   const e1 = new Float64Array(n);
   const e2 = new Float64Array(n);
-  const out = new Float64Array(n);
   const first = emaInto(e2, emaInto(e1, emaInto(close, 0, period, k, e1), period, k, e2), period, k, out);
   out.fill(NaN, 0, first);
   for (let i = first; i < n; i++) out[i] = out[i]! + (3.0 * e1[i]! - 3.0 * e2[i]!);

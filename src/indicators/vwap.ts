@@ -6,6 +6,7 @@
  * TA-Lib has no VWAP.
  * @see https://chartschool.stockcharts.com/table-of-contents/technical-indicators-and-overlays/technical-overlays/volume-weighted-average-price-vwap
  */
+import { callerOutput } from './output-series.js';
 import { IndicatorInputError } from './indicator-error.js';
 import { checkBar, checkBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
@@ -23,8 +24,17 @@ export function checkVwapPrice(indicator: string, price: VwapPrice): void {
   }
 }
 
-/** Session VWAP, one value per bar from bar 0. Needs volume and openTime (strictly increasing), and open for `'ohlc4'`. */
-export function vwap(bars: Bars, price: VwapPrice = 'hlc3'): Float64Array {
+/**
+ * Session VWAP, one value per bar from bar 0. Needs volume and openTime (strictly increasing), and open for `'ohlc4'`.
+ * Writes into `out` when given.
+ */
+export function vwap(bars: Bars, price: VwapPrice = 'hlc3', out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  const o = out === undefined ? new Float64Array(bars.close.length) : callerOutput(NAME, bars.close.length, 0, out, [bars.open, bars.high, bars.low, bars.close, bars.volume, bars.openTime]);
+  return vwapLoop(bars, price, o);
+}
+
+function vwapLoop(bars: Bars, price: VwapPrice, out: Float64Array): Float64Array {
   checkVwapPrice(NAME, price);
   const ohlc4 = price === 'ohlc4';
   checkBars(NAME, bars, { volume: true, openTime: true, open: ohlc4 });
@@ -33,7 +43,6 @@ export function vwap(bars: Bars, price: VwapPrice = 'hlc3'): Float64Array {
   const volume = bars.volume!;
   const time = bars.openTime!;
   const n = close.length;
-  const out = new Float64Array(n); // every bar is written
   let day = NaN;
   let pv = 0;
   let vol = 0;

@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'willr',
   input: 'bars',
   batch: (b) => willr(b, 14),
+  into: (b, out) => willr(b, 14, out),
   stream: () => new WillrStream(14),
   warmup: 13,
   badParams: [() => new WillrStream(1)],

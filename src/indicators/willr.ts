@@ -3,7 +3,8 @@
  * 0 when the window's range is 0, as TA-Lib.
  * @see https://ta-lib.org/functions/ (WILLR; src/ta_func/ta_WILLR.c)
  */
-import { checkBar, checkBars, checkPeriod, nanSeries } from './validate.js';
+import { nanOutput } from './output-series.js';
+import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'willr';
@@ -14,13 +15,17 @@ function value(hh: number, ll: number, c: number): number {
   return diff !== 0 ? (hh - c) / diff : 0;
 }
 
-/** %R over high/low/close; NaN for the first `period − 1` bars. Period 2..100000. */
-export function willr(bars: Bars, period = 14): Float64Array {
+/** %R over high/low/close; NaN for the first `period − 1` bars. Period 2..100000. Writes into `out` when given. */
+export function willr(bars: Bars, period = 14, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  return willrLoop(bars, period, nanOutput(NAME, bars.close.length, out, [bars.high, bars.low, bars.close]));
+}
+
+function willrLoop(bars: Bars, period: number, out: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 2);
   checkBars(NAME, bars);
   const { high, low, close } = bars;
   const n = close.length;
-  const out = nanSeries(n);
   // TA-Lib's scheme: remember where the window's extreme is and rescan only when it leaves the
   // window; a full rescan per bar made this ~10× slower than TA_WILLR. Same extremes, same output.
   let hi = -1;

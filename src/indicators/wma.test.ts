@@ -7,6 +7,7 @@ runIndicatorContract({
   name: 'wma',
   input: 'close',
   batch: (b) => wma(b.close, 20),
+  into: (b, out) => wma(b.close, 20, out),
   stream: () => new WmaStream(20),
   warmup: 19,
   badParams: [() => wma(new Float64Array(3), 0)],

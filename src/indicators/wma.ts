@@ -3,17 +3,22 @@
  * sum / running-subtraction update.
  * @see https://ta-lib.org/functions/ (WMA; src/ta_func/ta_WMA.c)
  */
-import { checkPeriod, checkSeries, checkValue, nanSeries } from './validate.js';
+import { nanOutput } from './output-series.js';
+import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'wma';
 
-/** WMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. */
-export function wma(close: Float64Array, period = 20): Float64Array {
+/** WMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. Writes into `out` when given. */
+export function wma(close: Float64Array, period = 20, out?: Float64Array): Float64Array {
+  // Checked before the inputs, so an `out` aliasing an input is named as `out`.
+  return wmaLoop(close, period, nanOutput(NAME, close.length, out, [close]));
+}
+
+function wmaLoop(close: Float64Array, period: number, out: Float64Array): Float64Array {
   checkPeriod(NAME, 'period', period, 1);
   checkSeries(NAME, 'close', close);
   const n = close.length;
-  const out = nanSeries(n);
   if (n < period) return out;
   const divider = (period * (period + 1)) / 2;
   let sum = 0;
