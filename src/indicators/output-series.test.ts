@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IndicatorInputError } from './indicator-error.js';
-import { checkOutputsApart, outputSeries } from './output-series.js';
+import { callerOutput, checkOutputsApart, nanOutput, nanOutputField, outputSeries } from './output-series.js';
 
 test('outputSeries - has n values, the first warmup of them NaN', () => {
   const s = outputSeries(5, 2);
@@ -64,4 +64,23 @@ test('checkOutputsApart - rejects outputs overlapping each other or an input, ac
   checkOutputsApart('macd', [a, b], [new Float64Array(4)]);
   rejectsOut(() => checkOutputsApart('macd', [a, new Float64Array(buf, 24, 4)], []), 'macd', 'each other');
   rejectsOut(() => checkOutputsApart('sma', [a], [undefined, new Float64Array(buf, 8, 2)]), 'sma', 'input column');
+});
+
+test('nanOutput and nanOutputField - fresh or the caller buffer, all NaN either way', () => {
+  assert.deepEqual(Array.from(nanOutput('wma', 3, undefined, []), Number.isNaN), [true, true, true]);
+  const out = new Float64Array([1, 2, 3]);
+  assert.equal(nanOutput('wma', 3, out, [new Float64Array(3)]), out);
+  assert.deepEqual(Array.from(out, Number.isNaN), [true, true, true]);
+  const k = new Float64Array([4, 5]);
+  assert.equal(nanOutputField('stochastic', 2, { k, d: new Float64Array(2) }, 'k'), k);
+  assert.ok(Number.isNaN(k[1]));
+  assert.equal(nanOutputField('stochastic', 2, undefined, 'k').length, 2);
+  rejectsOut(() => nanOutputField('stochastic', 2, { d: new Float64Array(2) }, 'k'), 'stochastic', 'out has no "k"');
+});
+
+test('callerOutput - NaN over the warm-up only, and rejects an out aliasing an input', () => {
+  const out = new Float64Array([9, 9, 9]);
+  assert.deepEqual(Array.from(callerOutput('obv', 3, 1, out, [])), [NaN, 9, 9]);
+  const close = new Float64Array(3);
+  rejectsOut(() => callerOutput('obv', 3, 0, close, [close]), 'obv', 'input column');
 });
