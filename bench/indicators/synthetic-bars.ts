@@ -4,6 +4,7 @@
  * a stand-in for an exchange's format. The same seed gives bitwise the same bars on every machine,
  * so the JS runner and the C harness (through {@link encodeBars}) measure the same input.
  */
+import { seededRandom } from '../../src/core/seeded-random.js';
 import type { Bars } from '../../src/indicators/types.js';
 
 /** Complete OHLCV columns (every field present), as the benchmark needs them. */
@@ -15,25 +16,13 @@ export interface BenchBars extends Bars {
   volume: Float64Array;
 }
 
-/** mulberry32: tiny, fast, well-distributed 32-bit PRNG; enough for a reproducible walk. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `n` one-minute-like bars starting near 30,000 with ~0.1 % moves per bar; flat bars and
  * equal highs occur (prices are rounded to cents) so indicators meet ties as on real data.
  */
 export function generateBars(n: number, seed = 42): BenchBars {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`generateBars: n must be a positive integer, got ${n}`);
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const gauss = (): number => {
     const u = 1 - rnd();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());

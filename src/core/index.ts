@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './instrument.js';
 export * from './intervals.js';
 export * from './time.js';
+export * from './seeded-random.js';

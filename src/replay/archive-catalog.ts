@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { publicationTime } from './publication.js';
 import { badChecksumText, checksumText, malformCsvRow, truncateZip } from './archive-faults.js';
-import { hashString, seededRandom } from './seeded-random.js';
+import { hashString, seededRandom } from '../core/seeded-random.js';
 
 export interface ArchiveObject {
   key: string;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { extractSingleCsv } from '../connectors/binance-archive/zip.js';
 import { writeSingleEntryZip } from './zip-writer.js';
-import type { Random } from './seeded-random.js';
+import type { Random } from '../core/seeded-random.js';
 
 export function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');

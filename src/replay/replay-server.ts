@@ -17,7 +17,7 @@ import { coingeckoRoutes, loadMarkets } from './coingecko-routes.js';
 import { ArchiveCatalog, type AppliedArchiveFault } from './archive-catalog.js';
 import { archiveRoutes } from './archive-routes.js';
 import { DEFAULT_PUBLICATION_LAG_MS } from './publication.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../core/seeded-random.js';
 
 /** Fault injection; every fault is deterministic for a given `seed` and request order. */
 export interface ReplayFaults {

@@ -1,6 +1,6 @@
 /**
- * A small seeded PRNG (mulberry32) so that every injected fault is reproducible: the same seed
- * and the same request order give the same faults.
+ * A small seeded PRNG (mulberry32): the replay server's injected faults and the benchmark's
+ * generated bars are reproducible from their seed.
  */
 export type Random = () => number;
 
