@@ -38,6 +38,13 @@ export interface IndicatorBenchOptions {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 const DEFAULT_COMMAND = 'node --import tsx bench/indicators/run.ts';
 
+/**
+ * Untimed runs of each fast job before the rounds. V8 first runs a 1M-bar loop as on-stack-replaced
+ * code, which measured 1.5–2× slower than the code it settles on after about ten calls (SMA:
+ * 2.2–4 → 1.4 ns/bar); the rounds should time the settled code, as a long-running process runs it.
+ */
+const WARM_RUNS = 12;
+
 interface Job {
   caseKey: string;
   cell: string;
@@ -167,7 +174,7 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
     try {
       const first = j.run();
       if (first * n > 3e8) j.maxRounds = Math.min(rounds, 3);
-      else for (let w = 0; w < 3; w++) j.run();
+      else for (let w = 0; w < WARM_RUNS; w++) j.run();
     } catch (err) {
       // A library (or a work-in-progress indicator) that throws on valid bars is reported, not fatal.
       errors.push(`${j.cell} ${j.caseKey}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
