@@ -3,7 +3,6 @@
  * server started in this process on a free port, serving the bundled recorded data. No network.
  */
 import type { Command } from 'commander';
-import { DAY_MS } from '../../core/intervals.js';
 import { isoMinute, parseTime } from '../../core/time.js';
 import { runBackfillJob } from '../../pipeline/backfill-job.js';
 import { runGapsJob } from '../../pipeline/gaps-job.js';
@@ -11,6 +10,7 @@ import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
 import { startReplayServer } from '../../replay/index.js';
 import { createRateGovernor } from '../../connectors/binance/rate-governor.js';
+import type { Store } from '../../store/store.js';
 import { withContext } from '../context.js';
 import { buildSources } from '../build-sources.js';
 import { nonNegativeIntArg, timeArg } from '../options.js';
@@ -46,13 +46,13 @@ export function registerDemoCommand(program: Command): void {
           }, clock, createRateGovernor({ now: clock }));
           const out = (s: string): void => void process.stdout.write(`${s}\n`);
           out(`tickerflow demo: replay server ${replay.url}, simulated now ${new Date(clock()).toISOString()}, store ${ctx.store.kind} ${ctx.store.location}`);
-          const before = await totalRows(ctx, sources.exchange.exchange);
 
           const u = ctx.config.universe;
           const manual = [...new Set(['BTCUSDT', ...u.symbols])];
           const universe = await runUniverseJob(ctx.store, sources, ctx.logger, { top: opts.top, vsCurrency: 'usd', quotePreference: u.quote_preference, manualSymbols: manual, now: clock() });
           const symbols = await followedSymbols(ctx.store, sources.exchange.exchange, utcDate(clock()), manual);
           const unmapped = universe.snapshot.entries.filter((e) => e.symbol === null).map((e) => e.coingeckoId);
+          const before = await storedRows(ctx.store, sources.exchange.exchange, symbols);
           out(`universe ${universe.snapshot.date}: top ${opts.top} of the recorded CoinGecko markets + ${manual.join(', ')} → ${symbols.join(' ')}${unmapped.length ? ` (no pair: ${unmapped.join(', ')})` : ''}`);
 
           const bar = progressBar('backfill');
@@ -65,14 +65,13 @@ export function registerDemoCommand(program: Command): void {
           const gaps = await runGapsJob(ctx.store, sources, ctx.logger, { symbols, interval: '1m', repair: true });
           out(`sync: ${sync.rows} rows; gaps: ${gaps.found} found, ${gaps.missingCandles} missing candles, ${gaps.repairedCandles} repaired`);
 
-          const after = await totalRows(ctx, sources.exchange.exchange);
-          const noData = [];
-          for (const symbol of symbols) if ((await ctx.store.seriesStats({ exchange: sources.exchange.exchange, symbol, interval: '1m' })) === null) noData.push(symbol);
+          const after = await storedRows(ctx.store, sources.exchange.exchange, symbols);
+          const noData = symbols.filter((sym) => !after.withData.includes(sym));
           const stats = replay.stats();
-          out(`summary: ${after.symbols} symbols with candles, ${after.rows} candles stored, ${after.rows - before.rows} added by this run; ` +
+          out(`summary: ${after.withData.length} symbols with candles, ${after.rows} candles stored, ${after.rows - before.rows} added by this run; ` +
             `${stats.binance.requests} Binance requests (weight ${stats.binance.weight}, ${stats.binance.rateLimited429} × 429); ${((Date.now() - started) / 1000).toFixed(1)} s`);
           if (noData.length > 0) out(`no candles before ${isoMinute(clock())} in the recorded data for: ${noData.join(' ')}`);
-          out(`try: tickerflow candles BTCUSDT --interval 1h --from 2020-01-01 --to ${utcDate(parseTime('2020-01-01') + 3 * DAY_MS)}`);
+          out('try: tickerflow candles BTCUSDT --interval 1h --from 2020-01-01 --to 2020-01-04');
         });
       } finally {
         await replay.close();
@@ -80,15 +79,16 @@ export function registerDemoCommand(program: Command): void {
     });
 }
 
-async function totalRows(ctx: { store: import('../../store/store.js').Store }, exchange: string): Promise<{ symbols: number; rows: number }> {
+/** Stored 1m candles of the followed symbols, and which of them have any. */
+async function storedRows(store: Store, exchange: string, symbols: readonly string[]): Promise<{ rows: number; withData: string[] }> {
   let rows = 0;
-  let symbols = 0;
-  for (const i of await ctx.store.listInstruments(exchange)) {
-    const s = await ctx.store.seriesStats({ exchange, symbol: i.symbol, interval: '1m' });
+  const withData: string[] = [];
+  for (const symbol of symbols) {
+    const s = await store.seriesStats({ exchange, symbol, interval: '1m' });
     if (s !== null) {
-      symbols++;
+      withData.push(symbol);
       rows += s.count;
     }
   }
-  return { symbols, rows };
+  return { rows, withData };
 }
