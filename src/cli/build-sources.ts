@@ -8,11 +8,12 @@ import { klinesPrefix, parseArchiveKey, toArchiveInterval } from '../connectors/
 import { loadArchiveFile } from '../connectors/binance-archive/load-archive-file.js';
 import { BinanceRestClient } from '../connectors/binance/binance-rest-client.js';
 import { toInstrument } from '../connectors/binance/exchange-info.js';
-import { defaultRateGovernor, type RateGovernor } from '../connectors/binance/rate-governor.js';
+import { createRateGovernor, defaultRateGovernor, type RateGovernor } from '../connectors/binance/rate-governor.js';
 import { CoinGeckoClient } from '../connectors/coingecko/coingecko-client.js';
 import type { Config } from '../core/config.js';
 import type { Interval } from '../core/intervals.js';
 import type { ArchiveFile, Sources } from '../pipeline/sources.js';
+import type { ReplayServer } from '../replay/index.js';
 import type { Secrets } from './load-config.js';
 
 export interface SourceUrls {
@@ -76,4 +77,14 @@ export function buildSources(
       load: (file, interval) => loadArchiveFile(archive, file.key, interval, 'spot', clock),
     },
   };
+}
+
+/**
+ * The real connectors pointed at a replay server, on its simulated clock, with a governor of their
+ * own (the replay's weight windows run on that clock too).
+ */
+export function buildReplaySources(config: Config, secrets: Secrets, logger: Logger, replay: ReplayServer): BuiltSources {
+  const clock = (): number => replay.clock.now();
+  const { binance, archiveData, archiveList, coingecko } = replay.urls;
+  return buildSources(config, secrets, logger, { binanceRest: binance, archiveData, archiveList, coingecko }, clock, createRateGovernor({ now: clock }));
 }

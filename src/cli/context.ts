@@ -10,7 +10,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Sources } from '../pipeline/sources.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { buildSources, type SourceUrls } from './build-sources.js';
+import { buildSources } from './build-sources.js';
 import { loadConfig, type Secrets } from './load-config.js';
 
 export interface GlobalOptions {
@@ -25,8 +25,8 @@ export interface CliContext {
   logger: Logger;
   store: Store;
   interval: Interval;
-  /** Real connectors pointed at the configured (or overridden) base URLs. */
-  sources(overrides?: Partial<SourceUrls>, clock?: () => number): Sources;
+  /** Real connectors pointed at the configured base URLs. */
+  sources(): Sources;
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {
@@ -55,7 +55,7 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
       logger,
       store,
       interval,
-      sources: (overrides, clock) => buildSources(config, secrets, logger, overrides, clock),
+      sources: () => buildSources(config, secrets, logger),
     });
   } finally {
     await store.close();

@@ -3,8 +3,7 @@
  * connectors pointed at it, and a store of either backend.
  */
 import { pino } from 'pino';
-import { buildSources, type BuiltSources } from '../../src/cli/build-sources.js';
-import { createRateGovernor } from '../../src/connectors/binance/rate-governor.js';
+import { buildReplaySources, type BuiltSources } from '../../src/cli/build-sources.js';
 import { configSchema } from '../../src/core/config.js';
 import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '../../src/replay/index.js';
 
@@ -19,14 +18,7 @@ export const silentLogger = pino({ level: 'silent' });
 
 export async function startHarness(opts: ReplayServerOptions): Promise<Harness> {
   const replay = await startReplayServer({ speed: 0, ...opts });
-  const clock = (): number => replay.clock.now();
-  const config = configSchema.parse({});
-  const sources = buildSources(config, { coingeckoApiKey: undefined }, silentLogger, {
-    binanceRest: replay.urls.binance,
-    archiveData: replay.urls.archiveData,
-    archiveList: replay.urls.archiveList,
-    coingecko: replay.urls.coingecko,
-  }, clock, createRateGovernor({ now: clock }));
+  const sources = buildReplaySources(configSchema.parse({}), { coingeckoApiKey: undefined }, silentLogger, replay);
   return { replay, sources, logger: silentLogger, close: () => replay.close() };
 }
 

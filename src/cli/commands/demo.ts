@@ -9,10 +9,9 @@ import { runGapsJob } from '../../pipeline/gaps-job.js';
 import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
 import { startReplayServer } from '../../replay/index.js';
-import { createRateGovernor } from '../../connectors/binance/rate-governor.js';
 import type { Store } from '../../store/store.js';
 import { withContext } from '../context.js';
-import { buildSources } from '../build-sources.js';
+import { buildReplaySources } from '../build-sources.js';
 import { nonNegativeIntArg, timeArg } from '../options.js';
 import { progressBar } from '../progress-bar.js';
 import { utcDate } from '../../core/time.js';
@@ -41,9 +40,7 @@ export function registerDemoCommand(program: Command): void {
       try {
         await withContext(cmd, async (ctx) => {
           const clock = (): number => replay.clock.now();
-          const sources = buildSources(ctx.config, ctx.secrets, ctx.logger, {
-            binanceRest: replay.urls.binance, archiveData: replay.urls.archiveData, archiveList: replay.urls.archiveList, coingecko: replay.urls.coingecko,
-          }, clock, createRateGovernor({ now: clock }));
+          const sources = buildReplaySources(ctx.config, ctx.secrets, ctx.logger, replay);
           const out = (s: string): void => void process.stdout.write(`${s}\n`);
           out(`tickerflow demo: replay server ${replay.url}, simulated now ${new Date(clock()).toISOString()}, store ${ctx.store.kind} ${ctx.store.location}`);
 

@@ -4,11 +4,10 @@
  * bundled replay server instead of the real exchange (offline).
  */
 import type { Command } from 'commander';
-import { createRateGovernor } from '../../connectors/binance/rate-governor.js';
 import { parseTime } from '../../core/time.js';
 import { runScheduler } from '../../pipeline/scheduler.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
-import { buildSources } from '../build-sources.js';
+import { buildReplaySources } from '../build-sources.js';
 import { withContext } from '../context.js';
 import { positiveNumberArg, timeArg } from '../options.js';
 
@@ -34,13 +33,7 @@ export function registerUpCommand(program: Command): void {
       process.once('SIGTERM', stop);
       try {
         await withContext(cmd, async (ctx) => {
-          const clock = replay === undefined ? Date.now : (): number => replay.clock.now();
-          const sources =
-            replay === undefined
-              ? ctx.sources()
-              : buildSources(ctx.config, ctx.secrets, ctx.logger, {
-                binanceRest: replay.urls.binance, archiveData: replay.urls.archiveData, archiveList: replay.urls.archiveList, coingecko: replay.urls.coingecko,
-              }, clock, createRateGovernor({ now: clock }));
+          const sources = replay === undefined ? ctx.sources() : buildReplaySources(ctx.config, ctx.secrets, ctx.logger, replay);
           const c = ctx.config;
           const speed = replay === undefined ? 1 : opts.speed;
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
