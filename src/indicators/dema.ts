@@ -5,7 +5,8 @@
  * @see https://ta-lib.org/functions/ (DEMA; src/ta_func/ta_DEMA.c)
  */
 import { callerOutput } from './output-series.js';
-import { EmaState, emaInto } from './ema.js';
+import { emaInto } from './ema.js';
+import { EmaCascade } from './ema-cascade.js';
 import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
@@ -38,24 +39,17 @@ function demaLoop(close: Float64Array, period: number, out: Float64Array): Float
 export class DemaStream implements Streaming<number, number> {
   readonly warmup: number;
   private n = 0;
-  private readonly e1: EmaState;
-  private readonly e2: EmaState;
-  private readonly p1: EmaState;
-  private readonly p2: EmaState;
+  private readonly chain: EmaCascade;
 
   constructor(period = 30) {
     checkPeriod(NAME, 'period', period, 2);
     this.warmup = 2 * (period - 1);
-    this.e1 = new EmaState(period);
-    this.e2 = new EmaState(period);
-    this.p1 = new EmaState(period);
-    this.p2 = new EmaState(period);
+    this.chain = new EmaCascade(period, 2);
   }
 
   update(close: number): number {
     checkValue(NAME, 'close', close, this.n);
-    this.p1.copyFrom(this.e1);
-    this.p2.copyFrom(this.e2);
+    this.chain.save();
     this.n++;
     return this.step(close);
   }
@@ -63,15 +57,13 @@ export class DemaStream implements Streaming<number, number> {
   replace(close: number): number {
     if (this.n === 0) return this.update(close);
     checkValue(NAME, 'close', close, this.n - 1);
-    this.e1.copyFrom(this.p1);
-    this.e2.copyFrom(this.p2);
+    this.chain.restore();
     return this.step(close);
   }
 
   private step(x: number): number {
-    const a = this.e1.next(x);
-    if (Number.isNaN(a)) return NaN;
-    const b = this.e2.next(a);
-    return Number.isNaN(b) ? NaN : 2.0 * a - b;
+    if (!this.chain.step(x)) return NaN;
+    const l = this.chain.levels;
+    return 2.0 * l[0]! - l[1]!;
   }
 }

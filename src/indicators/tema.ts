@@ -5,7 +5,8 @@
  * @see https://ta-lib.org/functions/ (TEMA; src/ta_func/ta_TEMA.c)
  */
 import { callerOutput } from './output-series.js';
-import { EmaState, emaInto } from './ema.js';
+import { emaInto } from './ema.js';
+import { EmaCascade } from './ema-cascade.js';
 import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
@@ -38,29 +39,17 @@ function temaLoop(close: Float64Array, period: number, out: Float64Array): Float
 export class TemaStream implements Streaming<number, number> {
   readonly warmup: number;
   private n = 0;
-  private readonly e1: EmaState;
-  private readonly e2: EmaState;
-  private readonly e3: EmaState;
-  private readonly p1: EmaState;
-  private readonly p2: EmaState;
-  private readonly p3: EmaState;
+  private readonly chain: EmaCascade;
 
   constructor(period = 30) {
     checkPeriod(NAME, 'period', period, 2);
     this.warmup = 3 * (period - 1);
-    this.e1 = new EmaState(period);
-    this.e2 = new EmaState(period);
-    this.e3 = new EmaState(period);
-    this.p1 = new EmaState(period);
-    this.p2 = new EmaState(period);
-    this.p3 = new EmaState(period);
+    this.chain = new EmaCascade(period, 3);
   }
 
   update(close: number): number {
     checkValue(NAME, 'close', close, this.n);
-    this.p1.copyFrom(this.e1);
-    this.p2.copyFrom(this.e2);
-    this.p3.copyFrom(this.e3);
+    this.chain.save();
     this.n++;
     return this.step(close);
   }
@@ -68,18 +57,13 @@ export class TemaStream implements Streaming<number, number> {
   replace(close: number): number {
     if (this.n === 0) return this.update(close);
     checkValue(NAME, 'close', close, this.n - 1);
-    this.e1.copyFrom(this.p1);
-    this.e2.copyFrom(this.p2);
-    this.e3.copyFrom(this.p3);
+    this.chain.restore();
     return this.step(close);
   }
 
   private step(x: number): number {
-    const a = this.e1.next(x);
-    if (Number.isNaN(a)) return NaN;
-    const b = this.e2.next(a);
-    if (Number.isNaN(b)) return NaN;
-    const c = this.e3.next(b);
-    return Number.isNaN(c) ? NaN : c + (3.0 * a - 3.0 * b);
+    if (!this.chain.step(x)) return NaN;
+    const l = this.chain.levels;
+    return l[2]! + (3.0 * l[0]! - 3.0 * l[1]!);
   }
 }
