@@ -49,39 +49,61 @@ function smaLoop(close: Float64Array, period: number, out: Float64Array, warm: n
 /** Streaming {@link sma}: one close at a time; `replace` revises the forming bar. */
 export class SmaStream implements Streaming<number, number> {
   readonly warmup: number;
-  private readonly period: number;
-  private readonly ring: Float64Array;
-  private n = 0;
-  private total = 0;
-  private prevN = 0;
-  private prevTotal = 0;
+  private readonly state: SmaState;
 
   constructor(period = 20) {
     checkPeriod(NAME, 'period', period, 1);
-    this.period = period;
     this.warmup = period - 1;
-    this.ring = new Float64Array(period);
+    this.state = new SmaState(period);
   }
 
   update(close: number): number {
-    checkValue(NAME, 'close', close, this.n);
-    this.prevN = this.n;
-    this.prevTotal = this.total;
-    return this.step(close);
+    checkValue(NAME, 'close', close, this.state.n);
+    this.state.save();
+    return this.state.next(close);
   }
 
   replace(close: number): number {
-    if (this.n === 0) return this.update(close);
-    checkValue(NAME, 'close', close, this.n - 1);
-    this.n = this.prevN;
-    this.total = this.prevTotal;
-    return this.step(close);
+    if (this.state.n === 0) return this.update(close);
+    checkValue(NAME, 'close', close, this.state.n - 1);
+    this.state.restore();
+    return this.state.next(close);
+  }
+}
+
+/**
+ * The running SMA behind {@link SmaStream} and the stochastics' smoothing: the same operations in
+ * the same order as the batch loops, so bitwise equal, with a one-step undo for `replace`.
+ */
+export class SmaState {
+  readonly period: number;
+  n = 0;
+  private total = 0;
+  private pN = 0;
+  private pTotal = 0;
+  private readonly ring: Float64Array;
+
+  constructor(period: number) {
+    this.period = period;
+    this.ring = new Float64Array(period);
   }
 
-  private step(x: number): number {
+  /** Remembers the state so {@link restore} can undo the next `next`. */
+  save(): void {
+    this.pN = this.n;
+    this.pTotal = this.total;
+  }
+
+  /** Undoes every `next` since the last {@link save} (the ring slot is simply rewritten). */
+  restore(): void {
+    this.n = this.pN;
+    this.total = this.pTotal;
+  }
+
+  /** Advances by one value; NaN until `period` values are in. */
+  next(x: number): number {
     const p = this.period;
     const n = this.n++;
-    // The ring holds the last p closes; slot n % p is bar n, and bar n−p+1 is the one leaving the window.
     this.ring[n % p] = x;
     if (n < p - 1) {
       this.total += x;

@@ -9,7 +9,8 @@
  */
 import { checkOutputsApart, nanOutputField } from './output-series.js';
 import { rsi, RsiStream } from './rsi.js';
-import { FastKState, SmaState, fastKInto, smaInto } from './stoch-core.js';
+import { FastKState, fastKInto, smaInto } from './stoch-core.js';
+import { SmaState } from './sma.js';
 import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 

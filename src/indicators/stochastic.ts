@@ -8,7 +8,8 @@
  * @see https://chartschool.stockcharts.com/table-of-contents/technical-indicators-and-overlays/technical-indicators/stochastic-oscillator-fast-slow-and-full
  */
 import { checkOutputsApart, nanOutputField } from './output-series.js';
-import { FastKState, SmaState, fastKInto, smaInto } from './stoch-core.js';
+import { FastKState, fastKInto, smaInto } from './stoch-core.js';
+import { SmaState } from './sma.js';
 import { checkBar, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
