@@ -9,6 +9,7 @@ runIndicatorContract({
   name: 'tdSequential',
   input: 'bars',
   batch: (b) => tdSequential(b),
+  into: (b, out) => tdSequential(b, out),
   stream: () => new TdSequentialStream(),
   warmup: TD_SEQUENTIAL_WARMUP,
 });

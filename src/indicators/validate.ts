@@ -52,6 +52,9 @@ export interface BarNeeds {
   openTime?: boolean;
 }
 
+/** The default `needs`: one shared object, so a per-bar check allocates nothing. */
+const NO_NEEDS: BarNeeds = Object.freeze({});
+
 function checkLength(indicator: string, param: string, column: Float64Array | undefined, n: number): Float64Array {
   if (column === undefined) throw new IndicatorInputError(indicator, `needs the ${param} column`, { param });
   if (column.length !== n) {
@@ -64,7 +67,7 @@ function checkLength(indicator: string, param: string, column: Float64Array | un
  * Checks the columns an indicator reads: equal lengths, prices and volumes finite and ≥ 0,
  * high ≥ low, and (when `openTime` is needed) strictly increasing timestamps.
  */
-export function checkBars(indicator: string, bars: Bars, needs: BarNeeds = {}): void {
+export function checkBars(indicator: string, bars: Bars, needs: BarNeeds = NO_NEEDS): void {
   // One pass over all columns finds whether anything is wrong; only then does the ordered check
   // run, so the error (first column, then first bar) is the same as checking column by column.
   if (!columnsFit(bars, needs) || !valuesValid(bars, needs)) rejectBars(indicator, bars, needs);
@@ -74,7 +77,7 @@ export function checkBars(indicator: string, bars: Bars, needs: BarNeeds = {}): 
  * Whether every column `needs` asks for (and high, low) exists with close's length. Batch loops
  * that test values as they compute call this first and {@link rejectBars} when it is false.
  */
-export function columnsFit(bars: Bars, needs: BarNeeds = {}): boolean {
+export function columnsFit(bars: Bars, needs: BarNeeds = NO_NEEDS): boolean {
   const n = bars.close.length;
   const fits = (c: Float64Array | undefined): boolean => c !== undefined && c.length === n;
   return (
@@ -122,13 +125,13 @@ function valid(v: number | undefined): boolean {
  * Throws what {@link checkBars} throws on these bars. For batch loops that found a fault with
  * {@link columnsFit} or {@link barValid}: the ordered check names the same column and bar.
  */
-export function rejectBars(indicator: string, bars: Bars, needs: BarNeeds = {}): never {
+export function rejectBars(indicator: string, bars: Bars, needs: BarNeeds = NO_NEEDS): never {
   checkBarsInOrder(indicator, bars, needs);
   throw new Error(`${indicator}: rejectBars called on valid bars`);
 }
 
 /** The reference order of checks: which fault is reported when several are present. */
-function checkBarsInOrder(indicator: string, bars: Bars, needs: BarNeeds = {}): void {
+function checkBarsInOrder(indicator: string, bars: Bars, needs: BarNeeds = NO_NEEDS): void {
   const n = bars.close.length;
   const high = checkLength(indicator, 'high', bars.high, n);
   const low = checkLength(indicator, 'low', bars.low, n);
@@ -158,7 +161,7 @@ function checkBarsInOrder(indicator: string, bars: Bars, needs: BarNeeds = {}): 
 }
 
 /** Streaming counterpart of {@link checkBars} for one bar at `index` (timestamps are the stream's to order). */
-export function checkBar(indicator: string, bar: Bar, index: number, needs: BarNeeds = {}): void {
+export function checkBar(indicator: string, bar: Bar, index: number, needs: BarNeeds = NO_NEEDS): void {
   if (
     barValid(bar.high, bar.low, bar.close) &&
     (needs.open !== true || valid(bar.open)) &&
