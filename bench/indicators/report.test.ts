@@ -59,3 +59,13 @@ test('indicator report - names the exact command and the indicators not written 
   assert.ok(md.includes('Run: `node --import tsx bench/indicators/run.ts`'));
   assert.ok(md.includes('Not yet in src/indicators/ (no row data for ours): KAMA(10).'));
 });
+
+test('indicator report - streaming is also judged against the peer stream (trading-signals only streams)', () => {
+  // ours stream 20 vs trading-signals stream 200 (10×), then 30 vs 25 (slower: not met).
+  assert.match(renderIndicatorReport(input([rsiCase(10, 8, 200, 20)])), /- \[x\] RSI\(14\) stream faster than trading-signals stream: 10\.0×/);
+  assert.match(renderIndicatorReport(input([rsiCase(10, 8, 25, 30)])), /- \[ \] RSI\(14\) stream faster than trading-signals stream: 0\.83×/);
+});
+
+test('indicator report - says every cell is the fastest run', () => {
+  assert.match(renderIndicatorReport(input([rsiCase(10, 8, 200, 20)])), /Each cell is the fastest run/);
+});

@@ -15,7 +15,7 @@ import { buildHarness, harnessCompileCommand, runHarness, writeHarnessBars, type
 import { findBatch, findStream, loadOurIndicators } from './our-indicators.js';
 import { renderIndicatorReport, type CaseResult, type Cell } from './report.js';
 import { generateBars, type BenchBars } from './synthetic-bars.js';
-import { compileStreamLoop, median, rotate, timePerBar, type Clock } from './timing.js';
+import { compileStreamLoop, rotate, timePerBar, type Clock } from './timing.js';
 
 export interface IndicatorBenchOptions {
   /** Bars per run (default 1,000,000, the issue's size). */
@@ -135,13 +135,13 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
     if (batch) {
       add('ours:batch', () => timePerBar(() => batch.fn(input, ...c.ours.args), n, sink, clock));
       // Like the C harness: the same output buffers every run (no fresh pages touched), and the
-      // median of `harnessK` back-to-back runs per round, as talib-harness.c times each function.
+      // fastest of `harnessK` back-to-back runs per round, as talib-harness.c times each function.
       // Back to back also lets the GC threads finish the previous job's garbage, which process
       // CPU time would otherwise bill to this run that allocates nothing.
       const out = reusableOut((o) => Reflect.apply(batch.fn, undefined, o === undefined ? [input, ...c.ours.args] : [input, ...c.ours.args, o]));
       if (out !== undefined) {
         const once = (): number => timePerBar(() => Reflect.apply(batch.fn, undefined, [input, ...c.ours.args, out]), n, sink, clock);
-        add('ours:into', () => median(Array.from({ length: harnessK }, once)));
+        add('ours:into', () => Math.min(...Array.from({ length: harnessK }, once)));
       }
     }
     if (stream) {
@@ -194,10 +194,11 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
   void sinkValue;
 
   for (const res of results) {
-    for (const j of jobs) if (j.caseKey === res.key) res.cells.set(j.cell, { ns: median(j.samples), rounds: j.samples.length });
+    // The fastest run of each implementation, C and JS alike (see FASTEST_RUN in report.ts).
+    for (const j of jobs) if (j.caseKey === res.key) res.cells.set(j.cell, { ns: Math.min(...j.samples), rounds: j.samples.length });
     for (const lib of ['talib-c', 'tulip-c'] as const) {
-      const samples = harness.flatMap((h) => h.results.filter((x) => x.lib === lib && x.key === res.key).map((x) => x.nsMedian));
-      if (samples.length > 0) res.cells.set(`${lib}:batch`, { ns: median(samples), rounds: samples.length });
+      const samples = harness.flatMap((h) => h.results.filter((x) => x.lib === lib && x.key === res.key).map((x) => x.nsMin));
+      if (samples.length > 0) res.cells.set(`${lib}:batch`, { ns: Math.min(...samples), rounds: samples.length });
     }
     const t = harness[0]?.results.find((x) => x.lib === 'talib-c' && x.key === res.key);
     const c = cases.find((x) => x.key === res.key);
@@ -214,7 +215,7 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
     harnessK,
     clock,
     node: process.version,
-    cpu: `${cpu[0]?.model ?? 'unknown CPU'} ×${cpu.length} (shared)`,
+    cpu: `${cpu[0]?.model ?? 'unknown CPU'} ×${cpu.length} at ${cpu[0]?.speed ?? '?'} MHz (shared)`,
     talibVersion: harness[0]?.talibVersion.split(' ')[0] ?? '?',
     compile: harnessCompileCommand().map((a) => a.split(`${ROOT}/`).join('')).join(' '),
     cases: results,
