@@ -160,16 +160,26 @@ function checkBarsInOrder(indicator: string, bars: Bars, needs: BarNeeds = NO_NE
   }
 }
 
-/** Streaming counterpart of {@link checkBars} for one bar at `index` (timestamps are the stream's to order). */
+/**
+ * Streaming counterpart of {@link checkBars} for one bar at `index` (timestamps are the stream's
+ * to order). Only the test lives here, the messages in {@link rejectBar}: a small function is
+ * what V8 inlines into a stream's `update`, and every update calls this.
+ */
 export function checkBar(indicator: string, bar: Bar, index: number, needs: BarNeeds = NO_NEEDS): void {
-  if (
-    barValid(bar.high, bar.low, bar.close) &&
+  if (barValid(bar.high, bar.low, bar.close) && (needs === NO_NEEDS || extrasValid(bar, needs))) return;
+  rejectBar(indicator, bar, index, needs);
+}
+
+function extrasValid(bar: Bar, needs: BarNeeds): boolean {
+  return (
     (needs.open !== true || valid(bar.open)) &&
     (needs.volume !== true || valid(bar.volume)) &&
     (needs.openTime !== true || valid(bar.openTime))
-  ) {
-    return;
-  }
+  );
+}
+
+/** Throws what {@link checkBar} throws for a bar that failed its test. */
+function rejectBar(indicator: string, bar: Bar, index: number, needs: BarNeeds): never {
   checkValue(indicator, 'close', bar.close, index);
   checkValue(indicator, 'high', bar.high, index);
   checkValue(indicator, 'low', bar.low, index);
@@ -179,6 +189,7 @@ export function checkBar(indicator: string, bar: Bar, index: number, needs: BarN
   if (needs.open === true) checkValue(indicator, 'open', bar.open ?? NaN, index);
   if (needs.volume === true) checkValue(indicator, 'volume', bar.volume ?? NaN, index);
   if (needs.openTime === true) checkValue(indicator, 'openTime', bar.openTime ?? NaN, index);
+  throw new Error(`${indicator}: rejectBar called on a valid bar`);
 }
 
 /** A Float64Array of `n` NaNs: the warm-up default of every batch output. */
