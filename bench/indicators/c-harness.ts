@@ -23,6 +23,8 @@ const resultSchema = z.object({
   nsMedian: z.number(),
   nsMin: z.number(),
   last: z.array(z.number()),
+  /** Candlestick patterns (int outputs) only: the bars with a pattern (output ≠ 0). */
+  hits: z.number().int().optional(),
 });
 const outputSchema = z.object({
   n: z.number().int(),

@@ -6,6 +6,7 @@
 import * as ti from 'technicalindicators';
 import * as ts from 'trading-signals';
 import tulind from 'tulind';
+import type { CandlePatternName } from '../../src/indicators/candle-patterns.js';
 import type { Bar } from '../../src/indicators/types.js';
 
 /** Columns as plain arrays (what the JS peers take) plus one prebuilt object per bar. */
@@ -16,7 +17,7 @@ export interface PeerData {
   close: number[];
   volume: number[];
   /** The same objects feed every streaming implementation that takes a bar, ours included. */
-  bars: Required<Omit<Bar, 'openTime'>>[];
+  bars: Required<Bar>[];
 }
 
 /** A streaming implementation: a factory and the method that appends one input. */
@@ -34,11 +35,18 @@ export interface PeerImpl {
 
 export type PeerName = 'tulind' | 'trading-signals' | 'technicalindicators';
 
+/** An argument of ours: a period or factor, a choice such as VWAP's `'hlc3'`, a pattern name, an options object. */
+export type OurArg = number | string | Readonly<Record<string, number>>;
+
 export interface BenchCase {
   key: string;
   input: 'close' | 'bars';
-  /** Candidate export names in src/indicators/ (first found wins). */
-  ours: { batch: string[]; stream: string[]; args: number[] };
+  /**
+   * Candidate export names in src/indicators/ (first found wins). The batch form is called as
+   * `batch(...lead, input, ...args)` and the stream built as `new Stream(...lead, ...args)`; `lead`
+   * is for arguments that come before the input, such as candlePattern's pattern name.
+   */
+  ours: { batch: string[]; stream: string[]; args: OurArg[]; lead?: OurArg[] };
   peers: Partial<Record<PeerName, PeerImpl>>;
   /** Whether TA-Lib has it (the harness reports it under the same key). */
   talib: boolean;
@@ -70,10 +78,47 @@ const tiBar = (batch: (d: PeerData) => unknown, create: () => object): PeerImpl 
   batch,
   stream: { create, method: 'nextValue', input: 'bar' },
 });
+/** A technicalindicators candlestick function: does the pattern end at the last candle given? */
+type TiCandleFn = (data: { open: number[]; high: number[]; low: number[]; close: number[] }) => boolean;
+
+/**
+ * technicalindicators' candlestick functions answer only for the last candles of the arrays they
+ * get, so scanning a history is what a user writes: per bar, slice the last `count` candles (the
+ * function's own `requiredCount`, lib/candlestick/*.js) and call it; slicing is part of the cost.
+ * Bullish and bearish variants get the same window, giving TA-Lib's signed ±100 per bar.
+ */
+function tiCandles(count: number, bullish: TiCandleFn | undefined, bearish?: TiCandleFn): PeerImpl {
+  return {
+    batch: (d) => {
+      const n = d.close.length;
+      const out = new Float64Array(n);
+      for (let i = count - 1; i < n; i++) {
+        const s = i + 1 - count;
+        const e = i + 1;
+        const w = { open: d.open.slice(s, e), high: d.high.slice(s, e), low: d.low.slice(s, e), close: d.close.slice(s, e) };
+        out[i] = bullish !== undefined && bullish(w) ? 100 : bearish !== undefined && bearish(w) ? -100 : 0;
+      }
+      return out;
+    },
+  };
+}
+
+/** One TA-Lib CDL pattern (`key` is the harness's), ours by name; penetration where TA-Lib takes one. */
+function candleCase(key: string, name: CandlePatternName, peer: PeerImpl, penetration?: number): BenchCase {
+  return {
+    key, input: 'bars', talib: true,
+    ours: { batch: ['candlePattern'], stream: ['CandlePatternStream'], lead: [name], args: [penetration === undefined ? {} : { penetration }] },
+    peers: { technicalindicators: peer },
+  };
+}
+
 const hlc = (d: PeerData) => ({ high: d.high, low: d.low, close: d.close });
 const emptyHlc = () => ({ high: [] as number[], low: [] as number[], close: [] as number[] });
 
-/** The benchmark set: everything in issue 4's list that TA-Lib or a peer also has, plus TD Sequential. */
+/**
+ * The benchmark set: everything in issue 4's list that TA-Lib or a peer also has, plus TD Sequential,
+ * VWAP, Keltner channels and the candlestick patterns that technicalindicators also has.
+ */
 export const BENCH_CASES: BenchCase[] = [
   {
     key: 'SMA(20)', input: 'close', talib: true, ours: { batch: ['sma'], stream: ['SmaStream'], args: [20] },
@@ -245,4 +290,41 @@ export const BENCH_CASES: BenchCase[] = [
     ours: { batch: ['tdSequential'], stream: ['TdSequentialStream'], args: [] },
     peers: { 'trading-signals': tsClose(() => new ts.TDS()) },
   },
+  {
+    key: 'VWAP (session)', input: 'bars', talib: false, ours: { batch: ['vwap'], stream: ['VwapStream'], args: ['hlc3'] },
+    peers: {
+      'trading-signals': tsBar(() => new ts.VWAP()),
+      technicalindicators: tiBar(
+        (d) => ti.VWAP.calculate({ ...hlc(d), volume: d.volume }),
+        () => new ti.VWAP({ ...emptyHlc(), volume: [] }),
+      ),
+    },
+  },
+  {
+    // No peer (nor TA-Lib) has a rolling-window VWAP; the row times ours beside the session form.
+    key: 'VWAP rolling(20)', input: 'bars', talib: false,
+    ours: { batch: ['rollingVwap'], stream: ['RollingVwapStream'], args: [20, 'hlc3'] },
+    peers: {},
+  },
+  {
+    key: 'Keltner(20,10,2)', input: 'bars', talib: false, ours: { batch: ['keltner'], stream: ['KeltnerStream'], args: [20, 10, 2] },
+    peers: {
+      technicalindicators: tiBar(
+        (d) => ti.KeltnerChannels.calculate({ ...hlc(d), maPeriod: 20, atrPeriod: 10, useSMA: false, multiplier: 2 }),
+        () => new ti.KeltnerChannels({ ...emptyHlc(), maPeriod: 20, atrPeriod: 10, useSMA: false, multiplier: 2 }),
+      ),
+    },
+  },
+  candleCase('CDLDOJI', 'doji', tiCandles(1, ti.doji)),
+  candleCase('CDLHAMMER', 'hammer', tiCandles(5, ti.hammerpattern)),
+  candleCase('CDLHANGINGMAN', 'hangingMan', tiCandles(5, undefined, ti.hangingman)),
+  candleCase('CDLSHOOTINGSTAR', 'shootingStar', tiCandles(5, undefined, ti.shootingstar)),
+  candleCase('CDLENGULFING', 'engulfing', tiCandles(2, ti.bullishengulfingpattern, ti.bearishengulfingpattern)),
+  candleCase('CDLHARAMI', 'harami', tiCandles(2, ti.bullishharami, ti.bearishharami)),
+  candleCase('CDLPIERCING', 'piercing', tiCandles(2, ti.piercingline)),
+  candleCase('CDLDARKCLOUDCOVER(0.5)', 'darkCloudCover', tiCandles(2, undefined, ti.darkcloudcover), 0.5),
+  candleCase('CDLMORNINGSTAR(0.3)', 'morningStar', tiCandles(3, ti.morningstar), 0.3),
+  candleCase('CDLEVENINGSTAR(0.3)', 'eveningStar', tiCandles(3, undefined, ti.eveningstar), 0.3),
+  candleCase('CDL3WHITESOLDIERS', 'threeWhiteSoldiers', tiCandles(3, ti.threewhitesoldiers)),
+  candleCase('CDL3BLACKCROWS', 'threeBlackCrows', tiCandles(3, undefined, ti.threeblackcrows)),
 ];

@@ -16,8 +16,9 @@ export interface OurExports {
   failed: { file: string; reason: string }[];
 }
 
-export type BatchFn = (input: unknown, ...args: number[]) => unknown;
-export type StreamCtor = new (...args: number[]) => object;
+/** Called as `(...lead, input, ...args)`, see BenchCase in cases.ts. */
+export type BatchFn = (...args: unknown[]) => unknown;
+export type StreamCtor = new (...args: unknown[]) => object;
 
 /** Imports every indicator module once. */
 export async function loadOurIndicators(): Promise<OurExports> {
@@ -41,7 +42,7 @@ export async function loadOurIndicators(): Promise<OurExports> {
 export function findBatch(ours: OurExports, names: string[]): { name: string; fn: BatchFn } | undefined {
   for (const name of names) {
     const v = ours.exports.get(name);
-    if (typeof v === 'function' && !isClass(v)) return { name, fn: (input, ...args) => Reflect.apply(v, undefined, [input, ...args]) };
+    if (typeof v === 'function' && !isClass(v)) return { name, fn: (...args) => Reflect.apply(v, undefined, args) };
   }
   return undefined;
 }

@@ -69,3 +69,24 @@ test('indicator report - streaming is also judged against the peer stream (tradi
 test('indicator report - says every cell is the fastest run', () => {
   assert.match(renderIndicatorReport(input([rsiCase(10, 8, 200, 20)])), /Each cell is the fastest run/);
 });
+
+function peerCase(key: string): CaseResult {
+  return {
+    key, agreesWithTalib: undefined, ourNames: '',
+    cells: new Map([['ours:batch', { ns: 10, rounds: 3 }], ['technicalindicators:batch', { ns: 100, rounds: 3 }]]),
+  };
+}
+
+test('indicator report - session VWAP row says the peers never reset, so outputs differ after the first day', () => {
+  const md = renderIndicatorReport(input([peerCase('VWAP (session)')]));
+  assert.match(md, /VWAP \(session\): ours resets at every UTC day .* accumulate from the first bar and never reset, .*timings, not equal outputs\./);
+});
+
+test('indicator report - candlestick rows say technicalindicators is timed as a per-bar scan with slicing, k from its own rules', () => {
+  const md = renderIndicatorReport(input([peerCase('CDLHAMMER'), peerCase('CDLENGULFING'), peerCase('CDLMORNINGSTAR(0.3)')]));
+  assert.match(md, /CDLHAMMER: technicalindicators has no scan: its column is one call per bar on the last 5 candles sliced from the columns \(the slicing is part of its time\)/);
+  assert.match(md, /CDLENGULFING: .*last 2 candles.*`bullishengulfingpattern`, then `bearishengulfingpattern` on the same window/);
+  // Gapless generated bars: TA-Lib's morning star never occurs, and the note says the row times the rejecting path.
+  assert.match(md, /CDLMORNINGSTAR\(0\.3\): .*last 3 candles.*find it on 0 bars: their times are of the rejecting path only\./);
+  assert.doesNotMatch(md.split('CDLHAMMER: ')[1]!.split('\n')[0]!, /0 bars/);
+});

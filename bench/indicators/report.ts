@@ -46,8 +46,33 @@ const GOAL_TALIB = new Set(['SMA(20)', 'EMA(20)', 'RSI(14)', 'ATR(14)', 'BBANDS(
 const GOAL_5X = new Set(['RSI(14)', 'ATR(14)', 'BBANDS(20,2)', 'MACD(12,26,9)']);
 const PEERS = ['trading-signals', 'technicalindicators'] as const;
 
+/**
+ * technicalindicators' candlestick functions answer for the last k candles they are given; the
+ * row times a scan of the history as a user writes it, slicing included (cases.ts `tiCandles`).
+ */
+const tiScan = (k: number, how: string): string =>
+  `technicalindicators has no scan: its column is one call per bar on the last ${k} candle${k > 1 ? 's' : ''} sliced from the columns (the slicing is part of its time), ${how}; ` +
+  'its rules look only at those candles, where TA-Lib and ours also compare bodies and shadows with averages over the preceding candles: timings, not equal outputs. ' +
+  '"= TA-Lib": the same value at the last bar and the same number of bars with a pattern.';
+/** TA-Lib's rules for these need an open away from the previous close (a gap, or inside the previous body). */
+const NEVER =
+  ' Every generated bar opens at the previous close, and TA-Lib\'s rules for this pattern need an open away from it, so TA-Lib and ours find it on 0 bars: their times are of the rejecting path only.';
+
 /** Rows where a peer computes less than we do, so its ratio is not like for like. */
 const NOTES: Record<string, string> = {
+  'VWAP (session)': 'ours resets at every UTC day (from `openTime`, 1,440 generated bars a day); trading-signals `VWAP` and technicalindicators `VWAP` accumulate from the first bar and never reset, so the outputs agree on the first day only: timings, not equal outputs.',
+  CDLDOJI: tiScan(1, '`doji`'),
+  CDLHAMMER: tiScan(5, '`hammerpattern`, which wants a 3-close downtrend, the hammer and a bullish confirmation candle'),
+  CDLHANGINGMAN: tiScan(5, '`hangingman`, which wants a 3-close uptrend, the candle and a bearish confirmation candle'),
+  CDLSHOOTINGSTAR: tiScan(5, '`shootingstar`, which wants a 3-close uptrend, the candle and a bearish confirmation candle') + NEVER,
+  CDLENGULFING: tiScan(2, '`bullishengulfingpattern`, then `bearishengulfingpattern` on the same window (TA-Lib answers both in one signed output)'),
+  CDLHARAMI: tiScan(2, '`bullishharami`, then `bearishharami` on the same window (TA-Lib answers both in one signed output)'),
+  CDLPIERCING: tiScan(2, '`piercingline`') + NEVER,
+  'CDLDARKCLOUDCOVER(0.5)': tiScan(2, '`darkcloudcover`') + NEVER,
+  'CDLMORNINGSTAR(0.3)': tiScan(3, '`morningstar`') + NEVER,
+  'CDLEVENINGSTAR(0.3)': tiScan(3, '`eveningstar`') + NEVER,
+  CDL3WHITESOLDIERS: tiScan(3, '`threewhitesoldiers`'),
+  CDL3BLACKCROWS: tiScan(3, '`threeblackcrows`') + NEVER,
   'TD Sequential': 'trading-signals `TDS` returns only a setup signal (no perfection, countdown, deferral, TDST); ours computes the full TD Sequential state (10 fields per bar), so this row is not like for like.',
   'STOCHRSI(14,14,3)': 'Tulip `stochrsi` takes only the period (no %K/%D smoothing) and trading-signals `StochasticRSI(14)` its own smoothing: timings, not equal outputs.',
 };

@@ -10,8 +10,8 @@
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BENCH_CASES, type PeerData, type PeerName } from './cases.js';
-import { buildHarness, harnessCompileCommand, runHarness, writeHarnessBars, type HarnessOutput } from './c-harness.js';
+import { BENCH_CASES, type BenchCase, type PeerData, type PeerName } from './cases.js';
+import { buildHarness, harnessCompileCommand, runHarness, writeHarnessBars, type HarnessOutput, type HarnessResult } from './c-harness.js';
 import { findBatch, findStream, loadOurIndicators } from './our-indicators.js';
 import { renderIndicatorReport, type CaseResult, type Cell } from './report.js';
 import { generateBars, type BenchBars } from './synthetic-bars.js';
@@ -61,7 +61,7 @@ const sink = (r: unknown): void => {
 
 function peerData(b: BenchBars): PeerData {
   const bars = Array.from({ length: b.close.length }, (_, i) => ({
-    open: b.open[i]!, high: b.high[i]!, low: b.low[i]!, close: b.close[i]!, volume: b.volume[i]!,
+    open: b.open[i]!, high: b.high[i]!, low: b.low[i]!, close: b.close[i]!, volume: b.volume[i]!, openTime: b.openTime[i]!,
   }));
   return { open: Array.from(b.open), high: Array.from(b.high), low: Array.from(b.low), close: Array.from(b.close), volume: Array.from(b.volume), bars };
 }
@@ -95,10 +95,27 @@ function reusableOut(fn: (out?: unknown) => unknown): unknown {
   return fields.length > 0 && fields.every(([k, v]) => v instanceof Float64Array && Reflect.get(got, k) === v) ? buf : undefined;
 }
 
-/** Every TA-Lib output's last value is matched by one of ours to 1e-9 relative. */
-function agrees(ours: number[], talib: number[]): boolean {
-  return talib.every((t) => ours.some((o) => Math.abs(o - t) <= 1e-9 * Math.max(1, Math.abs(t))));
+/** Bars with a pattern (neither 0 nor NaN) in a candlestick output; -1 if `out` is not one series. */
+function patternBars(out: unknown): number {
+  if (!(out instanceof Float64Array)) return -1;
+  let hits = 0;
+  for (const x of out) if (x !== 0 && !Number.isNaN(x)) hits++;
+  return hits;
 }
+
+/**
+ * Every TA-Lib output's last value is matched by one of ours to 1e-9 relative; for candlestick
+ * patterns (the harness reports `hits`, the bars with a pattern) the counts must also be equal,
+ * since the last bar alone is almost always 0 on both sides.
+ */
+function agrees(out: unknown, talib: HarnessResult): boolean {
+  const ours = lastValues(out);
+  const last = talib.last.every((t) => ours.some((o) => Math.abs(o - t) <= 1e-9 * Math.max(1, Math.abs(t))));
+  return last && (talib.hits === undefined || patternBars(out) === talib.hits);
+}
+
+/** Arguments of our batch form: `(...lead, input, ...args)`, see BenchCase. */
+const batchArgs = (c: BenchCase, input: unknown): unknown[] => [...(c.ours.lead ?? []), input, ...c.ours.args];
 
 /** Runs the benchmark and returns the markdown section. */
 export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promise<string> {
@@ -133,21 +150,23 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
       jobs.push({ caseKey: c.key, cell, run, samples: [], maxRounds });
     };
     if (batch) {
-      add('ours:batch', () => timePerBar(() => batch.fn(input, ...c.ours.args), n, sink, clock));
+      const args = batchArgs(c, input);
+      add('ours:batch', () => timePerBar(() => Reflect.apply(batch.fn, undefined, args), n, sink, clock));
       // Like the C harness: the same output buffers every run (no fresh pages touched), and the
       // fastest of `harnessK` back-to-back runs per round, as talib-harness.c times each function.
       // Back to back also lets the GC threads finish the previous job's garbage, which process
       // CPU time would otherwise bill to this run that allocates nothing.
-      const out = reusableOut((o) => Reflect.apply(batch.fn, undefined, o === undefined ? [input, ...c.ours.args] : [input, ...c.ours.args, o]));
+      const out = reusableOut((o) => Reflect.apply(batch.fn, undefined, o === undefined ? args : [...args, o]));
       if (out !== undefined) {
-        const once = (): number => timePerBar(() => Reflect.apply(batch.fn, undefined, [input, ...c.ours.args, out]), n, sink, clock);
+        const withOut = [...args, out];
+        const once = (): number => timePerBar(() => Reflect.apply(batch.fn, undefined, withOut), n, sink, clock);
         add('ours:into', () => Math.min(...Array.from({ length: harnessK }, once)));
       }
     }
     if (stream) {
       const loop = compileStreamLoop(`ours ${c.key}`, 'update', c.input === 'close' ? 'close' : 'bar');
       add('ours:stream', () => {
-        const s = new stream.ctor(...c.ours.args);
+        const s = new stream.ctor(...(c.ours.lead ?? []), ...c.ours.args);
         return timePerBar(() => loop(s, bars.close, data.bars, n), n, sink, clock);
       });
     }
@@ -203,7 +222,7 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
     const t = harness[0]?.results.find((x) => x.lib === 'talib-c' && x.key === res.key);
     const c = cases.find((x) => x.key === res.key);
     const batch = c && findBatch(ours, c.ours.batch);
-    if (t && c && batch) res.agreesWithTalib = agrees(lastValues(batch.fn(c.input === 'close' ? bars.close : bars, ...c.ours.args)), t.last);
+    if (t && c && batch) res.agreesWithTalib = agrees(Reflect.apply(batch.fn, undefined, batchArgs(c, c.input === 'close' ? bars.close : bars)), t);
   }
 
   const cpu = cpus();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeBars, generateBars } from './synthetic-bars.js';
+import { encodeBars, FIRST_OPEN_TIME, generateBars } from './synthetic-bars.js';
 
 test('synthetic bars - every bar is valid OHLCV: low ≤ open, close ≤ high, volume > 0, all finite', () => {
   const b = generateBars(50_000, 7);
@@ -15,6 +15,15 @@ test('synthetic bars - every bar is valid OHLCV: low ≤ open, close ≤ high, v
 test('synthetic bars - each bar opens at the previous close (a continuous walk)', () => {
   const b = generateBars(1_000, 3);
   for (let i = 1; i < 1_000; i++) assert.equal(b.open[i], b.close[i - 1]);
+});
+
+test('synthetic bars - one-minute open times from a UTC midnight, so each UTC day holds 1,440 bars', () => {
+  const b = generateBars(3_000, 5);
+  assert.equal(new Date(FIRST_OPEN_TIME).toISOString(), '2024-01-01T00:00:00.000Z');
+  assert.equal(b.openTime[0], FIRST_OPEN_TIME);
+  for (let i = 1; i < 3_000; i++) assert.equal(b.openTime[i]! - b.openTime[i - 1]!, 60_000);
+  // Bar 1,440 opens the second UTC day.
+  assert.equal(new Date(b.openTime[1_440]!).toISOString(), '2024-01-02T00:00:00.000Z');
 });
 
 test('synthetic bars - the same seed gives bitwise the same bars, another seed different ones', () => {

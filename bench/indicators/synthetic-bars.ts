@@ -14,11 +14,17 @@ export interface BenchBars extends Bars {
   low: Float64Array;
   close: Float64Array;
   volume: Float64Array;
+  openTime: Float64Array;
 }
 
+/** The first bar's open time, a UTC midnight, so session VWAP's days start on a bar boundary. */
+export const FIRST_OPEN_TIME = Date.UTC(2024, 0, 1);
+const MINUTE_MS = 60_000;
+
 /**
- * `n` one-minute-like bars starting near 30,000 with ~0.1 % moves per bar; flat bars and
- * equal highs occur (prices are rounded to cents) so indicators meet ties as on real data.
+ * `n` one-minute bars from {@link FIRST_OPEN_TIME} (1,440 a UTC day), starting near 30,000 with
+ * ~0.1 % moves per bar; flat bars and equal highs occur (prices are rounded to cents) so
+ * indicators meet ties as on real data.
  */
 export function generateBars(n: number, seed = 42): BenchBars {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`generateBars: n must be a positive integer, got ${n}`);
@@ -33,6 +39,7 @@ export function generateBars(n: number, seed = 42): BenchBars {
   const low = new Float64Array(n);
   const close = new Float64Array(n);
   const volume = new Float64Array(n);
+  const openTime = new Float64Array(n);
   let prev = 30_000;
   for (let i = 0; i < n; i++) {
     const o = prev;
@@ -44,14 +51,15 @@ export function generateBars(n: number, seed = 42): BenchBars {
     high[i] = cents(top * (1 + 0.0005 * Math.abs(gauss())));
     low[i] = cents(bottom * (1 - 0.0005 * Math.abs(gauss())));
     volume[i] = Math.round((0.01 + 50 * rnd() * rnd()) * 1e5) / 1e5;
+    openTime[i] = FIRST_OPEN_TIME + i * MINUTE_MS;
     prev = c;
   }
-  return { open, high, low, close, volume };
+  return { open, high, low, close, volume, openTime };
 }
 
 /**
  * The C harness's input format: int64 n, then open, high, low, close, volume as n
- * little-endian float64 each.
+ * little-endian float64 each (no openTime: no TA-Lib function takes time).
  */
 export function encodeBars(bars: BenchBars): Buffer {
   const n = bars.close.length;

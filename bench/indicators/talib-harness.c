@@ -5,7 +5,8 @@
  * binary file (int64 n, then open, high, low, close, volume as n little-endian doubles each),
  * runs every function once to warm caches, then K timed times over the whole column, and prints
  * one JSON object: per function the median and minimum ns/bar and the last output value(s), so
- * the runner can check that TA-Lib, Tulip and our code computed the same thing.
+ * the runner can check that TA-Lib, Tulip and our code computed the same thing. Candlestick
+ * patterns (int outputs: ±100, ±80, 0) also report `hits`, the number of bars with a pattern.
  *
  * Usage: talib-harness <bars.bin> <K> <cpu|wall> [filter-substring]
  * `cpu` times with CLOCK_PROCESS_CPUTIME_ID, so time spent descheduled on a shared machine does
@@ -26,6 +27,7 @@
 static int n;
 static double *O, *H, *L, *C, *V;
 static double *out[3];
+static int *outi; /* the candlestick patterns' outInteger */
 static int beg, nb;
 
 typedef void (*bench_fn)(void);
@@ -51,8 +53,21 @@ static void t_mfi(void) { TA_MFI(0, n - 1, H, L, C, V, 14, &beg, &nb, out[0]); }
 static void t_obv(void) { TA_OBV(0, n - 1, C, V, &beg, &nb, out[0]); }
 static void t_adx(void) { TA_ADX(0, n - 1, H, L, C, 14, &beg, &nb, out[0]); }
 static void t_sar(void) { TA_SAR(0, n - 1, H, L, 0.02, 0.2, &beg, &nb, out[0]); }
+static void t_doji(void) { TA_CDLDOJI(0, n - 1, O, H, L, C, &beg, &nb, outi); }
+static void t_hammer(void) { TA_CDLHAMMER(0, n - 1, O, H, L, C, &beg, &nb, outi); }
+static void t_hangingman(void) { TA_CDLHANGINGMAN(0, n - 1, O, H, L, C, &beg, &nb, outi); }
+static void t_shootingstar(void) { TA_CDLSHOOTINGSTAR(0, n - 1, O, H, L, C, &beg, &nb, outi); }
+static void t_engulfing(void) { TA_CDLENGULFING(0, n - 1, O, H, L, C, &beg, &nb, outi); }
+static void t_harami(void) { TA_CDLHARAMI(0, n - 1, O, H, L, C, &beg, &nb, outi); }
+static void t_piercing(void) { TA_CDLPIERCING(0, n - 1, O, H, L, C, &beg, &nb, outi); }
+static void t_darkcloud(void) { TA_CDLDARKCLOUDCOVER(0, n - 1, O, H, L, C, 0.5, &beg, &nb, outi); }
+static void t_morningstar(void) { TA_CDLMORNINGSTAR(0, n - 1, O, H, L, C, 0.3, &beg, &nb, outi); }
+static void t_eveningstar(void) { TA_CDLEVENINGSTAR(0, n - 1, O, H, L, C, 0.3, &beg, &nb, outi); }
+static void t_3whitesoldiers(void) { TA_CDL3WHITESOLDIERS(0, n - 1, O, H, L, C, &beg, &nb, outi); }
+static void t_3blackcrows(void) { TA_CDL3BLACKCROWS(0, n - 1, O, H, L, C, &beg, &nb, outi); }
 
-struct talib_case { const char *key; bench_fn fn; int outs; };
+/* `ints`: the function writes outi (one int series) instead of out[]. */
+struct talib_case { const char *key; bench_fn fn; int outs; int ints; };
 static const struct talib_case TALIB[] = {
   { "SMA(20)", t_sma, 1 }, { "EMA(20)", t_ema, 1 }, { "WMA(20)", t_wma, 1 },
   { "DEMA(20)", t_dema, 1 }, { "TEMA(20)", t_tema, 1 }, { "KAMA(10)", t_kama, 1 },
@@ -61,6 +76,12 @@ static const struct talib_case TALIB[] = {
   { "STOCH(14,3,3)", t_stoch, 2 }, { "WILLR(14)", t_willr, 1 }, { "CCI(20)", t_cci, 1 },
   { "ROC(10)", t_roc, 1 }, { "MFI(14)", t_mfi, 1 }, { "OBV", t_obv, 1 }, { "ADX(14)", t_adx, 1 },
   { "SAR(0.02,0.2)", t_sar, 1 },
+  { "CDLDOJI", t_doji, 1, 1 }, { "CDLHAMMER", t_hammer, 1, 1 }, { "CDLHANGINGMAN", t_hangingman, 1, 1 },
+  { "CDLSHOOTINGSTAR", t_shootingstar, 1, 1 }, { "CDLENGULFING", t_engulfing, 1, 1 },
+  { "CDLHARAMI", t_harami, 1, 1 }, { "CDLPIERCING", t_piercing, 1, 1 },
+  { "CDLDARKCLOUDCOVER(0.5)", t_darkcloud, 1, 1 }, { "CDLMORNINGSTAR(0.3)", t_morningstar, 1, 1 },
+  { "CDLEVENINGSTAR(0.3)", t_eveningstar, 1, 1 }, { "CDL3WHITESOLDIERS", t_3whitesoldiers, 1, 1 },
+  { "CDL3BLACKCROWS", t_3blackcrows, 1, 1 },
 };
 
 /* Tulip runs through its own descriptor table; options follow Tulip's order for each name. */
@@ -99,8 +120,9 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 static int first = 1;
+/* `ints` non-NULL: the output is that one int series (a candlestick pattern), not `outs`. */
 static void emit(const char *lib, const char *key, bench_fn fn, int k, double **outs, int outs_n,
-                 const int *count) {
+                 const int *count, const int *ints) {
   double *t = malloc(sizeof(double) * (size_t)k);
   fn();
   for (int i = 0; i < k; i++) {
@@ -112,8 +134,14 @@ static void emit(const char *lib, const char *key, bench_fn fn, int k, double **
   printf("%s\n  {\"lib\":\"%s\",\"key\":\"%s\",\"nsMedian\":%.4f,\"nsMin\":%.4f,\"last\":[", first ? "" : ",",
          lib, key, t[k / 2], t[0]);
   first = 0;
-  for (int j = 0; j < outs_n; j++) printf("%s%.17g", j ? "," : "", *count > 0 ? outs[j][*count - 1] : 0.0);
-  printf("]}");
+  if (ints) {
+    int hits = 0;
+    for (int i = 0; i < *count; i++) hits += ints[i] != 0;
+    printf("%d],\"hits\":%d}", *count > 0 ? ints[*count - 1] : 0, hits);
+  } else {
+    for (int j = 0; j < outs_n; j++) printf("%s%.17g", j ? "," : "", *count > 0 ? outs[j][*count - 1] : 0.0);
+    printf("]}");
+  }
   free(t);
 }
 
@@ -144,6 +172,7 @@ int main(int argc, char **argv) {
   O = read_column(f); H = read_column(f); L = read_column(f); C = read_column(f); V = read_column(f);
   fclose(f);
   for (int j = 0; j < 3; j++) out[j] = calloc((size_t)n, sizeof(double));
+  outi = calloc((size_t)n, sizeof(int));
   for (int j = 0; j < 5; j++) tulip_out[j] = calloc((size_t)n, sizeof(double));
   if (TA_Initialize() != TA_SUCCESS) return 3;
 
@@ -151,7 +180,7 @@ int main(int argc, char **argv) {
          TA_GetVersionString(), ti_version());
   for (size_t i = 0; i < sizeof TALIB / sizeof TALIB[0]; i++) {
     if (filter && !strstr(TALIB[i].key, filter)) continue;
-    emit("talib-c", TALIB[i].key, TALIB[i].fn, k, out, TALIB[i].outs, &nb);
+    emit("talib-c", TALIB[i].key, TALIB[i].fn, k, out, TALIB[i].outs, &nb, TALIB[i].ints ? outi : NULL);
   }
   for (size_t i = 0; i < sizeof TULIP / sizeof TULIP[0]; i++) {
     if (filter && !strstr(TULIP[i].key, filter)) continue;
@@ -163,7 +192,7 @@ int main(int argc, char **argv) {
                   : !strcmp(in, "volume") ? V : C;
     }
     tulip_opts = TULIP[i].opts;
-    emit("tulip-c", TULIP[i].key, tulip_run, k, tulip_out, tulip_info->outputs, &tulip_nb);
+    emit("tulip-c", TULIP[i].key, tulip_run, k, tulip_out, tulip_info->outputs, &tulip_nb, NULL);
   }
   printf("\n]}\n");
   TA_Shutdown();
