@@ -6,7 +6,7 @@
  * @see https://github.com/TA-Lib/ta-lib/blob/main/src/ta_func/ta_utility.h (TA_CANDLEAVERAGE)
  */
 import type { Bar, Streaming } from './types.js';
-import { checkBar } from './validate.js';
+import { checkBar, type BarNeeds } from './validate.js';
 
 const REAL_BODY = 0;
 const HIGH_LOW = 1;
@@ -28,6 +28,8 @@ export const CANDLE_SETTINGS = {
 } as const satisfies Record<string, readonly [number, number, number]>;
 
 export type CandleSetting = keyof typeof CANDLE_SETTINGS;
+/** One setting: [range type, average period, factor]. */
+export type CandleSettingValue = (typeof CANDLE_SETTINGS)[CandleSetting];
 
 /** A running total of a setting's range over the `period` bars before bar `back` bars ago. */
 export interface TotalSpec {
@@ -35,7 +37,11 @@ export interface TotalSpec {
   back: number;
 }
 
-const RING = 16; // > the deepest look-back of any pattern (3 bars + 10 averaged + 1 trailing)
+const RING = 16; // > the deepest look-back of any pattern (3 bars + 10 averaged + 1 trailing); a power of 2
+const RING_MASK = RING - 1;
+
+/** Patterns read open: one shared object, so the per-bar check allocates nothing. */
+const NEEDS_OPEN: BarNeeds = { open: true };
 
 /** Read access to the last bars and the pattern's running totals, as the pattern sees them. */
 export class CandleWindow {
@@ -48,7 +54,7 @@ export class CandleWindow {
   totals = new Float64Array(0);
 
   private slot(back: number): number {
-    return (this.n - back + RING) % RING;
+    return (this.n - back) & RING_MASK; // two's complement: also right for n − back < 0
   }
   open(back: number): number {
     return this.o[this.slot(back)]!;
@@ -84,19 +90,25 @@ export class CandleWindow {
     return this.c[s]! >= this.o[s]! ? 1 : -1;
   }
   range(setting: CandleSetting, back: number): number {
-    const type = CANDLE_SETTINGS[setting][0];
+    return this.rangeOf(CANDLE_SETTINGS[setting][0], back);
+  }
+  /** {@link range} by range type (REAL_BODY, HIGH_LOW or SHADOWS). */
+  rangeOf(type: number, back: number): number {
     if (type === REAL_BODY) return this.realBody(back);
     const s = this.slot(back);
     if (type === HIGH_LOW) return this.h[s]! - this.l[s]!;
     return this.upperShadow(back) + this.lowerShadow(back);
   }
-  /** TA_CANDLEAVERAGE of running total `t` for the bar `back` bars ago. */
-  avg(setting: CandleSetting, t: number, back: number): number {
-    const cs = CANDLE_SETTINGS[setting]; // indexed, not destructured: no iterator on the hot path
+  /**
+   * TA_CANDLEAVERAGE of running total `t` for the bar `back` bars ago, for the setting `cs` (an
+   * entry of {@link CANDLE_SETTINGS}, passed itself rather than by name: a lookup by name on
+   * every call was the largest part of a pattern's time).
+   */
+  avg(cs: CandleSettingValue, t: number, back: number): number {
     const type = cs[0];
     const period = cs[1];
     const factor = cs[2];
-    return (factor * (period !== 0 ? this.totals[t]! / period : this.range(setting, back))) / (type === SHADOWS ? 2.0 : 1.0);
+    return (factor * (period !== 0 ? this.totals[t]! / period : this.rangeOf(type, back))) / (type === SHADOWS ? 2.0 : 1.0);
   }
 }
 
@@ -119,6 +131,10 @@ export class CandlePatternStream implements Streaming<Bar, number> {
   readonly warmup: number;
   private readonly w = new CandleWindow();
   private readonly prevTotals: Float64Array;
+  /** Per running total: its range type, averaging period and look-back, resolved once. */
+  private readonly totalType: Int32Array;
+  private readonly totalPeriod: Int32Array;
+  private readonly totalBack: Int32Array;
   private seen = 0;
 
   constructor(
@@ -127,51 +143,67 @@ export class CandlePatternStream implements Streaming<Bar, number> {
     private readonly penetration: number,
   ) {
     this.warmup = def.lookback;
-    this.w.totals = new Float64Array(def.totals.length);
-    this.prevTotals = new Float64Array(def.totals.length);
+    const k = def.totals.length;
+    this.w.totals = new Float64Array(k);
+    this.prevTotals = new Float64Array(k);
+    this.totalType = Int32Array.from(def.totals, (x) => CANDLE_SETTINGS[x.setting][0]);
+    this.totalPeriod = Int32Array.from(def.totals, (x) => CANDLE_SETTINGS[x.setting][1]);
+    this.totalBack = Int32Array.from(def.totals, (x) => x.back);
   }
 
   update(bar: Bar): number {
-    checkBar(this.name, bar, this.seen, { open: true });
-    this.prevTotals.set(this.w.totals);
-    return this.step(bar);
+    checkBar(this.name, bar, this.seen, NEEDS_OPEN);
+    this.saveTotals();
+    return this.step(bar.open!, bar.high, bar.low, bar.close); // open: checked by checkBar
   }
 
   replace(bar: Bar): number {
     if (this.seen === 0) return this.update(bar);
-    checkBar(this.name, bar, this.seen - 1, { open: true });
+    checkBar(this.name, bar, this.seen - 1, NEEDS_OPEN);
     this.seen--;
-    this.w.totals.set(this.prevTotals);
-    return this.step(bar);
+    const { totals } = this.w;
+    for (let t = 0; t < totals.length; t++) totals[t] = this.prevTotals[t]!;
+    return this.step(bar.open!, bar.high, bar.low, bar.close);
   }
 
-  private step(bar: Bar): number {
+  /** The batch loop's entry: bars already checked, no `replace` to prepare for. */
+  next(open: number, high: number, low: number, close: number): number {
+    return this.step(open, high, low, close);
+  }
+
+  private saveTotals(): void {
+    const { totals } = this.w;
+    for (let t = 0; t < totals.length; t++) this.prevTotals[t] = totals[t]!;
+  }
+
+  private step(open: number, high: number, low: number, close: number): number {
     const w = this.w;
     const i = this.seen;
     w.n = i;
-    const s = i % RING;
-    w.o[s] = bar.open!; // checked by checkBar({ open: true })
-    w.h[s] = bar.high;
-    w.l[s] = bar.low;
-    w.c[s] = bar.close;
+    const s = i & RING_MASK;
+    w.o[s] = open;
+    w.h[s] = high;
+    w.l[s] = low;
+    w.c[s] = close;
     this.seen = i + 1;
-    const { lookback, totals } = this.def;
+    const lookback = this.def.lookback;
     if (i < lookback) return NaN;
+    const { totals } = w;
+    const { totalType, totalPeriod, totalBack } = this;
     if (i === lookback) {
       // TA-Lib sums the trailing window oldest first, starting from zero.
       for (let t = 0; t < totals.length; t++) {
-        const { setting, back } = totals[t]!;
-        const period = CANDLE_SETTINGS[setting][1];
+        const back = totalBack[t]!;
         let sum = 0;
-        for (let j = back + period; j > back; j--) sum += w.range(setting, j);
-        w.totals[t] = sum;
+        for (let j = back + totalPeriod[t]!; j > back; j--) sum += w.rangeOf(totalType[t]!, j);
+        totals[t] = sum;
       }
     }
     const out = this.def.evaluate(w, this.penetration);
     for (let t = 0; t < totals.length; t++) {
-      const { setting, back } = totals[t]!;
-      const period = CANDLE_SETTINGS[setting][1];
-      w.totals[t] = w.totals[t]! + (w.range(setting, back) - w.range(setting, back + period));
+      const back = totalBack[t]!;
+      const type = totalType[t]!;
+      totals[t] = totals[t]! + (w.rangeOf(type, back) - w.rangeOf(type, back + totalPeriod[t]!));
     }
     return out;
   }

@@ -3,7 +3,7 @@
  * settings): the same tests, the same strict or non-strict comparisons, the same running totals.
  * @see https://github.com/TA-Lib/ta-lib/tree/main/src/ta_func (ta_CDL*.c)
  */
-import type { CandleWindow, PatternDef, TotalSpec } from './candle-engine.js';
+import { CANDLE_SETTINGS as S, type CandleWindow, type PatternDef, type TotalSpec } from './candle-engine.js';
 
 const t = (setting: TotalSpec['setting'], back = 0): TotalSpec => ({ setting, back });
 const max = (a: number, b: number): number => (a > b ? a : b);
@@ -14,12 +14,12 @@ const doji: PatternDef = {
   talib: 'CDLDOJI',
   lookback: 10,
   totals: [t('bodyDoji')],
-  evaluate: (w) => (w.realBody(0) <= w.avg('bodyDoji', 0, 0) ? 100 : 0),
+  evaluate: (w) => (w.realBody(0) <= w.avg(S.bodyDoji, 0, 0) ? 100 : 0),
 };
 
 /** Small body, long lower and very short upper shadow; the common test of hammer and hanging man. */
 function hammerShape(w: CandleWindow): boolean {
-  return w.realBody(0) < w.avg('bodyShort', 0, 0) && w.lowerShadow(0) > w.avg('shadowLong', 1, 0) && w.upperShadow(0) < w.avg('shadowVeryShort', 2, 0);
+  return w.realBody(0) < w.avg(S.bodyShort, 0, 0) && w.lowerShadow(0) > w.avg(S.shadowLong, 1, 0) && w.upperShadow(0) < w.avg(S.shadowVeryShort, 2, 0);
 }
 
 /** @see https://github.com/TA-Lib/ta-lib/blob/main/src/ta_func/ta_CDLHAMMER.c */
@@ -28,7 +28,7 @@ const hammer: PatternDef = {
   lookback: 11,
   totals: [t('bodyShort'), t('shadowLong'), t('shadowVeryShort'), t('near', 1)],
   // Body near the prior candle's low.
-  evaluate: (w) => (hammerShape(w) && min(w.close(0), w.open(0)) <= w.low(1) + w.avg('near', 3, 1) ? 100 : 0),
+  evaluate: (w) => (hammerShape(w) && min(w.close(0), w.open(0)) <= w.low(1) + w.avg(S.near, 3, 1) ? 100 : 0),
 };
 
 /** @see https://github.com/TA-Lib/ta-lib/blob/main/src/ta_func/ta_CDLHANGINGMAN.c */
@@ -37,7 +37,7 @@ const hangingMan: PatternDef = {
   lookback: 11,
   totals: hammer.totals,
   // Body near the prior candle's high.
-  evaluate: (w) => (hammerShape(w) && min(w.close(0), w.open(0)) >= w.high(1) - w.avg('near', 3, 1) ? -100 : 0),
+  evaluate: (w) => (hammerShape(w) && min(w.close(0), w.open(0)) >= w.high(1) - w.avg(S.near, 3, 1) ? -100 : 0),
 };
 
 /** @see https://github.com/TA-Lib/ta-lib/blob/main/src/ta_func/ta_CDLSHOOTINGSTAR.c */
@@ -46,9 +46,9 @@ const shootingStar: PatternDef = {
   lookback: 11,
   totals: [t('bodyShort'), t('shadowLong'), t('shadowVeryShort')],
   evaluate: (w) =>
-    w.realBody(0) < w.avg('bodyShort', 0, 0) &&
-    w.upperShadow(0) > w.avg('shadowLong', 1, 0) &&
-    w.lowerShadow(0) < w.avg('shadowVeryShort', 2, 0) &&
+    w.realBody(0) < w.avg(S.bodyShort, 0, 0) &&
+    w.upperShadow(0) > w.avg(S.shadowLong, 1, 0) &&
+    w.lowerShadow(0) < w.avg(S.shadowVeryShort, 2, 0) &&
     min(w.open(0), w.close(0)) > max(w.open(1), w.close(1)) // real-body gap up
       ? -100
       : 0,
@@ -81,7 +81,7 @@ const harami: PatternDef = {
   lookback: 11,
   totals: [t('bodyLong', 1), t('bodyShort')],
   evaluate: (w) => {
-    if (!(w.realBody(1) > w.avg('bodyLong', 0, 1) && w.realBody(0) <= w.avg('bodyShort', 1, 0))) return 0;
+    if (!(w.realBody(1) > w.avg(S.bodyLong, 0, 1) && w.realBody(0) <= w.avg(S.bodyShort, 1, 0))) return 0;
     const hi = max(w.close(0), w.open(0));
     const lo = min(w.close(0), w.open(0));
     const hi1 = max(w.close(1), w.open(1));
@@ -99,9 +99,9 @@ const piercing: PatternDef = {
   totals: [t('bodyLong', 1), t('bodyLong', 0)],
   evaluate: (w) =>
     w.color(1) === -1 &&
-    w.realBody(1) > w.avg('bodyLong', 0, 1) &&
+    w.realBody(1) > w.avg(S.bodyLong, 0, 1) &&
     w.color(0) === 1 &&
-    w.realBody(0) > w.avg('bodyLong', 1, 0) &&
+    w.realBody(0) > w.avg(S.bodyLong, 1, 0) &&
     w.open(0) < w.low(1) &&
     w.close(0) < w.open(1) &&
     w.close(0) > w.close(1) + w.realBody(1) * 0.5
@@ -116,7 +116,7 @@ const darkCloudCover: PatternDef = {
   totals: [t('bodyLong', 1)],
   evaluate: (w, pen) =>
     w.color(1) === 1 &&
-    w.realBody(1) > w.avg('bodyLong', 0, 1) &&
+    w.realBody(1) > w.avg(S.bodyLong, 0, 1) &&
     w.color(0) === -1 &&
     w.open(0) > w.high(1) &&
     w.close(0) > w.open(1) &&
@@ -131,11 +131,11 @@ const morningStar: PatternDef = {
   lookback: 12,
   totals: [t('bodyLong', 2), t('bodyShort', 1), t('bodyShort', 0)],
   evaluate: (w, pen) =>
-    w.realBody(2) > w.avg('bodyLong', 0, 2) &&
+    w.realBody(2) > w.avg(S.bodyLong, 0, 2) &&
     w.color(2) === -1 &&
-    w.realBody(1) <= w.avg('bodyShort', 1, 1) &&
+    w.realBody(1) <= w.avg(S.bodyShort, 1, 1) &&
     max(w.open(1), w.close(1)) < min(w.open(2), w.close(2)) && // real-body gap down
-    w.realBody(0) > w.avg('bodyShort', 2, 0) &&
+    w.realBody(0) > w.avg(S.bodyShort, 2, 0) &&
     w.color(0) === 1 &&
     w.close(0) > w.close(2) + w.realBody(2) * pen
       ? 100
@@ -148,11 +148,11 @@ const eveningStar: PatternDef = {
   lookback: 12,
   totals: morningStar.totals,
   evaluate: (w, pen) =>
-    w.realBody(2) > w.avg('bodyLong', 0, 2) &&
+    w.realBody(2) > w.avg(S.bodyLong, 0, 2) &&
     w.color(2) === 1 &&
-    w.realBody(1) <= w.avg('bodyShort', 1, 1) &&
+    w.realBody(1) <= w.avg(S.bodyShort, 1, 1) &&
     min(w.open(1), w.close(1)) > max(w.open(2), w.close(2)) && // real-body gap up
-    w.realBody(0) > w.avg('bodyShort', 2, 0) &&
+    w.realBody(0) > w.avg(S.bodyShort, 2, 0) &&
     w.color(0) === -1 &&
     w.close(0) < w.close(2) - w.realBody(2) * pen
       ? -100
@@ -167,20 +167,20 @@ const threeWhiteSoldiers: PatternDef = {
   totals: [t('shadowVeryShort', 2), t('shadowVeryShort', 1), t('shadowVeryShort', 0), t('near', 2), t('near', 1), t('far', 2), t('far', 1), t('bodyShort')],
   evaluate: (w) =>
     w.color(2) === 1 &&
-    w.upperShadow(2) < w.avg('shadowVeryShort', 0, 2) &&
+    w.upperShadow(2) < w.avg(S.shadowVeryShort, 0, 2) &&
     w.color(1) === 1 &&
-    w.upperShadow(1) < w.avg('shadowVeryShort', 1, 1) &&
+    w.upperShadow(1) < w.avg(S.shadowVeryShort, 1, 1) &&
     w.color(0) === 1 &&
-    w.upperShadow(0) < w.avg('shadowVeryShort', 2, 0) &&
+    w.upperShadow(0) < w.avg(S.shadowVeryShort, 2, 0) &&
     w.close(0) > w.close(1) &&
     w.close(1) > w.close(2) &&
     w.open(1) > w.open(2) &&
-    w.open(1) <= w.close(2) + w.avg('near', 3, 2) &&
+    w.open(1) <= w.close(2) + w.avg(S.near, 3, 2) &&
     w.open(0) > w.open(1) &&
-    w.open(0) <= w.close(1) + w.avg('near', 4, 1) &&
-    w.realBody(1) > w.realBody(2) - w.avg('far', 5, 2) &&
-    w.realBody(0) > w.realBody(1) - w.avg('far', 6, 1) &&
-    w.realBody(0) > w.avg('bodyShort', 7, 0)
+    w.open(0) <= w.close(1) + w.avg(S.near, 4, 1) &&
+    w.realBody(1) > w.realBody(2) - w.avg(S.far, 5, 2) &&
+    w.realBody(0) > w.realBody(1) - w.avg(S.far, 6, 1) &&
+    w.realBody(0) > w.avg(S.bodyShort, 7, 0)
       ? 100
       : 0,
 };
@@ -193,11 +193,11 @@ const threeBlackCrows: PatternDef = {
   evaluate: (w) =>
     w.color(3) === 1 &&
     w.color(2) === -1 &&
-    w.lowerShadow(2) < w.avg('shadowVeryShort', 0, 2) &&
+    w.lowerShadow(2) < w.avg(S.shadowVeryShort, 0, 2) &&
     w.color(1) === -1 &&
-    w.lowerShadow(1) < w.avg('shadowVeryShort', 1, 1) &&
+    w.lowerShadow(1) < w.avg(S.shadowVeryShort, 1, 1) &&
     w.color(0) === -1 &&
-    w.lowerShadow(0) < w.avg('shadowVeryShort', 2, 0) &&
+    w.lowerShadow(0) < w.avg(S.shadowVeryShort, 2, 0) &&
     w.open(1) < w.open(2) &&
     w.open(1) > w.close(2) &&
     w.open(0) < w.open(1) &&

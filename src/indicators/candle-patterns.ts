@@ -71,14 +71,8 @@ export function candlePattern(name: CandlePatternName, bars: Bars, options: Cand
   const out = new Float64Array(n);
   const stream = new PatternStream(label, def, penetration);
   const open = bars.open!; // checked by checkBars({ open: true })
-  const bar: Bar = { open: 0, high: 0, low: 0, close: 0 };
-  for (let i = 0; i < n; i++) {
-    bar.open = open[i]!;
-    bar.high = bars.high[i]!;
-    bar.low = bars.low[i]!;
-    bar.close = bars.close[i]!;
-    out[i] = stream.update(bar);
-  }
+  const { high, low, close } = bars;
+  for (let i = 0; i < n; i++) out[i] = stream.next(open[i]!, high[i]!, low[i]!, close[i]!);
   return out;
 }
 
