@@ -8,7 +8,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { IndicatorInputError } from './indicator-error.js';
-import { checkBar, checkBars } from './validate.js';
+import { barValid, checkBar, columnsFit, rejectBars, type BarNeeds } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'vwap';
@@ -37,24 +37,35 @@ export function vwap(bars: Bars, price: VwapPrice = 'hlc3', out?: Float64Array):
 function vwapLoop(bars: Bars, price: VwapPrice, out: Float64Array): Float64Array {
   checkVwapPrice(NAME, price);
   const ohlc4 = price === 'ohlc4';
-  checkBars(NAME, bars, { volume: true, openTime: true, open: ohlc4 });
+  const needs: BarNeeds = ohlc4 ? NEEDS_OHLC4 : NEEDS_HLC3;
+  if (!columnsFit(bars, needs)) rejectBars(NAME, bars, needs);
   const { high, low, close } = bars;
-  const open = bars.open!;
+  const open = ohlc4 ? bars.open! : close; // open is read only for ohlc4
   const volume = bars.volume!;
   const time = bars.openTime!;
   const n = close.length;
-  let day = NaN;
+  // Validation fused into the loop (a separate pass cost ~7 ns/bar of ~17): on the first bad bar
+  // the ordered check runs and throws what checkBars would have; the output is not returned.
+  let nextDay = -Infinity; // first openTime of the next UTC day
+  let prevTime = -Infinity;
   let pv = 0;
   let vol = 0;
   for (let i = 0; i < n; i++) {
-    const d = Math.floor(time[i]! / DAY_MS);
-    if (d !== day) {
-      day = d;
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    const o = open[i]!;
+    const v = volume[i]!;
+    const t = time[i]!;
+    if (!(barValid(h, l, c) && o >= 0 && o < Infinity && v >= 0 && v < Infinity && t >= 0 && t > prevTime && t < Infinity)) rejectBars(NAME, bars, needs);
+    prevTime = t;
+    // Times increase strictly, so a new UTC day starts exactly when t reaches the next midnight.
+    if (t >= nextDay) {
+      nextDay = (Math.floor(t / DAY_MS) + 1) * DAY_MS;
       pv = 0;
       vol = 0;
     }
-    const tp = ohlc4 ? (open[i]! + high[i]! + low[i]! + close[i]!) / 4 : (high[i]! + low[i]! + close[i]!) / 3;
-    const v = volume[i]!;
+    const tp = ohlc4 ? (o + h + l + c) / 4 : (h + l + c) / 3;
     pv += tp * v;
     vol += v;
     out[i] = vol > 0 ? pv / vol : tp;
@@ -62,17 +73,21 @@ function vwapLoop(bars: Bars, price: VwapPrice, out: Float64Array): Float64Array
   return out;
 }
 
+const NEEDS_HLC3: BarNeeds = { volume: true, openTime: true };
+const NEEDS_OHLC4: BarNeeds = { volume: true, openTime: true, open: true };
+
 /** Streaming {@link vwap}; each bar needs `openTime` and `volume` (and `open` for `'ohlc4'`). */
 export class VwapStream implements Streaming<Bar, number> {
   readonly warmup = 0;
   private readonly ohlc4: boolean;
   private n = 0;
   private time = NaN;
-  private day = NaN;
+  /** First openTime of the UTC day after the latest bar's. */
+  private nextDay = -Infinity;
   private pv = 0;
   private vol = 0;
   private pTime = NaN;
-  private pDay = NaN;
+  private pNextDay = -Infinity;
   private pPv = 0;
   private pVol = 0;
 
@@ -84,7 +99,7 @@ export class VwapStream implements Streaming<Bar, number> {
   update(bar: Bar): number {
     this.check(bar, this.n, this.time);
     this.pTime = this.time;
-    this.pDay = this.day;
+    this.pNextDay = this.nextDay;
     this.pPv = this.pv;
     this.pVol = this.vol;
     this.n++;
@@ -95,14 +110,14 @@ export class VwapStream implements Streaming<Bar, number> {
     if (this.n === 0) return this.update(bar);
     this.check(bar, this.n - 1, this.pTime);
     this.time = this.pTime;
-    this.day = this.pDay;
+    this.nextDay = this.pNextDay;
     this.pv = this.pPv;
     this.vol = this.pVol;
     return this.step(bar);
   }
 
   private check(bar: Bar, index: number, before: number): void {
-    checkBar(NAME, bar, index, { volume: true, openTime: true, open: this.ohlc4 });
+    checkBar(NAME, bar, index, this.ohlc4 ? NEEDS_OHLC4 : NEEDS_HLC3);
     const t = bar.openTime!;
     if (!(t > before) && index > 0) {
       throw new IndicatorInputError(NAME, `openTime ${t} at bar ${index} is not after the previous bar's ${before}`, { index, param: 'openTime' });
@@ -111,17 +126,21 @@ export class VwapStream implements Streaming<Bar, number> {
 
   private step(bar: Bar): number {
     const t = bar.openTime!;
-    const d = Math.floor(t / DAY_MS);
     this.time = t;
-    if (d !== this.day) {
-      this.day = d;
-      this.pv = 0;
-      this.vol = 0;
+    let pv = this.pv;
+    let vol = this.vol;
+    // Times increase strictly, so a new UTC day starts exactly when t reaches the next midnight.
+    if (t >= this.nextDay) {
+      this.nextDay = (Math.floor(t / DAY_MS) + 1) * DAY_MS;
+      pv = 0;
+      vol = 0;
     }
     const tp = this.ohlc4 ? (bar.open! + bar.high + bar.low + bar.close) / 4 : (bar.high + bar.low + bar.close) / 3;
     const v = bar.volume!;
-    this.pv += tp * v;
-    this.vol += v;
-    return this.vol > 0 ? this.pv / this.vol : tp;
+    pv += tp * v;
+    vol += v;
+    this.pv = pv;
+    this.vol = vol;
+    return vol > 0 ? pv / vol : tp;
   }
 }
