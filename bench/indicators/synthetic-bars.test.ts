@@ -12,9 +12,17 @@ test('synthetic bars - every bar is valid OHLCV: low ≤ open, close ≤ high, v
   }
 });
 
-test('synthetic bars - each bar opens at the previous close (a continuous walk)', () => {
-  const b = generateBars(1_000, 3);
-  for (let i = 1; i < 1_000; i++) assert.equal(b.open[i], b.close[i - 1]);
+test('synthetic bars - each bar opens near the previous close, with gaps both ways', () => {
+  const b = generateBars(10_000, 3);
+  let up = 0;
+  let down = 0;
+  for (let i = 1; i < 10_000; i++) {
+    const gap = b.open[i]! / b.close[i - 1]! - 1;
+    assert.ok(Math.abs(gap) < 0.005, `bar ${i} gap ${gap}`);
+    if (gap > 0) up++;
+    else if (gap < 0) down++;
+  }
+  assert.ok(up > 3_000 && down > 3_000, `gaps up ${up}, down ${down}`);
 });
 
 test('synthetic bars - one-minute open times from a UTC midnight, so each UTC day holds 1,440 bars', () => {

@@ -24,7 +24,9 @@ const MINUTE_MS = 60_000;
 /**
  * `n` one-minute bars from {@link FIRST_OPEN_TIME} (1,440 a UTC day), starting near 30,000 with
  * ~0.1 % moves per bar; flat bars and equal highs occur (prices are rounded to cents) so
- * indicators meet ties as on real data.
+ * indicators meet ties as on real data. Each bar opens a small random gap (~0.05 %) away from the
+ * previous close, so the candlestick patterns that need a gap (stars, piercing, dark cloud)
+ * occur and their full tests are timed, not only the early rejection.
  */
 export function generateBars(n: number, seed = 42): BenchBars {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`generateBars: n must be a positive integer, got ${n}`);
@@ -42,7 +44,7 @@ export function generateBars(n: number, seed = 42): BenchBars {
   const openTime = new Float64Array(n);
   let prev = 30_000;
   for (let i = 0; i < n; i++) {
-    const o = prev;
+    const o = cents(prev * Math.exp(0.0005 * gauss()));
     const c = cents(o * Math.exp(0.001 * gauss()));
     const top = Math.max(o, c);
     const bottom = Math.min(o, c);
