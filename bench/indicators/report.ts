@@ -40,6 +40,8 @@ export interface ReportInput {
   failedFiles: { file: string; reason: string }[];
   /** Implementations that threw during the warm-up round, left out of the tables. */
   errors?: string[];
+  /** Each case measured in a Node process of its own (run.ts `isolate`). */
+  isolated?: boolean;
 }
 
 const GOAL_TALIB = new Set(['SMA(20)', 'EMA(20)', 'RSI(14)', 'ATR(14)', 'BBANDS(20,2)', 'MACD(12,26,9)']);
@@ -112,6 +114,9 @@ export function renderIndicatorReport(x: ReportInput): string {
     'batch. Lower is better; "–" = not available.',
     `Clock: ${x.clock === 'wall' ? 'wall time' : 'process CPU time (JS: process.cpuUsage; C: CLOCK_PROCESS_CPUTIME_ID), so time spent descheduled on the shared machine is excluded'}.`,
     FASTEST_RUN,
+    ...(x.isolated === true
+      ? ['Each row was measured in a Node process of its own (ours and the peers alternating in it), so what V8 learned from the other rows does not move it; `--in-process` measures all rows in one process.']
+      : []),
     '',
   );
   L.push('| indicator | ours batch | ours batch, reused buffer | ours stream | TA-Lib C | Tulip C | tulind (JS) | trading-signals stream | technicalindicators batch | technicalindicators stream | = TA-Lib |');

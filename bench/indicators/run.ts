@@ -3,10 +3,11 @@
  * against TA-Lib's C, Tulip (C and the tulind addon), trading-signals and technicalindicators, on
  * the same generated bars in one run. Runnable on its own:
  *
- *   node --import tsx bench/indicators/run.ts [--bars N] [--rounds R] [--only KEY] [--no-peers] [--clock cpu|wall]
+ *   node --import tsx bench/indicators/run.ts [--bars N] [--rounds R] [--only KEY] [--no-peers] [--clock cpu|wall] [--in-process]
  *
  * and exported as {@link runIndicatorBench} for bench/run.ts. Prints markdown for docs/BENCHMARKS.md.
  */
+import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,13 @@ export interface IndicatorBenchOptions {
   harnessK?: number;
   /** Only cases whose key contains this text. */
   only?: string;
+  /**
+   * Measure each case in a child process of its own (default true). V8's inlining and feedback
+   * for the helpers all indicators share depend on everything the process ran before: in one
+   * process the same streaming RSI read 13.4 ns/update in one full run and 50.0 in the next
+   * (13.1 alone). Within a case, ours and the peers still alternate in one process.
+   */
+  isolate?: boolean;
   /** Skip the JS peer libraries (fast check of ours against TA-Lib C only). */
   peers?: boolean;
   /** `cpu` (default): process CPU time, robust to a busy shared machine; `wall`: wall time. */
@@ -117,15 +125,76 @@ function agrees(out: unknown, talib: HarnessResult): boolean {
 /** Arguments of our batch form: `(...lead, input, ...args)`, see BenchCase. */
 const batchArgs = (c: BenchCase, input: unknown): unknown[] => [...(c.ours.lead ?? []), input, ...c.ours.args];
 
+/** What one measurement (of all cases, or of one in a child process) found. */
+interface Measured {
+  results: CaseResult[];
+  missing: string[];
+  failedFiles: { file: string; reason: string }[];
+  errors: string[];
+  talibVersion: string;
+}
+
 /** Runs the benchmark and returns the markdown section. */
 export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promise<string> {
+  const n = opts.bars ?? 1_000_000;
+  const log = opts.log ?? (() => {});
+  const cases = BENCH_CASES.filter((c) => opts.only === undefined || c.key.includes(opts.only));
+  let m: Measured;
+  if (opts.isolate === false) m = await measure(cases, opts);
+  else {
+    m = { results: [], missing: [], failedFiles: [], errors: [], talibVersion: '?' };
+    for (const [k, c] of cases.entries()) {
+      log(`[${k + 1}/${cases.length}] ${c.key} (own process)`);
+      const one = measureInChild(c.key, opts);
+      m.results.push(...one.results);
+      m.missing.push(...one.missing);
+      m.errors.push(...one.errors);
+      for (const f of one.failedFiles) if (!m.failedFiles.some((x) => x.file === f.file)) m.failedFiles.push(f);
+      if (one.talibVersion !== '?') m.talibVersion = one.talibVersion;
+    }
+  }
+  const cpu = cpus();
+  return renderIndicatorReport({
+    command: opts.bars === undefined && opts.only === undefined ? DEFAULT_COMMAND : `${DEFAULT_COMMAND} --bars ${n}${opts.only ? ` --only '${opts.only}'` : ''}`,
+    bars: n,
+    seed: opts.seed ?? 42,
+    rounds: opts.rounds ?? 5,
+    harnessK: opts.harnessK ?? 5,
+    clock: opts.clock ?? 'cpu',
+    node: process.version,
+    cpu: `${cpu[0]?.model ?? 'unknown CPU'} ×${cpu.length} at ${cpu[0]?.speed ?? '?'} MHz (shared)`,
+    talibVersion: m.talibVersion,
+    compile: harnessCompileCommand().map((a) => a.split(`${ROOT}/`).join('')).join(' '),
+    isolated: opts.isolate !== false,
+    cases: m.results,
+    missing: m.missing,
+    failedFiles: m.failedFiles,
+    errors: m.errors,
+  });
+}
+
+/** One case measured by `run.ts --case KEY --json` in a fresh Node process. */
+function measureInChild(key: string, opts: IndicatorBenchOptions): Measured {
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--case', key, '--json'];
+  if (opts.bars !== undefined) args.push('--bars', String(opts.bars));
+  if (opts.rounds !== undefined) args.push('--rounds', String(opts.rounds));
+  if (opts.clock !== undefined) args.push('--clock', opts.clock);
+  if (opts.peers === false) args.push('--no-peers');
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`indicator bench: the child process for ${key} failed (exit ${r.status ?? r.signal})`);
+  const raw = JSON.parse(r.stdout) as Omit<Measured, 'results'> & { results: (Omit<CaseResult, 'cells'> & { cells: [string, Cell][] })[] };
+  return { ...raw, results: raw.results.map((x) => ({ ...x, cells: new Map(x.cells) })) };
+}
+
+/** Measures `cases` in this process. */
+async function measure(cases: BenchCase[], opts: IndicatorBenchOptions): Promise<Measured> {
   const n = opts.bars ?? 1_000_000;
   const seed = opts.seed ?? 42;
   const rounds = opts.rounds ?? 5;
   const harnessK = opts.harnessK ?? 5;
   const log = opts.log ?? (() => {});
   const clock = opts.clock ?? 'cpu';
-  const cases = BENCH_CASES.filter((c) => opts.only === undefined || c.key.includes(opts.only));
+  const harnessFilter = cases.length === 1 ? cases[0]!.key : opts.only;
 
   log(`generating ${n} bars (seed ${seed})`);
   const bars = generateBars(n, seed);
@@ -203,7 +272,7 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
   const harness: HarnessOutput[] = [];
   for (let r = 0; r < rounds; r++) {
     log(`round ${r + 1}/${rounds}`);
-    harness.push(runHarness(bin, barsFile, harnessK, clock, opts.only));
+    harness.push(runHarness(bin, barsFile, harnessK, clock, harnessFilter));
     for (const c of cases) {
       for (const j of rotate(jobs.filter((x) => x.caseKey === c.key), r)) {
         if (j.samples.length < j.maxRounds) j.samples.push(j.run());
@@ -225,23 +294,7 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
     if (t && c && batch) res.agreesWithTalib = agrees(Reflect.apply(batch.fn, undefined, batchArgs(c, c.input === 'close' ? bars.close : bars)), t);
   }
 
-  const cpu = cpus();
-  return renderIndicatorReport({
-    command: opts.bars === undefined && opts.only === undefined ? DEFAULT_COMMAND : `${DEFAULT_COMMAND} --bars ${n}${opts.only ? ` --only '${opts.only}'` : ''}`,
-    bars: n,
-    seed,
-    rounds,
-    harnessK,
-    clock,
-    node: process.version,
-    cpu: `${cpu[0]?.model ?? 'unknown CPU'} ×${cpu.length} at ${cpu[0]?.speed ?? '?'} MHz (shared)`,
-    talibVersion: harness[0]?.talibVersion.split(' ')[0] ?? '?',
-    compile: harnessCompileCommand().map((a) => a.split(`${ROOT}/`).join('')).join(' '),
-    cases: results,
-    missing,
-    failedFiles: ours.failed,
-    errors,
-  });
+  return { results, missing, failedFiles: ours.failed, errors, talibVersion: harness[0]?.talibVersion.split(' ')[0] ?? '?' };
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -252,9 +305,26 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
       only: { type: 'string' },
       'no-peers': { type: 'boolean' },
       clock: { type: 'string' },
+      'in-process': { type: 'boolean' },
+      case: { type: 'string' },
+      json: { type: 'boolean' },
     },
   });
+  if (values.case !== undefined) {
+    // Child mode (see measureInChild): one case by its exact key, results as JSON on stdout.
+    const c = BENCH_CASES.find((x) => x.key === values.case);
+    if (c === undefined) throw new Error(`no benchmark case "${values.case}"`);
+    const m = await measure([c], {
+      bars: values.bars === undefined ? undefined : Number(values.bars),
+      rounds: values.rounds === undefined ? undefined : Number(values.rounds),
+      peers: !values['no-peers'],
+      clock: values.clock === 'wall' ? 'wall' : 'cpu',
+    });
+    process.stdout.write(`${JSON.stringify({ ...m, results: m.results.map((r) => ({ ...r, cells: [...r.cells] })) })}\n`);
+    process.exit(0);
+  }
   const md = await runIndicatorBench({
+    isolate: !values['in-process'],
     bars: values.bars === undefined ? undefined : Number(values.bars),
     rounds: values.rounds === undefined ? undefined : Number(values.rounds),
     only: values.only,
