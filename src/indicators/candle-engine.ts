@@ -89,10 +89,7 @@ export class CandleWindow {
     const s = this.slot(back);
     return this.c[s]! >= this.o[s]! ? 1 : -1;
   }
-  range(setting: CandleSetting, back: number): number {
-    return this.rangeOf(CANDLE_SETTINGS[setting][0], back);
-  }
-  /** {@link range} by range type (REAL_BODY, HIGH_LOW or SHADOWS). */
+  /** The range of the bar `back` bars ago that a setting of range `type` (REAL_BODY, HIGH_LOW or SHADOWS) averages. */
   rangeOf(type: number, back: number): number {
     if (type === REAL_BODY) return this.realBody(back);
     const s = this.slot(back);
