@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const parts = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (`node --import tsx bench/run.ts`; options `--only history|indicators`, `--quick`). ' +
+    'Written by `npm run bench` (`node --import tsx/esm bench/run.ts`; options `--only history|indicators`, `--quick`). ' +
       'Each section names the command and the run that produced it. Do not edit by hand: rerun the command.',
     '',
   ];

@@ -4,7 +4,7 @@ import { renderIndicatorReport, type CaseResult, type ReportInput } from './repo
 
 function input(cases: CaseResult[]): ReportInput {
   return {
-    command: 'node --import tsx bench/indicators/run.ts', bars: 1000, seed: 42, rounds: 3, harnessK: 5, node: 'v20',
+    command: 'node --import tsx/esm bench/indicators/run.ts', bars: 1000, seed: 42, rounds: 3, harnessK: 5, node: 'v20',
     cpu: 'test cpu', talibVersion: '0.6.0', compile: 'gcc -O2', cases, missing: ['KAMA(10)'], failedFiles: [],
   };
 }
@@ -56,7 +56,7 @@ test('indicator report - goals are ticked only when met', () => {
 
 test('indicator report - names the exact command and the indicators not written yet', () => {
   const md = renderIndicatorReport(input([rsiCase(10, 8, 200, 20)]));
-  assert.ok(md.includes('Run: `node --import tsx bench/indicators/run.ts`'));
+  assert.ok(md.includes('Run: `node --import tsx/esm bench/indicators/run.ts`'));
   assert.ok(md.includes('Not yet in src/indicators/ (no row data for ours): KAMA(10).'));
 });
 

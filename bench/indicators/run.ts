@@ -3,7 +3,7 @@
  * against TA-Lib's C, Tulip (C and the tulind addon), trading-signals and technicalindicators, on
  * the same generated bars in one run. Runnable on its own:
  *
- *   node --import tsx bench/indicators/run.ts [--bars N] [--rounds R] [--only KEY] [--no-peers] [--clock cpu|wall] [--in-process]
+ *   node --import tsx/esm bench/indicators/run.ts [--bars N] [--rounds R] [--only KEY] [--no-peers] [--clock cpu|wall] [--in-process]
  *
  * and exported as {@link runIndicatorBench} for bench/run.ts. Prints markdown for docs/BENCHMARKS.md.
  */
@@ -44,7 +44,7 @@ export interface IndicatorBenchOptions {
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
-const DEFAULT_COMMAND = 'node --import tsx bench/indicators/run.ts';
+const DEFAULT_COMMAND = 'node --import tsx/esm bench/indicators/run.ts';
 
 /**
  * Untimed runs of each fast job before the rounds. V8 first runs a 1M-bar loop as on-stack-replaced
@@ -175,7 +175,12 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
 
 /** One case measured by `run.ts --case KEY --json` in a fresh Node process. */
 function measureInChild(key: string, opts: IndicatorBenchOptions): Measured {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--case', key, '--json'];
+  // tsx's ESM hooks only: its CommonJS hook (plain `--import tsx`) transforms every CommonJS
+  // module it loads (tulind, technicalindicators) in a way that detaches an ArrayBuffer, and one
+  // detach anywhere in a process makes V8 check for a detached buffer on every typed-array access
+  // from then on: the same SMA loop measured 1.73 ns/bar, and 2.18 after such a load (2.06 → 2.58
+  // for a plain loop). The compiled CLI runs under plain node, where loading them detaches nothing.
+  const args = ['--import', 'tsx/esm', fileURLToPath(import.meta.url), '--case', key, '--json'];
   if (opts.bars !== undefined) args.push('--bars', String(opts.bars));
   if (opts.rounds !== undefined) args.push('--rounds', String(opts.rounds));
   if (opts.clock !== undefined) args.push('--clock', opts.clock);
