@@ -49,8 +49,7 @@ export type TdSequentialSeries = Record<TdSequentialField, Float64Array> & Serie
 
 /**
  * One bar's TD Sequential state: the ten output values and what the next bar needs.
- * {@link tdStep} reads one state and writes the next into another object, every field, so the
- * stream keeps the state before its latest bar without copying it (see `replace`).
+ * {@link tdStep} advances it in place.
  */
 class TdState {
   buySetup = 0;
@@ -72,59 +71,63 @@ class TdState {
   sellCd = -1;
   buyCd8Close = 0;
   sellCd8Close = 0;
+
+  /** Takes `o`'s state, all but this bar's countdown marks, which {@link tdStep} always rewrites. */
+  copyFrom(o: TdState): void {
+    this.buySetup = o.buySetup;
+    this.sellSetup = o.sellSetup;
+    this.buyPerfected = o.buyPerfected;
+    this.sellPerfected = o.sellPerfected;
+    this.tdstResistance = o.tdstResistance;
+    this.tdstSupport = o.tdstSupport;
+    this.buyPerfRef = o.buyPerfRef;
+    this.sellPerfRef = o.sellPerfRef;
+    this.buyCd = o.buyCd;
+    this.sellCd = o.sellCd;
+    this.buyCd8Close = o.buyCd8Close;
+    this.sellCd8Close = o.sellCd8Close;
+  }
 }
 
 /**
  * The TD Sequential rules for bar `i` (≥ {@link TD_SEQUENTIAL_WARMUP}) of the columns, which must
- * hold bars i − 8 … i: `next` becomes the state after bar `i`, given `prev`, the state after bar
- * i − 1 (`prev` is only read). Batch hands it the input columns; the stream its own short
- * history buffers. One piece of code, so batch and streaming agree bit for bit. The rare and
- * the per-side steps are functions of their own to keep this one small enough for V8 to inline
- * into the stream's `update`.
+ * hold bars i − 8 … i: `s`, the state after bar i − 1, becomes the state after bar `i`. Batch
+ * hands it the input columns; the stream its own short history buffers. One piece of code, so
+ * batch and streaming agree bit for bit. The rare and the per-side steps are functions of their
+ * own to keep this one small enough for V8 to inline into the stream's `update`.
  */
-function tdStep(prev: TdState, next: TdState, high: Float64Array, low: Float64Array, close: Float64Array, i: number): void {
+function tdStep(s: TdState, high: Float64Array, low: Float64Array, close: Float64Array, i: number): void {
   const c = close[i]!;
   const c4 = close[i - 4]!;
-  const prevClose = close[i - 1]!;
-  const flipRef = close[i - 5]!;
 
-  // Setup: strict < / > against the close 4 bars back; a new count needs a price flip.
+  // Setup: strict < / > against the close 4 bars back; a new count needs a price flip (the bar
+  // before, against the close 4 bars before it).
   let buy = 0;
   let sell = 0;
-  if (c < c4) buy = prev.buySetup > 0 ? prev.buySetup + 1 : prevClose >= flipRef ? 1 : 0;
-  else if (c > c4) sell = prev.sellSetup > 0 ? prev.sellSetup + 1 : prevClose <= flipRef ? 1 : 0;
-  next.buySetup = buy;
-  next.sellSetup = sell;
-  next.buyPerfected = prev.buyPerfected;
-  next.sellPerfected = prev.sellPerfected;
-  next.buyPerfRef = prev.buyPerfRef;
-  next.sellPerfRef = prev.sellPerfRef;
-  next.buyCd = prev.buyCd;
-  next.sellCd = prev.sellCd;
-  next.buyCd8Close = prev.buyCd8Close;
-  next.sellCd8Close = prev.sellCd8Close;
-  next.tdstResistance = prev.tdstResistance;
-  next.tdstSupport = prev.tdstSupport;
-  next.buyCountdown = 0;
-  next.sellCountdown = 0;
-  next.buyDeferred = 0;
-  next.sellDeferred = 0;
+  if (c < c4) buy = s.buySetup > 0 ? s.buySetup + 1 : close[i - 1]! >= close[i - 5]! ? 1 : 0;
+  else if (c > c4) sell = s.sellSetup > 0 ? s.sellSetup + 1 : close[i - 1]! <= close[i - 5]! ? 1 : 0;
+  s.buySetup = buy;
+  s.sellSetup = sell;
+  s.buyCountdown = 0;
+  s.sellCountdown = 0;
+  s.buyDeferred = 0;
+  s.sellDeferred = 0;
 
-  if (buy >= 9 && buy % 9 === 0) completeBuySetup(next, high, low, i);
-  else if (sell >= 9 && sell % 9 === 0) completeSellSetup(next, high, low, i);
+  if (buy >= 9 && buy % 9 === 0) completeBuySetup(s, high, low, i);
+  else if (sell >= 9 && sell % 9 === 0) completeSellSetup(s, high, low, i);
   else {
     // A later bar can still perfect the latest setup.
-    if (low[i]! < next.buyPerfRef) {
-      next.buyPerfected = 1;
-      next.buyPerfRef = NaN;
+    if (low[i]! < s.buyPerfRef) {
+      s.buyPerfected = 1;
+      s.buyPerfRef = NaN;
     }
-    if (high[i]! > next.sellPerfRef) {
-      next.sellPerfected = 1;
-      next.sellPerfRef = NaN;
+    if (high[i]! > s.sellPerfRef) {
+      s.sellPerfected = 1;
+      s.sellPerfRef = NaN;
     }
   }
-  if (next.buyCd >= 0) buyCountdownStep(next, high, low, close, i);
-  if (next.sellCd >= 0) sellCountdownStep(next, high, low, close, i);
+  if (s.buyCd >= 0) buyCountdownStep(s, high, low, close, i);
+  if (s.sellCd >= 0) sellCountdownStep(s, high, low, close, i);
 }
 
 /** Buy setup bar 9 (or 18, 27…: a recycle) at bar `i`. */
@@ -211,9 +214,9 @@ const CAPACITY = 1024;
 export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
   readonly warmup = TD_SEQUENTIAL_WARMUP;
   /** State after the latest bar. */
-  private state = new TdState();
+  private readonly state = new TdState();
   /** State before the latest bar: `replace` steps from it again. */
-  private before = new TdState();
+  private readonly before = new TdState();
   private readonly high = new Float64Array(CAPACITY);
   private readonly low = new Float64Array(CAPACITY);
   private readonly close = new Float64Array(CAPACITY);
@@ -244,17 +247,14 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
     }
     this.at++;
     this.n++;
-    // The state after the latest bar becomes the one before the new bar; the new state is
-    // written over the old `before`, every field.
-    const after = this.before;
-    this.before = this.state;
-    this.state = after;
+    this.before.copyFrom(this.state);
     return this.step(bar);
   }
 
   replace(bar: Bar): TdSequentialValue {
     if (this.n === 0) return this.update(bar);
     checkBar(NAME, bar, this.n - 1);
+    this.state.copyFrom(this.before);
     return this.step(bar);
   }
 
@@ -266,7 +266,7 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
     const out = this.out;
     if (this.n <= TD_SEQUENTIAL_WARMUP) return out; // still all NaN: nothing has written to it yet
     const s = this.state;
-    tdStep(this.before, s, this.high, this.low, this.close, i);
+    tdStep(s, this.high, this.low, this.close, i);
     out.buySetup = s.buySetup;
     out.sellSetup = s.sellSetup;
     out.buyPerfected = s.buyPerfected;
@@ -315,10 +315,9 @@ function tdSequentialLoop(bars: Bars, lines: TdSequentialSeries): void {
   const n = close.length;
   const { buySetup, sellSetup, buyPerfected, sellPerfected, buyCountdown, sellCountdown, buyDeferred, sellDeferred } = lines;
   const { tdstResistance, tdstSupport } = lines;
-  let prev = new TdState();
-  let next = new TdState();
+  const next = new TdState();
   for (let i = TD_SEQUENTIAL_WARMUP; i < n; i++) {
-    tdStep(prev, next, high, low, close, i);
+    tdStep(next, high, low, close, i);
     buySetup[i] = next.buySetup;
     sellSetup[i] = next.sellSetup;
     buyPerfected[i] = next.buyPerfected;
@@ -329,8 +328,5 @@ function tdSequentialLoop(bars: Bars, lines: TdSequentialSeries): void {
     sellDeferred[i] = next.sellDeferred;
     tdstResistance[i] = next.tdstResistance;
     tdstSupport[i] = next.tdstSupport;
-    const t = prev;
-    prev = next;
-    next = t;
   }
 }
