@@ -6,7 +6,7 @@
  * @see https://github.com/TA-Lib/ta-lib/blob/main/src/ta_func/ta_utility.h (TA_CANDLEAVERAGE)
  */
 import type { Bar, Streaming } from './types.js';
-import { checkBar, type BarNeeds } from './validate.js';
+import { checkBarWith, type BarNeeds } from './validate.js';
 
 const REAL_BODY = 0;
 const HIGH_LOW = 1;
@@ -149,14 +149,14 @@ export class CandlePatternStream implements Streaming<Bar, number> {
   }
 
   update(bar: Bar): number {
-    checkBar(this.name, bar, this.seen, NEEDS_OPEN);
+    checkBarWith(this.name, bar, this.seen, NEEDS_OPEN);
     this.saveTotals();
-    return this.step(bar.open!, bar.high, bar.low, bar.close); // open: checked by checkBar
+    return this.step(bar.open!, bar.high, bar.low, bar.close); // open: checked by checkBarWith
   }
 
   replace(bar: Bar): number {
     if (this.seen === 0) return this.update(bar);
-    checkBar(this.name, bar, this.seen - 1, NEEDS_OPEN);
+    checkBarWith(this.name, bar, this.seen - 1, NEEDS_OPEN);
     this.seen--;
     const { totals } = this.w;
     for (let t = 0; t < totals.length; t++) totals[t] = this.prevTotals[t]!;

@@ -7,7 +7,7 @@
  * @see https://ta-lib.org/functions/ (MFI; src/ta_func/ta_MFI.c)
  */
 import { nanOutput } from './output-series.js';
-import { checkBar, checkBars, checkPeriod } from './validate.js';
+import { checkBarWith, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'mfi';
@@ -91,7 +91,7 @@ export class MfiStream implements Streaming<Bar, number> {
   }
 
   update(bar: Bar): number {
-    checkBar(NAME, bar, this.n, NEEDS);
+    checkBarWith(NAME, bar, this.n, NEEDS);
     this.pPrev = this.prev;
     this.pPosSum = this.posSum;
     this.pNegSum = this.negSum;
@@ -104,7 +104,7 @@ export class MfiStream implements Streaming<Bar, number> {
 
   replace(bar: Bar): number {
     if (this.n === 0) return this.update(bar);
-    checkBar(NAME, bar, this.n - 1, NEEDS);
+    checkBarWith(NAME, bar, this.n - 1, NEEDS);
     this.prev = this.pPrev;
     this.posSum = this.pPosSum;
     this.negSum = this.pNegSum;
@@ -130,7 +130,7 @@ export class MfiStream implements Streaming<Bar, number> {
     }
     const change = tp - this.prev;
     this.prev = tp;
-    // Checked by checkBar (needs.volume).
+    // Checked by checkBarWith (needs.volume).
     const flow = tp * bar.volume!;
     if (change < 0) {
       this.neg[slot] = flow;

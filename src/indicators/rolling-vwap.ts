@@ -9,7 +9,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { checkVwapPrice, type VwapPrice } from './vwap.js';
-import { checkBar, checkBars, checkPeriod } from './validate.js';
+import { checkBarWith, checkBars, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'rollingVwap';
@@ -94,7 +94,7 @@ export class RollingVwapStream implements Streaming<Bar, number> {
   }
 
   update(bar: Bar): number {
-    checkBar(NAME, bar, this.n, { volume: true, open: this.ohlc4 });
+    checkBarWith(NAME, bar, this.n, { volume: true, open: this.ohlc4 });
     this.pPv = this.pv;
     this.pVol = this.vol;
     this.pTraded = this.traded;
@@ -103,7 +103,7 @@ export class RollingVwapStream implements Streaming<Bar, number> {
 
   replace(bar: Bar): number {
     if (this.n === 0) return this.update(bar);
-    checkBar(NAME, bar, this.n - 1, { volume: true, open: this.ohlc4 });
+    checkBarWith(NAME, bar, this.n - 1, { volume: true, open: this.ohlc4 });
     this.n--;
     const slot = this.n % this.period;
     this.pvs[slot] = this.lostPv;

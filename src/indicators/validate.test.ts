@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IndicatorInputError } from './indicator-error.js';
-import { barValid, checkBar, checkBars, columnsFit, rejectBars, rejectValue } from './validate.js';
+import { barValid, checkBar, checkBarWith, checkBars, columnsFit, rejectBars, rejectValue } from './validate.js';
 import type { Bars } from './types.js';
 
 function bars(rows: [number, number, number][]): Bars {
@@ -92,7 +92,7 @@ test('validate - rejectValue names the column, bar and why', () => {
 
 test('validate - checkBar checks the needed extra fields of one bar', () => {
   assert.doesNotThrow(() => checkBar('x', { high: 2, low: 1, close: 1 }, 0));
-  assert.equal(thrown(() => checkBar('x', { high: 2, low: 1, close: 1 }, 4, { volume: true })).message, 'x: volume at bar 4 is not a number (NaN)');
+  assert.equal(thrown(() => checkBarWith('x', { high: 2, low: 1, close: 1 }, 4, { volume: true })).message, 'x: volume at bar 4 is not a number (NaN)');
   assert.equal(thrown(() => checkBar('x', { high: 1, low: 2, close: 1 }, 4)).message, 'x: high 1 is below low 2 at bar 4');
-  assert.doesNotThrow(() => checkBar('x', { high: 2, low: 1, close: 1, open: 1, volume: 0 }, 0, { open: true, volume: true }));
+  assert.doesNotThrow(() => checkBarWith('x', { high: 2, low: 1, close: 1, open: 1, volume: 0 }, 0, { open: true, volume: true }));
 });

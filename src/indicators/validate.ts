@@ -161,13 +161,18 @@ function checkBarsInOrder(indicator: string, bars: Bars, needs: BarNeeds = NO_NE
 }
 
 /**
- * Streaming counterpart of {@link checkBars} for one bar at `index` (timestamps are the stream's
- * to order). Only the test lives here, the messages in {@link rejectBar}: a small function is
- * what V8 inlines into a stream's `update`, and every update calls this.
+ * Streaming counterpart of {@link checkBars} for one bar's high, low and close at `index`.
+ * Only the test lives here, the messages in {@link rejectBar}: every update calls this, and V8
+ * inlines it into a stream's `update` only while the whole step fits its inlining budget (about
+ * 920 bytes of bytecode), so it is kept as small as it can be.
  */
-export function checkBar(indicator: string, bar: Bar, index: number, needs: BarNeeds = NO_NEEDS): void {
-  if (barValid(bar.high, bar.low, bar.close) && (needs === NO_NEEDS || extrasValid(bar, needs))) return;
-  rejectBar(indicator, bar, index, needs);
+export function checkBar(indicator: string, bar: Bar, index: number): void {
+  if (!barValid(bar.high, bar.low, bar.close)) rejectBar(indicator, bar, index);
+}
+
+/** {@link checkBar} and the optional fields `needs` names (timestamps are the stream's to order). */
+export function checkBarWith(indicator: string, bar: Bar, index: number, needs: BarNeeds): void {
+  if (!barValid(bar.high, bar.low, bar.close) || !extrasValid(bar, needs)) rejectBar(indicator, bar, index, needs);
 }
 
 function extrasValid(bar: Bar, needs: BarNeeds): boolean {
@@ -179,7 +184,7 @@ function extrasValid(bar: Bar, needs: BarNeeds): boolean {
 }
 
 /** Throws what {@link checkBar} throws for a bar that failed its test. */
-function rejectBar(indicator: string, bar: Bar, index: number, needs: BarNeeds): never {
+function rejectBar(indicator: string, bar: Bar, index: number, needs: BarNeeds = NO_NEEDS): never {
   checkValue(indicator, 'close', bar.close, index);
   checkValue(indicator, 'high', bar.high, index);
   checkValue(indicator, 'low', bar.low, index);

@@ -8,7 +8,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { IndicatorInputError } from './indicator-error.js';
-import { barValid, checkBar, columnsFit, rejectBars, type BarNeeds } from './validate.js';
+import { barValid, checkBarWith, columnsFit, rejectBars, type BarNeeds } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'vwap';
@@ -125,7 +125,7 @@ export class VwapStream implements Streaming<Bar, number> {
   }
 
   private reject(bar: Bar, index: number, before: number): void {
-    checkBar(NAME, bar, index, this.ohlc4 ? NEEDS_OHLC4 : NEEDS_HLC3);
+    checkBarWith(NAME, bar, index, this.ohlc4 ? NEEDS_OHLC4 : NEEDS_HLC3);
     const t = bar.openTime!;
     if (!(t > before) && index > 0) {
       throw new IndicatorInputError(NAME, `openTime ${t} at bar ${index} is not after the previous bar's ${before}`, { index, param: 'openTime' });
