@@ -58,7 +58,8 @@ const tiScan = (k: number, how: string): string =>
   '"= TA-Lib": the same value at the last bar and the same number of bars with a pattern.';
 /** Rows where a peer computes less than we do, so its ratio is not like for like. */
 const NOTES: Record<string, string> = {
-  'VWAP (session)': 'ours resets at every UTC day (from `openTime`, 1,440 generated bars a day); trading-signals `VWAP` and technicalindicators `VWAP` accumulate from the first bar and never reset, so the outputs agree on the first day only: timings, not equal outputs.',
+  'EMA(20)': 'streaming: ours steps TA-Lib\'s recurrence ema += (x − ema)·k, three dependent operations per update (subtract, multiply, add), which is what makes it equal TA-Lib bit for bit; trading-signals `EMA` computes x·k + ema·(1 − k), two. Ours also checks every close and keeps the state a `replace` needs; trading-signals checks nothing.',
+  'VWAP (session)': 'ours resets at every UTC day (from `openTime`, 1,440 generated bars a day); trading-signals `VWAP` and technicalindicators `VWAP` accumulate from the first bar and never reset, so the outputs agree on the first day only: timings, not equal outputs. Ours also checks every bar (prices, volume, openTime order) and keeps the state a `replace` needs; theirs check nothing.',
   CDLDOJI: tiScan(1, '`doji`'),
   CDLHAMMER: tiScan(5, '`hammerpattern`, which wants a 3-close downtrend, the hammer and a bullish confirmation candle'),
   CDLHANGINGMAN: tiScan(5, '`hangingman`, which wants a 3-close uptrend, the candle and a bearish confirmation candle'),
@@ -71,7 +72,7 @@ const NOTES: Record<string, string> = {
   'CDLEVENINGSTAR(0.3)': tiScan(3, '`eveningstar`'),
   CDL3WHITESOLDIERS: tiScan(3, '`threewhitesoldiers`'),
   CDL3BLACKCROWS: tiScan(3, '`threeblackcrows`'),
-  'TD Sequential': 'trading-signals `TDS` counts only the setup and returns a signal at 9 (no perfection, countdown, deferral, cancellation, recycle or TDST), reading closes; ours computes the full TD Sequential state, 10 fields per bar, from bar objects. "ours batch" allocates ten 8 MB columns per call (about 20 ns/bar of fresh pages alone on this machine); the reused-buffer column writes into the same ten. Not like for like.',
+  'TD Sequential': 'trading-signals `TDS` counts only the setup and returns a signal at 9 (no perfection, countdown, deferral, cancellation, recycle or TDST), reading closes; ours computes the full TD Sequential state, 10 fields per bar, from bar objects. "ours batch" allocates ten 8 MB columns per call, and the gap to the reused-buffer column (which writes into the same ten) is what first touching those 80 MB of fresh pages costs on this machine. Not like for like.',
   'STOCHRSI(14,14,3)': 'Tulip `stochrsi` takes only the period (no %K/%D smoothing) and trading-signals `StochasticRSI(14)` its own smoothing: timings, not equal outputs.',
 };
 
@@ -105,7 +106,8 @@ export function renderIndicatorReport(x: ReportInput): string {
     `${x.bars.toLocaleString('en-US')} generated bars (seeded random walk, seed ${x.seed}, valid OHLCV), the same bars for every`,
     `implementation in one run; ${x.rounds} rounds after a warm-up round, implementations alternated within each`,
     `round. C rows: TA-Lib ${x.talibVersion} static libraries built by the \`talib\` package, and Tulip's`,
-    `amalgamation, timed in \`bench/indicators/talib-harness.c\` (${x.harnessK} runs per round, no JS marshalling),`,
+    `amalgamation, timed in \`bench/indicators/talib-harness.c\` (${x.harnessK} runs per round, no JS marshalling; its`,
+    'rounds run before the JS rounds, as a JS run right after the harness process measured up to 25 % slower),',
     `compiled with \`${x.compile}\`. Node ${x.node}, ${x.cpu}. Streaming = one \`update\`/\`add\`/\`nextValue\` call per bar,`,
     'bar objects prebuilt for every library. "ours batch" is the call as a user makes it, allocating fresh output',
     'arrays (first touch of their pages included); "ours batch, reused buffer" passes the same `out` arrays every run,',
@@ -115,7 +117,7 @@ export function renderIndicatorReport(x: ReportInput): string {
     `Clock: ${x.clock === 'wall' ? 'wall time' : 'process CPU time (JS: process.cpuUsage; C: CLOCK_PROCESS_CPUTIME_ID), so time spent descheduled on the shared machine is excluded'}.`,
     FASTEST_RUN,
     ...(x.isolated === true
-      ? ['Each row was measured in a Node process of its own (ours and the peers alternating in it), so what V8 learned from the other rows does not move it; `--in-process` measures all rows in one process.']
+      ? ['Each row was measured in a Node process of its own (ours and the peers alternating in it), so what V8 learned from the other rows does not move it; `--in-process` measures all rows in one process. Those processes load TypeScript through tsx\'s ES-module hooks only (`--import tsx/esm`): its CommonJS hook detaches an ArrayBuffer while it loads tulind and technicalindicators, and after one detach V8 checks every typed-array access for a detached buffer (SMA 1.73 → 2.18 ns/bar); the compiled CLI under plain Node never pays that.']
       : []),
     '',
   );
