@@ -72,7 +72,7 @@ const NOTES: Record<string, string> = {
   'CDLEVENINGSTAR(0.3)': tiScan(3, '`eveningstar`'),
   CDL3WHITESOLDIERS: tiScan(3, '`threewhitesoldiers`'),
   CDL3BLACKCROWS: tiScan(3, '`threeblackcrows`'),
-  'TD Sequential': 'trading-signals `TDS` counts only the setup and returns a signal at 9 (no perfection, countdown, deferral, cancellation, recycle or TDST), reading closes; ours computes the full TD Sequential state, 10 fields per bar, from bar objects. "ours batch" allocates ten 8 MB columns per call, and the gap to the reused-buffer column (which writes into the same ten) is what first touching those 80 MB of fresh pages costs on this machine. Not like for like.',
+  'TD Sequential': 'trading-signals `TDS` counts only the setup and returns a signal at 9 (no perfection, countdown, deferral, cancellation, recycle or TDST), reading closes; ours computes the full TD Sequential state, 10 fields per bar, from bar objects. "ours batch" allocates ten 8 MB columns per call; the gap to the reused-buffer column (which writes into the same ten) is the price of those 80 MB: fresh pages, and the garbage collections that much new array memory sets off in V8, which here also mark the million bar objects the benchmark keeps for the peers (the same call measured 33–84 ns/bar in a process without them, 39–516 with them). Not like for like.',
   'STOCHRSI(14,14,3)': 'Tulip `stochrsi` takes only the period (no %K/%D smoothing) and trading-signals `StochasticRSI(14)` its own smoothing: timings, not equal outputs.',
 };
 

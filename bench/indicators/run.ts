@@ -162,7 +162,8 @@ export async function runIndicatorBench(opts: IndicatorBenchOptions = {}): Promi
     harnessK: opts.harnessK ?? 5,
     clock: opts.clock ?? 'cpu',
     node: process.version,
-    cpu: `${cpu[0]?.model ?? 'unknown CPU'} ×${cpu.length} at ${cpu[0]?.speed ?? '?'} MHz (shared)`,
+    // os.cpus() reports 0 MHz inside this VM: a clock is printed only when the OS knows one.
+    cpu: `${cpu[0]?.model ?? 'unknown CPU'} ×${cpu.length}${cpu[0]?.speed ? ` at ${cpu[0].speed} MHz` : ''} (shared)`,
     talibVersion: m.talibVersion,
     compile: harnessCompileCommand().map((a) => a.split(`${ROOT}/`).join('')).join(' '),
     isolated: opts.isolate !== false,
