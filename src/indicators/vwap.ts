@@ -14,6 +14,11 @@ import type { Bar, Bars, Streaming } from './types.js';
 const NAME = 'vwap';
 const DAY_MS = 86_400_000;
 
+/** The first UTC midnight after `t` (ms). */
+function nextMidnight(t: number): number {
+  return (Math.floor(t / DAY_MS) + 1) * DAY_MS;
+}
+
 /** Which price each bar contributes: (H+L+C)/3 or (O+H+L+C)/4. */
 export type VwapPrice = 'hlc3' | 'ohlc4';
 
@@ -61,7 +66,7 @@ function vwapLoop(bars: Bars, price: VwapPrice, out: Float64Array): Float64Array
     prevTime = t;
     // Times increase strictly, so a new UTC day starts exactly when t reaches the next midnight.
     if (t >= nextDay) {
-      nextDay = (Math.floor(t / DAY_MS) + 1) * DAY_MS;
+      nextDay = nextMidnight(t);
       pv = 0;
       vol = 0;
     }
@@ -87,7 +92,6 @@ export class VwapStream implements Streaming<Bar, number> {
   private pv = 0;
   private vol = 0;
   private pTime = NaN;
-  private pNextDay = -Infinity;
   private pPv = 0;
   private pVol = 0;
 
@@ -99,7 +103,6 @@ export class VwapStream implements Streaming<Bar, number> {
   update(bar: Bar): number {
     this.check(bar, this.n, this.time);
     this.pTime = this.time;
-    this.pNextDay = this.nextDay;
     this.pPv = this.pv;
     this.pVol = this.vol;
     this.n++;
@@ -110,7 +113,9 @@ export class VwapStream implements Streaming<Bar, number> {
     if (this.n === 0) return this.update(bar);
     this.check(bar, this.n - 1, this.pTime);
     this.time = this.pTime;
-    this.nextDay = this.pNextDay;
+    // The midnight after the bar before: what step computed from the first bar of its day, and
+    // from any bar of that day alike (no bar before: none).
+    this.nextDay = this.pTime >= 0 ? nextMidnight(this.pTime) : -Infinity;
     this.pv = this.pPv;
     this.vol = this.pVol;
     return this.step(bar);
@@ -139,7 +144,7 @@ export class VwapStream implements Streaming<Bar, number> {
     let vol = this.vol;
     // Times increase strictly, so a new UTC day starts exactly when t reaches the next midnight.
     if (t >= this.nextDay) {
-      this.nextDay = (Math.floor(t / DAY_MS) + 1) * DAY_MS;
+      this.nextDay = nextMidnight(t);
       pv = 0;
       vol = 0;
     }
