@@ -55,6 +55,19 @@ export function cliScenario(backend: string, makeDb: () => Promise<{ db: string;
       assert.match(ind.stdout, /support\/resistance levels at 2020-01-03 23:00/);
       // Two days before 2020-01-02 of warm-up make the 9 of the buy setup at 2020-01-02 03:00 visible.
       assert.match(ind.stdout, /2020-01-02 03:00 +7129\.61 +\d+\.\d+ +9 /);
+
+      // Two specs writing one column: refused before anything is printed, naming both.
+      const clash = runCli(['--db', db, 'indicators', 'BTCUSDT', '--from', '2020-01-02', '--to', '2020-01-04', '--ind', 'macd,rsi,macd:5:35:5']);
+      assert.equal(clash.code, 1);
+      assert.equal(clash.stdout, '');
+      assert.match(clash.stderr, /macd: macd:12:26:9 and macd:5:35:5 both write column macd_macd/);
+      // Warm-up candles stored, none in the window: said, not an empty table alone.
+      const empty = runCli(['--db', db, 'indicators', 'BTCUSDT', '--from', '2020-01-05', '--to', '2020-01-06']);
+      assert.equal(empty.code, 0, empty.stderr);
+      assert.equal(empty.stdout, 'open_time  close  rsi14\n0 bars in the window\n');
+      const none = runCli(['--db', db, 'indicators', 'BTCUSDT', '--from', '2025-01-02', '--to', '2025-01-03']);
+      assert.equal(none.code, 1);
+      assert.match(none.stderr, /no 1h candles of BTCUSDT stored from 2024-11-21 08:00 \(--from less --warmup 1000 bars\) to 2025-01-03 00:00 UTC; run backfill first/);
     } finally {
       await drop();
     }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeIndicator, parseIndicatorSpecs } from './catalog.js';
+import { computeIndicator, computeIndicators, parseIndicatorSpecs } from './catalog.js';
+import { macd } from './macd.js';
 import { rsi } from './rsi.js';
 import { btcusdt1m } from './test-support/real-bars.js';
 
@@ -19,6 +20,29 @@ test('catalog - rejects unknown names, extra and out-of-range parameters, naming
   assert.throws(() => parseIndicatorSpecs('rsi:1'), /rsi: period must be a whole number from 2/);
   assert.throws(() => parseIndicatorSpecs('sma:2.5'), /sma: period must be a whole number/);
   assert.throws(() => parseIndicatorSpecs(''), /no indicator named/);
+  assert.throws(() => parseIndicatorSpecs('macd:12,26,9'), /26: unknown indicator \(parameters follow the name after colons, as in macd:12:26:9/);
+  assert.throws(() => parseIndicatorSpecs('sharpe:2'), (e: Error) => /sharpe: unknown indicator; known:/.test(e.message) && !e.message.includes('colons'));
+});
+
+test('catalog - the same indicator with the same parameters twice is refused, defaults filled in before comparing', () => {
+  assert.throws(() => parseIndicatorSpecs('rsi:14,ema,rsi'), /rsi: rsi:14 is named twice/);
+  assert.throws(() => parseIndicatorSpecs('bbands:20:2:2,bbands::2'), /bbands: bbands:20:2:2 is named twice/);
+  assert.deepEqual(parseIndicatorSpecs('rsi:14,rsi:21'), [
+    { name: 'rsi', params: [14] },
+    { name: 'rsi', params: [21] },
+  ]);
+});
+
+test('catalog - computeIndicators keeps columns that carry their parameters apart and refuses two writers of one column', () => {
+  const b = btcusdt1m();
+  const bars = { ...b, open: b.open as Float64Array, volume: b.volume as Float64Array, openTime: b.openTime as Float64Array };
+  const out = computeIndicators(parseIndicatorSpecs('rsi:14,rsi:21,macd:5:35:5'), bars);
+  assert.deepEqual(out.columns.map(([n]) => n), ['rsi14', 'rsi21', 'macd_macd', 'macd_signal', 'macd_histogram']);
+  assert.deepEqual(out.columns[3]?.[1], macd(b.close, 5, 35, 5).signal);
+  assert.equal(out.levels, undefined);
+  assert.throws(() => computeIndicators(parseIndicatorSpecs('macd,macd:5:35:5'), bars), /macd: macd:12:26:9 and macd:5:35:5 both write column macd_macd/);
+  assert.throws(() => computeIndicators(parseIndicatorSpecs('sr:3,sr:5'), bars), /sr: sr:3:0.005 and sr:5:0.005 both write column sr_/);
+  assert.ok((computeIndicators(parseIndicatorSpecs('rsi,sr'), bars).levels?.length ?? 0) > 0);
 });
 
 test('catalog - computes the named indicator with its parameters and names the columns', () => {

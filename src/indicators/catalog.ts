@@ -143,7 +143,9 @@ export function parseIndicatorSpecs(text: string): IndicatorSpec[] {
     const name = rawName.toLowerCase();
     const entry = INDICATOR_CATALOG[name];
     if (entry === undefined) {
-      throw new IndicatorInputError(rawName, `unknown indicator; known: ${Object.keys(INDICATOR_CATALOG).join(', ')}`);
+      // `macd:12,26,9` splits into `macd:12`, `26` and `9`: say how parameters are written.
+      const hint = /^[\d.]+$/.test(rawName) ? ' (parameters follow the name after colons, as in macd:12:26:9; commas separate indicators)' : '';
+      throw new IndicatorInputError(rawName, `unknown indicator${hint}; known: ${Object.keys(INDICATOR_CATALOG).join(', ')}`);
     }
     if (rawParams.length > entry.params.length) {
       throw new IndicatorInputError(name, `takes ${entry.params.length} parameter(s) (${entry.params.map((p) => p.name).join(':') || 'none'}), got ${rawParams.length}`);
@@ -157,10 +159,41 @@ export function parseIndicatorSpecs(text: string): IndicatorSpec[] {
       }
       return v;
     });
+    const twin = specs.find((s) => s.name === name && s.params.every((v, i) => v === params[i]));
+    if (twin !== undefined) throw new IndicatorInputError(name, `${specText({ name, params })} is named twice`);
     specs.push({ name, params });
   }
   if (specs.length === 0) throw new IndicatorInputError('indicators', 'no indicator named');
   return specs;
+}
+
+/** `name:p1:p2…` with every parameter spelled out. */
+export function specText(spec: IndicatorSpec): string {
+  return [spec.name, ...spec.params].join(':');
+}
+
+/**
+ * Computes every spec; throws when two of them would write a column of the same name (columns of
+ * multi-line indicators such as `macd_signal` do not carry the parameters), rather than letting the
+ * later one hide the earlier in JSON output. `levels` come from the `sr` spec.
+ */
+export function computeIndicators(specs: readonly IndicatorSpec[], bars: Required<Bars>): IndicatorOutput {
+  const columns: Array<[string, Float64Array]> = [];
+  const writer = new Map<string, IndicatorSpec>();
+  let levels: SrLevel[] | undefined;
+  for (const spec of specs) {
+    const out = computeIndicator(spec, bars);
+    for (const [column] of out.columns) {
+      const earlier = writer.get(column);
+      if (earlier !== undefined) {
+        throw new IndicatorInputError(spec.name, `${specText(earlier)} and ${specText(spec)} both write column ${column}; name one of them per run`);
+      }
+      writer.set(column, spec);
+    }
+    columns.push(...out.columns);
+    if (out.levels !== undefined) levels = out.levels;
+  }
+  return levels === undefined ? { columns } : { columns, levels };
 }
 
 export function computeIndicator(spec: IndicatorSpec, bars: Required<Bars>): IndicatorOutput {

@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import type { CandleColumns } from '../../core/candle.js';
 import { ConfigError } from '../../core/errors.js';
 import { intervalMs, QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
-import { computeIndicator, INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
+import { computeIndicators, INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
 import type { SrLevel } from '../../indicators/support-resistance.js';
 import { withContext } from '../context.js';
 import { CANDLE_FORMATS, type CandleFormat } from '../format-candles.js';
@@ -47,15 +47,13 @@ export function registerIndicatorsCommand(program: Command): void {
           opts.interval === '1m'
             ? await store.readCandles({ exchange: opts.exchange, symbol, interval: '1m' }, start, opts.to)
             : await store.aggregateCandles(opts.exchange, symbol, opts.interval, start, opts.to);
-        if (c.length === 0) throw new ConfigError(`no ${opts.interval} candles of ${symbol} stored before ${new Date(opts.to).toISOString()}; run backfill first`);
-        const bars = { open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, openTime: c.openTime };
-        const columns: Array<[string, Float64Array]> = [];
-        let levels: SrLevel[] | undefined;
-        for (const spec of specs) {
-          const out = computeIndicator(spec, bars);
-          columns.push(...out.columns);
-          if (out.levels !== undefined) levels = out.levels;
+        if (c.length === 0) {
+          throw new ConfigError(
+            `no ${opts.interval} candles of ${symbol} stored from ${iso(start)} (--from less --warmup ${opts.warmup} bars) to ${iso(opts.to)} UTC; run backfill first`,
+          );
         }
+        const bars = { open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, openTime: c.openTime };
+        const { columns, levels } = computeIndicators(specs, bars);
         let first = 0;
         while (first < c.length && (c.openTime[first] as number) < opts.from) first++;
         process.stdout.write(render(c, first, columns, levels, opts.format));
@@ -86,9 +84,12 @@ function render(c: CandleColumns, first: number, columns: Array<[string, Float64
   const widths = names.map((n, j) => Math.max(n.length, ...rows.map((r) => (r[j] as string).length)));
   const line = (cells: string[]): string => cells.map((x, j) => (j === 0 ? x.padEnd(widths[j] as number) : x.padStart(widths[j] as number))).join('  ');
   let text = `${[line(names), ...rows.map(line)].join('\n')}\n`;
+  // Candles before --from (read as warm-up) but none in the window itself.
+  if (rows.length === 0) text += '0 bars in the window\n';
   if (levels !== undefined) {
     text += `\nsupport/resistance levels at ${iso(c.openTime[c.length - 1] as number)} (close ${c.close[c.length - 1]}):\n`;
     text += '  kind        price  touches  strength  breaks  last touch\n';
+    if (levels.length === 0) text += '  none yet: no swing pivot confirmed so far\n';
     for (const l of [...levels].sort((a, b) => b.price - a.price)) {
       text += `  ${l.kind.padEnd(10)} ${String(l.price.toFixed(2)).padStart(10)}  ${String(l.touches).padStart(7)}  ${String(l.strength).padStart(8)}  ${String(l.breaks).padStart(6)}  ${Number.isNaN(l.lastTouchTime) ? '-' : iso(l.lastTouchTime)}\n`;
     }
