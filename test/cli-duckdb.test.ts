@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliScenario } from './cli.scenario.js';
+import { INDICATOR_CATALOG, parseIndicatorSpecs, specText } from '../src/indicators/catalog.js';
 import { runCli } from './support/run-cli.js';
 
 cliScenario('DuckDB', async () => {
@@ -32,4 +33,19 @@ test('cli - bad arguments give a one-line reason and a non-zero exit', () => {
     assert.match(lines[0] ?? '', reason);
   }
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('cli - indicators --help lists every catalog entry with defaults that parse back to themselves', () => {
+  const r = runCli(['indicators', '--help']);
+  assert.equal(r.code, 0, r.stderr);
+  const list = r.stdout.slice(r.stdout.indexOf('Indicators (name:parameters, defaults shown):'));
+  const lines = list.split('\n').slice(1).filter((l) => l.startsWith('  '));
+  assert.deepEqual(lines.map((l) => l.trim().split(/[\s:]/)[0]), Object.keys(INDICATOR_CATALOG));
+  for (const line of lines) {
+    const [spec = ''] = line.trim().split(/\s+/);
+    const [name = ''] = spec.split(':');
+    // The spec shown, parameters spelled out, means the same as the bare name.
+    assert.deepEqual(parseIndicatorSpecs(spec), parseIndicatorSpecs(name), line);
+    assert.equal(spec, specText(parseIndicatorSpecs(name)[0]!), line);
+  }
 });

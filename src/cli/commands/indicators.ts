@@ -34,10 +34,11 @@ export function registerIndicatorsCommand(program: Command): void {
     .addOption(new Option('-i, --interval <interval>', 'candle interval').choices(QUERY_INTERVALS).default('1h'))
     .requiredOption('--from <time>', 'first bar to print, ISO-8601 UTC or epoch ms', timeArg)
     .requiredOption('--to <time>', 'end of the window (exclusive)', timeArg)
-    .option('--ind <list>', `indicators with optional :params, e.g. rsi:14,macd,td,sr (known: ${Object.keys(INDICATOR_CATALOG).join(', ')})`, 'rsi:14')
+    .option('--ind <list>', 'indicators, comma-separated; parameters follow a name after colons, an empty one takes its default (rsi:14,macd:12:26:9,bbands:20::3,td,sr); the list is below', 'rsi:14')
     .addOption(new Option('-f, --format <format>', 'output format (levels are listed in table and json)').choices(CANDLE_FORMATS).default('table'))
     .option('--warmup <bars>', 'bars of history before --from fed to the indicators first', nonNegativeIntArg, 1000)
     .option('--exchange <name>', 'exchange', 'binance')
+    .addHelpText('after', `\nIndicators (name:parameters, defaults shown):\n${catalogHelp()}`)
     .action(async (symbol: string, opts: IndicatorsOptions, cmd: Command) => {
       if (opts.to <= opts.from) throw new ConfigError('--to must be after --from');
       const specs = parseIndicatorSpecs(opts.ind);
@@ -59,6 +60,18 @@ export function registerIndicatorsCommand(program: Command): void {
         process.stdout.write(render(c, first, columns, levels, opts.format));
       });
     });
+}
+
+/** One line per catalog entry: `macd:12:26:9  fast:slow:signal  MACD line, signal, histogram`. */
+function catalogHelp(): string {
+  const rows = Object.entries(INDICATOR_CATALOG).map(([name, e]) => [
+    [name, ...e.params.map((p) => p.default)].join(':'),
+    e.params.map((p) => p.name).join(':'),
+    e.description,
+  ]);
+  const w0 = Math.max(...rows.map((r) => r[0]!.length));
+  const w1 = Math.max(...rows.map((r) => r[1]!.length));
+  return rows.map(([a = '', b = '', c = '']) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`).join('\n');
 }
 
 function render(c: CandleColumns, first: number, columns: Array<[string, Float64Array]>, levels: SrLevel[] | undefined, format: CandleFormat): string {
