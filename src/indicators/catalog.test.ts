@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeIndicator, computeIndicators, parseIndicatorSpecs } from './catalog.js';
+import { computeIndicator, computeIndicators, INDICATOR_CATALOG, parseIndicatorSpecs } from './catalog.js';
 import { macd } from './macd.js';
 import { rsi } from './rsi.js';
 import { btcusdt1m } from './test-support/real-bars.js';
@@ -52,4 +52,13 @@ test('catalog - computes the named indicator with its parameters and names the c
   assert.deepEqual(out.columns[0]?.[1], rsi(bars.close, 21));
   const macd = computeIndicator({ name: 'macd', params: [12, 26, 9] }, { ...bars, open: bars.open as Float64Array, volume: bars.volume as Float64Array, openTime: bars.openTime as Float64Array });
   assert.deepEqual(macd.columns.map(([n]) => n), ['macd_macd', 'macd_signal', 'macd_histogram']);
+});
+
+test('catalog - every column name is lower snake case and unique across the whole catalog', () => {
+  const b = btcusdt1m();
+  const bars = { ...b, open: b.open as Float64Array, volume: b.volume as Float64Array, openTime: b.openTime as Float64Array };
+  const names = Object.keys(INDICATOR_CATALOG).flatMap((name) => computeIndicator(parseIndicatorSpecs(name)[0]!, bars).columns.map(([n]) => n));
+  for (const n of names) assert.match(n, /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, n);
+  assert.equal(new Set(names).size, names.length);
+  assert.ok(names.includes('adx_plus_di') && names.includes('td_buy_setup') && names.includes('cdl_three_white_soldiers'));
 });

@@ -61,10 +61,10 @@ interface Entry {
 const period = (name: string, dflt: number, min = 2): Param => ({ name, default: dflt, min, max: 100_000, integer: true });
 const factor = (name: string, dflt: number, min: number, max: number): Param => ({ name, default: dflt, min, max, integer: false });
 const one = (name: string, values: Float64Array): IndicatorOutput => ({ columns: [[name, values]] });
-const many = (prefix: string, rec: Record<string, Float64Array>): IndicatorOutput => ({
-  columns: Object.entries(rec).map(([k, v]) => [`${prefix}_${k}`, v]),
-});
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const many = (prefix: string, rec: Record<string, Float64Array>): IndicatorOutput => ({
+  columns: Object.entries(rec).map(([k, v]) => [`${prefix}_${snake(k)}`, v]),
+});
 
 export const INDICATOR_CATALOG: Readonly<Record<string, Entry>> = {
   sma: { description: 'simple moving average of close', params: [period('period', 20, 1)], compute: (b, [n = 20]) => one(`sma${n}`, sma(b.close, n)) },
