@@ -24,15 +24,6 @@ test('catalog - rejects unknown names, extra and out-of-range parameters, naming
   assert.throws(() => parseIndicatorSpecs('sharpe:2'), (e: Error) => /sharpe: unknown indicator; known:/.test(e.message) && !e.message.includes('colons'));
 });
 
-test('catalog - the same indicator with the same parameters twice is refused, defaults filled in before comparing', () => {
-  assert.throws(() => parseIndicatorSpecs('rsi:14,ema,rsi'), /rsi: rsi:14 is named twice/);
-  assert.throws(() => parseIndicatorSpecs('bbands:20:2:2,bbands::2'), /bbands: bbands:20:2:2 is named twice/);
-  assert.deepEqual(parseIndicatorSpecs('rsi:14,rsi:21'), [
-    { name: 'rsi', params: [14] },
-    { name: 'rsi', params: [21] },
-  ]);
-});
-
 test('catalog - computeIndicators keeps columns that carry their parameters apart and refuses two writers of one column', () => {
   const b = btcusdt1m();
   const bars = { ...b, open: b.open as Float64Array, volume: b.volume as Float64Array, openTime: b.openTime as Float64Array };
@@ -41,6 +32,9 @@ test('catalog - computeIndicators keeps columns that carry their parameters apar
   assert.deepEqual(out.columns[3]?.[1], macd(b.close, 5, 35, 5).signal);
   assert.equal(out.levels, undefined);
   assert.throws(() => computeIndicators(parseIndicatorSpecs('macd,macd:5:35:5'), bars), /macd: macd:12:26:9 and macd:5:35:5 both write column macd_macd/);
+  // The same spec twice, defaults filled in before comparing.
+  assert.throws(() => computeIndicators(parseIndicatorSpecs('rsi:14,ema,rsi'), bars), /rsi: rsi:14 and rsi:14 both write column rsi14/);
+  assert.throws(() => computeIndicators(parseIndicatorSpecs('bbands:20:2:2,bbands::2'), bars), /bbands: bbands:20:2:2 and bbands:20:2:2 both write column bb_upper/);
   assert.throws(() => computeIndicators(parseIndicatorSpecs('sr:3,sr:5'), bars), /sr: sr:3:0.005 and sr:5:0.005 both write column sr_/);
   assert.ok((computeIndicators(parseIndicatorSpecs('rsi,sr'), bars).levels?.length ?? 0) > 0);
 });

@@ -159,8 +159,6 @@ export function parseIndicatorSpecs(text: string): IndicatorSpec[] {
       }
       return v;
     });
-    const twin = specs.find((s) => s.name === name && s.params.every((v, i) => v === params[i]));
-    if (twin !== undefined) throw new IndicatorInputError(name, `${specText({ name, params })} is named twice`);
     specs.push({ name, params });
   }
   if (specs.length === 0) throw new IndicatorInputError('indicators', 'no indicator named');
@@ -173,9 +171,10 @@ export function specText(spec: IndicatorSpec): string {
 }
 
 /**
- * Computes every spec; throws when two of them would write a column of the same name (columns of
- * multi-line indicators such as `macd_signal` do not carry the parameters), rather than letting the
- * later one hide the earlier in JSON output. `levels` come from the `sr` spec.
+ * Computes every spec; throws when two of them would write a column of the same name (the same
+ * spec twice, or two of a multi-line indicator, whose columns such as `macd_signal` do not carry
+ * the parameters), rather than letting the later hide the earlier in JSON output. `levels` come
+ * from the `sr` spec.
  */
 export function computeIndicators(specs: readonly IndicatorSpec[], bars: Required<Bars>): IndicatorOutput {
   const columns: Array<[string, Float64Array]> = [];
