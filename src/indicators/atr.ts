@@ -8,6 +8,11 @@ import { checkOutputsApart, outputSeries } from './output-series.js';
 import { barValid, checkBar, checkPeriod, columnsFit, rejectBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
+/** NATR's 100·ATR/close; 0 on a zero close, as TA-Lib writes (not ∞ or NaN). */
+function percentOfClose(atr: number, close: number): number {
+  return close === 0 ? 0 : (atr / close) * 100;
+}
+
 /** Shared by atr and natr: Wilder-smoothed TR into `out`, scaled by 100/close when `normalize`. */
 function atrInto(name: string, bars: Bars, period: number, normalize: boolean, out: Float64Array | undefined): Float64Array {
   checkPeriod(name, 'period', period, normalize ? 2 : 1);
@@ -43,7 +48,7 @@ function atrLoop(name: string, bars: Bars, period: number, normalize: boolean, o
   }
   if (n <= period) return out;
   let atr = sum / period;
-  out[period] = normalize ? (atr / close[period]!) * 100 : atr;
+  out[period] = normalize ? percentOfClose(atr, close[period]!) : atr;
   const m = period - 1;
   for (let i = period + 1; i < n; i++) {
     const pc = close[i - 1]!;
@@ -57,7 +62,7 @@ function atrLoop(name: string, bars: Bars, period: number, normalize: boolean, o
     const b = Math.abs(pc - l);
     if (b > tr) tr = b;
     atr = (atr * m + tr) / period;
-    out[i] = normalize ? (atr / c) * 100 : atr;
+    out[i] = normalize ? percentOfClose(atr, c) : atr;
   }
   return out;
 }
@@ -68,7 +73,7 @@ export function atr(bars: Bars, period = 14, out?: Float64Array): Float64Array {
 }
 
 /**
- * NATR = 100·ATR/close; NaN for the first `period` bars. Period 2..100000: TA-Lib's NATR(1)
+ * NATR = 100·ATR/close (0 where the close is 0); NaN for the first `period` bars. Period 2..100000: TA-Lib's NATR(1)
  * returns the raw true range, un-normalised, so we refuse that period rather than copy it.
  * Writes into `out` when given.
  */
@@ -130,7 +135,7 @@ export class AtrStream implements Streaming<Bar, number> {
       return NaN;
     }
     this.atr = n === p ? (this.atr + tr) / p : (this.atr * (p - 1) + tr) / p;
-    return this.normalize ? (this.atr / c) * 100 : this.atr;
+    return this.normalize ? percentOfClose(this.atr, c) : this.atr;
   }
 }
 

@@ -1,10 +1,11 @@
 import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { realDatasets } from './test-support/real-bars.js';
 import { assertParity, talib } from './test-support/talib.js';
 import { sma } from './sma.js';
 import { ema } from './ema.js';
 import { rsi } from './rsi.js';
-import { atr, natr } from './atr.js';
+import { atr, natr, NatrStream } from './atr.js';
 import { bbands } from './bbands.js';
 import { macd } from './macd.js';
 import { wma } from './wma.js';
@@ -51,3 +52,20 @@ for (const bars of realDatasets()) {
     }
   });
 }
+
+test('NATR on a zero close is 0, as TA-Lib writes it, in batch and stream', () => {
+  const f = (xs: number[]): Float64Array => Float64Array.from(xs);
+  // The zero close at TA-Lib's first output bar, the one place its outReal[0] slip lands on the right bar.
+  const first = { high: f([10.5, 11.5, 12, 12.5, 13.5]), low: f([9.5, 10.5, 0, 11.5, 12.5]), close: f([10, 11, 0, 12, 13]) };
+  assertParity('NATR(2), zero close at bar 2', natr(first, 2), talib('NATR', first, { optInTimePeriod: 2 }).outReal!);
+  assert.equal(natr(first, 2)[2], 0);
+  // A later zero close (TA-Lib then writes its 0 into slot 0): ours is 0 on that bar, a ratio on the others.
+  const later = { high: f([10.5, 11.5, 12, 12.5, 13.5, 14]), low: f([9.5, 10.5, 11, 11.5, 0, 13]), close: f([10, 11, 11.5, 12, 0, 13.5]) };
+  const batch = natr(later, 2);
+  assert.equal(batch[4], 0);
+  const ref = atr(later, 2);
+  for (const i of [2, 3, 5]) assert.equal(batch[i], (ref[i]! / later.close[i]!) * 100);
+  const stream = new NatrStream(2);
+  const streamed = Array.from(later.close, (close, i) => stream.update({ high: later.high[i]!, low: later.low[i]!, close }));
+  assert.deepEqual(streamed, Array.from(batch));
+});
