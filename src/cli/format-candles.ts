@@ -1,5 +1,6 @@
 /** Renders candles for `tickerflow candles`: an aligned table, CSV (archive column order, epoch ms) or JSON. */
 import { CANDLE_CSV_HEADER, CANDLE_FIELDS, type CandleColumns } from '../core/candle.js';
+import { alignedTable, isoMinute } from './text-table.js';
 
 export type CandleFormat = 'table' | 'csv' | 'json';
 export const CANDLE_FORMATS: readonly CandleFormat[] = ['table', 'csv', 'json'];
@@ -31,7 +32,7 @@ function formatTable(c: CandleColumns): string {
   const rows: string[][] = [];
   for (let i = 0; i < c.length; i++) {
     rows.push([
-      new Date(c.openTime[i] as number).toISOString().replace('T', ' ').slice(0, 16),
+      isoMinute(c.openTime[i] as number),
       String(c.open[i]),
       String(c.high[i]),
       String(c.low[i]),
@@ -40,7 +41,5 @@ function formatTable(c: CandleColumns): string {
       String(c.trades[i]),
     ]);
   }
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] as string).length)));
-  const line = (cells: string[]): string => cells.map((x, j) => (j === 0 ? x.padEnd(widths[j] as number) : x.padStart(widths[j] as number))).join('  ');
-  return `${[line(header), ...rows.map(line)].join('\n')}\n${c.length} candles\n`;
+  return `${alignedTable(header, rows)}${c.length} candles\n`;
 }

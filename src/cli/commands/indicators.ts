@@ -12,6 +12,7 @@ import type { SrLevel } from '../../indicators/support-resistance.js';
 import { withContext } from '../context.js';
 import { CANDLE_FORMATS, type CandleFormat } from '../format-candles.js';
 import { nonNegativeIntArg, symbolArg, timeArg } from '../options.js';
+import { alignedTable, isoMinute, valueCell } from '../text-table.js';
 
 interface IndicatorsOptions {
   interval: Interval;
@@ -23,8 +24,6 @@ interface IndicatorsOptions {
   exchange: string;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
-const cell = (v: number): string => (Number.isNaN(v) ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4));
 
 export function registerIndicatorsCommand(program: Command): void {
   program
@@ -50,7 +49,7 @@ export function registerIndicatorsCommand(program: Command): void {
             : await store.aggregateCandles(opts.exchange, symbol, opts.interval, start, opts.to);
         if (c.length === 0) {
           throw new ConfigError(
-            `no ${opts.interval} candles of ${symbol} stored from ${iso(start)} (--from less --warmup ${opts.warmup} bars) to ${iso(opts.to)} UTC; run backfill first`,
+            `no ${opts.interval} candles of ${symbol} stored from ${isoMinute(start)} (--from less --warmup ${opts.warmup} bars) to ${isoMinute(opts.to)} UTC; run backfill first`,
           );
         }
         const bars = { open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, openTime: c.openTime };
@@ -93,19 +92,18 @@ function render(c: CandleColumns, first: number, columns: Array<[string, Float64
     return `${lines.join('\n')}\n`;
   }
   const rows: string[][] = [];
-  for (let i = first; i < c.length; i++) rows.push([iso(c.openTime[i] as number), String(c.close[i]), ...columns.map(([, v]) => cell(v[i] as number))]);
-  const widths = names.map((n, j) => Math.max(n.length, ...rows.map((r) => (r[j] as string).length)));
-  const line = (cells: string[]): string => cells.map((x, j) => (j === 0 ? x.padEnd(widths[j] as number) : x.padStart(widths[j] as number))).join('  ');
-  let text = `${[line(names), ...rows.map(line)].join('\n')}\n`;
+  for (let i = first; i < c.length; i++) rows.push([isoMinute(c.openTime[i] as number), String(c.close[i]), ...columns.map(([, v]) => valueCell(v[i] as number))]);
+  let text = alignedTable(names, rows);
   // Candles before --from (read as warm-up) but none in the window itself.
   if (rows.length === 0) text += '0 bars in the window\n';
   if (levels !== undefined) {
-    text += `\nsupport/resistance levels at ${iso(c.openTime[c.length - 1] as number)} (close ${c.close[c.length - 1]}):\n`;
-    text += '  kind        price  touches  strength  breaks  last touch\n';
+    text += `\nsupport/resistance levels at ${isoMinute(c.openTime[c.length - 1] as number)} (close ${c.close[c.length - 1]}):\n`;
+    const levelRows = [...levels]
+      .sort((x, y) => y.price - x.price)
+      .map((l) => [l.kind, valueCell(l.price), String(l.touches), String(l.strength), String(l.breaks), Number.isNaN(l.lastTouchTime) ? '-' : isoMinute(l.lastTouchTime)]);
+    text += alignedTable(['kind', 'price', 'touches', 'strength', 'breaks', 'last touch'], levelRows, '  ');
     if (levels.length === 0) text += '  none yet: no swing pivot confirmed so far\n';
-    for (const l of [...levels].sort((a, b) => b.price - a.price)) {
-      text += `  ${l.kind.padEnd(10)} ${String(l.price.toFixed(2)).padStart(10)}  ${String(l.touches).padStart(7)}  ${String(l.strength).padStart(8)}  ${String(l.breaks).padStart(6)}  ${Number.isNaN(l.lastTouchTime) ? '-' : iso(l.lastTouchTime)}\n`;
-    }
   }
   return text;
 }
+
