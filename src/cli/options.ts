@@ -52,6 +52,15 @@ export function nonNegativeIntArg(value: string): number {
   return Number(value);
 }
 
+/** {@link nonNegativeIntArg} with an upper bound. */
+export function nonNegativeIntArgUpTo(max: number): (value: string) => number {
+  return (value) => {
+    const n = nonNegativeIntArg(value);
+    if (n > max) throw new InvalidArgumentError(`"${value}" is more than ${max.toLocaleString('en-US')}`);
+    return n;
+  };
+}
+
 export function symbolArg(value: string): string {
   const s = value.toUpperCase();
   if (!/^[A-Z0-9]{2,20}$/.test(s)) throw new InvalidArgumentError(`"${value}" is not an exchange symbol such as BTCUSDT`);

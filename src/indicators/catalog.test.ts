@@ -20,6 +20,9 @@ test('catalog - rejects unknown names, extra and out-of-range parameters, naming
   assert.throws(() => parseIndicatorSpecs('rsi:1'), /rsi: period must be a whole number from 2/);
   assert.throws(() => parseIndicatorSpecs('sma:2.5'), /sma: period must be a whole number/);
   assert.throws(() => parseIndicatorSpecs(''), /no indicator named/);
+  assert.throws(() => parseIndicatorSpecs('sar:0'), /sar: acceleration must be a number above 0 and at most 1, not "0"/);
+  assert.throws(() => parseIndicatorSpecs('sr:2000'), /sr: strength must be a whole number from 1 to 1000, not "2000"/);
+  assert.throws(() => parseIndicatorSpecs('sr:5:0.7'), /sr: tolerance must be a number from 0 to 0.5, not "0.7"/);
   assert.throws(() => parseIndicatorSpecs('macd:12,26,9'), /26: unknown indicator \(parameters follow the name after colons, as in macd:12:26:9/);
   assert.throws(() => parseIndicatorSpecs('sharpe:2'), (e: Error) => /sharpe: unknown indicator; known:/.test(e.message) && !e.message.includes('colons'));
 });
@@ -55,4 +58,17 @@ test('catalog - every column name is lower snake case and unique across the whol
   for (const n of names) assert.match(n, /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, n);
   assert.equal(new Set(names).size, names.length);
   assert.ok(names.includes('adx_plus_di') && names.includes('td_buy_setup') && names.includes('cdl_three_white_soldiers'));
+});
+
+test('catalog - every parameter range the CLI accepts is one the indicator accepts, at both ends', () => {
+  const b = btcusdt1m();
+  const bars = { ...b, open: b.open as Float64Array, volume: b.volume as Float64Array, openTime: b.openTime as Float64Array };
+  for (const [name, entry] of Object.entries(INDICATOR_CATALOG)) {
+    if (entry.params.length === 0) continue;
+    // Lowest and highest accepted values of every parameter at once (an exclusive bound: just inside it).
+    for (const end of ['min', 'max'] as const) {
+      const params = entry.params.map((p) => (end === 'max' ? p.max : p.exclusiveMin === true ? p.min + 1e-9 : p.min));
+      assert.doesNotThrow(() => computeIndicator({ name, params }, bars), `${name} at every parameter's ${end} (${params.join(':')})`);
+    }
+  }
 });

@@ -4,6 +4,7 @@
  * names its output columns.
  */
 import { adx } from './adx.js';
+import { adxr } from './adxr.js';
 import { atr, natr } from './atr.js';
 import { bbands } from './bbands.js';
 import { CANDLE_PATTERNS, candlePattern } from './candle-patterns.js';
@@ -50,6 +51,8 @@ interface Param {
   min: number;
   max: number;
   integer: boolean;
+  /** `min` itself is refused: the value must lie above it. */
+  exclusiveMin?: boolean;
 }
 
 interface Entry {
@@ -60,6 +63,7 @@ interface Entry {
 
 const period = (name: string, dflt: number, min = 2): Param => ({ name, default: dflt, min, max: 100_000, integer: true });
 const factor = (name: string, dflt: number, min: number, max: number): Param => ({ name, default: dflt, min, max, integer: false });
+const above0 = (name: string, dflt: number, max: number): Param => ({ ...factor(name, dflt, 0, max), exclusiveMin: true });
 const one = (name: string, values: Float64Array): IndicatorOutput => ({ columns: [[name, values]] });
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const many = (prefix: string, rec: Record<string, Float64Array>): IndicatorOutput => ({
@@ -101,10 +105,11 @@ export const INDICATOR_CATALOG: Readonly<Record<string, Entry>> = {
   roc: { description: 'rate of change, percent', params: [period('period', 10, 1)], compute: (b, [n = 10]) => one(`roc${n}`, roc(b.close, n)) },
   mfi: { description: 'money flow index', params: [period('period', 14)], compute: (b, [n = 14]) => one(`mfi${n}`, mfi(b, n)) },
   obv: { description: 'on-balance volume', params: [], compute: (b) => one('obv', obv(b)) },
-  adx: { description: 'ADX, +DI, −DI', params: [period('period', 14)], compute: (b, [n = 14]) => many('adx', { ...adx(b, n) }) },
+  adx: { description: 'ADX, +DI, −DI, DX, +DM, −DM', params: [period('period', 14)], compute: (b, [n = 14]) => many('adx', { ...adx(b, n) }) },
+  adxr: { description: 'ADX rating: mean of ADX now and period − 1 bars back', params: [period('period', 14)], compute: (b, [n = 14]) => one(`adxr${n}`, adxr(b, n)) },
   sar: {
     description: 'parabolic SAR',
-    params: [factor('acceleration', 0.02, 0, 1), factor('maximum', 0.2, 0, 1)],
+    params: [above0('acceleration', 0.02, 1), above0('maximum', 0.2, 1)],
     compute: (b, [a = 0.02, m = 0.2]) => one('sar', parabolicSar(b, a, m)),
   },
   keltner: {
@@ -122,7 +127,7 @@ export const INDICATOR_CATALOG: Readonly<Record<string, Entry>> = {
   },
   sr: {
     description: 'support/resistance from swing pivots (nearest levels per bar; current levels listed)',
-    params: [period('strength', 5, 1), factor('tolerance', 0.005, 0, 1)],
+    params: [{ ...period('strength', 5, 1), max: 1000 }, factor('tolerance', 0.005, 0, 0.5)],
     compute: (b, [n = 5, tol = 0.005]) => {
       const { series, levels } = supportResistanceLevels(b, { left: n, right: n, tolerance: tol });
       return { columns: Object.entries(series).map(([k, v]) => [`sr_${snake(k)}`, v]), levels };
@@ -154,8 +159,9 @@ export function parseIndicatorSpecs(text: string): IndicatorSpec[] {
       const raw = rawParams[i];
       if (raw === undefined || raw === '') return p.default;
       const v = Number(raw);
-      if (!Number.isFinite(v) || (p.integer && !Number.isInteger(v)) || v < p.min || v > p.max) {
-        throw new IndicatorInputError(name, `${p.name} must be ${p.integer ? 'a whole number' : 'a number'} from ${p.min} to ${p.max}, not "${raw}"`, { param: p.name });
+      if (!Number.isFinite(v) || (p.integer && !Number.isInteger(v)) || v < p.min || (p.exclusiveMin === true && v === p.min) || v > p.max) {
+        const range = p.exclusiveMin === true ? `above ${p.min} and at most ${p.max}` : `from ${p.min} to ${p.max}`;
+        throw new IndicatorInputError(name, `${p.name} must be ${p.integer ? 'a whole number' : 'a number'} ${range}, not "${raw}"`, { param: p.name });
       }
       return v;
     });

@@ -1,7 +1,9 @@
 /**
  * `tickerflow indicators`: computes indicators over stored candles (1m, or aggregated in the
  * database to 5m…1d) and prints them per bar; `sr` also lists the current support/resistance
- * levels. History before --from is read as warm-up, so values at --from do not depend on it.
+ * levels. --warmup bars of history before --from are computed over too, so the first printed
+ * bars carry values; recursive indicators (EMA, RSI, ATR, TD counts…) still depend on where that
+ * history starts, less the longer it is.
  */
 import { Command, Option } from 'commander';
 import type { CandleColumns } from '../../core/candle.js';
@@ -11,8 +13,11 @@ import { computeIndicators, INDICATOR_CATALOG, parseIndicatorSpecs } from '../..
 import type { SrLevel } from '../../indicators/support-resistance.js';
 import { withContext } from '../context.js';
 import { CANDLE_FORMATS, type CandleFormat } from '../format-candles.js';
-import { nonNegativeIntArg, symbolArg, timeArg } from '../options.js';
+import { nonNegativeIntArgUpTo, symbolArg, timeArg } from '../options.js';
 import { alignedTable, isoMinute, valueCell } from '../text-table.js';
+
+/** Ten million bars: 19 years of 1m candles. */
+const MAX_WARMUP = 10_000_000;
 
 interface IndicatorsOptions {
   interval: Interval;
@@ -35,7 +40,7 @@ export function registerIndicatorsCommand(program: Command): void {
     .requiredOption('--to <time>', 'end of the window (exclusive)', timeArg)
     .option('--ind <list>', 'indicators, comma-separated; parameters follow a name after colons, an empty one takes its default (rsi:14,macd:12:26:9,bbands:20::3,td,sr); the list is below', 'rsi:14')
     .addOption(new Option('-f, --format <format>', 'output format (levels are listed in table and json)').choices(CANDLE_FORMATS).default('table'))
-    .option('--warmup <bars>', 'bars of history before --from fed to the indicators first', nonNegativeIntArg, 1000)
+    .option('--warmup <bars>', 'bars of history before --from fed to the indicators first (at most 10,000,000)', nonNegativeIntArgUpTo(MAX_WARMUP), 1000)
     .option('--exchange <name>', 'exchange', 'binance')
     .addHelpText('after', `\nIndicators (name:parameters, defaults shown):\n${catalogHelp()}`)
     .action(async (symbol: string, opts: IndicatorsOptions, cmd: Command) => {
