@@ -113,3 +113,28 @@ test('support/resistance - levels carry openTime of their first and last touch',
     assert.ok(l.touches >= 1 && l.strength >= 0 && l.firstTouch <= l.lastTouch);
   }
 });
+
+test('support/resistance - an openTime column, read for the touch times, is checked like any time column', () => {
+  const b = realDatasets()[0]!;
+  const bars = { high: b.high, low: b.low, close: b.close, openTime: b.openTime! };
+  const withTimes = (t: Float64Array) => ({ ...bars, openTime: t });
+  const dup = Float64Array.from(bars.openTime);
+  dup[50] = dup[49]!;
+  assert.throws(() => supportResistance(withTimes(dup)), /supportResistance: openTime .*50/);
+  const nan = Float64Array.from(bars.openTime);
+  nan[7] = NaN;
+  assert.throws(() => supportResistance(withTimes(nan)), /supportResistance: openTime .*bar 7/);
+  assert.throws(() => supportResistance(withTimes(bars.openTime.subarray(1))), /supportResistance: openTime/);
+  // Without openTime nothing is asked of it; the levels then carry NaN times.
+  assert.ok(Number.isNaN(supportResistanceLevels({ high: b.high, low: b.low, close: b.close }).levels[0]!.lastTouchTime));
+
+  // Stream: a bar not after the one before is refused and the stream goes on as if it had not come.
+  const s = new SupportResistanceStream();
+  const bar = (i: number) => ({ high: b.high[i]!, low: b.low[i]!, close: b.close[i]!, openTime: b.openTime![i]! });
+  for (let i = 0; i < 100; i++) s.update(bar(i));
+  assert.throws(() => s.update({ ...bar(100), openTime: b.openTime![99]! }), /openTime .* at bar 100 is not after the previous bar's/);
+  assert.throws(() => s.replace({ ...bar(99), openTime: b.openTime![98]! }), /openTime .* at bar 99 is not after the previous bar's/);
+  for (let i = 100; i < 300; i++) s.update(bar(i));
+  const batch = supportResistanceLevels({ ...bars, high: b.high.subarray(0, 300), low: b.low.subarray(0, 300), close: b.close.subarray(0, 300), openTime: b.openTime!.subarray(0, 300) });
+  assert.deepEqual(s.levels(), batch.levels);
+});

@@ -6,7 +6,8 @@
  * @see https://school.stockcharts.com/doku.php?id=chart_analysis:support_and_resistance
  */
 import type { Bar, Bars, SeriesRecord, Streaming, ValueRecord } from './types.js';
-import { checkBar, checkBars, checkNumber, checkPeriod } from './validate.js';
+import { IndicatorInputError } from './indicator-error.js';
+import { checkBar, checkBars, checkNumber, checkPeriod, checkValue } from './validate.js';
 
 const NAME = 'supportResistance';
 
@@ -114,7 +115,9 @@ export class SupportResistanceStream implements Streaming<Bar, SrValue> {
   }
 
   update(bar: Bar): SrValue {
-    checkBar(NAME, bar, this.s[this.base + SEEN]!);
+    const seen = this.s[this.base + SEEN]!;
+    checkBar(NAME, bar, seen);
+    if (bar.openTime !== undefined) this.checkTime(bar.openTime, seen);
     this.prev.set(this.s);
     return this.step(bar);
   }
@@ -123,8 +126,16 @@ export class SupportResistanceStream implements Streaming<Bar, SrValue> {
     const seen = this.s[this.base + SEEN]!;
     if (seen === 0) return this.update(bar);
     checkBar(NAME, bar, seen - 1);
+    if (bar.openTime !== undefined) this.checkTime(bar.openTime, seen - 1);
     this.s.set(this.prev);
     return this.step(bar);
+  }
+
+  /** A bar's openTime (read for the touch times) is a time after the bar before's, when that has one. */
+  private checkTime(t: number, index: number): void {
+    checkValue(NAME, 'openTime', t, index);
+    const before = index > 0 ? this.time[(index - 1) % this.span]! : NaN;
+    if (t <= before) throw new IndicatorInputError(NAME, `openTime ${t} at bar ${index} is not after the previous bar's ${before}`, { index, param: 'openTime' });
   }
 
   /** The levels now held, nearest to the latest close first. Allocates: a query, not the hot path. */
@@ -272,8 +283,9 @@ export class SupportResistanceStream implements Streaming<Bar, SrValue> {
 export type SrSeries = Record<(typeof FIELDS)[number], Float64Array> & SeriesRecord;
 
 /**
- * Support/resistance over whole columns (reads high, low, close; openTime when present): the
- * streaming rules run bar by bar, so both forms agree exactly. Per-bar fields as in {@link SrValue}.
+ * Support/resistance over whole columns (reads high, low, close; openTime when present, which must
+ * then be valid and increasing like any time column): the streaming rules run bar by bar, so both
+ * forms agree exactly. Per-bar fields as in {@link SrValue}.
  */
 export function supportResistance(bars: Bars, options: SupportResistanceOptions = {}): SrSeries {
   return supportResistanceLevels(bars, options).series;
@@ -282,7 +294,7 @@ export function supportResistance(bars: Bars, options: SupportResistanceOptions 
 /** The per-bar series plus the levels held after the last bar (what the CLI prints). */
 export function supportResistanceLevels(bars: Bars, options: SupportResistanceOptions = {}): { series: SrSeries; levels: SrLevel[] } {
   const stream = new SupportResistanceStream(options);
-  checkBars(NAME, bars);
+  checkBars(NAME, bars, { openTime: bars.openTime !== undefined });
   const n = bars.close.length;
   const series = {} as SrSeries;
   for (const f of FIELDS) series[f] = new Float64Array(n);
