@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliScenario } from './cli.scenario.js';
 import { INDICATOR_CATALOG, parseIndicatorSpecs, specText } from '../src/indicators/catalog.js';
+import { filterRows } from '../src/store/contract/contract-helpers.js';
+import { openStore } from '../src/store/open-store.js';
+import { btcusdtDay } from '../src/store/test-support/fixture-candles.js';
 import { runCli } from './support/run-cli.js';
 
 cliScenario('DuckDB', async () => {
@@ -49,4 +52,26 @@ test('cli - indicators --help lists every catalog entry with defaults that parse
     assert.deepEqual(parseIndicatorSpecs(spec), parseIndicatorSpecs(name), line);
     assert.equal(spec, specText(parseIndicatorSpecs(name)[0]!), line);
   }
+});
+
+test('cli - indicators says which 1m candles are missing under the bars it printed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-cli-hole-'));
+  const db = join(dir, 'x.duckdb');
+  const store = await openStore(db);
+  // 2020-01-01 without 12:30–12:59 and 18:05: the 12:00 and 18:00 hourly bars are built from fewer minutes.
+  await store.writeCandles({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' }, filterRows(btcusdtDay(1), (i) => (i < 750 || i >= 780) && i !== 1085), 'archive');
+  await store.close();
+  const r = runCli(['--db', db, 'indicators', 'BTCUSDT', '--from', '2020-01-01', '--to', '2020-01-02']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('2020-01-01 ')).length, 24);
+  assert.equal(
+    r.stderr,
+    'note: 31 1m candles of BTCUSDT missing in the data read (2020-01-01 12:30–2020-01-01 12:59, 2020-01-01 18:05); ' +
+      'bars over them are built from the minutes present. `tickerflow gaps BTCUSDT` classifies and repairs them.\n',
+  );
+  // Outside the hole, nothing to say.
+  const whole = runCli(['--db', db, 'indicators', 'BTCUSDT', '--interval', '1m', '--from', '2020-01-01T13:00:00Z', '--to', '2020-01-01T18:00:00Z', '--warmup', '0']);
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.equal(whole.stderr, '');
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -49,6 +49,7 @@ export function cliScenario(backend: string, makeDb: () => Promise<{ db: string;
 
       const ind = runCli(['--db', db, 'indicators', 'BTCUSDT', '--interval', '1h', '--from', '2020-01-02', '--to', '2020-01-04', '--ind', 'rsi:14,td,sr']);
       assert.equal(ind.code, 0, ind.stderr);
+      assert.equal(ind.stderr, '', 'complete 1m history under the bars: no note');
       const [header = '', ...rows] = ind.stdout.split('\n');
       for (const col of ['rsi14', 'td_buy_setup', 'td_sell_countdown', 'td_buy_perfected', 'td_tdst_resistance', 'sr_support', 'sr_resistance']) assert.ok(header.includes(col), col);
       assert.equal(rows.filter((r) => /^2020-01-0[23] /.test(r)).length, 48);

@@ -4,8 +4,9 @@ import { aggregateBars } from './aggregate-bars.js';
 import { IndicatorInputError } from './indicator-error.js';
 import { btcusdt1m, loadArchiveBars, loadRestBars } from './test-support/real-bars.js';
 
+/** Volumes are sums of doubles: equal to the exchange's decimal sum up to rounding. */
 function close(a: number, b: number, what: string): void {
-  assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a} != ${b}`);
+  assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: ${a} != ${b}`);
 }
 
 test('aggregateBars - ETHUSDT 1m of 2022-08-14 equal the exchange 1d kline', () => {

@@ -7,10 +7,12 @@
  */
 import { Command, Option } from 'commander';
 import type { CandleColumns } from '../../core/candle.js';
+import type { SeriesKey } from '../../core/instrument.js';
 import { ConfigError } from '../../core/errors.js';
 import { intervalMs, QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
 import { computeIndicators, INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
 import type { SrLevel } from '../../indicators/support-resistance.js';
+import type { Store } from '../../store/store.js';
 import { withContext } from '../context.js';
 import { CANDLE_FORMATS, type CandleFormat } from '../format-candles.js';
 import { nonNegativeIntArgUpTo, symbolArg, timeArg } from '../options.js';
@@ -62,8 +64,34 @@ export function registerIndicatorsCommand(program: Command): void {
         let first = 0;
         while (first < c.length && (c.openTime[first] as number) < opts.from) first++;
         process.stdout.write(render(c, first, columns, levels, opts.format));
+        const hole = await missingMinutesNote(store, { exchange: opts.exchange, symbol, interval: '1m' }, start, opts.to);
+        if (hole !== undefined) process.stderr.write(`${hole}\n`);
       });
     });
+}
+
+/**
+ * Says so when 1m candles are missing between the first and last stored minute of the window read:
+ * the bars over them (an aggregated bar, or the 1m sequence itself) were computed from the minutes
+ * present, which the indicators cannot tell from a quiet market. Undefined when none are missing.
+ */
+async function missingMinutesNote(store: Store, series: SeriesKey, from: number, to: number): Promise<string | undefined> {
+  const stats = await store.seriesStats(series);
+  if (stats === null) return undefined;
+  const lo = Math.max(from, stats.first);
+  const hi = Math.min(to, stats.last + 60_000);
+  if (hi <= lo) return undefined;
+  const runs = await store.missingRanges(series, lo, hi);
+  if (runs.length === 0) return undefined;
+  const count = runs.reduce((n, r) => n + r.count, 0);
+  const shown = runs
+    .slice(0, 3)
+    .map((r) => (r.count === 1 ? isoMinute(r.from) : `${isoMinute(r.from)}–${isoMinute(r.to)}`))
+    .join(', ');
+  return (
+    `note: ${count} 1m candle${count === 1 ? '' : 's'} of ${series.symbol} missing in the data read (${shown}${runs.length > 3 ? `, and ${runs.length - 3} more runs` : ''}); ` +
+    `bars over them are built from the minutes present. \`tickerflow gaps ${series.symbol}\` classifies and repairs them.`
+  );
 }
 
 /** One line per catalog entry: `macd:12:26:9  fast:slow:signal  MACD line, signal, histogram`. */
