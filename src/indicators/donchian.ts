@@ -22,7 +22,7 @@ export interface DonchianChannel {
  * Writes into the arrays of `out` (and returns it) when given.
  */
 export function donchian(bars: Bars, period = 20, out?: DonchianChannel): DonchianChannel {
-  const n = bars.high.length;
+  const n = bars.close.length;
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const res = {
     upper: nanOutputField(NAME, n, out, 'upper'),

@@ -297,6 +297,14 @@ export function runIndicatorContract<O extends BatchOutput>(spec: ContractSpec<O
           assertThrowsAt(spec, () => spec.batch(b), k, `${bad} ${col}`);
         });
       }
+      if (spec.input === 'bars' && col !== 'close') {
+        // Plain JavaScript callers can leave a column out; TypeScript callers cannot.
+        test(`${spec.name} - batch without the ${col} column says it needs it`, () => {
+          const b: Record<string, Float64Array | undefined> = { ...cloneBars(bars) };
+          delete b[col];
+          assert.throws(() => spec.batch(b as unknown as Bars), (e: unknown) => e instanceof IndicatorInputError && e.message.includes(col));
+        });
+      }
     }
 
     test(`${spec.name} - stream rejects a bad bar and keeps its state`, () => {

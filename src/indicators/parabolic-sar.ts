@@ -141,7 +141,7 @@ class SarState {
  */
 export function parabolicSar(bars: Bars, acceleration = 0.02, maximum = 0.2, out?: Float64Array): Float64Array {
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
-  const o = out === undefined ? new Float64Array(bars.high.length) : callerOutput(NAME, bars.high.length, 0, out, [bars.high, bars.low, bars.close]);
+  const o = out === undefined ? new Float64Array(bars.close.length) : callerOutput(NAME, bars.close.length, 0, out, [bars.high, bars.low, bars.close]);
   return parabolicSarLoop(bars, acceleration, maximum, o);
 }
 
