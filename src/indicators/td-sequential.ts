@@ -293,7 +293,8 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
  * - countdown starts on setup bar 9 (`<=` low / `>=` high two bars back), non-consecutive; the 13th
  *   needs low ≤ (buy) / high ≥ (sell) the close of countdown bar 8, else the bar is deferred (`+`);
  * - cancellation: a completed opposite setup, or a bar whose low and prior close are both above the
- *   buy setup's TDST resistance (mirror for sell);
+ *   buy setup's TDST resistance (its 9 bars' highest high, the flip bar not included; mirror for
+ *   sell); an opposite setup completing on the bar that would be countdown 13 wins (no 13);
  * - recycle: a setup run reaching 18 (27, …) consecutive bars restarts the countdown and resets
  *   TDST to those last 9 bars (the plain rule, without Perl's range-size test);
  * - a setup completing while a same-side countdown runs (not at 18) updates TDST and perfection
