@@ -6,8 +6,7 @@
  * @see https://school.stockcharts.com/doku.php?id=chart_analysis:support_and_resistance
  */
 import type { Bar, Bars, SeriesRecord, Streaming, ValueRecord } from './types.js';
-import { IndicatorInputError } from './indicator-error.js';
-import { checkBar, checkBars, checkNumber, checkPeriod, checkValue } from './validate.js';
+import { checkBar, checkBars, checkNumber, checkPeriod, checkTimeAfter, checkValue } from './validate.js';
 
 const NAME = 'supportResistance';
 
@@ -135,7 +134,7 @@ export class SupportResistanceStream implements Streaming<Bar, SrValue> {
   private checkTime(t: number, index: number): void {
     checkValue(NAME, 'openTime', t, index);
     const before = index > 0 ? this.time[(index - 1) % this.span]! : NaN;
-    if (t <= before) throw new IndicatorInputError(NAME, `openTime ${t} at bar ${index} is not after the previous bar's ${before}`, { index, param: 'openTime' });
+    checkTimeAfter(NAME, t, before, index);
   }
 
   /** The levels now held, nearest to the latest close first. Allocates: a query, not the hot path. */

@@ -45,6 +45,14 @@ export function checkValue(indicator: string, param: string, value: number, inde
   if (!(value >= 0 && value < Infinity)) rejectValue(indicator, param, index, value);
 }
 
+/**
+ * A stream's time check: bar `index`'s openTime `t` must come after `before`, the previous bar's
+ * (NaN when there is none). `t` itself is checked as a value first.
+ */
+export function checkTimeAfter(indicator: string, t: number, before: number, index: number): void {
+  if (t <= before) throw new IndicatorInputError(indicator, `openTime ${t} at bar ${index} is not after the previous bar's ${before}`, { index, param: 'openTime' });
+}
+
 /** Which optional columns an indicator reads. */
 export interface BarNeeds {
   open?: boolean;

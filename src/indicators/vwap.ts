@@ -8,7 +8,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { IndicatorInputError } from './indicator-error.js';
-import { barValid, checkBarWith, columnsFit, rejectBars, type BarNeeds } from './validate.js';
+import { barValid, checkBarWith, checkTimeAfter, columnsFit, rejectBars, type BarNeeds } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'vwap';
@@ -131,10 +131,7 @@ export class VwapStream implements Streaming<Bar, number> {
 
   private reject(bar: Bar, index: number, before: number): void {
     checkBarWith(NAME, bar, index, this.ohlc4 ? NEEDS_OHLC4 : NEEDS_HLC3);
-    const t = bar.openTime!;
-    if (!(t > before) && index > 0) {
-      throw new IndicatorInputError(NAME, `openTime ${t} at bar ${index} is not after the previous bar's ${before}`, { index, param: 'openTime' });
-    }
+    if (index > 0) checkTimeAfter(NAME, bar.openTime!, before, index);
   }
 
   private step(bar: Bar): number {
