@@ -5,8 +5,7 @@
  * @see https://ta-lib.org/functions/ (DEMA; src/ta_func/ta_DEMA.c)
  */
 import { callerOutput } from './output-series.js';
-import { emaInto } from './ema.js';
-import { EmaCascade } from './ema-cascade.js';
+import { EmaCascade, cascadeSeed } from './ema-cascade.js';
 import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
@@ -26,12 +25,21 @@ function demaLoop(close: Float64Array, period: number, out: Float64Array): Float
   checkPeriod(NAME, 'period', period, 2);
   checkSeries(NAME, 'close', close);
   const n = close.length;
+  const first = 2 * (period - 1);
+  out.fill(NaN, 0, Math.min(first, n));
+  if (n <= first) return out;
+  // Both EMAs in one pass, in locals: no intermediate column to allocate (fresh pages cost more
+  // than the arithmetic), and the same operations as the stream's EmaState, bit for bit.
+  const seed = cascadeSeed(close, period, 2);
   const k = 2 / (period + 1);
-  const e1 = new Float64Array(n);
-  // The outer EMA goes straight into `out`, which then becomes 2·e1 − e2 in place.
-  const first = emaInto(e1, emaInto(close, 0, period, k, e1), period, k, out);
-  out.fill(NaN, 0, first);
-  for (let i = first; i < n; i++) out[i] = 2.0 * e1[i]! - out[i]!;
+  let e1 = seed[0]!;
+  let e2 = seed[1]!;
+  out[first] = 2.0 * e1 - e2;
+  for (let i = first + 1; i < n; i++) {
+    e1 = (close[i]! - e1) * k + e1;
+    e2 = (e1 - e2) * k + e2;
+    out[i] = 2.0 * e1 - e2;
+  }
   return out;
 }
 

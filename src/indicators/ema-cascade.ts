@@ -37,3 +37,15 @@ export class EmaCascade {
     return true;
   }
 }
+
+/**
+ * Each level's EMA after bar depth·(period − 1) of `close` (which must be longer than that), the
+ * first bar where every level has a value: the seeding that batch DEMA and TEMA share with their
+ * streams, so that the batch loops can carry on from it in local variables.
+ */
+export function cascadeSeed(close: Float64Array, period: number, depth: number): Float64Array {
+  const chain = new EmaCascade(period, depth);
+  const last = depth * (period - 1);
+  for (let i = 0; i <= last; i++) chain.step(close[i]!);
+  return chain.levels;
+}

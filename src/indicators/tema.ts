@@ -5,8 +5,7 @@
  * @see https://ta-lib.org/functions/ (TEMA; src/ta_func/ta_TEMA.c)
  */
 import { callerOutput } from './output-series.js';
-import { emaInto } from './ema.js';
-import { EmaCascade } from './ema-cascade.js';
+import { EmaCascade, cascadeSeed } from './ema-cascade.js';
 import { checkPeriod, checkSeries, checkValue } from './validate.js';
 import type { Streaming } from './types.js';
 
@@ -26,12 +25,22 @@ function temaLoop(close: Float64Array, period: number, out: Float64Array): Float
   checkPeriod(NAME, 'period', period, 2);
   checkSeries(NAME, 'close', close);
   const n = close.length;
+  const first = 3 * (period - 1);
+  out.fill(NaN, 0, Math.min(first, n));
+  if (n <= first) return out;
+  // The three EMAs in one pass, in locals (see dema.ts).
+  const seed = cascadeSeed(close, period, 3);
   const k = 2 / (period + 1);
-  const e1 = new Float64Array(n);
-  const e2 = new Float64Array(n);
-  const first = emaInto(e2, emaInto(e1, emaInto(close, 0, period, k, e1), period, k, e2), period, k, out);
-  out.fill(NaN, 0, first);
-  for (let i = first; i < n; i++) out[i] = out[i]! + (3.0 * e1[i]! - 3.0 * e2[i]!);
+  let e1 = seed[0]!;
+  let e2 = seed[1]!;
+  let e3 = seed[2]!;
+  out[first] = e3 + (3.0 * e1 - 3.0 * e2);
+  for (let i = first + 1; i < n; i++) {
+    e1 = (close[i]! - e1) * k + e1;
+    e2 = (e1 - e2) * k + e2;
+    e3 = (e2 - e3) * k + e3;
+    out[i] = e3 + (3.0 * e1 - 3.0 * e2);
+  }
   return out;
 }
 
