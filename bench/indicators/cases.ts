@@ -35,6 +35,16 @@ export interface PeerImpl {
 
 export type PeerName = 'tulind' | 'trading-signals' | 'technicalindicators';
 
+/**
+ * A lower bound measured beside a stream: the bare arithmetic of one update on a field, with no
+ * input check and no state for `replace`. Reported in the case's note, never as a peer.
+ */
+export interface FloorSpec {
+  /** What it computes, for the note. */
+  label: string;
+  stream: StreamSpec;
+}
+
 /** An argument of ours: a period or factor, a choice such as VWAP's `'hlc3'`, a pattern name, an options object. */
 export type OurArg = number | string | Readonly<Record<string, number>>;
 
@@ -50,6 +60,8 @@ export interface BenchCase {
   peers: Partial<Record<PeerName, PeerImpl>>;
   /** Whether TA-Lib has it (the harness reports it under the same key). */
   talib: boolean;
+  /** Floors measured with this case, by id (cells `floor-<id>:stream`). */
+  floors?: Record<string, FloorSpec>;
 }
 
 /** tulind calls back synchronously; inputs are marshalled element by element inside the call. */
@@ -112,6 +124,51 @@ function candleCase(key: string, name: CandlePatternName, peer: PeerImpl, penetr
   };
 }
 
+/** TA-Lib's EMA step, ema = (x − ema)·k + ema, alone: three dependent operations a bar. */
+class TalibEmaStep {
+  private ema = 0;
+  constructor(private readonly k: number) {}
+  update(x: number): number {
+    const e = this.ema;
+    return (this.ema = (x - e) * this.k + e);
+  }
+}
+
+/** trading-signals' EMA step, x·k + ema·(1 − k), alone: two dependent operations a bar. */
+class TwoOpEmaStep {
+  private ema = 0;
+  private readonly keep: number;
+  constructor(private readonly k: number) {
+    this.keep = 1 - k;
+  }
+  update(x: number): number {
+    return (this.ema = x * this.k + this.ema * this.keep);
+  }
+}
+
+/** Reads the bar fields session VWAP needs, nothing else: what touching the bar objects costs. */
+class ReadVwapFields {
+  update(b: Bar): number {
+    return b.high + b.low + b.close + b.volume! + b.openTime!;
+  }
+}
+
+/** Reads the four fields trading-signals `VWAP` reads. */
+class ReadHlcv {
+  update(b: Bar): number {
+    return b.high + b.low + b.close + b.volume!;
+  }
+}
+
+/** Reads the three fields TD Sequential needs. */
+class ReadHlc {
+  update(b: Bar): number {
+    return b.high + b.low + b.close;
+  }
+}
+
+const barFloor = (label: string, create: () => object): FloorSpec => ({ label, stream: { create, method: 'update', input: 'bar' } });
+
 const hlc = (d: PeerData) => ({ high: d.high, low: d.low, close: d.close });
 const emptyHlc = () => ({ high: [] as number[], low: [] as number[], close: [] as number[] });
 
@@ -134,6 +191,10 @@ export const BENCH_CASES: BenchCase[] = [
       tulind: tulip('ema', ['close'], [20]),
       'trading-signals': tsClose(() => new ts.EMA(20)),
       technicalindicators: tiClose((d) => ti.EMA.calculate({ period: 20, values: d.close }), () => new ti.EMA({ period: 20, values: [] })),
+    },
+    floors: {
+      'talib-step': { label: "TA-Lib's step (x − ema)·k + ema alone", stream: { create: () => new TalibEmaStep(2 / 21), method: 'update', input: 'close' } },
+      'two-op-step': { label: "trading-signals' step x·k + ema·(1 − k) alone", stream: { create: () => new TwoOpEmaStep(2 / 21), method: 'update', input: 'close' } },
     },
   },
   {
@@ -289,6 +350,7 @@ export const BENCH_CASES: BenchCase[] = [
     key: 'TD Sequential', input: 'bars', talib: false,
     ours: { batch: ['tdSequential'], stream: ['TdSequentialStream'], args: [] },
     peers: { 'trading-signals': tsClose(() => new ts.TDS()) },
+    floors: { hlc: barFloor('reading high, low and close from the bar objects (trading-signals `TDS` reads closes from a Float64Array)', () => new ReadHlc()) },
   },
   {
     key: 'VWAP (session)', input: 'bars', talib: false, ours: { batch: ['vwap'], stream: ['VwapStream'], args: ['hlc3'] },
@@ -298,6 +360,10 @@ export const BENCH_CASES: BenchCase[] = [
         (d) => ti.VWAP.calculate({ ...hlc(d), volume: d.volume }),
         () => new ti.VWAP({ ...emptyHlc(), volume: [] }),
       ),
+    },
+    floors: {
+      fields: barFloor('reading high, low, close, volume and openTime from the bar objects', () => new ReadVwapFields()),
+      hlcv: barFloor('reading high, low, close and volume (what trading-signals reads)', () => new ReadHlcv()),
     },
   },
   {

@@ -88,3 +88,14 @@ test('indicator report - candlestick rows say technicalindicators is timed as a 
   assert.match(md, /CDLENGULFING: .*last 2 candles.*`bullishengulfingpattern`, then `bearishengulfingpattern` on the same window/);
   assert.match(md, /CDLMORNINGSTAR\(0\.3\): .*last 3 candles/);
 });
+
+test('indicator report - floors measured with a case are printed beside ours and trading-signals', () => {
+  const r = rsiCase(10, 8, 200, 20);
+  r.floors = { bare: 'the bare step', other: 'another step' };
+  r.cells.set('floor-bare:stream', { ns: 4.5, rounds: 3 });
+  const md = renderIndicatorReport(input([r]));
+  // Only measured floors are listed; the unmeasured one is left out rather than shown as a dash.
+  assert.match(md, /RSI\(14\) floors on this run \(ns\/update: [^)]*\): the bare step: 4\.50; against ours 20\.0 and trading-signals 200\./);
+  assert.doesNotMatch(md, /another step/);
+  assert.doesNotMatch(renderIndicatorReport(input([rsiCase(10, 8, 200, 20)])), /floors on this run/);
+});

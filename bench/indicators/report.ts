@@ -21,6 +21,8 @@ export interface CaseResult {
   agreesWithTalib: boolean | undefined;
   /** Our export names used, e.g. `rsi / RsiStream`. */
   ourNames: string;
+  /** Floors measured with the case (cells `floor-<id>:stream`), id → what each computes. */
+  floors?: Record<string, string>;
 }
 
 export interface ReportInput {
@@ -58,7 +60,7 @@ const tiScan = (k: number, how: string): string =>
   '"= TA-Lib": the same value at the last bar and the same number of bars with a pattern.';
 /** Rows where a peer computes less than we do, so its ratio is not like for like. */
 const NOTES: Record<string, string> = {
-  'EMA(20)': 'streaming: ours steps TA-Lib\'s recurrence ema += (x − ema)·k, three dependent operations per update (subtract, multiply, add), which is what makes it equal TA-Lib bit for bit; trading-signals `EMA` computes x·k + ema·(1 − k), two. Ours also checks every close and keeps the state a `replace` needs; trading-signals checks nothing.',
+  'EMA(20)': 'streaming: ours steps TA-Lib\'s recurrence ema += (x − ema)·k, three dependent operations per update (subtract, multiply, add), which is what makes it equal TA-Lib bit for bit; trading-signals `EMA` computes x·k + ema·(1 − k), two. Ours also checks every close, counts bars (an error names the bar) and keeps the state a `replace` needs; trading-signals checks nothing. The floors below time each step alone in the same process: their difference is what equality with TA-Lib to the last bit costs per update, and the rest of ours over its floor is the check and the `replace` state.',
   'VWAP (session)': 'ours resets at every UTC day (from `openTime`, 1,440 generated bars a day); trading-signals `VWAP` and technicalindicators `VWAP` accumulate from the first bar and never reset, so the outputs agree on the first day only: timings, not equal outputs. Ours also checks every bar (prices, volume, openTime order) and saves the sums a `replace` restores; theirs check nothing, and trading-signals\' `replace` subtracts the replaced bar back out of its sums, so it is not bit-equal to a fresh run (on 5,000 generated bars, each added with a 1 % higher high and 0.5 % higher close and then replaced by the real one, 2,473 results differed, by up to 3.7e-16 relative).',
   CDLDOJI: tiScan(1, '`doji`'),
   CDLHAMMER: tiScan(5, '`hammerpattern`, which wants a 3-close downtrend, the hammer and a bullish confirmation candle'),
@@ -73,7 +75,7 @@ const NOTES: Record<string, string> = {
   CDL3WHITESOLDIERS: tiScan(3, '`threewhitesoldiers`'),
   CDL3BLACKCROWS: tiScan(3, '`threeblackcrows`'),
   'SAR(0.02,0.2)': 'trading-signals `PSAR` keeps references to the last two candle objects, checks nothing and saves no state for `replace`: its `update(candle, true)` steps on from the state the replaced bar left (on six hand-made bars, replacing the last with high 14 / low 12 gave 9.918, a fresh run over the same bars 9.650), and it seeds and reverses by rules of its own (direction from bar midpoints, low − 0.01 on a reversal into a long), not TA-Lib\'s. Ours checks every bar and copies its 7-field state on each update so that `replace` is exact: timings, not equal outputs.',
-  'TD Sequential': 'trading-signals `TDS` counts only the setup and returns a signal at 9 (no perfection, countdown, deferral, cancellation, recycle or TDST), reading closes; ours computes the full TD Sequential state, 10 fields per bar, from bar objects. "ours batch" allocates ten 8 MB columns per call; the gap to the reused-buffer column (which writes into the same ten) is the price of those 80 MB: fresh pages, and the garbage collections that much new array memory sets off in V8, which here also mark the million bar objects the benchmark keeps for the peers (the same call measured 33–84 ns/bar in a process without them, 39–516 with them). Not like for like.',
+  'TD Sequential': 'trading-signals `TDS` counts only the setup and returns a signal at 9 (no perfection, countdown, deferral, cancellation, recycle or TDST), reading closes; ours computes the full TD Sequential state, 10 fields per bar, from bar objects. "ours batch" allocates ten 8 MB columns per call; the gap to the reused-buffer column (which writes into the same ten) is the price of those 80 MB: fresh pages, and the garbage collections that much new array memory sets off in V8, which here also mark the million bar objects the benchmark keeps for the peers (the same call measured 33–84 ns/bar in a process without them, 39–516 with them). On this VM a page the OS must fault in costs ~13 µs per 4 KiB (an 8 MB Float64Array filled the first time: ~26 ns per element, refilled: 1.4), so 80 MB of fresh pages alone is ~0.26 s per call when the allocator cannot reuse the last call\'s memory. Not like for like.',
   'STOCHRSI(14,14,3)': 'Tulip `stochrsi` takes only the period (no %K/%D smoothing) and trading-signals `StochasticRSI(14)` its own smoothing: timings, not equal outputs.',
 };
 
@@ -97,6 +99,24 @@ function best(r: CaseResult, impl: string): Cell | undefined {
  */
 const FASTEST_RUN =
   'Each cell is the fastest run (for C: of all its runs in all rounds), for every implementation alike: on this shared machine the same loop on the same buffers, back to back, measured 1.8 or 2.9 ns/bar from one run to the next, and interference only ever adds time.';
+
+/**
+ * The floors measured with a case, beside our stream and trading-signals': what an update costs
+ * with nothing but its arithmetic, in the same process and rounds.
+ */
+function floorLine(r: CaseResult): string | undefined {
+  const measured = Object.entries(r.floors ?? {}).flatMap(([id, label]) => {
+    const c = r.cells.get(`floor-${id}:stream`);
+    return c === undefined ? [] : [`${label}: ${fmt(c)}`];
+  });
+  if (measured.length === 0) return undefined;
+  const ours = r.cells.get('ours:stream');
+  const peer = r.cells.get('trading-signals:stream');
+  return (
+    `${r.key} floors on this run (ns/update: the step on one field in a class of its own, no input check, no state for \`replace\`): ` +
+    `${measured.join('; ')}; against ours ${fmt(ours)} and trading-signals ${fmt(peer)}.`
+  );
+}
 
 /** Markdown section: settings, the ns/bar table, the ratio table, the goals checklist. */
 export function renderIndicatorReport(x: ReportInput): string {
@@ -181,7 +201,11 @@ export function renderIndicatorReport(x: ReportInput): string {
   }
   L.push('', '### Goals (issue 4) on this run', '');
   for (const g of goals) L.push(`- ${g}`);
-  for (const r of x.cases) if (NOTES[r.key] !== undefined) L.push('', `${r.key}: ${NOTES[r.key]}`);
+  for (const r of x.cases) {
+    if (NOTES[r.key] !== undefined) L.push('', `${r.key}: ${NOTES[r.key]}`);
+    const floors = floorLine(r);
+    if (floors !== undefined) L.push('', floors);
+  }
   if (x.missing.length > 0) L.push('', `Not yet in src/indicators/ (no row data for ours): ${x.missing.join(', ')}.`);
   for (const e of x.errors ?? []) L.push('', `Threw on the benchmark bars, left out: ${e}.`);
   for (const f of x.failedFiles) L.push('', `Skipped \`src/indicators/${f.file}\`: failed to load (${f.reason}).`);

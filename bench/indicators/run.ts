@@ -245,6 +245,14 @@ async function measure(cases: BenchCase[], opts: IndicatorBenchOptions): Promise
         return timePerBar(() => loop(s, bars.close, data.bars, n), n, sink, clock);
       });
     }
+    for (const [id, f] of Object.entries(c.floors ?? {})) {
+      const loop = compileStreamLoop(`floor ${id}`, f.stream.method, f.stream.input);
+      add(`floor-${id}:stream`, () => {
+        const s = f.stream.create();
+        return timePerBar(() => loop(s, bars.close, data.bars, n), n, sink, clock);
+      });
+      result.floors = { ...result.floors, [id]: f.label };
+    }
     if (opts.peers === false) continue;
     for (const [peer, impl] of Object.entries(c.peers) as [PeerName, (typeof c.peers)[PeerName]][]) {
       if (!impl) continue;
