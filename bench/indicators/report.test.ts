@@ -39,8 +39,9 @@ test('indicator report - the 1.5× TA-Lib goal is judged on the reused buffer, t
   assert.match(md, /- \[x\] RSI\(14\) batch within 1\.5× of TA-Lib C: 1\.38× \(reused buffer; allocating 2\.50×\)/);
   const slow = renderIndicatorReport(input([rsiCase(20, 8, 200, 20, 13)]));
   assert.match(slow, /- \[ \] RSI\(14\) batch within 1\.5× of TA-Lib C: 1\.63× \(reused buffer; allocating 2\.50×\)/);
-  // Peers allocate, so they are compared with our allocating batch: 200 / 20.
-  assert.match(md, /- \[x\] RSI\(14\) ≥ 5× faster than trading-signals: 10\.0×/);
+  // trading-signals' best form is its stream, which keeps no column: against our reused-buffer
+  // batch (200 / 11), the allocating ratio (200 / 20) printed beside it.
+  assert.match(md, /- \[x\] RSI\(14\) ≥ 5× faster than trading-signals: 18\.2× \(its stream, which keeps no column, against our batch into a reused buffer; against our allocating batch 10\.0×\)/);
 });
 
 test('indicator report - goals are ticked only when met', () => {
@@ -98,4 +99,17 @@ test('indicator report - floors measured with a case are printed beside ours and
   assert.match(md, /RSI\(14\) floors on this run \(ns\/update: [^)]*\): the bare step: 4\.50; against ours 20\.0 and trading-signals 200\./);
   assert.doesNotMatch(md, /another step/);
   assert.doesNotMatch(renderIndicatorReport(input([rsiCase(10, 8, 200, 20)])), /floors on this run/);
+});
+
+test('indicator report - a peer batch is compared with our allocating batch, a peer stream with our reused-buffer batch', () => {
+  const r = rsiCase(20, 8, 100, 20, 10);
+  r.cells.set('technicalindicators:batch', { ns: 60, rounds: 3 });
+  const md = renderIndicatorReport(input([r]));
+  // technicalindicators' batch allocates its output: 60 / 20 = 3.00×, short of 5×, with no reused-buffer figure.
+  assert.match(md, /- \[ \] RSI\(14\) ≥ 5× faster than technicalindicators: 3\.00×\n/);
+  // trading-signals streams: 100 / 10 = 10.0× met, while 100 / 20 = 5.00× is still shown.
+  assert.match(md, /- \[x\] RSI\(14\) ≥ 5× faster than trading-signals: 10\.0× \(its stream, [^)]*; against our allocating batch 5\.00×\)/);
+  // Without an `out` figure the stream is compared with the allocating batch, and says nothing more.
+  const noOut = renderIndicatorReport(input([rsiCase(20, 8, 100, 20)]));
+  assert.match(noOut, /- \[x\] RSI\(14\) ≥ 5× faster than trading-signals: 5\.00×\n/);
 });
