@@ -36,8 +36,9 @@ export interface PeerImpl {
 export type PeerName = 'tulind' | 'trading-signals' | 'technicalindicators';
 
 /**
- * A lower bound measured beside a stream: the bare arithmetic of one update on a field, with no
- * input check and no state for `replace`. Reported in the case's note, never as a peer.
+ * A lower bound measured beside a stream: the core work of one update alone (a recurrence step on
+ * one field, or reading the bar fields the indicator needs), with no input check and no state for
+ * `replace`. Reported after the case's note, never as a peer.
  */
 export interface FloorSpec {
   /** What it computes, for the note. */

@@ -96,7 +96,7 @@ test('indicator report - floors measured with a case are printed beside ours and
   r.cells.set('floor-bare:stream', { ns: 4.5, rounds: 3 });
   const md = renderIndicatorReport(input([r]));
   // Only measured floors are listed; the unmeasured one is left out rather than shown as a dash.
-  assert.match(md, /RSI\(14\) floors on this run \(ns\/update: [^)]*\): the bare step: 4\.50; against ours 20\.0 and trading-signals 200\./);
+  assert.match(md, /RSI\(14\) floors on this run \(ns\/update, each a class of its own [^)]*\): the bare step: 4\.50; against ours 20\.0 and trading-signals 200\./);
   assert.doesNotMatch(md, /another step/);
   assert.doesNotMatch(renderIndicatorReport(input([rsiCase(10, 8, 200, 20)])), /floors on this run/);
 });

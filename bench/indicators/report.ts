@@ -102,7 +102,7 @@ const FASTEST_RUN =
 
 /**
  * The floors measured with a case, beside our stream and trading-signals': what an update costs
- * with nothing but its arithmetic, in the same process and rounds.
+ * with nothing but its core work, in the same process and rounds.
  */
 function floorLine(r: CaseResult): string | undefined {
   const measured = Object.entries(r.floors ?? {}).flatMap(([id, label]) => {
@@ -113,7 +113,7 @@ function floorLine(r: CaseResult): string | undefined {
   const ours = r.cells.get('ours:stream');
   const peer = r.cells.get('trading-signals:stream');
   return (
-    `${r.key} floors on this run (ns/update: the step on one field in a class of its own, no input check, no state for \`replace\`): ` +
+    `${r.key} floors on this run (ns/update, each a class of its own with no input check and no state for \`replace\`): ` +
     `${measured.join('; ')}; against ours ${fmt(ours)} and trading-signals ${fmt(peer)}.`
   );
 }
