@@ -5,6 +5,12 @@ import { macd } from './macd.js';
 import { rsi } from './rsi.js';
 import { btcusdt1m } from './test-support/real-bars.js';
 
+/** The recorded BTCUSDT 1m candles with every column the catalog may read. */
+function catalogBars() {
+  const b = btcusdt1m();
+  return { ...b, open: b.open as Float64Array, volume: b.volume as Float64Array, openTime: b.openTime as Float64Array };
+}
+
 test('catalog - parses names with parameters and fills defaults', () => {
   assert.deepEqual(parseIndicatorSpecs('rsi:14, macd , td,bbands:20::3'), [
     { name: 'rsi', params: [14] },
@@ -28,11 +34,10 @@ test('catalog - rejects unknown names, extra and out-of-range parameters, naming
 });
 
 test('catalog - computeIndicators keeps columns that carry their parameters apart and refuses two writers of one column', () => {
-  const b = btcusdt1m();
-  const bars = { ...b, open: b.open as Float64Array, volume: b.volume as Float64Array, openTime: b.openTime as Float64Array };
+  const bars = catalogBars();
   const out = computeIndicators(parseIndicatorSpecs('rsi:14,rsi:21,macd:5:35:5'), bars);
   assert.deepEqual(out.columns.map(([n]) => n), ['rsi14', 'rsi21', 'macd_macd', 'macd_signal', 'macd_histogram']);
-  assert.deepEqual(out.columns[3]?.[1], macd(b.close, 5, 35, 5).signal);
+  assert.deepEqual(out.columns[3]?.[1], macd(bars.close, 5, 35, 5).signal);
   assert.equal(out.levels, undefined);
   assert.throws(() => computeIndicators(parseIndicatorSpecs('macd,macd:5:35:5'), bars), /macd: macd:12:26:9 and macd:5:35:5 both write column macd_macd/);
   // The same spec twice, defaults filled in before comparing.
@@ -43,17 +48,16 @@ test('catalog - computeIndicators keeps columns that carry their parameters apar
 });
 
 test('catalog - computes the named indicator with its parameters and names the columns', () => {
-  const bars = btcusdt1m();
-  const out = computeIndicator({ name: 'rsi', params: [21] }, { ...bars, open: bars.open as Float64Array, volume: bars.volume as Float64Array, openTime: bars.openTime as Float64Array });
+  const bars = catalogBars();
+  const out = computeIndicator({ name: 'rsi', params: [21] }, bars);
   assert.equal(out.columns[0]?.[0], 'rsi21');
   assert.deepEqual(out.columns[0]?.[1], rsi(bars.close, 21));
-  const macd = computeIndicator({ name: 'macd', params: [12, 26, 9] }, { ...bars, open: bars.open as Float64Array, volume: bars.volume as Float64Array, openTime: bars.openTime as Float64Array });
+  const macd = computeIndicator({ name: 'macd', params: [12, 26, 9] }, bars);
   assert.deepEqual(macd.columns.map(([n]) => n), ['macd_macd', 'macd_signal', 'macd_histogram']);
 });
 
 test('catalog - every column name is lower snake case and unique across the whole catalog', () => {
-  const b = btcusdt1m();
-  const bars = { ...b, open: b.open as Float64Array, volume: b.volume as Float64Array, openTime: b.openTime as Float64Array };
+  const bars = catalogBars();
   const names = Object.keys(INDICATOR_CATALOG).flatMap((name) => computeIndicator(parseIndicatorSpecs(name)[0]!, bars).columns.map(([n]) => n));
   for (const n of names) assert.match(n, /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, n);
   assert.equal(new Set(names).size, names.length);
@@ -61,8 +65,7 @@ test('catalog - every column name is lower snake case and unique across the whol
 });
 
 test('catalog - every parameter range the CLI accepts is one the indicator accepts, at both ends', () => {
-  const b = btcusdt1m();
-  const bars = { ...b, open: b.open as Float64Array, volume: b.volume as Float64Array, openTime: b.openTime as Float64Array };
+  const bars = catalogBars();
   for (const [name, entry] of Object.entries(INDICATOR_CATALOG)) {
     if (entry.params.length === 0) continue;
     // Lowest and highest accepted values of every parameter at once (an exclusive bound: just inside it).

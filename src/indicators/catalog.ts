@@ -130,7 +130,7 @@ export const INDICATOR_CATALOG: Readonly<Record<string, Entry>> = {
     params: [{ ...period('strength', 5, 1), max: 1000 }, factor('tolerance', 0.005, 0, 0.5)],
     compute: (b, [n = 5, tol = 0.005]) => {
       const { series, levels } = supportResistanceLevels(b, { left: n, right: n, tolerance: tol });
-      return { columns: Object.entries(series).map(([k, v]) => [`sr_${snake(k)}`, v]), levels };
+      return { ...many('sr', series), levels };
     },
   },
   patterns: {

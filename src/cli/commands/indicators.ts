@@ -31,7 +31,6 @@ interface IndicatorsOptions {
   exchange: string;
 }
 
-
 export function registerIndicatorsCommand(program: Command): void {
   program
     .command('indicators')
@@ -139,4 +138,3 @@ function render(c: CandleColumns, first: number, columns: Array<[string, Float64
   }
   return text;
 }
-
