@@ -354,6 +354,12 @@ export const BENCH_CASES: BenchCase[] = [
     floors: { hlc: barFloor('reading high, low and close from the bar objects (trading-signals `TDS` reads closes from a Float64Array)', () => new ReadHlc()) },
   },
   {
+    // What trading-signals `TDS` computes: the setup count from closes, like for like.
+    key: 'TD Setup', input: 'close', talib: false,
+    ours: { batch: ['tdSetup'], stream: ['TdSetupStream'], args: [] },
+    peers: { 'trading-signals': tsClose(() => new ts.TDS()) },
+  },
+  {
     key: 'VWAP (session)', input: 'bars', talib: false, ours: { batch: ['vwap'], stream: ['VwapStream'], args: ['hlc3'] },
     peers: {
       'trading-signals': tsBar(() => new ts.VWAP()),

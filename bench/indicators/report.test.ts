@@ -113,3 +113,15 @@ test('indicator report - a peer batch is compared with our allocating batch, a p
   const noOut = renderIndicatorReport(input([rsiCase(20, 8, 100, 20)]));
   assert.match(noOut, /- \[x\] RSI\(14\) ≥ 5× faster than trading-signals: 5\.00×\n/);
 });
+
+test('indicator report - TD Sequential against TDS is a figure; the goal is judged on the TD Setup row', () => {
+  const td = (key: string, ours: number, peer: number): CaseResult => ({
+    key, agreesWithTalib: undefined, ourNames: '',
+    cells: new Map([['ours:batch', { ns: ours, rounds: 3 }], ['ours:stream', { ns: ours, rounds: 3 }], ['trading-signals:stream', { ns: peer, rounds: 3 }]]),
+  });
+  const md = renderIndicatorReport(input([td('TD Sequential', 30, 20), td('TD Setup', 5, 20)]));
+  assert.match(md, /- \(figure only, the goal is on the TD Setup row\) TD Sequential stream faster than trading-signals stream: 0\.67×/);
+  assert.doesNotMatch(md, /\[ \] TD Sequential/);
+  assert.match(md, /- \[x\] TD Setup stream faster than trading-signals stream: 4\.00×/);
+  assert.match(md, /TD Setup: trading-signals `TDS` counts the setup from closes/);
+});

@@ -49,6 +49,11 @@ export interface ReportInput {
 const GOAL_TALIB = new Set(['SMA(20)', 'EMA(20)', 'RSI(14)', 'ATR(14)', 'BBANDS(20,2)', 'MACD(12,26,9)']);
 const GOAL_5X = new Set(['RSI(14)', 'ATR(14)', 'BBANDS(20,2)', 'MACD(12,26,9)']);
 const PEERS = ['trading-signals', 'technicalindicators'] as const;
+/**
+ * Rows whose peer computes only part of ours, and the row that computes just that part: the
+ * goals compare the peer there, and list this row's ratios as figures only.
+ */
+const LIKE_FOR_LIKE_ON: Record<string, string> = { 'TD Sequential': 'TD Setup' };
 
 /**
  * technicalindicators' candlestick functions answer for the last k candles they are given; the
@@ -75,9 +80,14 @@ const NOTES: Record<string, string> = {
   CDL3WHITESOLDIERS: tiScan(3, '`threewhitesoldiers`'),
   CDL3BLACKCROWS: tiScan(3, '`threeblackcrows`'),
   'SAR(0.02,0.2)': 'trading-signals `PSAR` keeps references to the last two candle objects, checks nothing and saves no state for `replace`: its `update(candle, true)` steps on from the state the replaced bar left (on six hand-made bars, replacing the last with high 14 / low 12 gave 9.918, a fresh run over the same bars 9.650), and it seeds and reverses by rules of its own (direction from bar midpoints, low − 0.01 on a reversal into a long), not TA-Lib\'s. Ours checks every bar and copies its 7-field state on each update so that `replace` is exact: timings, not equal outputs.',
-  'TD Sequential': 'trading-signals `TDS` counts only the setup and returns a signal at 9 (no perfection, countdown, deferral, cancellation, recycle or TDST), reading closes; ours computes the full TD Sequential state, 10 fields per bar, from bar objects. "ours batch" allocates ten 8 MB columns per call; the gap to the reused-buffer column (which writes into the same ten) is the price of those 80 MB: fresh pages, and the garbage collections that much new array memory sets off in V8, which here also mark the million bar objects the benchmark keeps for the peers (the same call measured 33–84 ns/bar in a process without them, 39–516 with them). On this VM a page the OS must fault in costs ~13 µs per 4 KiB (an 8 MB Float64Array filled the first time: ~26 ns per element, refilled: 1.4), so 80 MB of fresh pages alone is ~0.26 s per call when the allocator cannot reuse the last call\'s memory. Not like for like.',
+  'TD Sequential': 'trading-signals `TDS` counts only the setup and returns a signal at 9 (no perfection, countdown, deferral, cancellation, recycle or TDST), reading closes; ours computes the full TD Sequential state, 10 fields per bar, from bar objects. "ours batch" allocates ten 8 MB columns per call; the gap to the reused-buffer column (which writes into the same ten) is the price of those 80 MB: fresh pages, and the garbage collections that much new array memory sets off in V8, which here also mark the million bar objects the benchmark keeps for the peers (the same call measured 33–84 ns/bar in a process without them, 39–516 with them). On this VM a page the OS must fault in costs ~13 µs per 4 KiB (an 8 MB Float64Array filled the first time: ~26 ns per element, refilled: 1.4), so 80 MB of fresh pages alone is ~0.26 s per call when the allocator cannot reuse the last call\'s memory. Not like for like: the TD Setup row times our setup count alone (`tdSetup`, `TdSetupStream`, from closes, equal to this row\'s sellSetup − buySetup) against `TDS`, and the goals are judged there.',
+  'TD Setup': 'trading-signals `TDS` counts the setup from closes and returns ±1 when a count reaches 9, then starts again from 0; it needs no price flip to start a count. Ours follows DeMark\'s rules (a count starts only after a price flip, runs past 9, values ±1…±n every bar), checks every close and keeps the state a `replace` needs; `TDS.replace` pops its last close but counts on from the count the replaced bar left (after five flat closes and two lower ones its count is 2, and replacing the last with another lower close makes it 3). A falling series with no flip gives `TDS` a signal at its ninth lower close and ours none: timings, not equal outputs.',
   'STOCHRSI(14,14,3)': 'Tulip `stochrsi` takes only the period (no %K/%D smoothing) and trading-signals `StochasticRSI(14)` its own smoothing: timings, not equal outputs.',
 };
+
+/** A goal's checkbox, or for a {@link LIKE_FOR_LIKE_ON} row the row its peer goal is judged on. */
+const mark = (met: boolean, key: string): string =>
+  LIKE_FOR_LIKE_ON[key] !== undefined ? `(figure only, the goal is on the ${LIKE_FOR_LIKE_ON[key]} row)` : met ? '[x]' : '[ ]';
 
 const fmt = (c: Cell | undefined): string => (c === undefined ? '–' : c.ns < 10 ? c.ns.toFixed(2) : c.ns < 100 ? c.ns.toFixed(1) : c.ns.toFixed(0));
 const ratio = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(1)) + '×';
@@ -194,14 +204,14 @@ export function renderIndicatorReport(x: ReportInput): string {
       const againstStream = pb === r.cells.get(`${p}:stream`) && oi !== undefined;
       const got = pb.ns / (againstStream ? oi.ns : ob.ns);
       const how = againstStream ? ` (its stream, which keeps no column, against our batch into a reused buffer; against our allocating batch ${ratio(pb.ns / ob.ns)})` : '';
-      goals.push(`${got >= need ? '[x]' : '[ ]'} ${r.key} ${need > 1 ? '≥ 5×' : ''} faster than ${p}: ${ratio(got)}${how}`.replace('  ', ' '));
+      goals.push(`${mark(got >= need, r.key)} ${r.key} ${need > 1 ? '≥ 5×' : ''} faster than ${p}: ${ratio(got)}${how}`.replace('  ', ' '));
     }
     // Streaming against streaming as well: trading-signals only streams, so this is its like-for-like form.
     for (const p of PEERS) {
       const ps = r.cells.get(`${p}:stream`);
       if (!os || !ps) continue;
       const got = ps.ns / os.ns;
-      goals.push(`${got >= 1 ? '[x]' : '[ ]'} ${r.key} stream faster than ${p} stream: ${ratio(got)}`);
+      goals.push(`${mark(got >= 1, r.key)} ${r.key} stream faster than ${p} stream: ${ratio(got)}`);
     }
     if (r.key === 'RSI(14)') {
       goals.push(os ? `${os.ns <= 25 ? '[x]' : '[ ]'} streaming RSI update ≤ 25 ns: ${fmt(os)} ns` : '[ ] streaming RSI update ≤ 25 ns: ours missing');

@@ -27,6 +27,7 @@ import { stochRsi } from './stoch-rsi.js';
 import { stochastic } from './stochastic.js';
 import { supportResistanceLevels, type SrLevel } from './support-resistance.js';
 import { tdSequential } from './td-sequential.js';
+import { tdSetup } from './td-setup.js';
 import { tema } from './tema.js';
 import type { Bars } from './types.js';
 import { vwap } from './vwap.js';
@@ -125,6 +126,7 @@ export const INDICATOR_CATALOG: Readonly<Record<string, Entry>> = {
     params: [],
     compute: (b) => ({ columns: Object.entries(tdSequential(b)).map(([k, v]) => [`td_${snake(k)}`, v]) }),
   },
+  tdsetup: { description: 'TD Setup alone, from closes: signed count (+ sell, − buy setup bar)', params: [], compute: (b) => one('td_setup', tdSetup(b.close)) },
   sr: {
     description: 'support/resistance from swing pivots (nearest levels per bar; current levels listed)',
     params: [{ ...period('strength', 5, 1), max: 1000 }, factor('tolerance', 0.005, 0, 0.5)],

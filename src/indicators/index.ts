@@ -22,6 +22,7 @@ export * from './stoch-rsi.js';
 export * from './cci.js';
 export * from './mfi.js';
 export * from './td-sequential.js';
+export * from './td-setup.js';
 export * from './support-resistance.js';
 export * from './candle-patterns.js';
 export * from './adx.js';

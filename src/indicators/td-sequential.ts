@@ -8,6 +8,7 @@
 import type { Bar, Bars, SeriesRecord, Streaming } from './types.js';
 import { checkOutputsApart, outputSeries } from './output-series.js';
 import { checkBar, checkBars } from './validate.js';
+import { nextSetupCount } from './td-setup.js';
 
 const NAME = 'tdSequential';
 
@@ -97,15 +98,10 @@ class TdState {
  * own to keep this one small enough for V8 to inline into the stream's `update`.
  */
 function tdStep(s: TdState, high: Float64Array, low: Float64Array, close: Float64Array, i: number): void {
-  const c = close[i]!;
-  const c4 = close[i - 4]!;
-
-  // Setup: strict < / > against the close 4 bars back; a new count needs a price flip (the bar
-  // before, against the close 4 bars before it).
-  let buy = 0;
-  let sell = 0;
-  if (c < c4) buy = s.buySetup > 0 ? s.buySetup + 1 : close[i - 1]! >= close[i - 5]! ? 1 : 0;
-  else if (c > c4) sell = s.sellSetup > 0 ? s.sellSetup + 1 : close[i - 1]! <= close[i - 5]! ? 1 : 0;
+  // Setup: the rule tdSetup steps with, on the signed count (− buy, + sell).
+  const setup = nextSetupCount(s.sellSetup - s.buySetup, close[i]!, close[i - 4]!, close[i - 1]!, close[i - 5]!);
+  const buy = setup < 0 ? -setup : 0;
+  const sell = setup > 0 ? setup : 0;
   s.buySetup = buy;
   s.sellSetup = sell;
   s.buyCountdown = 0;
