@@ -12,7 +12,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { IndicatorInputError } from './indicator-error.js';
-import { checkBar, checkBars } from './validate.js';
+import { barValid, checkBars, rejectBar } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'parabolicSar';
@@ -232,15 +232,20 @@ export class ParabolicSarStream implements Streaming<Bar, number> {
   }
 
   update(bar: Bar): number {
-    checkBar(NAME, bar, this.cur.n);
+    // Each field read once, as a number (see rejectBar).
+    const h = +bar.high;
+    const l = +bar.low;
+    if (!barValid(h, l, +bar.close)) rejectBar(NAME, bar, this.cur.n);
     this.prev.copyFrom(this.cur);
-    return this.cur.next(bar.high, bar.low, this.acc, this.max);
+    return this.cur.next(h, l, this.acc, this.max);
   }
 
   replace(bar: Bar): number {
     if (this.cur.n === 0) return this.update(bar);
-    checkBar(NAME, bar, this.cur.n - 1);
+    const h = +bar.high;
+    const l = +bar.low;
+    if (!barValid(h, l, +bar.close)) rejectBar(NAME, bar, this.cur.n - 1);
     this.cur.copyFrom(this.prev);
-    return this.cur.next(bar.high, bar.low, this.acc, this.max);
+    return this.cur.next(h, l, this.acc, this.max);
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { Bar, Bars, SeriesRecord, Streaming } from './types.js';
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkBar, checkBars } from './validate.js';
+import { barValid, checkBars, rejectBar } from './validate.js';
 import { nextSetupCount } from './td-setup.js';
 
 const NAME = 'tdSequential';
@@ -234,7 +234,11 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
   };
 
   update(bar: Bar): TdSequentialValue {
-    checkBar(NAME, bar, this.n);
+    // Each field read once, as a number (see rejectBar).
+    const h = +bar.high;
+    const l = +bar.low;
+    const c = +bar.close;
+    if (!barValid(h, l, c)) rejectBar(NAME, bar, this.n);
     if (this.at === CAPACITY - 1) {
       this.high.copyWithin(0, CAPACITY - KEEP);
       this.low.copyWithin(0, CAPACITY - KEEP);
@@ -244,21 +248,24 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
     this.at++;
     this.n++;
     this.before.copyFrom(this.state);
-    return this.step(bar);
+    return this.step(h, l, c);
   }
 
   replace(bar: Bar): TdSequentialValue {
     if (this.n === 0) return this.update(bar);
-    checkBar(NAME, bar, this.n - 1);
+    const h = +bar.high;
+    const l = +bar.low;
+    const c = +bar.close;
+    if (!barValid(h, l, c)) rejectBar(NAME, bar, this.n - 1);
     this.state.copyFrom(this.before);
-    return this.step(bar);
+    return this.step(h, l, c);
   }
 
-  private step(bar: Bar): TdSequentialValue {
+  private step(high: number, low: number, close: number): TdSequentialValue {
     const i = this.at;
-    this.high[i] = bar.high;
-    this.low[i] = bar.low;
-    this.close[i] = bar.close;
+    this.high[i] = high;
+    this.low[i] = low;
+    this.close[i] = close;
     const out = this.out;
     if (this.n <= TD_SEQUENTIAL_WARMUP) return out; // still all NaN: nothing has written to it yet
     const s = this.state;

@@ -95,3 +95,27 @@ test('vwap - rejects unsorted or duplicate openTime naming the bar, in batch and
   assert.throws(() => s.update({ high: 2, low: 1, close: 1.5, volume: 1, openTime: 60_000 }), (e: unknown) => e instanceof IndicatorInputError && e.index === 1);
   assert.throws(() => s.update({ high: 2, low: 1, close: 1.5, volume: 1 }), IndicatorInputError);
 });
+
+test('vwap - an infinite field or openTime, a negative first openTime and a price × volume overflow are errors; the stream keeps its state', () => {
+  const good = { open: 1, high: 2, low: 1, close: 1.5, volume: 1 };
+  const cases: [string, Record<string, number>, RegExp][] = [
+    ['high', { high: Infinity }, /high/],
+    ['close', { close: Infinity }, /close/],
+    ['volume', { volume: Infinity }, /volume/],
+    ['openTime', { openTime: Infinity }, /openTime/],
+    ['overflow', { high: 1e300, low: 1e300, close: 1e300, volume: 1e300 }, /overflows at bar 1/],
+  ];
+  for (const [what, change, message] of cases) {
+    const s = new VwapStream();
+    assert.equal(s.update({ ...good, openTime: 0 }), 1.5);
+    assert.throws(() => s.update({ ...good, openTime: 60_000, ...change }), (e: unknown) => e instanceof IndicatorInputError && e.index === 1 && message.test(e.message), what);
+    // Untouched: the next good bar gives what it gives after the first bar alone.
+    assert.equal(s.update({ ...good, high: 3, openTime: 60_000 }), (1.5 + (3 + 1 + 1.5) / 3) / 2, what);
+  }
+  assert.throws(() => new VwapStream().update({ ...good, openTime: -1 }), (e: unknown) => e instanceof IndicatorInputError && e.index === 0 && /openTime/.test(e.message));
+  const big = Float64Array.from([1e300, 1e300]);
+  assert.throws(
+    () => vwap({ high: big, low: big, close: big, volume: big, openTime: Float64Array.from([0, 60_000]) }),
+    (e: unknown) => e instanceof IndicatorInputError && e.index === 0 && /overflows/.test(e.message),
+  );
+});

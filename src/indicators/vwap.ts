@@ -73,9 +73,16 @@ function vwapLoop(bars: Bars, price: VwapPrice, out: Float64Array): Float64Array
     const tp = ohlc4 ? (o + h + l + c) / 4 : (h + l + c) / 3;
     pv += tp * v;
     vol += v;
-    out[i] = vol > 0 ? pv / vol : tp;
+    const value = vol > 0 ? pv / vol : tp;
+    if (!(value < Infinity)) throw overflowError(i, value);
+    out[i] = value;
   }
   return out;
+}
+
+/** Valid prices and volumes whose Σ price·volume (or Σ volume) exceeds the largest double. */
+function overflowError(index: number, value: number): IndicatorInputError {
+  return new IndicatorInputError(NAME, `price × volume overflows at bar ${index} (VWAP ${value})`, { index, param: 'volume' });
 }
 
 const NEEDS_HLC3: BarNeeds = { volume: true, openTime: true };
@@ -86,12 +93,17 @@ export class VwapStream implements Streaming<Bar, number> {
   readonly warmup = 0;
   private readonly ohlc4: boolean;
   private n = 0;
-  private time = NaN;
+  /**
+   * openTime of the latest bar. Before the first, the largest number below 0, so that the one
+   * test `t > time` also rejects a negative first openTime.
+   */
+  private time = -Number.MIN_VALUE;
   /** First openTime of the UTC day after the latest bar's. */
   private nextDay = -Infinity;
   private pv = 0;
   private vol = 0;
-  private pTime = NaN;
+  /** The same after the bar before the latest: `replace` steps from them again. */
+  private pTime = -Number.MIN_VALUE;
   private pPv = 0;
   private pVol = 0;
 
@@ -101,56 +113,62 @@ export class VwapStream implements Streaming<Bar, number> {
   }
 
   update(bar: Bar): number {
-    this.check(bar, this.n, this.time);
-    this.pTime = this.time;
-    this.pPv = this.pv;
-    this.pVol = this.vol;
+    const time = this.time;
+    const pv = this.pv;
+    const vol = this.vol;
+    const out = this.step(bar, this.n, time, this.nextDay, pv, vol);
+    this.pTime = time;
+    this.pPv = pv;
+    this.pVol = vol;
     this.n++;
-    return this.step(bar);
+    return out;
   }
 
   replace(bar: Bar): number {
     if (this.n === 0) return this.update(bar);
-    this.check(bar, this.n - 1, this.pTime);
-    this.time = this.pTime;
+    const before = this.pTime;
     // The midnight after the bar before: what step computed from the first bar of its day, and
     // from any bar of that day alike (no bar before: none).
-    this.nextDay = this.pTime >= 0 ? nextMidnight(this.pTime) : -Infinity;
-    this.pv = this.pPv;
-    this.vol = this.pVol;
-    return this.step(bar);
+    return this.step(bar, this.n - 1, before, before >= 0 ? nextMidnight(before) : -Infinity, this.pPv, this.pVol);
   }
 
-  private check(bar: Bar, index: number, before: number): void {
-    // The common case in one test (small enough for V8 to inline into update); the messages below.
-    const t = bar.openTime!;
-    const v = bar.volume!;
-    if (barValid(bar.high, bar.low, bar.close) && v >= 0 && v < Infinity && t >= 0 && t < Infinity && (t > before || index === 0) && !this.ohlc4) return;
-    this.reject(bar, index, before);
-  }
-
-  private reject(bar: Bar, index: number, before: number): void {
-    checkBarWith(NAME, bar, index, this.ohlc4 ? NEEDS_OHLC4 : NEEDS_HLC3);
-    if (index > 0) checkTimeAfter(NAME, bar.openTime!, before, index);
-  }
-
-  private step(bar: Bar): number {
-    const t = bar.openTime!;
-    this.time = t;
-    let pv = this.pv;
-    let vol = this.vol;
-    // Times increase strictly, so a new UTC day starts exactly when t reaches the next midnight.
-    if (t >= this.nextDay) {
-      this.nextDay = nextMidnight(t);
+  /**
+   * Bar `index` after a bar with openTime `before` and the session's sums `pv`, `vol`; stores the
+   * new state only once the bar has passed its checks. Each field is read once, as a number (see
+   * rejectBar), and the finite tests are folded into the result's: with every input ≥ 0, an
+   * infinite price or volume makes the VWAP infinite or NaN.
+   */
+  private step(bar: Bar, index: number, before: number, nextDay: number, pv: number, vol: number): number {
+    const t = +bar.openTime!;
+    // Times increase strictly, so a new UTC day starts exactly when t reaches the next midnight
+    // (t = ∞ too: its next midnight is ∞, rejected below).
+    if (t >= nextDay) {
+      nextDay = nextMidnight(t);
       pv = 0;
       vol = 0;
     }
-    const tp = this.ohlc4 ? (bar.open! + bar.high + bar.low + bar.close) / 4 : (bar.high + bar.low + bar.close) / 3;
-    const v = bar.volume!;
+    const h = +bar.high;
+    const l = +bar.low;
+    const c = +bar.close;
+    const v = +bar.volume!;
+    const tp = this.ohlc4 ? (+bar.open! + h + l + c) / 4 : (h + l + c) / 3;
     pv += tp * v;
     vol += v;
+    const out = vol > 0 ? pv / vol : tp;
+    if (!(l >= 0 && h >= l && c >= 0 && v >= 0 && t > before && out < Infinity && nextDay < Infinity) || this.ohlc4) {
+      this.check(bar, index, before, out);
+    }
+    this.time = t;
+    this.nextDay = nextDay;
     this.pv = pv;
     this.vol = vol;
-    return vol > 0 ? pv / vol : tp;
+    return out;
+  }
+
+  /** The full test, with the message naming what is wrong; returns for a good `'ohlc4'` bar. */
+  private check(bar: Bar, index: number, before: number, out: number): void {
+    checkBarWith(NAME, bar, index, this.ohlc4 ? NEEDS_OHLC4 : NEEDS_HLC3);
+    if (index > 0) checkTimeAfter(NAME, bar.openTime!, before, index);
+    if (!(out < Infinity)) throw overflowError(index, out);
   }
 }
