@@ -7,7 +7,7 @@
  */
 import type { Bar, Bars, SeriesRecord, Streaming } from './types.js';
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { barValid, checkBars, rejectBar } from './validate.js';
+import { checkBar, checkBars } from './validate.js';
 import { nextSetupCount } from './td-setup.js';
 
 const NAME = 'tdSequential';
@@ -234,11 +234,7 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
   };
 
   update(bar: Bar): TdSequentialValue {
-    // Each field read once, as a number (see rejectBar).
-    const h = +bar.high;
-    const l = +bar.low;
-    const c = +bar.close;
-    if (!barValid(h, l, c)) rejectBar(NAME, bar, this.n);
+    checkBar(NAME, bar, this.n);
     if (this.at === CAPACITY - 1) {
       this.high.copyWithin(0, CAPACITY - KEEP);
       this.low.copyWithin(0, CAPACITY - KEEP);
@@ -248,24 +244,21 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
     this.at++;
     this.n++;
     this.before.copyFrom(this.state);
-    return this.step(h, l, c);
+    return this.step(bar);
   }
 
   replace(bar: Bar): TdSequentialValue {
     if (this.n === 0) return this.update(bar);
-    const h = +bar.high;
-    const l = +bar.low;
-    const c = +bar.close;
-    if (!barValid(h, l, c)) rejectBar(NAME, bar, this.n - 1);
+    checkBar(NAME, bar, this.n - 1);
     this.state.copyFrom(this.before);
-    return this.step(h, l, c);
+    return this.step(bar);
   }
 
-  private step(high: number, low: number, close: number): TdSequentialValue {
+  private step(bar: Bar): TdSequentialValue {
     const i = this.at;
-    this.high[i] = high;
-    this.low[i] = low;
-    this.close[i] = close;
+    this.high[i] = bar.high;
+    this.low[i] = bar.low;
+    this.close[i] = bar.close;
     const out = this.out;
     if (this.n <= TD_SEQUENTIAL_WARMUP) return out; // still all NaN: nothing has written to it yet
     const s = this.state;
