@@ -88,6 +88,8 @@ test('validate - rejectValue names the column, bar and why', () => {
   assert.equal(thrown(() => rejectValue('sma', 'close', 7, NaN)).message, 'sma: close at bar 7 is not a number (NaN)');
   assert.equal(thrown(() => rejectValue('sma', 'close', 7, -2)).message, 'sma: close at bar 7 is negative (-2)');
   assert.equal(thrown(() => rejectValue('sma', 'close', 7, Infinity)).message, 'sma: close at bar 7 is not finite (Infinity)');
+  // A JavaScript caller's string is not a number, not "not finite".
+  assert.equal(thrown(() => rejectValue('sma', 'close', 7, 'abc' as unknown as number)).message, 'sma: close at bar 7 is not a number (abc)');
 });
 
 test('validate - checkBar checks the needed extra fields of one bar', () => {

@@ -27,7 +27,7 @@ export function checkNumber(indicator: string, param: string, value: number, min
  * the message {@link checkSeries} gives. For batch loops that test values as they compute.
  */
 export function rejectValue(indicator: string, param: string, index: number, value: number | undefined): never {
-  const why = value === undefined || Number.isNaN(value) ? 'is not a number' : value < 0 ? 'is negative' : 'is not finite';
+  const why = typeof value !== 'number' || Number.isNaN(value) ? 'is not a number' : value < 0 ? 'is negative' : 'is not finite';
   throw new IndicatorInputError(indicator, `${param} at bar ${index} ${why} (${value})`, { index, param });
 }
 
