@@ -9,7 +9,7 @@
  * @see https://demark.com/sequential-indicator/
  */
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkValue, rejectValue } from './validate.js';
+import { checkSeries, checkValue, rejectValue } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'tdSetup';
@@ -41,11 +41,8 @@ export function tdSetup(close: Float64Array, out?: Float64Array): Float64Array {
 
 function tdSetupLoop(close: Float64Array, out: Float64Array): Float64Array {
   const n = close.length;
-  // Each close is checked as it is read; the output is not returned if one is bad.
-  for (let i = 0; i < Math.min(TD_SETUP_WARMUP, n); i++) {
-    const x = close[i]!;
-    if (!(x >= 0 && x < Infinity)) rejectValue(NAME, 'close', i, x);
-  }
+  // Each close is checked as it is read (the warm-up ones first); the output is not returned if one is bad.
+  checkSeries(NAME, 'close', close.subarray(0, TD_SETUP_WARMUP));
   let count = 0;
   for (let i = TD_SETUP_WARMUP; i < n; i++) {
     const c = close[i]!;
