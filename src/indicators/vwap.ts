@@ -141,9 +141,11 @@ export class VwapStream implements Streaming<Bar, number> {
   private step(bar: Bar, index: number, before: number, nextDay: number, pv: number, vol: number): number {
     const t = +bar.openTime!;
     // Times increase strictly, so a new UTC day starts exactly when t reaches the next midnight
-    // (t = ∞ too: its next midnight is ∞, rejected below).
+    // (t = ∞ too: its next midnight is ∞, rejected below). nextMidnight(t) written out: V8 does
+    // not inline a call on this once-a-day branch, and the call's boxed result made nextDay a
+    // boxed number on every update, a heap allocation per bar.
     if (t >= nextDay) {
-      nextDay = nextMidnight(t);
+      nextDay = (Math.floor(t / DAY_MS) + 1) * DAY_MS;
       pv = 0;
       vol = 0;
     }
@@ -151,11 +153,13 @@ export class VwapStream implements Streaming<Bar, number> {
     const l = +bar.low;
     const c = +bar.close;
     const v = +bar.volume!;
-    const tp = this.ohlc4 ? (+bar.open! + h + l + c) / 4 : (h + l + c) / 3;
+    // `=== true`: a single compare; the field started as undefined (class-field semantics), so a
+    // bare `this.ohlc4` compiled to a full ToBoolean.
+    const tp = this.ohlc4 === true ? (+bar.open! + h + l + c) / 4 : (h + l + c) / 3;
     pv += tp * v;
     vol += v;
     const out = vol > 0 ? pv / vol : tp;
-    if (!(l >= 0 && h >= l && c >= 0 && v >= 0 && t > before && out < Infinity && nextDay < Infinity) || this.ohlc4) {
+    if (!(l >= 0 && h >= l && c >= 0 && v >= 0 && t > before && out < Infinity && nextDay < Infinity) || this.ohlc4 === true) {
       this.check(bar, index, before, out);
     }
     this.time = t;
