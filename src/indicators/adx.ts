@@ -14,7 +14,7 @@
  * @see https://ta-lib.org/functions/ (ADX, DX, PLUS_DI, MINUS_DI, PLUS_DM, MINUS_DM; src/ta_func/ta_ADX.c)
  */
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { barValid, checkBar, checkPeriod, columnsFit, rejectBars } from './validate.js';
+import { barsInput, barValid, checkBar, checkPeriod, columnsFit, HLC, rejectBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'adx';
@@ -40,6 +40,7 @@ export interface AdxLines {
  * returns it) when given.
  */
 export function adx(bars: Bars, period = 14, out?: AdxLines): AdxLines {
+  bars = barsInput(NAME, bars, HLC);
   checkPeriod(NAME, 'period', period, 2);
   if (!columnsFit(bars)) rejectBars(NAME, bars);
   const n = bars.close.length;

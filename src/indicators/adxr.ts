@@ -5,7 +5,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { adx, AdxStream } from './adx.js';
-import { checkBar, checkBars, checkPeriod } from './validate.js';
+import { barsInput, checkBar, checkBars, checkPeriod, HLC } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'adxr';
@@ -15,6 +15,7 @@ const NAME = 'adxr';
  * Writes into `out` when given.
  */
 export function adxr(bars: Bars, period = 14, out?: Float64Array): Float64Array {
+  bars = barsInput(NAME, bars, HLC);
   checkPeriod(NAME, 'period', period, 2);
   const n = bars.close.length;
   const warm = 3 * period - 2;

@@ -6,7 +6,7 @@
  */
 import { floorToInterval, intervalMs, type Interval } from '../core/intervals.js';
 import { IndicatorInputError } from './indicator-error.js';
-import { checkBars } from './validate.js';
+import { barsInput, checkBars } from './validate.js';
 import type { Bars } from './types.js';
 
 const NAME = 'aggregateBars';
@@ -28,6 +28,7 @@ export interface AggregatedBars extends FullBars {
  * Throws IndicatorInputError on a missing column, bad value or unsorted/duplicate/off-grid time.
  */
 export function aggregateBars(bars: Bars, interval: Interval): AggregatedBars {
+  bars = barsInput(NAME, bars, ['open', 'high', 'low', 'close', 'volume', 'openTime']);
   checkBars(NAME, bars, { open: true, volume: true, openTime: true });
   const t = bars.openTime!;
   const open = bars.open!;

@@ -5,7 +5,7 @@
  * @see https://ta-lib.org/functions/ (ATR, NATR, TRANGE; src/ta_func/ta_ATR.c)
  */
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { barValid, checkBar, checkPeriod, columnsFit, rejectBars } from './validate.js';
+import { barsInput, barValid, checkBar, checkPeriod, columnsFit, HLC, rejectBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 /** NATR's 100·ATR/close; 0 on a zero close, as TA-Lib writes (not ∞ or NaN). */
@@ -15,6 +15,7 @@ function percentOfClose(atr: number, close: number): number {
 
 /** Shared by atr and natr: Wilder-smoothed TR into `out`, scaled by 100/close when `normalize`. */
 function atrInto(name: string, bars: Bars, period: number, normalize: boolean, out: Float64Array | undefined): Float64Array {
+  bars = barsInput(name, bars, HLC);
   checkPeriod(name, 'period', period, normalize ? 2 : 1);
   if (!columnsFit(bars)) rejectBars(name, bars);
   const { high, low, close } = bars;

@@ -4,7 +4,7 @@
  * @see https://ta-lib.org/functions/ (BBANDS; src/ta_func/ta_BBANDS.c, ta_STDDEV.c)
  */
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkNumber, checkPeriod, checkValue, rejectValue } from './validate.js';
+import { checkNumber, checkPeriod, checkValue, rejectValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'bbands';
@@ -28,6 +28,7 @@ function checkParams(period: number, devUp: number, devDown: number): void {
  * three arrays of `out` when given (and returns `out`).
  */
 export function bbands(close: Float64Array, period = 20, devUp = 2, devDown = 2, out?: BollingerBands): BollingerBands {
+  close = seriesInput(NAME, 'close', close);
   checkParams(period, devUp, devDown);
   const n = close.length;
   // The loops live in their own function: merging the caller's `out` with fresh arrays in one

@@ -8,7 +8,7 @@ import { CandlePatternStream as PatternStream, type PatternDef } from './candle-
 import { PATTERN_DEFS } from './candle-pattern-defs.js';
 import { IndicatorInputError } from './indicator-error.js';
 import type { Bar, Bars, Streaming } from './types.js';
-import { checkBars, checkNumber } from './validate.js';
+import { barsInput, checkBars, checkNumber } from './validate.js';
 
 export type CandlePatternName = keyof typeof PATTERN_DEFS;
 
@@ -66,6 +66,7 @@ export class CandlePatternStream implements Streaming<Bar, number> {
  */
 export function candlePattern(name: CandlePatternName, bars: Bars, options: CandlePatternOptions = {}): Float64Array {
   const { def, penetration, label } = resolve(name, options);
+  bars = barsInput(label, bars, ['open', 'high', 'low', 'close']);
   checkBars(label, bars, { open: true });
   const n = bars.close.length;
   const out = new Float64Array(n);

@@ -25,7 +25,7 @@ test('catalog - rejects unknown names, extra and out-of-range parameters, naming
   assert.throws(() => parseIndicatorSpecs('rsi:14:3'), /rsi: takes 1 parameter/);
   assert.throws(() => parseIndicatorSpecs('rsi:1'), /rsi: period must be a whole number from 2/);
   assert.throws(() => parseIndicatorSpecs('sma:2.5'), /sma: period must be a whole number/);
-  assert.throws(() => parseIndicatorSpecs(''), /no indicator named/);
+  for (const empty of ['', ',', ' , ']) assert.throws(() => parseIndicatorSpecs(empty), /indicators: the list names no indicator \(e\.g\. rsi:14,macd\)/);
   assert.throws(() => parseIndicatorSpecs('sar:0'), /sar: acceleration must be a number above 0 and at most 1, not "0"/);
   assert.throws(() => parseIndicatorSpecs('sr:2000'), /sr: strength must be a whole number from 1 to 1000, not "2000"/);
   assert.throws(() => parseIndicatorSpecs('sr:5:0.7'), /sr: tolerance must be a number from 0 to 0.5, not "0.7"/);

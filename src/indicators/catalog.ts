@@ -169,7 +169,7 @@ export function parseIndicatorSpecs(text: string): IndicatorSpec[] {
     });
     specs.push({ name, params });
   }
-  if (specs.length === 0) throw new IndicatorInputError('indicators', 'no indicator named');
+  if (specs.length === 0) throw new IndicatorInputError('indicators', 'the list names no indicator (e.g. rsi:14,macd)');
   return specs;
 }
 

@@ -6,7 +6,7 @@
  * @see https://ta-lib.org/functions/ (CCI; src/ta_func/ta_CCI.c)
  */
 import { nanOutput } from './output-series.js';
-import { checkBar, checkBars, checkPeriod } from './validate.js';
+import { barsInput, checkBar, checkBars, checkPeriod, HLC } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'cci';
@@ -27,6 +27,7 @@ function cciOf(ring: Float64Array, period: number, last: number): number {
  * Writes into `out` when given.
  */
 export function cci(bars: Bars, period = 20, out?: Float64Array): Float64Array {
+  bars = barsInput(NAME, bars, HLC);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   return cciLoop(bars, period, nanOutput(NAME, bars.close.length, out, [bars.high, bars.low, bars.close]));
 }

@@ -6,7 +6,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { EmaCascade, cascadeSeed } from './ema-cascade.js';
-import { checkPeriod, checkSeries, checkValue } from './validate.js';
+import { checkPeriod, checkSeries, checkValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'dema';
@@ -16,6 +16,7 @@ const NAME = 'dema';
  * Writes into `out` when given.
  */
 export function dema(close: Float64Array, period = 30, out?: Float64Array): Float64Array {
+  close = seriesInput(NAME, 'close', close);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const o = out === undefined ? new Float64Array(close.length) : callerOutput(NAME, close.length, 0, out, [close]);
   return demaLoop(close, period, o);

@@ -5,7 +5,7 @@
  * @see https://www.tradingview.com/support/solutions/43000502253-donchian-channels-dc/
  */
 import { checkOutputsApart, nanOutputField } from './output-series.js';
-import { checkBar, checkBars, checkPeriod } from './validate.js';
+import { barsInput, checkBar, checkBars, checkPeriod, HLC } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'donchian';
@@ -22,6 +22,7 @@ export interface DonchianChannel {
  * Writes into the arrays of `out` (and returns it) when given.
  */
 export function donchian(bars: Bars, period = 20, out?: DonchianChannel): DonchianChannel {
+  bars = barsInput(NAME, bars, HLC);
   const n = bars.close.length;
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const res = {

@@ -6,7 +6,7 @@
  * @see https://ta-lib.org/functions/ (EMA; src/ta_func/ta_EMA.c)
  */
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkPeriod, checkValue, rejectValue } from './validate.js';
+import { checkPeriod, checkValue, rejectValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'ema';
@@ -32,6 +32,7 @@ export function emaInto(src: Float64Array, from: number, period: number, k: numb
 
 /** EMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. Writes into `out` when given. */
 export function ema(close: Float64Array, period = 20, out?: Float64Array): Float64Array {
+  close = seriesInput(NAME, 'close', close);
   checkPeriod(NAME, 'period', period, 1);
   const n = close.length;
   // The loops live in their own function: merging the caller's `out` with a fresh array in one

@@ -307,6 +307,40 @@ export function runIndicatorContract<O extends BatchOutput>(spec: ContractSpec<O
       }
     }
 
+    // JavaScript callers: plain arrays work as the typed ones do; a string (Binance sends prices
+    // as "7211.02") or null in a column or a bar is an error naming the bar, never arithmetic on it.
+    test(`${spec.name} - batch on plain arrays equals batch on Float64Arrays`, () => {
+      const plain: Record<string, number[]> = {};
+      for (const [k, v] of Object.entries(bars)) if (v instanceof Float64Array) plain[k] = Array.from(v);
+      assertSameSeries(spec.name, asRecord(spec.batch(plain as unknown as Bars)), asRecord(spec.batch(bars)), 'plain arrays');
+    });
+
+    for (const col of columns) {
+      for (const bad of [String(bars.close[k]), null] as const) {
+        test(`${spec.name} - batch rejects a ${bad === null ? 'null' : 'string'} ${col} in a plain array naming bar ${k}`, () => {
+          const plain: Record<string, unknown[]> = {};
+          for (const [key, v] of Object.entries(bars)) if (v instanceof Float64Array) plain[key] = Array.from(v);
+          plain[col]![k] = bad;
+          assertThrowsAt(spec, () => spec.batch(plain as unknown as Bars), k, `${String(bad)} ${col}`);
+        });
+      }
+    }
+
+    test(`${spec.name} - stream rejects a string or null value and keeps its state`, () => {
+      const full = asRecord(spec.batch(bars));
+      const s = spec.stream() as Streaming<unknown, StreamOutput>;
+      const at = (i: number): unknown => (spec.input === 'close' ? bars.close[i]! : barAt(bars, i));
+      for (let i = 0; i < k; i++) s.update(at(i));
+      for (const col of columns) {
+        for (const bad of [String(bars.close[k]), null]) {
+          const input = spec.input === 'close' ? bad : { ...barAt(bars, k), [col]: bad };
+          assertThrowsAt(spec, () => s.update(input), k, `stream update ${String(bad)} ${col}`);
+          assertThrowsAt(spec, () => s.replace(input), k - 1, `stream replace ${String(bad)} ${col}`);
+        }
+      }
+      for (let i = k; i < bars.close.length; i++) assertStreamMatches(spec, full, copyOut(s.update(at(i))), i, 'update after rejected strings');
+    });
+
     test(`${spec.name} - stream rejects a bad bar and keeps its state`, () => {
       const full = asRecord(spec.batch(bars));
       const bad = cloneBars(bars);

@@ -7,7 +7,7 @@
  * @see https://ta-lib.org/functions/ (KAMA; src/ta_func/ta_KAMA.c)
  */
 import { nanOutput } from './output-series.js';
-import { checkPeriod, checkSeries, checkValue } from './validate.js';
+import { checkPeriod, checkSeries, checkValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'kama';
@@ -24,6 +24,7 @@ function smoothing(change: number, volatility: number): number {
 
 /** KAMA over `close`; NaN for the first `period` bars. Period 2..100000, as TA-Lib. Writes into `out` when given. */
 export function kama(close: Float64Array, period = 30, out?: Float64Array): Float64Array {
+  close = seriesInput(NAME, 'close', close);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   return kamaLoop(close, period, nanOutput(NAME, close.length, out, [close]));
 }

@@ -12,7 +12,7 @@
 import { checkOutputsApart, nanOutputField } from './output-series.js';
 import { atr, AtrStream } from './atr.js';
 import { EmaState, emaInto } from './ema.js';
-import { checkBar, checkBars, checkNumber, checkPeriod } from './validate.js';
+import { barsInput, checkBar, checkBars, checkNumber, checkPeriod, HLC } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'keltner';
@@ -36,6 +36,7 @@ function checkParams(emaPeriod: number, atrPeriod: number, multiplier: number): 
  * Writes into the arrays of `out` (and returns it) when given.
  */
 export function keltner(bars: Bars, emaPeriod = 20, atrPeriod = 10, multiplier = 2, out?: KeltnerChannel): KeltnerChannel {
+  bars = barsInput(NAME, bars, HLC);
   const n = bars.close.length;
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const res = {

@@ -7,7 +7,7 @@
  */
 import { EmaState, emaInto } from './ema.js';
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkPeriod, checkSeries, checkValue, rejectValue } from './validate.js';
+import { checkPeriod, checkSeries, checkValue, rejectValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'macd';
@@ -31,6 +31,7 @@ function periods(fast: number, slow: number, signal: number): [number, number, n
  * `out` when given (and returns `out`).
  */
 export function macd(close: Float64Array, fastPeriod = 12, slowPeriod = 26, signalPeriod = 9, out?: Macd): Macd {
+  close = seriesInput(NAME, 'close', close);
   const [fast, slow, sig] = periods(fastPeriod, slowPeriod, signalPeriod);
   const n = close.length;
   const start = slow - 1 + sig - 1;

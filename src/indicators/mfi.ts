@@ -7,7 +7,7 @@
  * @see https://ta-lib.org/functions/ (MFI; src/ta_func/ta_MFI.c)
  */
 import { nanOutput } from './output-series.js';
-import { checkBarWith, checkBars, checkPeriod } from './validate.js';
+import { barsInput, checkBars, checkBarWith, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'mfi';
@@ -18,6 +18,7 @@ const NEEDS = { volume: true } as const;
  * Writes into `out` when given.
  */
 export function mfi(bars: Bars, period = 14, out?: Float64Array): Float64Array {
+  bars = barsInput(NAME, bars, ['high', 'low', 'close', 'volume']);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   return mfiLoop(bars, period, nanOutput(NAME, bars.close.length, out, [bars.high, bars.low, bars.close, bars.volume]));
 }

@@ -4,7 +4,7 @@
  * @see https://ta-lib.org/functions/ (OBV; src/ta_func/ta_OBV.c)
  */
 import { callerOutput } from './output-series.js';
-import { checkSeries, checkValue } from './validate.js';
+import { barsInput, checkSeries, checkValue } from './validate.js';
 import { IndicatorInputError } from './indicator-error.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
@@ -15,6 +15,7 @@ const NAME = 'obv';
  * Writes into `out` when given.
  */
 export function obv(bars: Bars, out?: Float64Array): Float64Array {
+  bars = barsInput(NAME, bars, ['close', 'volume']);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const o = out === undefined ? new Float64Array(bars.close.length) : callerOutput(NAME, bars.close.length, 0, out, [bars.close, bars.volume]);
   return obvLoop(bars, o);

@@ -12,7 +12,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { IndicatorInputError } from './indicator-error.js';
-import { barValid, checkBars, rejectBar } from './validate.js';
+import { barsInput, barValid, checkBars, HLC, rejectBar } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'parabolicSar';
@@ -140,6 +140,7 @@ class SarState {
  * Writes into `out` when given.
  */
 export function parabolicSar(bars: Bars, acceleration = 0.02, maximum = 0.2, out?: Float64Array): Float64Array {
+  bars = barsInput(NAME, bars, HLC);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const o = out === undefined ? new Float64Array(bars.close.length) : callerOutput(NAME, bars.close.length, 0, out, [bars.high, bars.low, bars.close]);
   return parabolicSarLoop(bars, acceleration, maximum, o);
@@ -232,19 +233,28 @@ export class ParabolicSarStream implements Streaming<Bar, number> {
   }
 
   update(bar: Bar): number {
-    // Each field read once, as a number (see rejectBar).
-    const h = +bar.high;
-    const l = +bar.low;
-    if (!barValid(h, l, +bar.close)) rejectBar(NAME, bar, this.cur.n);
+    const rawH = bar.high;
+    const rawL = bar.low;
+    const rawC = bar.close;
+    // Each field read once, as a number (see rejectBar); `h === rawH` and the like are false for
+    // a JavaScript caller's field that was not a number to begin with ('2' converts to 2).
+    const h = +rawH;
+    const l = +rawL;
+    const c = +rawC;
+    if (!(barValid(h, l, c) && h === rawH && l === rawL && c === rawC)) rejectBar(NAME, bar, this.cur.n);
     this.prev.copyFrom(this.cur);
     return this.cur.next(h, l, this.acc, this.max);
   }
 
   replace(bar: Bar): number {
     if (this.cur.n === 0) return this.update(bar);
-    const h = +bar.high;
-    const l = +bar.low;
-    if (!barValid(h, l, +bar.close)) rejectBar(NAME, bar, this.cur.n - 1);
+    const rawH = bar.high;
+    const rawL = bar.low;
+    const rawC = bar.close;
+    const h = +rawH;
+    const l = +rawL;
+    const c = +rawC;
+    if (!(barValid(h, l, c) && h === rawH && l === rawL && c === rawC)) rejectBar(NAME, bar, this.cur.n - 1);
     this.cur.copyFrom(this.prev);
     return this.cur.next(h, l, this.acc, this.max);
   }

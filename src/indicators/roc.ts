@@ -3,13 +3,14 @@
  * @see https://ta-lib.org/functions/ (ROC; src/ta_func/ta_ROC.c)
  */
 import { nanOutput } from './output-series.js';
-import { checkPeriod, checkSeries, checkValue } from './validate.js';
+import { checkPeriod, checkSeries, checkValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'roc';
 
 /** ROC over `close`; NaN for the first `period` bars. Period 1..100000. Writes into `out` when given. */
 export function roc(close: Float64Array, period = 10, out?: Float64Array): Float64Array {
+  close = seriesInput(NAME, 'close', close);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   return rocLoop(close, period, nanOutput(NAME, close.length, out, [close]));
 }

@@ -9,7 +9,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { checkVwapPrice, type VwapPrice } from './vwap.js';
-import { checkBarWith, checkBars, checkPeriod } from './validate.js';
+import { barsInput, checkBars, checkBarWith, checkPeriod } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'rollingVwap';
@@ -19,6 +19,7 @@ const NAME = 'rollingVwap';
  * Writes into `out` when given.
  */
 export function rollingVwap(bars: Bars, period = 20, price: VwapPrice = 'hlc3', out?: Float64Array): Float64Array {
+  bars = barsInput(NAME, bars, price === 'ohlc4' ? ['open', 'high', 'low', 'close', 'volume'] : ['high', 'low', 'close', 'volume']);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const o = out === undefined ? new Float64Array(bars.close.length).fill(NaN, 0, period - 1) : callerOutput(NAME, bars.close.length, period - 1, out, [bars.open, bars.high, bars.low, bars.close, bars.volume]);
   return rollingVwapLoop(bars, period, price, o);

@@ -6,7 +6,7 @@
  * @see https://ta-lib.org/functions/ (RSI; src/ta_func/ta_RSI.c)
  */
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkPeriod, checkValue, rejectValue } from './validate.js';
+import { checkPeriod, checkValue, rejectValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'rsi';
@@ -15,6 +15,7 @@ const EPS = 1e-14;
 
 /** RSI over `close`; NaN for the first `period` bars. Period 2..100000. Writes into `out` when given. */
 export function rsi(close: Float64Array, period = 14, out?: Float64Array): Float64Array {
+  close = seriesInput(NAME, 'close', close);
   checkPeriod(NAME, 'period', period, 2);
   const n = close.length;
   // The loops live in their own function: merging the caller's `out` with a fresh array in one
@@ -83,7 +84,7 @@ export class RsiStream implements Streaming<number, number> {
   }
 
   update(close: number): number {
-    if (!(close >= 0 && close < Infinity)) checkValue(NAME, 'close', close, this.n);
+    checkValue(NAME, 'close', close, this.n);
     this.pN = this.n;
     this.pLast = this.last;
     this.pGain = this.gain;
@@ -93,7 +94,7 @@ export class RsiStream implements Streaming<number, number> {
 
   replace(close: number): number {
     if (this.n === 0) return this.update(close);
-    if (!(close >= 0 && close < Infinity)) checkValue(NAME, 'close', close, this.n - 1);
+    checkValue(NAME, 'close', close, this.n - 1);
     this.n = this.pN;
     this.last = this.pLast;
     this.gain = this.pGain;

@@ -3,7 +3,7 @@
  * @see https://ta-lib.org/functions/ (SMA; src/ta_func/ta_SMA.c)
  */
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkPeriod, checkSeries, checkValue } from './validate.js';
+import { checkPeriod, checkSeries, checkValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'sma';
@@ -13,6 +13,7 @@ const NAME = 'sma';
  * (same length as `close`) when given, for callers that reuse one buffer across calls.
  */
 export function sma(close: Float64Array, period = 20, out?: Float64Array): Float64Array {
+  close = seriesInput(NAME, 'close', close);
   checkPeriod(NAME, 'period', period, 1);
   const n = close.length;
   const warm = Math.min(period - 1, n);

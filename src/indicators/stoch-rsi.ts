@@ -11,7 +11,7 @@ import { checkOutputsApart, nanOutputField } from './output-series.js';
 import { rsi, RsiStream } from './rsi.js';
 import { FastKState, fastKInto, smaInto } from './stoch-core.js';
 import { SmaState } from './sma.js';
-import { checkPeriod, checkSeries, checkValue } from './validate.js';
+import { checkPeriod, checkSeries, checkValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'stochrsi';
@@ -39,6 +39,7 @@ function checkPeriods(period: number, kPeriod: number, dPeriod: number): void {
  * Writes into the arrays of `out` (and returns it) when given.
  */
 export function stochRsi(close: Float64Array, period = 14, kPeriod = 5, dPeriod = 3, out?: StochRsi): StochRsi {
+  close = seriesInput(NAME, 'close', close);
   const n = close.length;
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const res = {

@@ -10,7 +10,7 @@
 import { checkOutputsApart, nanOutputField } from './output-series.js';
 import { FastKState, fastKInto, smaInto } from './stoch-core.js';
 import { SmaState } from './sma.js';
-import { checkBar, checkBars, checkPeriod } from './validate.js';
+import { barsInput, checkBar, checkBars, checkPeriod, HLC } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'stochastic';
@@ -38,6 +38,7 @@ function checkPeriods(kPeriod: number, kSlowing: number, dPeriod: number): void 
  * Writes into the arrays of `out` (and returns it) when given.
  */
 export function stochastic(bars: Bars, kPeriod = 5, kSlowing = 3, dPeriod = 3, out?: Stochastic): Stochastic {
+  bars = barsInput(NAME, bars, HLC);
   const n = bars.close.length;
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const res = {

@@ -6,7 +6,7 @@
  * @see https://school.stockcharts.com/doku.php?id=chart_analysis:support_and_resistance
  */
 import type { Bar, Bars, SeriesRecord, Streaming, ValueRecord } from './types.js';
-import { checkBar, checkBars, checkNumber, checkPeriod, checkTimeAfter, checkValue } from './validate.js';
+import { barsInput, checkBar, checkBars, checkNumber, checkPeriod, checkTimeAfter, checkValue } from './validate.js';
 
 const NAME = 'supportResistance';
 
@@ -292,6 +292,7 @@ export function supportResistance(bars: Bars, options: SupportResistanceOptions 
 
 /** The per-bar series plus the levels held after the last bar (what the CLI prints). */
 export function supportResistanceLevels(bars: Bars, options: SupportResistanceOptions = {}): { series: SrSeries; levels: SrLevel[] } {
+  bars = barsInput(NAME, bars, ['high', 'low', 'close', 'openTime']);
   const stream = new SupportResistanceStream(options);
   checkBars(NAME, bars, { openTime: bars.openTime !== undefined });
   const n = bars.close.length;

@@ -7,7 +7,7 @@
  */
 import type { Bar, Bars, SeriesRecord, Streaming } from './types.js';
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkBar, checkBars } from './validate.js';
+import { barsInput, checkBar, checkBars, HLC } from './validate.js';
 import { nextSetupCount } from './td-setup.js';
 
 const NAME = 'tdSequential';
@@ -297,6 +297,7 @@ export class TdSequentialStream implements Streaming<Bar, TdSequentialValue> {
  *   but leaves the countdown running.
  */
 export function tdSequential(bars: Bars, out?: TdSequentialSeries): TdSequentialSeries {
+  bars = barsInput(NAME, bars, HLC);
   const n = bars.close.length;
   const lines = {} as TdSequentialSeries;
   for (const f of TD_SEQUENTIAL_FIELDS) lines[f] = outputSeries(n, TD_SEQUENTIAL_WARMUP, out, NAME, f);

@@ -9,7 +9,7 @@
  * @see https://demark.com/sequential-indicator/
  */
 import { checkOutputsApart, outputSeries } from './output-series.js';
-import { checkSeries, checkValue, rejectValue } from './validate.js';
+import { checkSeries, checkValue, rejectValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'tdSetup';
@@ -32,6 +32,7 @@ export function nextSetupCount(count: number, c: number, c4: number, c1: number,
 
 /** TD Setup over closes; NaN for the first {@link TD_SETUP_WARMUP} bars. Writes into `out` when given. */
 export function tdSetup(close: Float64Array, out?: Float64Array): Float64Array {
+  close = seriesInput(NAME, 'close', close);
   const n = close.length;
   // The loop lives in its own function (see ema.ts): `out` and fresh arrays never meet in it.
   if (out === undefined) return tdSetupLoop(close, outputSeries(n, TD_SETUP_WARMUP));

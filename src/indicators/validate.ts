@@ -1,5 +1,7 @@
 /**
- * Input checks shared by every indicator. Batch forms either call {@link checkBars} /
+ * Input checks shared by every indicator. Batch forms first take their columns through
+ * {@link seriesInput} / {@link barsInput} (a JavaScript caller's plain array becomes a
+ * Float64Array, a string or null in it an error), then either call {@link checkBars} /
  * {@link checkSeries} up front or test each value inside their compute loop and, on the first
  * fault, call {@link rejectValue} / {@link rejectBars}, which throw exactly what the up-front check
  * would have (the output is not returned, so nothing half-computed escapes). Streaming forms
@@ -11,24 +13,87 @@ import type { Bar, Bars } from './types.js';
 /** Throws unless `value` is an integer in [min, max]. */
 export function checkPeriod(indicator: string, param: string, value: number, min: number, max = 100_000): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new IndicatorInputError(indicator, `${param} must be an integer in ${min}..${max}, got ${value}`, { param });
+    throw new IndicatorInputError(indicator, `${param} must be an integer in ${min}..${max}, got ${shown(value)}`, { param });
   }
 }
 
 /** Throws unless `value` is a finite number in [min, max] (a non-integer parameter such as a multiplier). */
 export function checkNumber(indicator: string, param: string, value: number, min: number, max: number): void {
-  if (!(value >= min && value <= max)) {
-    throw new IndicatorInputError(indicator, `${param} must be a number in ${min}..${max}, got ${value}`, { param });
+  if (!(typeof value === 'number' && value >= min && value <= max)) {
+    throw new IndicatorInputError(indicator, `${param} must be a number in ${min}..${max}, got ${shown(value)}`, { param });
   }
 }
 
+/** A parameter as a message shows it: a JavaScript caller's string quoted, so "20" is not read as 20. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
 /**
- * Throws the error for a value of `param` at bar `index` that failed `v >= 0 && v < Infinity`:
- * the message {@link checkSeries} gives. For batch loops that test values as they compute.
+ * Throws the error for a value of `param` at bar `index` that is not a number or failed
+ * `v >= 0 && v < Infinity`: the message {@link checkSeries} gives. For batch loops that test
+ * values as they compute. A JavaScript caller's value of another type is named with its type
+ * (a string shows quoted: "7211.02" is a string, not a number).
  */
-export function rejectValue(indicator: string, param: string, index: number, value: number | undefined): never {
-  const why = typeof value !== 'number' || Number.isNaN(value) ? 'is not a number' : value < 0 ? 'is negative' : 'is not finite';
-  throw new IndicatorInputError(indicator, `${param} at bar ${index} ${why} (${value})`, { index, param });
+export function rejectValue(indicator: string, param: string, index: number, value: unknown): never {
+  throw new IndicatorInputError(indicator, `${param} at bar ${index} ${whyNot(value)}`, { index, param });
+}
+
+function whyNot(value: unknown): string {
+  if (typeof value === 'number') return `${Number.isNaN(value) ? 'is not a number' : value < 0 ? 'is negative' : 'is not finite'} (${value})`;
+  if (value === undefined) return 'is missing (undefined)';
+  if (value === null) return 'is null, not a number';
+  if (typeof value === 'string') return `is a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}), not a number`;
+  return `is a ${typeof value}, not a number`;
+}
+
+/**
+ * A batch input column as the Float64Array the compute loops read. A Float64Array (what the
+ * types ask for) is returned as it is. A JavaScript caller's plain array or other typed array is
+ * copied, once every element is known to be a number: a numeric string such as Binance's
+ * "7211.02" passes `x >= 0`, and `sum += x` then joins strings ("1" + "2" is "12").
+ */
+export function seriesInput(indicator: string, param: string, values: unknown): Float64Array {
+  if (values instanceof Float64Array) return values;
+  if (!Array.isArray(values) && !(ArrayBuffer.isView(values) && !(values instanceof DataView))) {
+    const got = values === null ? 'null' : typeof values === 'object' ? (values.constructor?.name ?? 'an object') : typeof values;
+    throw new IndicatorInputError(indicator, `${param} must be a Float64Array or an array of numbers, got ${got}`, { param });
+  }
+  const list = values as ArrayLike<unknown>;
+  const n = list.length;
+  for (let i = 0; i < n; i++) {
+    const v = list[i];
+    if (typeof v !== 'number') rejectValue(indicator, param, i, v);
+  }
+  return Float64Array.from(list as ArrayLike<number>);
+}
+
+/** A column of {@link Bars}. */
+export type BarColumn = keyof Bars;
+
+const COLUMN_ORDER: readonly BarColumn[] = ['close', 'high', 'low', 'open', 'volume', 'openTime'];
+
+/** The columns most bar indicators read. */
+export const HLC: readonly BarColumn[] = Object.freeze(['high', 'low', 'close'] as const);
+
+/**
+ * {@link seriesInput} for the `columns` of `bars` an indicator reads; `bars` itself when they are
+ * all Float64Arrays already. A missing column is left for the indicator's own check to name.
+ */
+export function barsInput(indicator: string, bars: Bars, columns: readonly BarColumn[]): Bars {
+  if (typeof bars !== 'object' || bars === null) {
+    throw new IndicatorInputError(indicator, `bars must be an object of columns (high, low, close…), got ${bars === null ? 'null' : typeof bars}`, { param: 'bars' });
+  }
+  let copy: Bars | undefined;
+  // In checkBars' order, so a batch and its stream name the same field of a bad bar.
+  for (const k of COLUMN_ORDER) {
+    if (!columns.includes(k)) continue;
+    const column: unknown = bars[k];
+    if (column instanceof Float64Array || (column === undefined && k !== 'close')) continue;
+    copy ??= { ...bars };
+    copy[k] = seriesInput(indicator, k, column);
+  }
+  return copy ?? bars;
 }
 
 /** Throws at the first value of `column` that is NaN, infinite or negative, naming its bar index. */
@@ -42,7 +107,7 @@ export function checkSeries(indicator: string, param: string, column: Float64Arr
 
 /** Streaming counterpart of {@link checkSeries}: one value at bar `index`. */
 export function checkValue(indicator: string, param: string, value: number, index: number): void {
-  if (!(value >= 0 && value < Infinity)) rejectValue(indicator, param, index, value);
+  if (!(typeof value === 'number' && value >= 0 && value < Infinity)) rejectValue(indicator, param, index, value);
 }
 
 /**
@@ -102,7 +167,12 @@ export function columnsFit(bars: Bars, needs: BarNeeds = NO_NEEDS): boolean {
  * low ≥ 0, high ≥ low, high < ∞ bound both). The test a fused batch loop makes per bar.
  */
 export function barValid(high: number, low: number, close: number): boolean {
-  return low >= 0 && high >= low && high < Infinity && close >= 0 && close < Infinity;
+  // The type tests cost nothing on a Float64Array's elements (V8 knows they are numbers); on a
+  // stream's bar object they reject a JavaScript caller's strings, which compare as text.
+  return (
+    typeof high === 'number' && typeof low === 'number' && typeof close === 'number' &&
+    low >= 0 && high >= low && high < Infinity && close >= 0 && close < Infinity
+  );
 }
 
 function valuesValid(bars: Bars, needs: BarNeeds): boolean {
@@ -126,7 +196,7 @@ function seriesValid(column: Float64Array): boolean {
 }
 
 function valid(v: number | undefined): boolean {
-  return v !== undefined && v >= 0 && v < Infinity;
+  return typeof v === 'number' && v >= 0 && v < Infinity;
 }
 
 /**
@@ -205,9 +275,9 @@ export function rejectBar(indicator: string, bar: Bar, index: number, needs: Bar
   if (bar.high < bar.low) {
     throw new IndicatorInputError(indicator, `high ${bar.high} is below low ${bar.low} at bar ${index}`, { index, param: 'high' });
   }
-  if (needs.open === true) checkValue(indicator, 'open', bar.open ?? NaN, index);
-  if (needs.volume === true) checkValue(indicator, 'volume', bar.volume ?? NaN, index);
-  if (needs.openTime === true) checkValue(indicator, 'openTime', bar.openTime ?? NaN, index);
+  if (needs.open === true) checkValue(indicator, 'open', bar.open!, index);
+  if (needs.volume === true) checkValue(indicator, 'volume', bar.volume!, index);
+  if (needs.openTime === true) checkValue(indicator, 'openTime', bar.openTime!, index);
   throw new Error(`${indicator}: rejectBar called on a valid bar`);
 }
 

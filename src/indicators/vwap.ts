@@ -8,7 +8,7 @@
  */
 import { callerOutput } from './output-series.js';
 import { IndicatorInputError } from './indicator-error.js';
-import { barValid, checkBarWith, checkTimeAfter, columnsFit, rejectBars, type BarNeeds } from './validate.js';
+import { type BarNeeds, barsInput, barValid, checkBarWith, checkTimeAfter, columnsFit, rejectBars } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'vwap';
@@ -34,6 +34,7 @@ export function checkVwapPrice(indicator: string, price: VwapPrice): void {
  * Writes into `out` when given.
  */
 export function vwap(bars: Bars, price: VwapPrice = 'hlc3', out?: Float64Array): Float64Array {
+  bars = barsInput(NAME, bars, price === 'ohlc4' ? ['open', 'high', 'low', 'close', 'volume', 'openTime'] : ['high', 'low', 'close', 'volume', 'openTime']);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   const o = out === undefined ? new Float64Array(bars.close.length) : callerOutput(NAME, bars.close.length, 0, out, [bars.open, bars.high, bars.low, bars.close, bars.volume, bars.openTime]);
   return vwapLoop(bars, price, o);
@@ -139,7 +140,12 @@ export class VwapStream implements Streaming<Bar, number> {
    * infinite price or volume makes the VWAP infinite or NaN.
    */
   private step(bar: Bar, index: number, before: number, nextDay: number, pv: number, vol: number): number {
-    const t = +bar.openTime!;
+    const rawT = bar.openTime!;
+    const rawH = bar.high;
+    const rawL = bar.low;
+    const rawC = bar.close;
+    const rawV = bar.volume!;
+    const t = +rawT;
     // Times increase strictly, so a new UTC day starts exactly when t reaches the next midnight
     // (t = ∞ too: its next midnight is ∞, rejected below). nextMidnight(t) written out: V8 does
     // not inline a call on this once-a-day branch, and the call's boxed result made nextDay a
@@ -149,17 +155,20 @@ export class VwapStream implements Streaming<Bar, number> {
       pv = 0;
       vol = 0;
     }
-    const h = +bar.high;
-    const l = +bar.low;
-    const c = +bar.close;
-    const v = +bar.volume!;
+    const h = +rawH;
+    const l = +rawL;
+    const c = +rawC;
+    const v = +rawV;
     // `=== true`: a single compare; the field started as undefined (class-field semantics), so a
     // bare `this.ohlc4` compiled to a full ToBoolean.
     const tp = this.ohlc4 === true ? (+bar.open! + h + l + c) / 4 : (h + l + c) / 3;
     pv += tp * v;
     vol += v;
     const out = vol > 0 ? pv / vol : tp;
-    if (!(l >= 0 && h >= l && c >= 0 && v >= 0 && t > before && out < Infinity && nextDay < Infinity) || this.ohlc4 === true) {
+    // `h === rawH` and the like: false for a JavaScript caller's field that was not a number to
+    // begin with ('2' converts to 2, null to 0); V8 reuses the conversion it already made.
+    const typed = h === rawH && l === rawL && c === rawC && v === rawV && t === rawT;
+    if (!(typed && l >= 0 && h >= l && c >= 0 && v >= 0 && t > before && out < Infinity && nextDay < Infinity) || this.ohlc4 === true) {
       this.check(bar, index, before, out);
     }
     this.time = t;

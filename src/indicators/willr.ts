@@ -4,7 +4,7 @@
  * @see https://ta-lib.org/functions/ (WILLR; src/ta_func/ta_WILLR.c)
  */
 import { nanOutput } from './output-series.js';
-import { checkBar, checkBars, checkPeriod } from './validate.js';
+import { barsInput, checkBar, checkBars, checkPeriod, HLC } from './validate.js';
 import type { Bar, Bars, Streaming } from './types.js';
 
 const NAME = 'willr';
@@ -17,6 +17,7 @@ function value(hh: number, ll: number, c: number): number {
 
 /** %R over high/low/close; NaN for the first `period − 1` bars. Period 2..100000. Writes into `out` when given. */
 export function willr(bars: Bars, period = 14, out?: Float64Array): Float64Array {
+  bars = barsInput(NAME, bars, HLC);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   return willrLoop(bars, period, nanOutput(NAME, bars.close.length, out, [bars.high, bars.low, bars.close]));
 }

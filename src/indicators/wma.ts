@@ -4,13 +4,14 @@
  * @see https://ta-lib.org/functions/ (WMA; src/ta_func/ta_WMA.c)
  */
 import { nanOutput } from './output-series.js';
-import { checkPeriod, checkSeries, checkValue } from './validate.js';
+import { checkPeriod, checkSeries, checkValue, seriesInput } from './validate.js';
 import type { Streaming } from './types.js';
 
 const NAME = 'wma';
 
 /** WMA over `close`; NaN for the first `period − 1` bars. Period 1..100000. Writes into `out` when given. */
 export function wma(close: Float64Array, period = 20, out?: Float64Array): Float64Array {
+  close = seriesInput(NAME, 'close', close);
   // Checked before the inputs, so an `out` aliasing an input is named as `out`.
   return wmaLoop(close, period, nanOutput(NAME, close.length, out, [close]));
 }
