@@ -233,29 +233,23 @@ export class ParabolicSarStream implements Streaming<Bar, number> {
   }
 
   update(bar: Bar): number {
+    // Each field read once (see rejectBar): barValid tests the fields as given, so a JavaScript
+    // caller's string fails its type test, and the arithmetic takes them converted once. (Testing
+    // the converted numbers against the raw fields instead measured 226 instructions per update
+    // in a cachegrind loop, this 208; no type test at all, 188.)
     const rawH = bar.high;
     const rawL = bar.low;
-    const rawC = bar.close;
-    // Each field read once, as a number (see rejectBar); `h === rawH` and the like are false for
-    // a JavaScript caller's field that was not a number to begin with ('2' converts to 2).
-    const h = +rawH;
-    const l = +rawL;
-    const c = +rawC;
-    if (!(barValid(h, l, c) && h === rawH && l === rawL && c === rawC)) rejectBar(NAME, bar, this.cur.n);
+    if (!barValid(rawH, rawL, bar.close)) rejectBar(NAME, bar, this.cur.n);
     this.prev.copyFrom(this.cur);
-    return this.cur.next(h, l, this.acc, this.max);
+    return this.cur.next(+rawH, +rawL, this.acc, this.max);
   }
 
   replace(bar: Bar): number {
     if (this.cur.n === 0) return this.update(bar);
     const rawH = bar.high;
     const rawL = bar.low;
-    const rawC = bar.close;
-    const h = +rawH;
-    const l = +rawL;
-    const c = +rawC;
-    if (!(barValid(h, l, c) && h === rawH && l === rawL && c === rawC)) rejectBar(NAME, bar, this.cur.n - 1);
+    if (!barValid(rawH, rawL, bar.close)) rejectBar(NAME, bar, this.cur.n - 1);
     this.cur.copyFrom(this.prev);
-    return this.cur.next(h, l, this.acc, this.max);
+    return this.cur.next(+rawH, +rawL, this.acc, this.max);
   }
 }

@@ -263,9 +263,9 @@ function extrasValid(bar: Bar, needs: BarNeeds): boolean {
 
 /**
  * Throws what {@link checkBar} throws for a bar that failed its test. For a stream that reads
- * each field once as a number (`const h = +bar.high`) and tests those with {@link barValid}: V8
- * converts a bar object's number field at every use, so a field read once for the check and again
- * for the arithmetic is converted twice (the SAR stream measured 22.5 → 19.5 ns per update once its
+ * each field once and makes its own test (parabolic SAR, session VWAP): V8 converts a bar
+ * object's number field at every use, so a field read once for the check and again for the
+ * arithmetic is converted twice (the SAR stream measured 22.5 → 19.5 ns per update once its
  * fields were read once).
  */
 export function rejectBar(indicator: string, bar: Bar, index: number, needs: BarNeeds = NO_NEEDS): never {
