@@ -56,6 +56,14 @@ export function cliScenario(backend: string, makeDb: () => Promise<{ db: string;
       assert.match(ind.stdout, /support\/resistance levels at 2020-01-03 23:00/);
       // Two days before 2020-01-02 of warm-up make the 9 of the buy setup at 2020-01-02 03:00 visible.
       assert.match(ind.stdout, /2020-01-02 03:00 +7129\.61 +\d+\.\d+ +9 /);
+      // Each column has one number of decimals (7180.00 beside 7242.98, not 7180 beside 7242.9800).
+      const ends = [...header.matchAll(/\S+/g)].map((m) => (m.index ?? 0) + m[0].length);
+      const bars = rows.filter((r) => /^2020-01-0[23] /.test(r));
+      ends.slice(1).forEach((end, j) => {
+        const decimals = new Set(bars.map((r) => r.slice(ends[j]!, end).trim()).filter((cell) => cell !== '').map((cell) => cell.split('.')[1]?.length ?? 0));
+        assert.ok(decimals.size <= 1, `column ${j + 1}: decimals ${[...decimals].join(', ')}`);
+      });
+      assert.match(ind.stdout, /2020-01-02 01:00 +7190\.99 /);
 
       // Two specs writing one column: refused before anything is printed, naming both.
       const clash = runCli(['--db', db, 'indicators', 'BTCUSDT', '--from', '2020-01-02', '--to', '2020-01-04', '--ind', 'macd,rsi,macd:5:35:5']);

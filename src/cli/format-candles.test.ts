@@ -27,3 +27,14 @@ test('candles table - UTC minute and a count line', () => {
   assert.match(out, /2020-01-01 00:00 +7195\.24/);
   assert.match(out, /1 candles\n$/);
 });
+
+test('candles table - each price column with one number of decimals, digits as stored', () => {
+  // BTCUSDT 1h 2020-01-02 00:00 and 02:00 (demo data): high 7212.5 and 7191 print as 7212.5 and 7191.0.
+  const rows = [
+    { ...row, open: 7200.77, high: 7212.5, low: 7185.46, close: 7211.02, volume: 391.352377, trades: 5470 },
+    { ...row, openTime: row.openTime + 3_600_000, open: 7190.99, high: 7191, low: 7155.35, close: 7169.02, volume: 1387.377886, trades: 14716 },
+  ];
+  const lines = formatCandles(columnsFromCandles(rows), 'table').split('\n');
+  assert.match(lines[1]!, /^2020-01-01 00:00 +7200\.77 +7212\.5 +7185\.46 +7211\.02 +391\.352377 +5470$/);
+  assert.match(lines[2]!, /^2020-01-01 01:00 +7190\.99 +7191\.0 +7155\.35 +7169\.02 +1387\.377886 +14716$/);
+});

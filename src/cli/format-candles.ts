@@ -1,6 +1,6 @@
 /** Renders candles for `tickerflow candles`: an aligned table, CSV (archive column order, epoch ms) or JSON. */
 import { CANDLE_CSV_HEADER, CANDLE_FIELDS, type CandleColumns } from '../core/candle.js';
-import { alignedTable, isoMinute } from './text-table.js';
+import { alignedTable, exactColumn, isoMinute } from './text-table.js';
 
 export type CandleFormat = 'table' | 'csv' | 'json';
 export const CANDLE_FORMATS: readonly CandleFormat[] = ['table', 'csv', 'json'];
@@ -29,17 +29,11 @@ function formatJson(c: CandleColumns): string {
 
 function formatTable(c: CandleColumns): string {
   const header = ['open time (UTC)', 'open', 'high', 'low', 'close', 'volume', 'trades'];
+  // Prices and volume exactly as stored, each column with one number of decimals.
+  const cells = (['open', 'high', 'low', 'close', 'volume'] as const).map((f) => exactColumn(Array.from(c[f].subarray(0, c.length))));
   const rows: string[][] = [];
   for (let i = 0; i < c.length; i++) {
-    rows.push([
-      isoMinute(c.openTime[i] as number),
-      String(c.open[i]),
-      String(c.high[i]),
-      String(c.low[i]),
-      String(c.close[i]),
-      String(c.volume[i]),
-      String(c.trades[i]),
-    ]);
+    rows.push([isoMinute(c.openTime[i] as number), ...cells.map((col) => col[i] as string), String(c.trades[i])]);
   }
   return `${alignedTable(header, rows)}${c.length} candles\n`;
 }

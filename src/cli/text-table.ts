@@ -22,3 +22,32 @@ export function valueCell(v: number): string {
   const magnitude = Math.floor(Math.log10(Math.abs(v)));
   return v.toFixed(Math.min(20, Math.max(4, 3 - magnitude)));
 }
+
+/**
+ * One number of decimals down a column, so a column of prices reads 7212.50 over 7191.00 rather
+ * than 7212.5 over 7191: each plain decimal cell is padded with zeros (as text, so no digit
+ * changes) to the most decimals any cell in the column has. Empty cells, exponent forms (1e-7)
+ * and Infinity stay as they are; a column of integers stays integers.
+ */
+export function decimalsAligned(cells: readonly string[]): string[] {
+  const plain = /^-?\d+(\.\d+)?$/;
+  let most = 0;
+  for (const s of cells) if (plain.test(s)) most = Math.max(most, decimalsOf(s));
+  if (most === 0) return [...cells];
+  return cells.map((s) => (plain.test(s) ? `${s}${decimalsOf(s) === 0 ? '.' : ''}${'0'.repeat(most - decimalsOf(s))}` : s));
+}
+
+function decimalsOf(s: string): number {
+  const dot = s.indexOf('.');
+  return dot < 0 ? 0 : s.length - dot - 1;
+}
+
+/** Stored numbers (prices, volumes) exactly, in their shortest form, with the column's decimals. */
+export function exactColumn(values: readonly number[]): string[] {
+  return decimalsAligned(values.map(String));
+}
+
+/** Computed values rounded as {@link valueCell} rounds them, trailing zeros dropped, with the column's decimals. */
+export function valueColumn(values: readonly number[]): string[] {
+  return decimalsAligned(values.map((v) => valueCell(v).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')));
+}

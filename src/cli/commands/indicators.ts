@@ -16,7 +16,7 @@ import type { Store } from '../../store/store.js';
 import { withContext } from '../context.js';
 import { CANDLE_FORMATS, type CandleFormat } from '../format-candles.js';
 import { nonNegativeIntArgUpTo, symbolArg, timeArg } from '../options.js';
-import { alignedTable, isoMinute, valueCell } from '../text-table.js';
+import { alignedTable, exactColumn, isoMinute, valueColumn } from '../text-table.js';
 
 /** Ten million bars: 19 years of 1m candles. */
 const MAX_WARMUP = 10_000_000;
@@ -123,16 +123,18 @@ function render(c: CandleColumns, first: number, columns: Array<[string, Float64
     }
     return `${lines.join('\n')}\n`;
   }
-  const rows: string[][] = [];
-  for (let i = first; i < c.length; i++) rows.push([isoMinute(c.openTime[i] as number), String(c.close[i]), ...columns.map(([, v]) => valueCell(v[i] as number))]);
+  const window = (v: ArrayLike<number>): number[] => Array.from({ length: Math.max(0, c.length - first) }, (_, j) => v[first + j] as number);
+  const closeCells = exactColumn(window(c.close));
+  const valueCells = columns.map(([, v]) => valueColumn(window(v)));
+  const rows = closeCells.map((close, j) => [isoMinute(c.openTime[first + j] as number), close, ...valueCells.map((cells) => cells[j] as string)]);
   let text = alignedTable(names, rows);
   // Candles before --from (read as warm-up) but none in the window itself.
   if (rows.length === 0) text += '0 bars in the window\n';
   if (levels !== undefined) {
     text += `\nsupport/resistance levels at ${isoMinute(c.openTime[c.length - 1] as number)} (close ${c.close[c.length - 1]}):\n`;
-    const levelRows = [...levels]
-      .sort((x, y) => y.price - x.price)
-      .map((l) => [l.kind, valueCell(l.price), String(l.touches), String(l.strength), String(l.breaks), Number.isNaN(l.lastTouchTime) ? '-' : isoMinute(l.lastTouchTime)]);
+    const sorted = [...levels].sort((x, y) => y.price - x.price);
+    const prices = valueColumn(sorted.map((l) => l.price));
+    const levelRows = sorted.map((l, j) => [l.kind, prices[j] as string, String(l.touches), String(l.strength), String(l.breaks), Number.isNaN(l.lastTouchTime) ? '-' : isoMinute(l.lastTouchTime)]);
     text += alignedTable(['kind', 'price', 'touches', 'strength', 'breaks', 'last touch'], levelRows, '  ');
     if (levels.length === 0) text += '  none yet: no swing pivot confirmed so far\n';
   }
