@@ -30,14 +30,20 @@ export function valueCell(v: number): string {
  * and Infinity stay as they are; a column of integers stays integers.
  */
 export function decimalsAligned(cells: readonly string[]): string[] {
-  const plain = /^-?\d+(\.\d+)?$/;
+  const decimals = cells.map(decimalsOf);
+  // A loop, not Math.max(...decimals): a table of a year of 1m candles is 525,600 cells.
   let most = 0;
-  for (const s of cells) if (plain.test(s)) most = Math.max(most, decimalsOf(s));
+  for (const d of decimals) if (d > most) most = d;
   if (most === 0) return [...cells];
-  return cells.map((s) => (plain.test(s) ? `${s}${decimalsOf(s) === 0 ? '.' : ''}${'0'.repeat(most - decimalsOf(s))}` : s));
+  return cells.map((s, j) => {
+    const d = decimals[j] as number;
+    return d < 0 ? s : `${s}${d === 0 ? '.' : ''}${'0'.repeat(most - d)}`;
+  });
 }
 
+/** Decimals of a plain decimal cell (-12.5 has 1, 7191 has 0); -1 for any other cell. */
 function decimalsOf(s: string): number {
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return -1;
   const dot = s.indexOf('.');
   return dot < 0 ? 0 : s.length - dot - 1;
 }
