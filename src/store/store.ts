@@ -74,6 +74,22 @@ export interface SeriesStats {
   count: number;
 }
 
+/**
+ * One chunk of a streamed read: candles in ascending open time, and for each bar how many stored
+ * 1m candles it was built from (1 for a stored 1m bar). A bar above 1m with fewer minutes than
+ * its interval holds is not complete unless the gap ledger records the rest as an exchange outage.
+ */
+export interface CandleChunk {
+  candles: CandleColumns;
+  minutes: Float64Array;
+}
+
+export interface StreamCandlesOptions {
+  /** Most bars per chunk (default 65,536). */
+  chunkRows?: number;
+  signal?: AbortSignal;
+}
+
 export interface Store {
   readonly kind: 'duckdb' | 'postgres';
   /** Where the data lives, with any password removed (safe to print). */
@@ -110,6 +126,12 @@ export interface Store {
    * A bucket is returned only if it holds at least one 1m candle; `closeTime` is the bucket's end − 1 ms.
    */
   aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns>;
+  /**
+   * Bars of `interval` with from ≤ openTime < to, ascending, in chunks of bounded size: 1m as
+   * stored, larger intervals aggregated in the database as `aggregateCandles` does. Memory stays
+   * bounded by the chunk size whatever the window.
+   */
+  streamCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number, options?: StreamCandlesOptions): AsyncIterable<CandleChunk>;
   /** Sources of the stored candles, e.g. for reports: count per source in the window. */
   countBySource(series: SeriesKey, from: number, to: number): Promise<Record<CandleSource, number>>;
   seriesStats(series: SeriesKey): Promise<SeriesStats | null>;

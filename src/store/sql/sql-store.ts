@@ -3,14 +3,14 @@
  * SqlSession. A backend adds its connection handling and its bulk candle write path.
  */
 import { allocateColumns, type CandleColumns, type CandleSource } from '../../core/candle.js';
-import type { Interval } from '../../core/intervals.js';
+import { intervalMs, type Interval } from '../../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../../core/instrument.js';
 import { runMigrations } from '../migrations/run-migrations.js';
 import type {
-  ArchiveManifestEntry, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, TaskLogLine, TaskRun,
+  ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StreamCandlesOptions, TaskLogLine, TaskRun,
 } from '../store.js';
 import {
-  aggregateCandlesQuery, countBySourceSql, missingRangesSql, readCandlesQuery, rowsToColumns, seriesStatsSql,
+  aggregateCandlesQuery, alignUp, countBySourceSql, missingRangesSql, readCandlesQuery, rowsToColumns, seriesStatsSql,
   type CandleQuery, type FirstLastSql,
 } from './candle-sql.js';
 import {
@@ -21,6 +21,7 @@ import {
   appendTaskLogSql, finishJobSql, finishTaskSql, getJobSql, listJobsSql, startJobSql, startTaskSql,
 } from './runs-sql.js';
 import type { SqlSession } from './sql-session.js';
+import { col, toNumber } from './sql-values.js';
 
 export abstract class SqlStore implements Store {
   abstract readonly kind: 'duckdb' | 'postgres';
@@ -67,6 +68,30 @@ export abstract class SqlStore implements Store {
   async aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns> {
     const q = aggregateCandlesQuery(this.firstLast, exchange, symbol, interval, from, to);
     return q ? this.queryCandles(q) : allocateColumns(0);
+  }
+  /**
+   * Generic streaming read: consecutive time windows of at most `chunkRows` bars each, so memory
+   * is bounded by the chunk whatever the window. A backend may override it with a cursor.
+   */
+  async *streamCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number, options: StreamCandlesOptions = {}): AsyncIterable<CandleChunk> {
+    const len = intervalMs(interval);
+    const span = (options.chunkRows ?? 65_536) * len;
+    for (let start = from; start < to; start = alignUp(start + 1, len) + span - len) {
+      options.signal?.throwIfAborted();
+      const end = Math.min(to, alignUp(start + 1, len) + span - len);
+      const candles = interval === '1m' ? await this.readCandles({ exchange, symbol, interval }, start, end) : await this.aggregateCandles(exchange, symbol, interval, start, end);
+      if (candles.length === 0) continue;
+      const minutes = new Float64Array(candles.length);
+      if (interval === '1m') minutes.fill(1);
+      else {
+        const counts = await this.db.all(
+          `SELECT open_time - open_time % ${len}, count(*) FROM candles WHERE exchange = $1 AND symbol = $2 AND "interval" = '1m' AND open_time >= $3 AND open_time < $4 GROUP BY 1 ORDER BY 1`,
+          [exchange, symbol, candles.openTime[0] as number, (candles.openTime[candles.length - 1] as number) + len],
+        );
+        counts.forEach((r, i) => { minutes[i] = toNumber(col(r, 1), 'count'); });
+      }
+      yield { candles, minutes };
+    }
   }
   countBySource(series: SeriesKey, from: number, to: number): Promise<Record<CandleSource, number>> {
     return countBySourceSql(this.db, series, from, to);
