@@ -10,6 +10,10 @@ export interface Instrument {
   status: InstrumentStatus;
   /** Open time (epoch ms) of the first candle the exchange has, once known. */
   listedAt: number | null;
+  /** Price increment as the exchange writes it (Binance PRICE_FILTER tickSize, e.g. "0.01000000"), when known. */
+  tickSize?: string | null;
+  /** Quantity increment as the exchange writes it (Binance LOT_SIZE stepSize), when known. */
+  stepSize?: string | null;
 }
 
 /** One coin of a dated top-N snapshot, with the exchange symbol it was mapped to (if any). */
