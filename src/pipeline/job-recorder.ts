@@ -1,9 +1,14 @@
 /**
  * Records a pipeline job and its tasks in the store: status, timings, rows and log lines, so
  * that `tickerflow jobs` can show what happened. A failed task is recorded and the job goes on.
+ * While a task runs the job's heartbeat is renewed, so a job whose process died is shown as
+ * `abandoned` once its lease lapses (PostgreSQL; DuckDB finds it at the next open).
  */
 import type { Logger } from 'pino';
 import type { RunStatus, Store, TaskLogLine } from '../store/store.js';
+
+/** How often a running task renews its job's lease; well inside the store's lease (120 s). */
+export const HEARTBEAT_EVERY_MS = 20_000;
 
 export interface TaskLog {
   readonly taskId: number;
@@ -43,6 +48,11 @@ export class JobRecorder {
   async task<T>(name: string, fn: (log: TaskLog) => Promise<TaskResult<T>>): Promise<T | undefined> {
     const taskId = await this.store.startTask(this.id, name);
     const log = this.taskLog(taskId, name);
+    // Beats only while a task runs: a job that throws out between tasks stops beating and lapses
+    // instead of looking alive for as long as a long-running `up` lives.
+    await this.beat();
+    const timer = setInterval(() => void this.beat(), HEARTBEAT_EVERY_MS);
+    timer.unref();
     try {
       const { rows, value } = await fn(log);
       this.rows += rows;
@@ -55,6 +65,17 @@ export class JobRecorder {
       await log.error(message);
       await this.store.finishTask(taskId, 'failed', 0, message);
       return undefined;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.store.heartbeatJob(this.id);
+    } catch (err) {
+      // A missed beat only risks a false `abandoned` later; the task itself goes on.
+      this.logger.warn({ err }, `${this.kind} job ${this.id}: heartbeat failed: ${(err as Error).message}`);
     }
   }
 

@@ -11,7 +11,12 @@ import type { Instrument, SeriesKey, UniverseSnapshot } from '../core/instrument
 /** Declared in core so connectors can build it without importing the store; re-exported for existing imports. */
 export type { ArchiveManifestEntry } from '../core/archive-manifest.js';
 
-export type RunStatus = 'running' | 'ok' | 'failed' | 'partial';
+/**
+ * `abandoned`: the process running the job died before finishing it (killed, crashed, host lost).
+ * Found at the next open on DuckDB (one process holds the file) and by a lapsed heartbeat lease on
+ * PostgreSQL. The job keeps the rows of the tasks it had finished.
+ */
+export type RunStatus = 'running' | 'ok' | 'failed' | 'partial' | 'abandoned';
 
 export interface JobRun {
   id: number;
@@ -146,6 +151,10 @@ export interface Store {
   startTask(jobId: number, name: string): Promise<number>;
   finishTask(id: number, status: RunStatus, rows: number, error: string | null): Promise<void>;
   appendTaskLog(line: TaskLogLine): Promise<void>;
+  /** Renews a running job's lease (JobRecorder calls it while a task runs). */
+  heartbeatJob(id: number): Promise<void>;
+  /** Deletes finished job runs started before `startedBefore`, with their tasks and logs; returns the jobs deleted. */
+  pruneJobs(startedBefore: number): Promise<number>;
   listJobs(limit: number): Promise<JobRun[]>;
   getJob(id: number): Promise<{ job: JobRun; tasks: Array<TaskRun & { logs: TaskLogLine[] }> } | null>;
 

@@ -91,6 +91,25 @@ export function registerCatalogCases(name: string, makeStore: () => Promise<Stor
       assert.equal(await store.getJob(later + 1000), null);
     }));
 
+  test(`${name} store - pruneJobs deletes finished runs started before the cutoff with their tasks, keeps newer and running ones`, () =>
+    withStore(makeStore, async (store) => {
+      const old = await store.startJob('sync', {});
+      const oldTask = await store.startTask(old, 'BTCUSDT');
+      await store.appendTaskLog({ taskId: oldTask, at: 1, level: 'info', message: 'old line' });
+      await store.finishTask(oldTask, 'ok', 3, null);
+      await store.finishJob(old, 'ok', 3, 'done');
+      const stillRunning = await store.startJob('backfill', {});
+      const cutoff = Date.now() + 1;
+      await new Promise((r) => setTimeout(r, 5));
+      const recent = await store.startJob('gaps', {});
+      await store.finishJob(recent, 'ok', 0, 'done');
+      assert.ok((await store.pruneJobs(cutoff)) >= 1);
+      assert.equal(await store.getJob(old), null);
+      assert.equal((await store.getJob(stillRunning))?.job.status, 'running');
+      assert.equal((await store.getJob(recent))?.job.status, 'ok');
+      assert.ok(!(await store.listJobs(1000)).some((j) => j.id === old));
+    }));
+
   test(`${name} store - a re-detected gap updates the ledger row keyed by its start`, () =>
     withStore(makeStore, async (store) => {
       const ex = uniqueExchange();

@@ -1,10 +1,16 @@
 /** Job runs, task runs and their log lines, shared by both SQL backends. Ids are database integers. */
 import { StoreError } from '../../core/errors.js';
 import type { JobRun, RunStatus, TaskLogLine, TaskRun } from '../store.js';
-import type { SqlExecutor } from './sql-session.js';
+import type { SqlExecutor, SqlSession } from './sql-session.js';
 import { col, toNumber, toNumberOrNull, toText, toTextOrNull } from './sql-values.js';
 
-const RUN_STATUSES: readonly string[] = ['running', 'ok', 'failed', 'partial'] satisfies RunStatus[];
+const RUN_STATUSES: readonly string[] = ['running', 'ok', 'failed', 'partial', 'abandoned'] satisfies RunStatus[];
+
+/**
+ * How long a running job counts as alive after its last heartbeat. JobRecorder beats every 20 s
+ * while a task runs, so a live job misses several beats before it lapses.
+ */
+export const JOB_LEASE_MS = 120_000;
 const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'] satisfies TaskLogLine['level'][];
 
 function isRunStatus(s: string): s is RunStatus {
@@ -41,9 +47,51 @@ async function insertReturningId(db: SqlExecutor, sql: string, values: Array<str
 }
 
 export function startJobSql(db: SqlExecutor, kind: string, p: Record<string, unknown>, now: number): Promise<number> {
-  return insertReturningId(db, "INSERT INTO job_runs (kind, params, status, started_at, rows) VALUES ($1, $2, 'running', $3, 0)", [
+  return insertReturningId(db, "INSERT INTO job_runs (kind, params, status, started_at, rows, heartbeat_at) VALUES ($1, $2, 'running', $3, 0, $3)", [
     kind, JSON.stringify(p), now,
   ]);
+}
+
+export async function heartbeatJobSql(db: SqlExecutor, id: number, now: number): Promise<void> {
+  // Only a running job is renewed: a late beat must not revive a job already marked abandoned.
+  await db.run("UPDATE job_runs SET heartbeat_at = $2 WHERE id = $1 AND status = 'running'", [id, now]);
+}
+
+/**
+ * Marks `running` jobs last seen before `seenBefore` (and their running tasks) as abandoned. The
+ * job's rows become the rows its finished tasks recorded: what it had committed. A job's end is
+ * its last heartbeat, the last moment it is known to have been alive.
+ * @returns the number of jobs marked.
+ */
+export function abandonJobsSql(db: SqlSession, seenBefore: number, why: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const stale = "SELECT id FROM job_runs WHERE status = 'running' AND heartbeat_at < $1";
+    await tx.run(
+      `UPDATE task_runs SET status = 'abandoned', error = $2,
+         finished_at = (SELECT j.heartbeat_at FROM job_runs j WHERE j.id = task_runs.job_id)
+       WHERE status = 'running' AND job_id IN (${stale})`,
+      [seenBefore, why],
+    );
+    return tx.run(
+      `UPDATE job_runs SET status = 'abandoned', finished_at = heartbeat_at, summary = $2,
+         rows = (SELECT COALESCE(sum(t.rows), 0) FROM task_runs t WHERE t.job_id = job_runs.id AND t.status = 'ok')
+       WHERE status = 'running' AND heartbeat_at < $1`,
+      [seenBefore, why],
+    );
+  });
+}
+
+/**
+ * Deletes job runs started before `startedBefore` that are no longer running, with their tasks
+ * and log lines, in one transaction.
+ */
+export function pruneJobsSql(db: SqlSession, startedBefore: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    const old = "SELECT id FROM job_runs WHERE started_at < $1 AND status <> 'running'";
+    await tx.run(`DELETE FROM task_logs WHERE task_id IN (SELECT id FROM task_runs WHERE job_id IN (${old}))`, [startedBefore]);
+    await tx.run(`DELETE FROM task_runs WHERE job_id IN (${old})`, [startedBefore]);
+    return tx.run(`DELETE FROM job_runs WHERE started_at < $1 AND status <> 'running'`, [startedBefore]);
+  });
 }
 
 export async function finishJobSql(db: SqlExecutor, id: number, status: RunStatus, rows: number, summary: string | null, now: number): Promise<void> {

@@ -18,7 +18,8 @@ import {
   setListedAtSql, upsertInstrumentsSql,
 } from './catalog-sql.js';
 import {
-  appendTaskLogSql, finishJobSql, finishTaskSql, getJobSql, listJobsSql, startJobSql, startTaskSql,
+  abandonJobsSql, appendTaskLogSql, finishJobSql, finishTaskSql, getJobSql, heartbeatJobSql, JOB_LEASE_MS, listJobsSql, pruneJobsSql,
+  startJobSql, startTaskSql,
 } from './runs-sql.js';
 import type { SqlSession } from './sql-session.js';
 import { col, toNumber } from './sql-values.js';
@@ -39,6 +40,17 @@ export abstract class SqlStore implements Store {
 
   async migrate(): Promise<void> {
     await runMigrations(this.db, this.now);
+    // One process holds a DuckDB file, so any job still `running` at open belongs to a dead one.
+    if (this.db.dialect === 'duckdb') await abandonJobsSql(this.db, Number.MAX_SAFE_INTEGER, 'abandoned: still running when the store was next opened');
+  }
+
+  /**
+   * PostgreSQL is shared by live processes, so a job is abandoned only once its heartbeat lease
+   * has lapsed; run before every read of job runs and before a new job starts.
+   */
+  private async abandonLapsedJobs(): Promise<void> {
+    if (this.db.dialect !== 'postgres') return;
+    await abandonJobsSql(this.db, this.now() - JOB_LEASE_MS, `abandoned: no heartbeat for ${JOB_LEASE_MS / 1000} s`);
   }
 
   upsertInstruments(instruments: readonly Instrument[]): Promise<void> {
@@ -110,8 +122,15 @@ export abstract class SqlStore implements Store {
     return listManifestSql(this.db, prefix);
   }
 
-  startJob(kind: string, params: Record<string, unknown>): Promise<number> {
+  async startJob(kind: string, params: Record<string, unknown>): Promise<number> {
+    await this.abandonLapsedJobs();
     return startJobSql(this.db, kind, params, this.now());
+  }
+  heartbeatJob(id: number): Promise<void> {
+    return heartbeatJobSql(this.db, id, this.now());
+  }
+  pruneJobs(startedBefore: number): Promise<number> {
+    return pruneJobsSql(this.db, startedBefore);
   }
   finishJob(id: number, status: RunStatus, rows: number, summary: string | null): Promise<void> {
     return finishJobSql(this.db, id, status, rows, summary, this.now());
@@ -125,10 +144,12 @@ export abstract class SqlStore implements Store {
   appendTaskLog(line: TaskLogLine): Promise<void> {
     return appendTaskLogSql(this.db, line);
   }
-  listJobs(limit: number): Promise<JobRun[]> {
+  async listJobs(limit: number): Promise<JobRun[]> {
+    await this.abandonLapsedJobs();
     return listJobsSql(this.db, limit);
   }
-  getJob(id: number): Promise<{ job: JobRun; tasks: Array<TaskRun & { logs: TaskLogLine[] }> } | null> {
+  async getJob(id: number): Promise<{ job: JobRun; tasks: Array<TaskRun & { logs: TaskLogLine[] }> } | null> {
+    await this.abandonLapsedJobs();
     return getJobSql(this.db, id);
   }
 

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDbStore } from './duckdb-store.js';
+
+test('duckdb store - a job still running at the next open is abandoned, keeping the rows of its finished tasks', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tickerflow-jobs-'));
+  const file = join(dir, 'jobs.duckdb');
+  let clock = 1_700_000_000_000;
+  try {
+    const a = await DuckDbStore.open(file, { now: () => clock });
+    await a.migrate();
+    const done = await a.startJob('sync', {});
+    await a.finishJob(done, 'ok', 7, 'fine');
+    const job = await a.startJob('backfill', { symbols: ['BTCUSDT'] });
+    const t1 = await a.startTask(job, 'ingest day 1');
+    await a.finishTask(t1, 'ok', 1440, null);
+    clock += 30_000;
+    const t2 = await a.startTask(job, 'ingest day 2');
+    clock += 5_000;
+    await a.heartbeatJob(job);
+    const lastSeen = clock;
+    // The process "dies" here: nothing finishes the job or its second task.
+    await a.close();
+
+    clock += 3_600_000;
+    const b = await DuckDbStore.open(file, { now: () => clock });
+    await b.migrate();
+    const got = await b.getJob(job);
+    assert.ok(got);
+    assert.equal(got.job.status, 'abandoned');
+    assert.equal(got.job.rows, 1440);
+    assert.equal(got.job.finishedAt, lastSeen);
+    assert.match(got.job.summary ?? '', /abandoned/);
+    assert.deepEqual(got.tasks.map((t) => [t.id, t.status, t.rows]), [[t1, 'ok', 1440], [t2, 'abandoned', 0]]);
+    assert.equal((await b.getJob(done))?.job.status, 'ok', 'a finished job is left alone');
+    await b.heartbeatJob(job);
+    assert.equal((await b.getJob(job))?.job.status, 'abandoned', 'a late heartbeat does not revive it');
+    await b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
