@@ -16,11 +16,17 @@ test('config - the init template parses to the documented defaults', () => {
   const { config } = loadConfig({ config: withFile(CONFIG_TEMPLATE) }, {});
   assert.equal(config.universe.top, 20);
   assert.equal(config.store.db, './tickerflow-data/tickerflow.duckdb');
+  assert.equal(config.store.keep_job_days, 30);
+  assert.equal(loadConfig({ config: withFile('') }, {}).config.store.keep_job_days, 30, 'job retention is bounded by default');
   assert.deepEqual(config.universe.quote_preference, ['USDT', 'FDUSD', 'USDC', 'BUSD', 'BTC']);
 });
 
 test('config - a wrong type names the key', () => {
   assert.throws(() => loadConfig({ config: withFile('[universe]\ntop = "many"\n') }, {}), /universe\.top/);
+});
+
+test('config - a job retention below one day is refused, naming the key', () => {
+  assert.throws(() => loadConfig({ config: withFile('[store]\nkeep_job_days = 0\n') }, {}), /store\.keep_job_days/);
 });
 
 test('config - an unknown key is rejected rather than ignored', () => {

@@ -14,9 +14,11 @@ export const configSchema = z
       .object({
         /** A DuckDB file path or a postgres:// URL. */
         db: z.string().min(1).default('./tickerflow-data/tickerflow.duckdb'),
+        /** Days of finished job runs (with their tasks and log lines) to keep; older ones are pruned. */
+        keep_job_days: z.number().int().min(1).max(36_500).default(30),
       })
       .strict()
-      .default({ db: './tickerflow-data/tickerflow.duckdb' }),
+      .default({ db: './tickerflow-data/tickerflow.duckdb', keep_job_days: 30 }),
     universe: z
       .object({
         exchange: z.literal('binance').default('binance'),
