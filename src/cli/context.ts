@@ -12,6 +12,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { buildSources } from './build-sources.js';
 import { loadConfig, type Secrets } from './load-config.js';
+import { pauseBeforeCommitFromEnv } from './test-pause.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -47,7 +48,7 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
   const logger = createLogger(opts.logLevel);
   if (!isInterval(config.history.interval)) throw new ConfigError(`history.interval: ${config.history.interval} is not supported`);
   const interval = config.history.interval;
-  const store = await openStore(config.store.db);
+  const store = await openStore(config.store.db, { beforeCommit: pauseBeforeCommitFromEnv(process.env) });
   try {
     return await fn({
       config,

@@ -2,7 +2,13 @@
 import { ConfigError } from '../core/errors.js';
 import { DuckDbStore } from './duckdb/duckdb-store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
+import type { BeforeCommitHook } from './sql/sql-session.js';
 import type { Store } from './store.js';
+
+export interface OpenStoreOptions {
+  /** Test-only pause between a transaction's rows and its COMMIT, set after migrating (crash tests). */
+  beforeCommit?: BeforeCommitHook;
+}
 
 /**
  * `undefined` → the embedded DuckDB file `./tickerflow-data/tickerflow.duckdb`; a file path →
@@ -10,8 +16,8 @@ import type { Store } from './store.js';
  * @throws ConfigError for anything else (another URL scheme, an empty value).
  * @throws StoreLockedError when another process holds the DuckDB file.
  */
-export async function openStore(db: string | undefined): Promise<Store> {
-  let store: Store;
+export async function openStore(db: string | undefined, options: OpenStoreOptions = {}): Promise<Store> {
+  let store: DuckDbStore | PostgresStore;
   if (db === undefined) {
     store = await DuckDbStore.open();
   } else if (/^postgres(ql)?:\/\//i.test(db)) {
@@ -29,5 +35,6 @@ export async function openStore(db: string | undefined): Promise<Store> {
     await store.close().catch(() => undefined);
     throw err;
   }
+  store.pauseBeforeCommit(options.beforeCommit);
   return store;
 }

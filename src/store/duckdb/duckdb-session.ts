@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../core/errors.js';
-import type { SqlExecutor, SqlParam, SqlSession } from '../sql/sql-session.js';
+import type { BeforeCommitHook, SqlExecutor, SqlParam, SqlSession } from '../sql/sql-session.js';
 
 function executor(conn: DuckDBConnection): SqlExecutor {
   return {
@@ -36,6 +36,7 @@ function checked(inner: SqlExecutor): SqlExecutor {
 
 export class DuckDbSession implements SqlSession {
   readonly dialect = 'duckdb' as const;
+  beforeCommit?: BeforeCommitHook;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly exec: SqlExecutor;
 
@@ -59,15 +60,20 @@ export class DuckDbSession implements SqlSession {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.transactionWithConnection((tx) => fn(tx));
+    return this.inTransaction('plain', (tx) => fn(tx));
   }
 
   /** A transaction that also hands over the raw connection, for the appender. */
   transactionWithConnection<T>(fn: (tx: SqlExecutor, conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.inTransaction('bulk', fn);
+  }
+
+  private inTransaction<T>(kind: 'bulk' | 'plain', fn: (tx: SqlExecutor, conn: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.exclusive(async (db, conn) => {
       await db.run('BEGIN TRANSACTION');
       try {
         const out = await fn(db, conn);
+        if (this.beforeCommit) await this.beforeCommit(kind);
         await db.run('COMMIT');
         return out;
       } catch (err) {

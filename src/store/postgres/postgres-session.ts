@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { StoreError } from '../../core/errors.js';
-import type { SqlExecutor, SqlParam, SqlSession } from '../sql/sql-session.js';
+import type { BeforeCommitHook, SqlExecutor, SqlParam, SqlSession } from '../sql/sql-session.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -49,6 +49,7 @@ function executor(q: Queryable): SqlExecutor {
 export class PostgresSession implements SqlSession {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
+  beforeCommit?: BeforeCommitHook;
   private readonly exec: SqlExecutor;
 
   constructor(connectionString: string, max = 10) {
@@ -67,11 +68,15 @@ export class PostgresSession implements SqlSession {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.transactionWithClient((tx) => fn(tx));
+    return this.inTransaction('plain', (tx) => fn(tx));
   }
 
   /** A transaction that also hands over its client, for COPY. */
-  async transactionWithClient<T>(fn: (tx: SqlExecutor, client: pg.PoolClient) => Promise<T>): Promise<T> {
+  transactionWithClient<T>(fn: (tx: SqlExecutor, client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.inTransaction('bulk', fn);
+  }
+
+  private async inTransaction<T>(kind: 'bulk' | 'plain', fn: (tx: SqlExecutor, client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -83,6 +88,7 @@ export class PostgresSession implements SqlSession {
     try {
       await tx.run('BEGIN');
       const out = await fn(tx, client);
+      if (this.beforeCommit) await this.beforeCommit(kind);
       await tx.run('COMMIT');
       return out;
     } catch (err) {

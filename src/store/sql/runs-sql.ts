@@ -46,16 +46,27 @@ async function insertReturningId(db: SqlExecutor, sql: string, values: Array<str
   return toNumber(col(r, 0), 'id');
 }
 
-export function startJobSql(db: SqlExecutor, kind: string, p: Record<string, unknown>, now: number): Promise<number> {
-  return insertReturningId(db, "INSERT INTO job_runs (kind, params, status, started_at, rows, heartbeat_at) VALUES ($1, $2, 'running', $3, 0, $3)", [
-    kind, JSON.stringify(p), now,
-  ]);
+export function startJobSql(db: SqlSession, kind: string, p: Record<string, unknown>, now: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    const id = await insertReturningId(tx, "INSERT INTO job_runs (kind, params, status, started_at, rows) VALUES ($1, $2, 'running', $3, 0)", [
+      kind, JSON.stringify(p), now,
+    ]);
+    await tx.run('INSERT INTO job_leases (job_id, heartbeat_at) VALUES ($1, $2)', [id, now]);
+    return id;
+  });
 }
 
 export async function heartbeatJobSql(db: SqlExecutor, id: number, now: number): Promise<void> {
   // Only a running job is renewed: a late beat must not revive a job already marked abandoned.
-  await db.run("UPDATE job_runs SET heartbeat_at = $2 WHERE id = $1 AND status = 'running'", [id, now]);
+  await db.run(
+    `INSERT INTO job_leases (job_id, heartbeat_at) SELECT id, $2 FROM job_runs WHERE id = $1 AND status = 'running'
+     ON CONFLICT (job_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
+    [id, now],
+  );
 }
+
+/** A job's last sign of life: its last heartbeat, else its start. */
+const LAST_SEEN = '(SELECT COALESCE(max(l.heartbeat_at), j.started_at) FROM job_leases l WHERE l.job_id = j.id)';
 
 /**
  * Marks `running` jobs last seen before `seenBefore` (and their running tasks) as abandoned. The
@@ -65,29 +76,32 @@ export async function heartbeatJobSql(db: SqlExecutor, id: number, now: number):
  */
 export function abandonJobsSql(db: SqlSession, seenBefore: number, why: string): Promise<number> {
   return db.transaction(async (tx) => {
-    const stale = "SELECT id FROM job_runs WHERE status = 'running' AND heartbeat_at < $1";
-    await tx.run(
-      `UPDATE task_runs SET status = 'abandoned', error = $2,
-         finished_at = (SELECT j.heartbeat_at FROM job_runs j WHERE j.id = task_runs.job_id)
-       WHERE status = 'running' AND job_id IN (${stale})`,
-      [seenBefore, why],
-    );
-    return tx.run(
-      `UPDATE job_runs SET status = 'abandoned', finished_at = heartbeat_at, summary = $2,
-         rows = (SELECT COALESCE(sum(t.rows), 0) FROM task_runs t WHERE t.job_id = job_runs.id AND t.status = 'ok')
-       WHERE status = 'running' AND heartbeat_at < $1`,
-      [seenBefore, why],
-    );
+    const rows = await tx.all(`SELECT j.id, ${LAST_SEEN} FROM job_runs j WHERE j.status = 'running'`);
+    let marked = 0;
+    for (const r of rows) {
+      const id = toNumber(col(r, 0), 'id');
+      const lastSeen = toNumber(col(r, 1), 'last seen');
+      if (lastSeen >= seenBefore) continue;
+      await tx.run("UPDATE task_runs SET status = 'abandoned', error = $2, finished_at = $3 WHERE job_id = $1 AND status = 'running'", [id, why, lastSeen]);
+      marked += await tx.run(
+        `UPDATE job_runs SET status = 'abandoned', finished_at = $3, summary = $2,
+           rows = (SELECT COALESCE(sum(t.rows), 0) FROM task_runs t WHERE t.job_id = $1 AND t.status = 'ok')
+         WHERE id = $1 AND status = 'running'`,
+        [id, why, lastSeen],
+      );
+    }
+    return marked;
   });
 }
 
 /**
- * Deletes job runs started before `startedBefore` that are no longer running, with their tasks
- * and log lines, in one transaction.
+ * Deletes job runs started before `startedBefore` that are no longer running, with their tasks,
+ * log lines and leases, in one transaction.
  */
 export function pruneJobsSql(db: SqlSession, startedBefore: number): Promise<number> {
   return db.transaction(async (tx) => {
     const old = "SELECT id FROM job_runs WHERE started_at < $1 AND status <> 'running'";
+    await tx.run(`DELETE FROM job_leases WHERE job_id IN (${old})`, [startedBefore]);
     await tx.run(`DELETE FROM task_logs WHERE task_id IN (SELECT id FROM task_runs WHERE job_id IN (${old}))`, [startedBefore]);
     await tx.run(`DELETE FROM task_runs WHERE job_id IN (${old})`, [startedBefore]);
     return tx.run(`DELETE FROM job_runs WHERE started_at < $1 AND status <> 'running'`, [startedBefore]);

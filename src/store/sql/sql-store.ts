@@ -21,7 +21,7 @@ import {
   abandonJobsSql, appendTaskLogSql, finishJobSql, finishTaskSql, getJobSql, heartbeatJobSql, JOB_LEASE_MS, listJobsSql, pruneJobsSql,
   startJobSql, startTaskSql,
 } from './runs-sql.js';
-import type { SqlSession } from './sql-session.js';
+import type { BeforeCommitHook, SqlSession } from './sql-session.js';
 import { col, toNumber } from './sql-values.js';
 
 export abstract class SqlStore implements Store {
@@ -37,6 +37,14 @@ export abstract class SqlStore implements Store {
 
   abstract close(): Promise<void>;
   abstract writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number>;
+
+  /**
+   * Test-only: awaits `hook` between a transaction's rows and its COMMIT (crash tests); cli/
+   * sets it from TICKERFLOW_TEST_PAUSE_BEFORE_COMMIT. Never set in normal runs.
+   */
+  pauseBeforeCommit(hook: BeforeCommitHook | undefined): void {
+    this.db.beforeCommit = hook;
+  }
 
   async migrate(): Promise<void> {
     await runMigrations(this.db, this.now);

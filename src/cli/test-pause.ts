@@ -1,0 +1,25 @@
+/**
+ * Test-only pause point for the crash tests. With TICKERFLOW_TEST_PAUSE_BEFORE_COMMIT=<ms>, every
+ * store transaction (after migrations) prints PAUSE_MARKER on stderr once its rows are written
+ * and waits that long before COMMIT, so a test can SIGKILL the process inside an open
+ * transaction. Unset in normal runs; read here because only cli/ reads the environment.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError } from '../core/errors.js';
+import type { BeforeCommitHook } from '../store/sql/sql-session.js';
+
+export const PAUSE_ENV = 'TICKERFLOW_TEST_PAUSE_BEFORE_COMMIT';
+/** Printed as `<marker> (bulk|plain)`; `bulk` is a candle write. */
+export const PAUSE_MARKER = 'tickerflow-test: paused before COMMIT';
+
+export function pauseBeforeCommitFromEnv(env: NodeJS.ProcessEnv): BeforeCommitHook | undefined {
+  const raw = env[PAUSE_ENV];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) throw new ConfigError(`${PAUSE_ENV} must be a whole number of milliseconds 0..600000, not "${raw}"`);
+  return async (kind) => {
+    // Synchronous on a pipe (Linux), so the marker is out before the wait starts.
+    process.stderr.write(`${PAUSE_MARKER} (${kind})\n`);
+    await sleep(ms);
+  };
+}
