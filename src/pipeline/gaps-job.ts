@@ -1,7 +1,9 @@
 /**
  * The gaps job: finds missing candles since listing, classifies each run, and repairs holes from
  * REST. Candles are never synthesised: what the exchange does not have stays missing, recorded
- * in the gap ledger as an outage.
+ * in the gap ledger as an outage. Each scan is authoritative for its window: a ledger row it no
+ * longer finds (filled by a repair or a later publication) is marked `repaired`, so no stale
+ * `open` row outlives the minutes it named.
  */
 import type { Logger } from 'pino';
 import { floorToInterval, intervalMs, type Interval } from '../core/intervals.js';
@@ -27,15 +29,23 @@ export interface GapsSummary {
   missingCandles: number;
   repairedCandles: number;
   byKind: Record<GapKind, number>;
+  /** Ledger rows found filled since they were recorded, now marked repaired. */
+  closed: number;
 }
 
 export async function runGapsJob(store: Store, sources: Sources, logger: Logger, opts: GapsOptions): Promise<GapsSummary> {
   const job = await JobRecorder.start(store, logger, 'gaps', { symbols: opts.symbols, interval: opts.interval, repair: opts.repair });
-  const summary: GapsSummary = { jobId: job.id, found: 0, missingCandles: 0, repairedCandles: 0, byKind: { not_published: 0, before_listing: 0, exchange_outage: 0, hole: 0 } };
+  const summary: GapsSummary = { jobId: job.id, found: 0, missingCandles: 0, repairedCandles: 0, byKind: { not_published: 0, before_listing: 0, exchange_outage: 0, hole: 0 }, closed: 0 };
   for (const symbol of opts.symbols) {
     await job.task(`${symbol} gaps`, async (log) => {
-      const gaps = await scanSymbol(store, sources, symbol, opts);
-      await store.recordGaps(gaps);
+      const scan = await scanSymbol(store, sources, symbol, opts);
+      const gaps = scan?.gaps ?? [];
+      if (scan !== null) {
+        const series: SeriesKey = { exchange: sources.exchange.exchange, symbol, interval: opts.interval };
+        const closed = await store.reconcileGaps(series, scan.from, scan.to, gaps, `filled since it was recorded (found by gaps job ${job.id} at ${isoMinute(scan.at)})`);
+        summary.closed += closed;
+        if (closed > 0) await log.info(`${closed} gaps recorded earlier are filled now: marked repaired`);
+      }
       let repaired = 0;
       for (const g of gaps) {
         const n = (g.to - g.from) / intervalMs(opts.interval) + 1;
@@ -49,11 +59,19 @@ export async function runGapsJob(store: Store, sources: Sources, logger: Logger,
       return { rows: repaired, value: gaps.length };
     });
   }
-  await job.finish(`${summary.found} gaps, ${summary.missingCandles} missing candles, ${summary.repairedCandles} repaired from REST`);
+  await job.finish(`${summary.found} gaps, ${summary.missingCandles} missing candles, ${summary.repairedCandles} repaired from REST, ${summary.closed} earlier gaps found filled`);
   return summary;
 }
 
-async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: GapsOptions): Promise<Gap[]> {
+/** The gaps found, and the window [from, to) the scan covered (null: the symbol has no candles yet). */
+interface Scan {
+  gaps: Gap[];
+  from: number;
+  to: number;
+  at: number;
+}
+
+async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: GapsOptions): Promise<Scan | null> {
   const exchange = sources.exchange.exchange;
   const series: SeriesKey = { exchange, symbol, interval: opts.interval };
   const len = intervalMs(opts.interval);
@@ -63,7 +81,7 @@ async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: 
   const gap = (from: number, to: number, kind: GapKind, status: GapStatus, note: string | null): Gap => ({
     exchange, symbol, interval: opts.interval, from, to, kind, status, detectedAt: now, note,
   });
-  if (listedAt === null) return [];
+  if (listedAt === null) return null;
   const gaps: Gap[] = [];
   if (opts.since !== undefined && opts.since < listedAt) {
     gaps.push(gap(floorToInterval(opts.since, opts.interval), listedAt - len, 'before_listing', 'unrepairable', `listed ${isoMinute(listedAt)}`));
@@ -91,5 +109,5 @@ async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: 
       );
     }
   }
-  return gaps;
+  return { gaps, from: start, to: end, at: now };
 }

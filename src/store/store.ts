@@ -160,5 +160,12 @@ export interface Store {
 
   /** Records gaps, keyed by (exchange, symbol, interval, from); a re-detected gap is updated. */
   recordGaps(gaps: readonly Gap[]): Promise<void>;
+  /**
+   * Records the gaps a scan of the series over [from, to) found, and marks `repaired` every ledger
+   * row of the series starting in that window that is open (or an unrepairable hole or outage) and
+   * was not found again: its minutes were filled since, by a repair or a later publication. One
+   * transaction; `note` is written on the rows closed. Returns how many were closed.
+   */
+  reconcileGaps(series: SeriesKey, from: number, to: number, found: readonly Gap[], note: string): Promise<number>;
   listGaps(filter: { exchange?: string; symbol?: string; status?: GapStatus }): Promise<Gap[]>;
 }

@@ -128,4 +128,31 @@ export function registerCatalogCases(name: string, makeStore: () => Promise<Stor
       assert.deepEqual(await store.listGaps({ exchange: ex, status: 'open' }), []);
       assert.deepEqual(await store.listGaps({ exchange: ex, symbol: 'ETHUSDT', status: 'unrepairable' }), [other]);
     }));
+
+  test(`${name} store - reconcileGaps records what a scan found and marks rows of its window it no longer finds repaired`, () =>
+    withStore(makeStore, async (store) => {
+      const ex = uniqueExchange();
+      const base: Gap = { exchange: ex, symbol: 'BTCUSDT', interval: '1m', from: 0, to: 0, kind: 'hole', status: 'open', detectedAt: 1, note: null };
+      const M = 60_000;
+      const filled: Gap = { ...base, from: 10 * M, to: 12 * M };
+      const outageFilled: Gap = { ...base, from: 20 * M, to: 21 * M, kind: 'exchange_outage', status: 'unrepairable' };
+      const still: Gap = { ...base, from: 30 * M, to: 35 * M };
+      const beforeWindow: Gap = { ...base, from: 0, to: 4 * M, kind: 'before_listing', status: 'unrepairable' };
+      const otherSymbol: Gap = { ...base, symbol: 'ETHUSDT', from: 10 * M, to: 12 * M };
+      const otherInterval: Gap = { ...base, interval: '1h', from: 0, to: 0 };
+      await store.recordGaps([filled, outageFilled, still, beforeWindow, otherSymbol, otherInterval]);
+      const shrunk: Gap = { ...still, from: 30 * M, to: 33 * M, detectedAt: 2 };
+      const fresh: Gap = { ...base, from: 40 * M, to: 40 * M, detectedAt: 2 };
+      const closed = await store.reconcileGaps({ exchange: ex, symbol: 'BTCUSDT', interval: '1m' }, 5 * M, 60 * M, [shrunk, fresh], 'filled');
+      assert.equal(closed, 2);
+      assert.deepEqual(await store.listGaps({ exchange: ex }), [
+        otherInterval,
+        beforeWindow,
+        { ...filled, status: 'repaired', note: 'filled' },
+        { ...outageFilled, status: 'repaired', note: 'filled' },
+        shrunk,
+        fresh,
+        otherSymbol,
+      ]);
+    }));
 }

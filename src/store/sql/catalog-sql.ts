@@ -1,7 +1,7 @@
 /** Instruments, universe snapshots, the archive manifest and the gap ledger, shared by both SQL backends. */
 import type { Interval } from '../../core/intervals.js';
 import { isInterval } from '../../core/intervals.js';
-import type { Instrument, UniverseSnapshot } from '../../core/instrument.js';
+import type { Instrument, SeriesKey, UniverseSnapshot } from '../../core/instrument.js';
 import { StoreError } from '../../core/errors.js';
 import type { ArchiveManifestEntry, Gap, GapKind, GapStatus } from '../store.js';
 import type { SqlExecutor, SqlParam, SqlSession } from './sql-session.js';
@@ -110,16 +110,48 @@ export async function listManifestSql(db: SqlExecutor, prefix: string): Promise<
 
 export async function recordGapsSql(db: SqlSession, gaps: readonly Gap[]): Promise<void> {
   if (gaps.length === 0) return;
+  await db.transaction((tx) => upsertGaps(tx, gaps));
+}
+
+async function upsertGaps(tx: SqlExecutor, gaps: readonly Gap[]): Promise<void> {
+  if (gaps.length === 0) return;
   // One statement may touch a key once, so a gap repeated in the batch counts in its last version.
   const byKey = new Map<string, Gap>();
   for (const g of gaps) byKey.set(JSON.stringify([g.exchange, g.symbol, g.interval, g.from]), g);
   const rows = [...byKey.values()].map((g): SqlParam[] => [
     g.exchange, g.symbol, g.interval, g.from, g.to, g.kind, g.status, g.detectedAt, g.note,
   ]);
-  await db.transaction(async (tx) => {
-    await insertValues(tx, 'INSERT INTO gaps (exchange, symbol, "interval", from_time, to_time, kind, status, detected_at, note)', rows,
-      `ON CONFLICT (exchange, symbol, "interval", from_time) DO UPDATE SET to_time = excluded.to_time, kind = excluded.kind,
-         status = excluded.status, detected_at = excluded.detected_at, note = excluded.note`);
+  await insertValues(tx, 'INSERT INTO gaps (exchange, symbol, "interval", from_time, to_time, kind, status, detected_at, note)', rows,
+    `ON CONFLICT (exchange, symbol, "interval", from_time) DO UPDATE SET to_time = excluded.to_time, kind = excluded.kind,
+       status = excluded.status, detected_at = excluded.detected_at, note = excluded.note`);
+}
+
+/**
+ * Records what a scan of [from, to) found and closes what it no longer finds, in one transaction:
+ * a row of the series starting in the window, still `open` or an `unrepairable` hole or outage,
+ * that the scan did not find again is marked `repaired` (kept, not deleted, so the ledger still
+ * says what was missing and when it was filled). Every minute still missing is in a found row.
+ * @returns the number of rows closed.
+ */
+export function reconcileGapsSql(db: SqlSession, series: SeriesKey, from: number, to: number, found: readonly Gap[], note: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    await upsertGaps(tx, found);
+    const stale = await tx.all(
+      `SELECT from_time FROM gaps WHERE exchange = $1 AND symbol = $2 AND "interval" = $3 AND from_time >= $4 AND from_time < $5
+         AND (status = 'open' OR (status = 'unrepairable' AND kind IN ('hole', 'exchange_outage')))`,
+      [series.exchange, series.symbol, series.interval, from, to],
+    );
+    const foundFrom = new Set(found.filter((g) => g.exchange === series.exchange && g.symbol === series.symbol && g.interval === series.interval).map((g) => g.from));
+    let closed = 0;
+    for (const r of stale) {
+      const start = toNumber(col(r, 0), 'from_time');
+      if (foundFrom.has(start)) continue;
+      closed += await tx.run(
+        `UPDATE gaps SET status = 'repaired', note = $5 WHERE exchange = $1 AND symbol = $2 AND "interval" = $3 AND from_time = $4`,
+        [series.exchange, series.symbol, series.interval, start, note],
+      );
+    }
+    return closed;
   });
 }
 

@@ -14,7 +14,7 @@ import {
   type CandleQuery, type FirstLastSql,
 } from './candle-sql.js';
 import {
-  getManifestSql, getUniverseSql, listGapsSql, listInstrumentsSql, listManifestSql, recordGapsSql, saveUniverseSql,
+  getManifestSql, getUniverseSql, listGapsSql, listInstrumentsSql, listManifestSql, reconcileGapsSql, recordGapsSql, saveUniverseSql,
   setListedAtSql, upsertInstrumentsSql,
 } from './catalog-sql.js';
 import {
@@ -163,6 +163,9 @@ export abstract class SqlStore implements Store {
 
   recordGaps(gaps: readonly Gap[]): Promise<void> {
     return recordGapsSql(this.db, gaps);
+  }
+  reconcileGaps(series: SeriesKey, from: number, to: number, found: readonly Gap[], note: string): Promise<number> {
+    return reconcileGapsSql(this.db, series, from, to, found, note);
   }
   listGaps(filter: { exchange?: string; symbol?: string; status?: GapStatus }): Promise<Gap[]> {
     return listGapsSql(this.db, filter);
