@@ -7,6 +7,7 @@ import { runGapsJob } from '../../pipeline/gaps-job.js';
 import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
 import { withContext, type CliContext } from '../context.js';
+import { formatGapList, gapListRows } from './gaps-list.js';
 import { nonNegativeIntArg, symbolsArg, timeArg } from '../options.js';
 import { progressBar } from '../progress-bar.js';
 
@@ -84,17 +85,23 @@ export function registerPipelineCommands(program: Command): void {
 
   program
     .command('gaps')
-    .description('find missing candles since listing, classify them, repair holes from REST')
+    .description('find missing candles since listing, classify them, repair holes from REST; --list shows the ledger')
     .argument('[symbols...]', 'symbols (default: the current universe)')
     .option('--no-repair', 'only find and classify')
     .option('--since <time>', 'earliest open time to check', timeArg)
-    .action(async (given: string[], opts: { repair: boolean; since?: number }, cmd: Command) => {
+    .option('--list', 'run no job: per symbol, coverage since listing (or --since), first/last candle, open gaps by kind')
+    .action(async (given: string[], opts: { repair: boolean; since?: number; list?: boolean }, cmd: Command) => {
       await withContext(cmd, async (ctx) => {
         const sources = ctx.sources();
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
+        if (opts.list === true) {
+          const rows = await gapListRows(ctx.store, sources.exchange.exchange, symbols, ctx.interval, since(ctx, opts.since), sources.exchange.now());
+          process.stdout.write(formatGapList(rows));
+          return;
+        }
         const s = await runGapsJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), repair: opts.repair });
         const kinds = Object.entries(s.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-        process.stdout.write(`gaps job ${s.jobId}: ${s.found} gaps (${kinds || 'none'}), ${s.missingCandles} missing candles, ${s.repairedCandles} repaired\n`);
+        process.stdout.write(`gaps job ${s.jobId}: ${s.found} gaps (${kinds || 'none'}), ${s.missingCandles} missing candles, ${s.repairedCandles} repaired, ${s.closed} earlier gaps found filled\n`);
       });
     });
 }
