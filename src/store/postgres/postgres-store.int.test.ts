@@ -1,9 +1,17 @@
 import { after, before, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { runStoreContract } from '../store.contract.js';
 import { createTempDatabase, type TempDatabase } from '../test-support/temp-postgres.js';
 import { PostgresStore } from './postgres-store.js';
 import { redactUrl } from './redact-url.js';
+import { MIGRATIONS } from '../migrations/migrations.js';
+import { btcusdtDay } from '../test-support/fixture-candles.js';
+import { PostgresSession } from './postgres-session.js';
+
+const MIGRATE_CHILD = fileURLToPath(new URL('../test-support/migrate-child.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 import { JOB_LEASE_MS } from '../sql/runs-sql.js';
 
 let db: TempDatabase;
@@ -20,10 +28,46 @@ async function fresh(): Promise<PostgresStore> {
 
 runStoreContract('postgres', fresh);
 
-test('postgres store - concurrent migrations from several processes apply each version once', async () => {
-  const stores = [PostgresStore.open(db.url), PostgresStore.open(db.url), PostgresStore.open(db.url)];
-  await Promise.all(stores.map((s) => s.migrate()));
-  await Promise.all(stores.map((s) => s.close()));
+test('postgres store - migrations run by several processes at once on a fresh database apply each version exactly once', async () => {
+  const fresh = await createTempDatabase();
+  try {
+    const children = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, ['--import', 'tsx', MIGRATE_CHILD, fresh.url], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] }));
+    const outputs = children.map((c) => {
+      let out = '';
+      c.stdout.setEncoding('utf8');
+      const ready = new Promise<void>((resolve) => c.stdout.on('data', (t: string) => {
+        out += t;
+        if (out.startsWith('ready\n')) resolve();
+      }));
+      const exited = new Promise<number | null>((resolve) => c.on('close', (code) => resolve(code)));
+      return { ready, exited, text: () => out };
+    });
+    await Promise.all(outputs.map((o) => o.ready));
+    for (const c of children) c.stdin.end('go\n'); // all connected: release them together
+    const codes = await Promise.all(outputs.map((o) => o.exited));
+    assert.deepEqual(codes, children.map(() => 0), 'every migrating process succeeded');
+
+    const applied = outputs.flatMap((o) => (JSON.parse(o.text().split('\n')[1] ?? '') as { applied: number[] }).applied);
+    assert.deepEqual(applied.toSorted((a, b) => a - b), MIGRATIONS.map((m) => m.version), 'each version applied by exactly one process');
+    const store = PostgresStore.open(fresh.url);
+    try {
+      await store.migrate(); // nothing left to apply
+      const check = new PostgresSession(fresh.url, 1);
+      const rows = await check.all('SELECT version, count(*) FROM schema_migrations GROUP BY version ORDER BY version').finally(() => check.end());
+      assert.deepEqual(rows, MIGRATIONS.map((m) => [m.version, 1]));
+      // The schema works: a day of candles in and out, a job run recorded.
+      const series = { exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' as const };
+      assert.equal(await store.writeCandles(series, btcusdtDay(1), 'archive'), 1440);
+      assert.equal((await store.seriesStats(series))?.count, 1440);
+      const job = await store.startJob('backfill', {});
+      assert.equal((await store.getJob(job))?.job.status, 'running');
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await fresh.drop();
+  }
 });
 
 test('postgres store - a running job whose heartbeat lease lapses is abandoned, keeping the rows of its finished tasks', async () => {
