@@ -15,7 +15,7 @@ function jobLine(j: JobRun): string {
 export function registerJobsCommand(program: Command): void {
   const jobs = program
     .command('jobs')
-    .description('list pipeline job runs, newest first (see `jobs show <id>`)')
+    .description('list pipeline job runs, newest first: running, ok, partial, failed, or abandoned (its process died); see `jobs show <id>`')
     .option('-n, --limit <n>', 'how many', positiveIntArg, 20)
     .action(async (opts: { limit: number }, cmd: Command) => {
       await withContext(cmd, async ({ store }) => {
