@@ -62,3 +62,29 @@ test('gaps job - a gap filled later (a partial, then a full publication) leaves 
     await store.close();
   }
 });
+
+test('gaps job - without repair, a range the exchange already said it lacks stays an unrepairable outage, not a new open hole', async () => {
+  const store = await DuckDbStore.open(':memory:');
+  await store.migrate();
+  const never = (): never => {
+    throw new Error('not used');
+  };
+  const sources: Sources = {
+    marketCaps: { topByMarketCap: never },
+    exchange: { exchange: 'binance', now: () => parseTime('2020-01-04T00:00:30Z'), instruments: never, firstCandleTime: never, klines: never },
+    archive: { listFiles: never, load: never },
+  };
+  try {
+    await store.upsertInstruments([{ exchange: 'binance', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', status: 'TRADING', listedAt: parseTime('2020-01-01') }]);
+    await store.writeCandles(BTC, btcusdtDay(1), 'archive');
+    await store.writeCandles(BTC, btcusdtDay(3), 'archive');
+    const outage = { ...BTC, from: DAY2, to: DAY2 + 1439 * 60_000, kind: 'exchange_outage' as const, status: 'unrepairable' as const, detectedAt: 5, note: 'the exchange has no candles here' };
+    await store.recordGaps([outage]);
+    const s = await runGapsJob(store, sources, pino({ level: 'silent' }), { symbols: ['BTCUSDT'], interval: '1m', repair: false });
+    assert.deepEqual(await store.listGaps({ symbol: 'BTCUSDT' }), [outage]);
+    assert.equal(s.byKind.exchange_outage, 1);
+    assert.equal(s.byKind.hole, 0);
+  } finally {
+    await store.close();
+  }
+});

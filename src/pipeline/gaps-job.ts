@@ -87,9 +87,12 @@ async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: 
     gaps.push(gap(floorToInterval(opts.since, opts.interval), listedAt - len, 'before_listing', 'unrepairable', `listed ${isoMinute(listedAt)}`));
   }
   const start = Math.max(listedAt, opts.since ?? 0);
+  // Without repair nothing is asked of the exchange, so a range it already said it lacks stays an outage.
+  const known = opts.repair ? new Map<number, Gap>() : new Map((await store.listGaps({ exchange, symbol })).filter((g) => g.interval === opts.interval).map((g) => [g.from, g]));
   for (const range of await store.missingRanges(series, start, end)) {
     if (!opts.repair) {
-      gaps.push(gap(range.from, range.to, 'hole', 'open', null));
+      const prev = known.get(range.from);
+      gaps.push(prev?.status === 'unrepairable' && prev.to === range.to ? prev : gap(range.from, range.to, 'hole', 'open', null));
       continue;
     }
     const written = await fetchRestRange(store, sources.exchange, series, range.from, range.to + len);
