@@ -48,7 +48,10 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
   const logger = createLogger(opts.logLevel);
   if (!isInterval(config.history.interval)) throw new ConfigError(`history.interval: ${config.history.interval} is not supported`);
   const interval = config.history.interval;
-  const store = await openStore(config.store.db, { beforeCommit: pauseBeforeCommitFromEnv(process.env) });
+  const store = await openStore(config.store.db, {
+    beforeCommit: pauseBeforeCommitFromEnv(process.env),
+    keepJobsMs: config.store.keep_job_days * 86_400_000,
+  });
   try {
     return await fn({
       config,

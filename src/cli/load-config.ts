@@ -43,7 +43,7 @@ export const CONFIG_TEMPLATE = `# tickerflow configuration. Every key is optiona
 # A DuckDB file (embedded default) or a PostgreSQL URL, e.g. "postgres://user@host:5432/db".
 # --db and TICKERFLOW_DB override it.
 db = "./tickerflow-data/tickerflow.duckdb"
-# Days of finished job runs, their tasks and log lines to keep (pruned by \`up\` every cycle).
+# Days of finished job runs, their tasks and log lines to keep (older ones are pruned when a job starts).
 keep_job_days = 30
 
 [universe]

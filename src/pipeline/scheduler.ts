@@ -20,8 +20,6 @@ export interface SchedulerOptions {
   syncEveryMs: number;
   gapsEveryMs: number;
   universeEveryMs: number;
-  /** Finished job runs older than this are pruned at the start of every cycle. */
-  keepJobsMs: number;
   /** Real-time sleep; tests and the replay clock may shorten it. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -40,8 +38,6 @@ export async function runScheduler(store: Store, sources: Sources, logger: Logge
   while (!signal.aborted) {
     const now = sources.exchange.now();
     try {
-      // Every cycle adds job rows, so a long-running `up` would otherwise grow them forever.
-      await store.pruneJobs(now - opts.keepJobsMs);
       if (now >= nextUniverse) {
         const res = await runUniverseJob(store, sources, logger, { ...opts.universe, now });
         nextUniverse = now + opts.universeEveryMs;

@@ -8,6 +8,8 @@ import type { Store } from './store.js';
 export interface OpenStoreOptions {
   /** Test-only pause between a transaction's rows and its COMMIT, set after migrating (crash tests). */
   beforeCommit?: BeforeCommitHook;
+  /** How long finished job runs are kept (default 30 days); older ones are pruned when a job starts. */
+  keepJobsMs?: number;
 }
 
 /**
@@ -36,5 +38,6 @@ export async function openStore(db: string | undefined, options: OpenStoreOption
     throw err;
   }
   store.pauseBeforeCommit(options.beforeCommit);
+  if (options.keepJobsMs !== undefined) store.keepJobsFor(options.keepJobsMs);
   return store;
 }

@@ -44,7 +44,6 @@ export function registerUpCommand(program: Command): void {
             syncEveryMs: c.schedule.sync_every_seconds * 1000,
             gapsEveryMs: c.schedule.gaps_every_minutes * 60_000,
             universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
-            keepJobsMs: c.store.keep_job_days * 86_400_000,
             sleep: (ms, signal) => new Promise((resolve) => {
               const t = setTimeout(resolve, ms / speed);
               signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });

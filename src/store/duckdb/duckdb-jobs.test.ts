@@ -43,3 +43,32 @@ test('duckdb store - a job still running at the next open is abandoned, keeping 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('duckdb store - starting a job prunes finished runs older than the retention, keeping newer and running ones', async () => {
+  const DAY = 86_400_000;
+  let clock = Date.UTC(2024, 0, 1);
+  const store = await DuckDbStore.open(':memory:', { now: () => clock });
+  await store.migrate();
+  try {
+    store.keepJobsFor(30 * DAY);
+    const old = await store.startJob('sync', {});
+    const oldTask = await store.startTask(old, 'BTCUSDT');
+    await store.appendTaskLog({ taskId: oldTask, at: clock, level: 'info', message: 'old' });
+    await store.finishTask(oldTask, 'ok', 1, null);
+    await store.finishJob(old, 'ok', 1, 'old');
+    const oldRunning = await store.startJob('backfill', {});
+    clock += 20 * DAY;
+    const recent = await store.startJob('sync', {});
+    await store.finishJob(recent, 'ok', 1, 'recent');
+    clock += 15 * DAY;
+    assert.ok((await store.listJobs(100)).some((j) => j.id === old), 'nothing is pruned before a job starts');
+
+    const next = await store.startJob('sync', {});
+    const left = (await store.listJobs(100)).map((j) => j.id);
+    assert.deepEqual(left, [next, recent, oldRunning], 'the 35-day-old finished run is gone; the 15-day-old and the running one stay');
+    assert.equal(await store.getJob(old), null);
+    assert.throws(() => store.keepJobsFor(0), /positive/);
+  } finally {
+    await store.close();
+  }
+});

@@ -5,6 +5,7 @@
 import { allocateColumns, type CandleColumns, type CandleSource } from '../../core/candle.js';
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../../core/instrument.js';
+import { ConfigError } from '../../core/errors.js';
 import { runMigrations } from '../migrations/run-migrations.js';
 import type {
   ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StreamCandlesOptions, TaskLogLine, TaskRun,
@@ -24,6 +25,9 @@ import {
 import type { BeforeCommitHook, SqlSession } from './sql-session.js';
 import { col, toNumber } from './sql-values.js';
 
+/** The default of `[store] keep_job_days`: 30 days. */
+export const DEFAULT_KEEP_JOBS_MS = 30 * 86_400_000;
+
 export abstract class SqlStore implements Store {
   abstract readonly kind: 'duckdb' | 'postgres';
   abstract readonly location: string;
@@ -37,6 +41,15 @@ export abstract class SqlStore implements Store {
 
   abstract close(): Promise<void>;
   abstract writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number>;
+
+  /** Finished job runs older than this are pruned whenever a job starts (see keepJobsFor). */
+  private keepJobsMs = DEFAULT_KEEP_JOBS_MS;
+
+  /** How long finished job runs, their tasks and log lines are kept; set from `[store] keep_job_days`. */
+  keepJobsFor(ms: number): void {
+    if (!(ms > 0)) throw new ConfigError(`job retention must be a positive number of milliseconds, not ${ms}`);
+    this.keepJobsMs = ms;
+  }
 
   /**
    * Test-only: awaits `hook` between a transaction's rows and its COMMIT (crash tests); cli/
@@ -132,6 +145,8 @@ export abstract class SqlStore implements Store {
 
   async startJob(kind: string, params: Record<string, unknown>): Promise<number> {
     await this.abandonLapsedJobs();
+    // Every job adds rows (a sync job a minute under `up`), so each start prunes the old ones.
+    await pruneJobsSql(this.db, this.now() - this.keepJobsMs);
     return startJobSql(this.db, kind, params, this.now());
   }
   heartbeatJob(id: number): Promise<void> {
