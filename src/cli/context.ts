@@ -7,10 +7,9 @@ import { pino, type Logger } from 'pino';
 import type { Config } from '../core/config.js';
 import { isInterval, type Interval } from '../core/intervals.js';
 import { ConfigError } from '../core/errors.js';
-import type { Sources } from '../pipeline/sources.js';
+import { createSources, type BuiltSources } from '../pipeline/create-sources.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { buildSources } from './build-sources.js';
 import { loadConfig, type Secrets } from './load-config.js';
 
 export interface GlobalOptions {
@@ -26,7 +25,7 @@ export interface CliContext {
   store: Store;
   interval: Interval;
   /** Real connectors pointed at the configured base URLs. */
-  sources(): Sources;
+  sources(): BuiltSources;
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {
@@ -55,7 +54,7 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
       logger,
       store,
       interval,
-      sources: () => buildSources(config, secrets, logger),
+      sources: () => createSources(config, { secrets, logger }),
     });
   } finally {
     await store.close();

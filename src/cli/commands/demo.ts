@@ -5,13 +5,13 @@
 import type { Command } from 'commander';
 import { isoMinute, parseTime } from '../../core/time.js';
 import { runBackfillJob } from '../../pipeline/backfill-job.js';
+import { createReplaySources } from '../../pipeline/create-sources.js';
 import { runGapsJob } from '../../pipeline/gaps-job.js';
 import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
 import { startReplayServer } from '../../replay/index.js';
 import type { Store } from '../../store/store.js';
 import { withContext } from '../context.js';
-import { buildReplaySources } from '../build-sources.js';
 import { nonNegativeIntArg, timeArg } from '../options.js';
 import { progressBar } from '../progress-bar.js';
 import { utcDate } from '../../core/time.js';
@@ -40,7 +40,7 @@ export function registerDemoCommand(program: Command): void {
       try {
         await withContext(cmd, async (ctx) => {
           const clock = (): number => replay.clock.now();
-          const sources = buildReplaySources(ctx.config, ctx.secrets, ctx.logger, replay);
+          const sources = createReplaySources(ctx.config, replay, { secrets: ctx.secrets, logger: ctx.logger });
           const out = (s: string): void => void process.stdout.write(`${s}\n`);
           out(`tickerflow demo: replay server ${replay.url}, simulated now ${new Date(clock()).toISOString()}, store ${ctx.store.kind} ${ctx.store.location}`);
 
