@@ -39,10 +39,15 @@ export function createLogger(level: string): Logger {
   return pino({ level, base: undefined, redact: ['secrets', '*.apiKey', '*.token'] }, pino.destination(2));
 }
 
-/** Opens the store and runs `fn`, closing the store afterwards whatever happens. */
-export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+/**
+ * Opens the store and runs `fn`, closing the store afterwards whatever happens. `defaultDb`, when
+ * given, replaces the config's and the environment's store (only `--db` overrides it): the demo
+ * writes its recorded 2020 data to a store of its own, never to the one a real run uses.
+ */
+export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Promise<T>, defaults: { defaultDb?: string } = {}): Promise<T> {
   const opts = globalOptions(cmd);
   const { config, secrets } = loadConfig(opts);
+  if (defaults.defaultDb !== undefined) config.store.db = opts.db ?? defaults.defaultDb;
   const logger = createLogger(opts.logLevel);
   if (!isInterval(config.history.interval)) throw new ConfigError(`history.interval: ${config.history.interval} is not supported`);
   const interval = config.history.interval;
