@@ -3,7 +3,7 @@
  * This is the only place (with load-config.ts) that reads the environment.
  */
 import type { Command } from 'commander';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../core/config.js';
 import { isInterval, type Interval } from '../core/intervals.js';
 import { ConfigError } from '../core/errors.js';
@@ -11,6 +11,9 @@ import { createSources, type BuiltSources } from '../pipeline/create-sources.js'
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { loadConfig, type Secrets } from './load-config.js';
+import { createLogger } from './logger.js';
+
+export { createLogger };
 
 export interface GlobalOptions {
   config?: string;
@@ -30,13 +33,6 @@ export interface CliContext {
 
 export function globalOptions(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
-}
-
-export function createLogger(level: string): Logger {
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(level)) throw new ConfigError(`--log-level must be one of ${levels.join(', ')}, not "${level}"`);
-  // Logs go to stderr so that stdout stays clean for data (candles --format csv | …).
-  return pino({ level, base: undefined, redact: ['secrets', '*.apiKey', '*.token'] }, pino.destination(2));
 }
 
 /**
