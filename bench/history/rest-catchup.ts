@@ -14,13 +14,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { buildSources } from '../../src/cli/build-sources.js';
 import { createRateGovernor } from '../../src/connectors/binance/rate-governor.js';
 import { configSchema } from '../../src/core/config.js';
 import { floorToInterval, intervalMs, type Interval } from '../../src/core/intervals.js';
 import type { SeriesKey } from '../../src/core/instrument.js';
 import { parseTime } from '../../src/core/time.js';
 import { runBackfillJob } from '../../src/pipeline/backfill-job.js';
+import { createSources } from '../../src/pipeline/create-sources.js';
 import { runSyncJob } from '../../src/pipeline/sync-job.js';
 import { startReplayServer } from '../../src/replay/index.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -131,9 +131,11 @@ export async function runCatchupScenario(s: CatchupScenario): Promise<CatchupRes
   try {
     const clock = (): number => replay.clock.now();
     const governor = createRateGovernor({ now: clock, sleep: async (ms) => replay.clock.advance(ms) });
-    const sources = buildSources(configSchema.parse({}), { coingeckoApiKey: undefined }, silent, {
-      binanceRest: replay.urls.binance, archiveData: replay.urls.archiveData, archiveList: replay.urls.archiveList, coingecko: replay.urls.coingecko,
-    }, clock, governor);
+    const sources = createSources(configSchema.parse({}), {
+      urls: { binanceRest: replay.urls.binance, archiveData: replay.urls.archiveData, archiveList: replay.urls.archiveList, coingecko: replay.urls.coingecko },
+      clock,
+      governor,
+    });
     const listedAt = listingOf(s);
     await seed(store, s, listedAt);
     const start = clock();

@@ -3,16 +3,18 @@
  * This is the only place (with load-config.ts) that reads the environment.
  */
 import type { Command } from 'commander';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../core/config.js';
 import { isInterval, type Interval } from '../core/intervals.js';
 import { ConfigError } from '../core/errors.js';
-import type { Sources } from '../pipeline/sources.js';
+import { createSources, type BuiltSources } from '../pipeline/create-sources.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { buildSources } from './build-sources.js';
 import { loadConfig, type Secrets } from './load-config.js';
 import { pauseBeforeCommitFromEnv } from './test-pause.js';
+import { createLogger } from './logger.js';
+
+export { createLogger };
 
 export interface GlobalOptions {
   config?: string;
@@ -27,24 +29,22 @@ export interface CliContext {
   store: Store;
   interval: Interval;
   /** Real connectors pointed at the configured base URLs. */
-  sources(): Sources;
+  sources(): BuiltSources;
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
 }
 
-export function createLogger(level: string): Logger {
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(level)) throw new ConfigError(`--log-level must be one of ${levels.join(', ')}, not "${level}"`);
-  // Logs go to stderr so that stdout stays clean for data (candles --format csv | …).
-  return pino({ level, base: undefined, redact: ['secrets', '*.apiKey', '*.token'] }, pino.destination(2));
-}
-
-/** Opens the store and runs `fn`, closing the store afterwards whatever happens. */
-export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+/**
+ * Opens the store and runs `fn`, closing the store afterwards whatever happens. `defaultDb`, when
+ * given, replaces the config's and the environment's store (only `--db` overrides it): the demo
+ * writes its recorded 2020 data to a store of its own, never to the one a real run uses.
+ */
+export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Promise<T>, defaults: { defaultDb?: string } = {}): Promise<T> {
   const opts = globalOptions(cmd);
   const { config, secrets } = loadConfig(opts);
+  if (defaults.defaultDb !== undefined) config.store.db = opts.db ?? defaults.defaultDb;
   const logger = createLogger(opts.logLevel);
   if (!isInterval(config.history.interval)) throw new ConfigError(`history.interval: ${config.history.interval} is not supported`);
   const interval = config.history.interval;
@@ -59,7 +59,7 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
       logger,
       store,
       interval,
-      sources: () => buildSources(config, secrets, logger),
+      sources: () => createSources(config, { secrets, logger }),
     });
   } finally {
     await store.close();

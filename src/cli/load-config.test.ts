@@ -43,3 +43,15 @@ test('config - broken TOML is reported with the file name', () => {
   const p = withFile('[universe\n');
   assert.throws(() => loadConfig({ config: p }, {}), new RegExp(`${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid TOML`));
 });
+
+test('config - universe.exchange other than "binance" is refused naming the key and the one supported value', () => {
+  assert.throws(() => loadConfig({ config: withFile('[universe]\nexchange = "kraken"\n') }, {}), (e: unknown) => {
+    assert.equal((e as Error).message.replace(/^.*?: /, ''), 'universe.exchange: only "binance" is supported (the one exchange connector there is)');
+    return true;
+  });
+});
+
+test('config - history.interval 1h is accepted; an interval the grid does not know is refused naming the key', () => {
+  assert.equal(loadConfig({ config: withFile('[history]\ninterval = "1h"\n') }, {}).config.history.interval, '1h');
+  assert.throws(() => loadConfig({ config: withFile('[history]\ninterval = "7m"\n') }, {}), /history\.interval: not a supported interval/);
+});

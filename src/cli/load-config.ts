@@ -47,6 +47,7 @@ db = "./tickerflow-data/tickerflow.duckdb"
 keep_job_days = 30
 
 [universe]
+# The exchange whose connector is used; "binance" (spot) is the only one there is.
 exchange = "binance"
 # Follow the top N coins by market cap (CoinGecko), mapped to Binance spot pairs.
 top = 20
@@ -56,6 +57,7 @@ quote_preference = ["USDT", "FDUSD", "USDC", "BUSD", "BTC"]
 symbols = []
 
 [history]
+# The interval backfill, sync, gaps and up store: 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h or 1d.
 interval = "1m"
 # Earliest UTC day to keep; without it each symbol is backfilled from its listing.
 # since = "2024-01-01"

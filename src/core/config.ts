@@ -21,7 +21,12 @@ export const configSchema = z
       .default({ db: './tickerflow-data/tickerflow.duckdb', keep_job_days: 30 }),
     universe: z
       .object({
-        exchange: z.literal('binance').default('binance'),
+        /**
+         * Selects the exchange connector (`createSources`) and names the exchange in every stored
+         * series. Binance spot is the only connector there is; the key stays so that files written
+         * by `tickerflow init` keep loading, and any other value is refused, not ignored.
+         */
+        exchange: z.literal('binance', { error: 'only "binance" is supported (the one exchange connector there is)' }).default('binance'),
         /** How many coins by market cap to follow (0 = only the hand-added symbols). */
         top: z.number().int().min(0).max(1000).default(20),
         vs_currency: z.string().min(2).default('usd'),

@@ -7,3 +7,5 @@ export * from './scheduler.js';
 export * from './sources.js';
 export * from './sync-job.js';
 export * from './universe-job.js';
+export * from './create-sources.js';
+export * from './create-sources-options.js';

@@ -3,7 +3,7 @@
  * connectors pointed at it, and a store of either backend.
  */
 import { pino } from 'pino';
-import { buildReplaySources, type BuiltSources } from '../../src/cli/build-sources.js';
+import { createReplaySources, type BuiltSources } from '../../src/pipeline/create-sources.js';
 import { configSchema } from '../../src/core/config.js';
 import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '../../src/replay/index.js';
 
@@ -18,7 +18,7 @@ export const silentLogger = pino({ level: 'silent' });
 
 export async function startHarness(opts: ReplayServerOptions): Promise<Harness> {
   const replay = await startReplayServer({ speed: 0, ...opts });
-  const sources = buildReplaySources(configSchema.parse({}), { coingeckoApiKey: undefined }, silentLogger, replay);
+  const sources = createReplaySources(configSchema.parse({}), replay);
   return { replay, sources, logger: silentLogger, close: () => replay.close() };
 }
 

@@ -5,13 +5,13 @@
 import type { Command } from 'commander';
 import { isoMinute, parseTime } from '../../core/time.js';
 import { runBackfillJob } from '../../pipeline/backfill-job.js';
+import { createReplaySources } from '../../pipeline/create-sources.js';
 import { runGapsJob } from '../../pipeline/gaps-job.js';
 import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
 import { startReplayServer } from '../../replay/index.js';
 import type { Store } from '../../store/store.js';
 import { withContext } from '../context.js';
-import { buildReplaySources } from '../build-sources.js';
 import { nonNegativeIntArg, timeArg } from '../options.js';
 import { progressBar } from '../progress-bar.js';
 import { utcDate } from '../../core/time.js';
@@ -23,6 +23,13 @@ import { utcDate } from '../../core/time.js';
  */
 const DEMO_NOW = '2020-01-04T00:00:30Z';
 
+/**
+ * The demo's own store (`--db` overrides it). Never the default store: the demo's recorded 2020
+ * listing time and universe snapshot would otherwise steer a later real run (a backfill of
+ * BTCUSDT starting at 2020-01-01 and skipping 2017–2019).
+ */
+export const DEMO_DB = './tickerflow-data/demo.duckdb';
+
 interface DemoOptions {
   now: number;
   top: number;
@@ -31,7 +38,7 @@ interface DemoOptions {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run the real pipeline offline against the bundled replay server (recorded Binance and CoinGecko data)')
+    .description(`run the real pipeline offline against the bundled replay server (recorded Binance and CoinGecko data), into its own store ${DEMO_DB} unless --db is given`)
     .option('--now <time>', 'simulated present', timeArg, parseTime(DEMO_NOW))
     .option('--top <n>', 'coins by market cap in the universe', nonNegativeIntArg, 5)
     .action(async (opts: DemoOptions, cmd: Command) => {
@@ -40,7 +47,7 @@ export function registerDemoCommand(program: Command): void {
       try {
         await withContext(cmd, async (ctx) => {
           const clock = (): number => replay.clock.now();
-          const sources = buildReplaySources(ctx.config, ctx.secrets, ctx.logger, replay);
+          const sources = createReplaySources(ctx.config, replay, { secrets: ctx.secrets, logger: ctx.logger });
           const out = (s: string): void => void process.stdout.write(`${s}\n`);
           out(`tickerflow demo: replay server ${replay.url}, simulated now ${new Date(clock()).toISOString()}, store ${ctx.store.kind} ${ctx.store.location}`);
 
@@ -68,8 +75,10 @@ export function registerDemoCommand(program: Command): void {
           out(`summary: ${after.withData.length} symbols with candles, ${after.rows} candles stored, ${after.rows - before.rows} added by this run; ` +
             `${stats.binance.requests} Binance requests (weight ${stats.binance.weight}, ${stats.binance.rateLimited429} × 429); ${((Date.now() - started) / 1000).toFixed(1)} s`);
           if (noData.length > 0) out(`no candles before ${isoMinute(clock())} in the recorded data for: ${noData.join(' ')}`);
-          out('try: tickerflow candles BTCUSDT --interval 1h --from 2020-01-01 --to 2020-01-04');
-        });
+          const db = ctx.store.kind === 'duckdb' ? ctx.config.store.db : '<your --db URL>';
+          out(`the demo's data is in its own store ${ctx.store.location}; your default store is untouched`);
+          out(`try: tickerflow --db ${db} candles BTCUSDT --interval 1h --from 2020-01-01 --to 2020-01-04`);
+        }, { defaultDb: DEMO_DB });
       } finally {
         await replay.close();
       }

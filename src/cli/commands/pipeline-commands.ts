@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { utcDate } from '../../core/time.js';
 import { parseTime } from '../../core/time.js';
 import { runBackfillJob } from '../../pipeline/backfill-job.js';
+import type { BuiltSources } from '../../pipeline/create-sources.js';
 import { runGapsJob } from '../../pipeline/gaps-job.js';
 import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
@@ -18,6 +19,13 @@ async function symbolsFor(ctx: CliContext, given: string[], now: number): Promis
   return list;
 }
 
+/** The sources, with the exchange's clock learned first: "now" decides which candles are closed. */
+async function syncedSources(ctx: CliContext): Promise<BuiltSources> {
+  const sources = ctx.sources();
+  await sources.syncClock();
+  return sources;
+}
+
 function since(ctx: CliContext, opt: number | undefined): number | undefined {
   return opt ?? (ctx.config.history.since === undefined ? undefined : parseTime(ctx.config.history.since, 'history.since'));
 }
@@ -30,7 +38,7 @@ export function registerPipelineCommands(program: Command): void {
     .option('--no-backfill', 'do not backfill symbols that entered the universe')
     .action(async (opts: { top?: number; backfill: boolean }, cmd: Command) => {
       await withContext(cmd, async (ctx) => {
-        const sources = ctx.sources();
+        const sources = await syncedSources(ctx);
         const u = ctx.config.universe;
         const res = await runUniverseJob(ctx.store, sources, ctx.logger, {
           top: opts.top ?? u.top, vsCurrency: u.vs_currency, quotePreference: u.quote_preference, manualSymbols: u.symbols, now: sources.exchange.now(),
@@ -55,7 +63,7 @@ export function registerPipelineCommands(program: Command): void {
     .option('--since <time>', 'earliest open time to keep (default [history].since, else the listing)', timeArg)
     .action(async (given: string[], opts: { since?: number }, cmd: Command) => {
       await withContext(cmd, async (ctx) => {
-        const sources = ctx.sources();
+        const sources = await syncedSources(ctx);
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
         const bar = progressBar('backfill');
         const started = Date.now();
@@ -75,7 +83,7 @@ export function registerPipelineCommands(program: Command): void {
     .argument('[symbols...]', 'symbols (default: the current universe)')
     .action(async (given: string[], _opts: unknown, cmd: Command) => {
       await withContext(cmd, async (ctx) => {
-        const sources = ctx.sources();
+        const sources = await syncedSources(ctx);
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
         const res = await runSyncJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval });
         process.stdout.write(`sync job ${res.jobId}: ${res.rows} rows written for ${symbols.length} symbols\n`);
@@ -92,7 +100,7 @@ export function registerPipelineCommands(program: Command): void {
     .option('--list', 'run no job: per symbol, coverage since listing (or --since), first/last candle, open gaps by kind')
     .action(async (given: string[], opts: { repair: boolean; since?: number; list?: boolean }, cmd: Command) => {
       await withContext(cmd, async (ctx) => {
-        const sources = ctx.sources();
+        const sources = await syncedSources(ctx);
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
         if (opts.list === true) {
           const rows = await gapListRows(ctx.store, sources.exchange.exchange, symbols, ctx.interval, since(ctx, opts.since), sources.exchange.now());

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { parseTime } from '../../core/time.js';
 import { runScheduler } from '../../pipeline/scheduler.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
-import { buildReplaySources } from '../build-sources.js';
+import { createReplaySources } from '../../pipeline/create-sources.js';
 import { withContext } from '../context.js';
 import { positiveNumberArg, timeArg } from '../options.js';
 
@@ -33,7 +33,7 @@ export function registerUpCommand(program: Command): void {
       process.once('SIGTERM', stop);
       try {
         await withContext(cmd, async (ctx) => {
-          const sources = replay === undefined ? ctx.sources() : buildReplaySources(ctx.config, ctx.secrets, ctx.logger, replay);
+          const sources = replay === undefined ? ctx.sources() : createReplaySources(ctx.config, replay, { secrets: ctx.secrets, logger: ctx.logger });
           const c = ctx.config;
           const speed = replay === undefined ? 1 : opts.speed;
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);

@@ -6,7 +6,7 @@
  * @see https://github.com/binance/binance-public-data (layout, `.CHECKSUM` files)
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html (listing, pagination)
  */
-import { NotFoundError, RateLimitError, UpstreamError } from '../../core/errors.js';
+import { BadInputError, NotFoundError, RateLimitError, UpstreamError } from '../../core/errors.js';
 import { backoffMs, httpDateMs, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
 import { parseChecksum, type ArchiveChecksum } from './checksum.js';
 import { checksumKey } from './archive-layout.js';
@@ -80,12 +80,13 @@ export class ArchiveClient {
    */
   async listPage(prefix: string, marker = ''): Promise<S3ListPage> {
     const url = `${this.listBaseUrl}?delimiter=%2F&prefix=${encodeURIComponent(prefix)}&marker=${encodeURIComponent(marker)}`;
-    const res = await this.request(url);
-    return parseS3ListObjectsV1(Buffer.from(await res.arrayBuffer()).toString('utf8'));
+    return this.request(url, `S3 listing of ${prefix}`, async (res) => parseS3ListObjectsV1((await readWhole(res)).toString('utf8')));
   }
 
   /**
    * Every object directly under `prefix` (a "folder" ending in `/`), across all pages, in key order.
+   * A page that still fails after the retries throws an `UpstreamError` naming the prefix: a
+   * listing that cannot be read must not pass for an empty one.
    * @see https://github.com/binance/binance-public-data (listing is not in the README; the bucket's S3 endpoint is)
    */
   async *list(prefix: string): AsyncGenerator<S3Object> {
@@ -101,18 +102,16 @@ export class ArchiveClient {
   }
 
   /**
-   * Downloads one object. 404 → `NotFoundError` (not published, or not existing); 5xx, 429 and
-   * network failures are retried with capped exponential back-off, then `UpstreamError`.
+   * Downloads one object. 404 → `NotFoundError` (not published, or not existing); 5xx, 429,
+   * network failures and a body cut short are retried with capped exponential back-off, then an
+   * `UpstreamError` naming the key and the attempts made.
    * @see https://github.com/binance/binance-public-data#klines
    */
   async fetchObject(key: string): Promise<ArchiveObject> {
-    const res = await this.request(this.objectUrl(key));
-    const body = Buffer.from(await res.arrayBuffer());
-    const declared = res.headers.get('content-length');
-    if (declared !== null && /^\d+$/.test(declared) && Number(declared) !== body.length && res.headers.get('content-encoding') === null) {
-      throw new UpstreamError(`${key}: body is ${body.length} bytes, Content-Length said ${declared}`);
-    }
-    return { body, lastModified: httpDateMs(res.headers.get('last-modified')), size: body.length };
+    return this.request(this.objectUrl(key), key, async (res) => {
+      const body = await readWhole(res);
+      return { body, lastModified: httpDateMs(res.headers.get('last-modified')), size: body.length };
+    });
   }
 
   /**
@@ -125,29 +124,55 @@ export class ArchiveClient {
     return parseChecksum(obj.body, key);
   }
 
-  private async request(url: string): Promise<Response> {
+  /**
+   * GET `url` and `read` its body, both inside the retry loop: a connection reset (or a body
+   * shorter than its Content-Length) mid-download is retried like a failed request, so a file is
+   * never rejected for one dropped connection. `what` names the object in the final error.
+   */
+  private async request<T>(url: string, what: string, read: (res: Response) => Promise<T>): Promise<T> {
     const { fetch: fetchFn, sleep, maxAttempts, backoffBaseMs, backoffCapMs, timeoutMs } = this.http;
     for (let attempt = 1; ; attempt++) {
       const backoff = backoffMs(attempt, backoffBaseMs, backoffCapMs);
       let err: UpstreamError | RateLimitError;
       try {
         const res = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs) });
-        if (res.ok) return res;
+        if (res.ok) return await read(res);
         await res.body?.cancel();
         if (res.status === 404) throw new NotFoundError(`HTTP 404 from ${url}`);
         if (res.status === 429) {
           const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), Date.now());
           err = new RateLimitError(429, retryAfterMs !== null && retryAfterMs > 0 ? retryAfterMs : backoff, url);
         } else {
-          err = new UpstreamError(`HTTP ${res.status} from ${url}`, res.status);
+          err = new UpstreamError(`${what}: HTTP ${res.status} from ${url}`, res.status);
           if (res.status < 500) throw err; // other 4xx will not change on retry
         }
       } catch (e) {
-        if (e instanceof NotFoundError || e instanceof UpstreamError) throw e;
-        err = new UpstreamError(`request to ${url} failed: ${(e as Error).message}`, undefined, { cause: e });
+        if (e instanceof NotFoundError || (e instanceof UpstreamError && !(e instanceof CutBodyError))) throw e;
+        // A malformed listing is the server's answer, not a transport fault: not retried.
+        if (e instanceof BadInputError) throw new BadInputError(`${what}: ${e.message}`, { cause: e });
+        err = new UpstreamError(`${what}: request to ${url} failed: ${(e as Error).message}`, undefined, { cause: e });
       }
-      if (attempt >= maxAttempts) throw err;
+      if (attempt >= maxAttempts) {
+        if (err instanceof RateLimitError) throw err;
+        throw new UpstreamError(`${what}: failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${err.message}`, err.status, { cause: err });
+      }
       await sleep(err instanceof RateLimitError ? Math.max(err.retryAfterMs, backoff) : backoff);
     }
   }
+}
+
+/** A body that ended before its declared Content-Length without a transport error: retried. */
+class CutBodyError extends UpstreamError {}
+
+/**
+ * The whole body as bytes. A reset mid-body rejects (undici: "terminated"); a body that ends
+ * cleanly but short of Content-Length (no content-encoding) is a `CutBodyError`.
+ */
+async function readWhole(res: Response): Promise<Buffer> {
+  const body = Buffer.from(await res.arrayBuffer());
+  const declared = res.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) !== body.length && res.headers.get('content-encoding') === null) {
+    throw new CutBodyError(`body is ${body.length} bytes, Content-Length said ${declared}`);
+  }
+  return body;
 }

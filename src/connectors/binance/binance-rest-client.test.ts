@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { BinanceRestClient } from './binance-rest-client.js';
 import { createRateGovernor } from './rate-governor.js';
 import { BadInputError, RateLimitError, UpstreamError } from '../../core/errors.js';
+import { ServerClock } from '../http/server-clock.js';
 import type { CandleColumns } from '../../core/candle.js';
 
 const fixturePath = (p: string): URL => new URL(`../../../fixtures/binance-rest/${p}`, import.meta.url);
@@ -225,4 +226,41 @@ test('binance rest - four concurrent jobs sharing one governor stay under the ex
   assert.equal(s.requests, 701);
   assert.equal(s.weight, 20 + 700 * 2);
   assert.ok(s.waits > 0, 'the 1,420 weight cannot fit one 1,080 budget: someone waited for the next minute');
+});
+
+test('binance rest - a klines body cut mid-way is requested again, not failed', async () => {
+  const server = await serve((url, n, res) => {
+    const body = JSON.stringify(selectRows(btc1d, url));
+    if (n > 1) return json(res, 200, body);
+    res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8', 'content-length': String(body.length) });
+    res.write(body.slice(0, body.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
+  });
+  const sleeps: number[] = [];
+  const client = new BinanceRestClient({ baseUrl: server.baseUrl, governor: createRateGovernor(), sleep: async (ms) => void sleeps.push(ms), backoffBaseMs: 10 });
+  const rows = await client.klines({ symbol: 'BTCUSDT', interval: '1d', startTime: Date.UTC(2020, 0, 1), limit: 3 });
+  assert.deepEqual([...rows.openTime.subarray(0, rows.length)], [Date.UTC(2020, 0, 1), Date.UTC(2020, 0, 2), Date.UTC(2020, 0, 3)]);
+  assert.equal(server.requests.length, 2);
+  assert.deepEqual(sleeps, [10]);
+});
+
+test('binance rest - with a server clock, a local clock 5 minutes ahead still drops the forming candle', async () => {
+  // The server's present is 2023-12-31 23:58:30: the Dec 31 daily candle is still forming there.
+  const serverNow = Date.UTC(2023, 11, 31, 23, 58, 30);
+  const server = await serve((url, _n, res) => json(res, 200, selectRows(btc1d, url), { Date: new Date(serverNow).toUTCString() }));
+  const serverClock = new ServerClock(() => serverNow + 5 * 60_000);
+  const client = new BinanceRestClient({ baseUrl: server.baseUrl, governor: createRateGovernor(), serverClock });
+  const pages = await collect(client.klinesRange('BTCUSDT', '1d', Date.UTC(2023, 11, 25), Date.UTC(2024, 0, 2)));
+  assert.deepEqual(pages.map((p) => p.length), [6], 'Dec 25..30 closed; Dec 31 (closing 23:59:59.999 server time) is not');
+  assert.equal(serverClock.offsetMs, -5 * 60_000);
+  assert.equal(serverClock.now(), serverNow);
+});
+
+test('binance rest - serverTime teaches the server clock to the millisecond', async () => {
+  const server = await serve((_u, _n, res) => json(res, 200, { serverTime: 1_700_000_000_123 }));
+  const local = 1_700_000_300_000;
+  const serverClock = new ServerClock(() => local);
+  const client = new BinanceRestClient({ baseUrl: server.baseUrl, governor: createRateGovernor(), serverClock });
+  assert.equal(await client.serverTime(), 1_700_000_000_123);
+  assert.equal(serverClock.now(), 1_700_000_000_123);
+  assert.equal(server.requests[0]?.pathname, '/api/v3/time');
 });

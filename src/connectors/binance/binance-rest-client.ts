@@ -18,7 +18,17 @@ import { binanceRestCapabilities, type BinanceRestInterval } from './capabilitie
 import { parseExchangeInfo, type ExchangeInfo } from './exchange-info.js';
 import { parseKlineRows } from './kline-rows.js';
 import { defaultRateGovernor, type RateGovernor } from './rate-governor.js';
-import { backoffMs, httpDateMs, parseJsonBody, parseRetryAfter, resolveHttpRetry, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from '../http/index.js';
+import {
+  backoffMs,
+  httpDateMs,
+  parseJsonBody,
+  parseRetryAfter,
+  resolveHttpRetry,
+  type HttpRetryDefaults,
+  type HttpRetryOptions,
+  type HttpRetrySettings,
+  type ServerClock,
+} from '../http/index.js';
 
 /**
  * The shared HTTP retry options (`HttpRetryOptions`) with Binance's defaults: 5 attempts, back-off
@@ -32,9 +42,15 @@ export interface BinanceRestClientOptions extends HttpRetryOptions {
   governor?: RateGovernor;
   /**
    * The exchange's "now" in epoch ms, used to tell closed candles from the one still forming.
-   * Default: the response's `Date` header, else the local clock.
+   * Default: `serverClock` if given, else the response's `Date` header, else the local clock.
    */
   now?: () => number;
+  /**
+   * Learns the server's clock from every response's `Date` header and from `serverTime()`; when
+   * given (and `now` is not), closed candles are judged on it. One per exchange, shared by the
+   * callers that need the exchange's "now".
+   */
+  serverClock?: ServerClock;
 }
 
 const RETRY_DEFAULTS: HttpRetryDefaults = { maxAttempts: 5, backoffBaseMs: 500, backoffCapMs: 30_000, timeoutMs: 15_000 };
@@ -49,11 +65,14 @@ export interface KlinesQuery {
 }
 
 const errorBodySchema = z.object({ code: z.number(), msg: z.string() });
+const serverTimeSchema = z.object({ serverTime: z.number().int().nonnegative() });
 
 interface Fetched {
   body: unknown;
   /** The server's clock from the `Date` header (second resolution), or null. */
   serverDate: number | null;
+  /** Local clock when the body had been read. */
+  receivedAt: number;
 }
 
 /** Reads Binance spot market data over REST within the shared weight budget. */
@@ -61,12 +80,15 @@ export class BinanceRestClient {
   readonly baseUrl: string;
   private readonly governor: RateGovernor;
   private readonly clock: (() => number) | undefined;
+  private readonly serverClock: ServerClock | undefined;
   private readonly http: HttpRetrySettings;
 
   constructor(options: BinanceRestClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? binanceRestCapabilities.defaultBaseUrl).replace(/\/+$/, '');
     this.governor = options.governor ?? defaultRateGovernor;
-    this.clock = options.now;
+    this.serverClock = options.serverClock;
+    const serverClock = options.serverClock;
+    this.clock = options.now ?? (serverClock === undefined ? undefined : () => serverClock.now());
     this.http = resolveHttpRetry(options, RETRY_DEFAULTS);
   }
 
@@ -80,6 +102,19 @@ export class BinanceRestClient {
     const info = parseExchangeInfo(body);
     this.governor.configure(info.rateLimits);
     return info;
+  }
+
+  /**
+   * The server's clock in epoch ms (weight 1); also teaches `serverClock` the offset to the
+   * millisecond (a `Date` header only gives the second).
+   * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/general-endpoints#check-server-time
+   */
+  async serverTime(): Promise<number> {
+    const { body, receivedAt } = await this.get('/api/v3/time', {}, binanceRestCapabilities.weights.time);
+    const parsed = serverTimeSchema.safeParse(body);
+    if (!parsed.success) throw new UpstreamError(`GET ${this.baseUrl}/api/v3/time: body is not {"serverTime": <ms>}: ${JSON.stringify(body).slice(0, 200)}`);
+    this.serverClock?.observe(parsed.data.serverTime, receivedAt);
+    return parsed.data.serverTime;
   }
 
   /**
@@ -162,9 +197,20 @@ export class BinanceRestClient {
         if (attempt < maxAttempts) await sleep(backoffMs(attempt, backoffBaseMs, backoffCapMs));
         continue;
       }
-      const text = await res.text();
+      // The body is read inside the loop: a connection reset mid-body is retried like one before it.
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        lastError = new UpstreamError(`GET ${url}: body cut off: ${err instanceof Error ? err.message : String(err)}`, res.status, { cause: err });
+        if (attempt < maxAttempts) await sleep(backoffMs(attempt, backoffBaseMs, backoffCapMs));
+        continue;
+      }
+      const receivedAt = this.serverClock?.local() ?? Date.now();
+      const serverDate = httpDateMs(res.headers.get('date'));
+      if (serverDate !== null) this.serverClock?.observe(serverDate, receivedAt);
       if (res.status >= 400) throw new BadInputError(`GET ${url}: HTTP ${res.status} ${describeErrorBody(text)}`);
-      return { body: parseJsonBody(text, `GET ${url}`, res.status), serverDate: httpDateMs(res.headers.get('date')) };
+      return { body: parseJsonBody(text, `GET ${url}`, res.status), serverDate, receivedAt };
     }
     throw lastError ?? new UpstreamError(`GET ${url}: no attempt made`);
   }

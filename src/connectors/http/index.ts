@@ -4,3 +4,4 @@ export { backoffMs } from './backoff.js';
 export { httpDateMs } from './http-date.js';
 export { parseJsonBody } from './json-body.js';
 export { resolveHttpRetry, timerSleep, type HttpRetryDefaults, type HttpRetryOptions, type HttpRetrySettings } from './http-retry-options.js';
+export { ServerClock } from './server-clock.js';

@@ -1,8 +1,9 @@
 /**
- * Wires the real connectors behind the pipeline's source interfaces. One Binance REST client (and
- * so one rate governor) per process, shared by every job.
+ * Wires the real connectors behind the pipeline's source interfaces, from a `Config`. One Binance
+ * REST client (and so one rate governor and one server clock) per call, shared by every job.
+ * Reads no environment: cli/ passes the secrets it read; a script passes its own.
  */
-import type { Logger } from 'pino';
+import { pino } from 'pino';
 import { ArchiveClient } from '../connectors/binance-archive/archive-client.js';
 import { klinesPrefix, parseArchiveKey, toArchiveInterval } from '../connectors/binance-archive/archive-layout.js';
 import { loadArchiveFile } from '../connectors/binance-archive/load-archive-file.js';
@@ -10,11 +11,13 @@ import { BinanceRestClient } from '../connectors/binance/binance-rest-client.js'
 import { toInstrument } from '../connectors/binance/exchange-info.js';
 import { createRateGovernor, defaultRateGovernor, type RateGovernor } from '../connectors/binance/rate-governor.js';
 import { CoinGeckoClient } from '../connectors/coingecko/coingecko-client.js';
+import { ServerClock } from '../connectors/http/server-clock.js';
 import type { Config } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
 import type { Interval } from '../core/intervals.js';
-import type { ArchiveFile, Sources } from '../pipeline/sources.js';
 import type { ReplayServer } from '../replay/index.js';
-import type { Secrets } from './load-config.js';
+import type { CreateSourcesOptions } from './create-sources-options.js';
+import type { ArchiveFile, Sources } from './sources.js';
 
 export interface SourceUrls {
   binanceRest: string;
@@ -25,28 +28,42 @@ export interface SourceUrls {
 
 export interface BuiltSources extends Sources {
   governor: RateGovernor;
+  /** The exchange's clock as learned from its responses; `exchange.now()` reads it. */
+  serverClock: ServerClock;
+  /** Asks the exchange for its time (weight 1), so `exchange.now()` is right before any other response. */
+  syncClock(): Promise<void>;
 }
 
-export function buildSources(
-  config: Config,
-  secrets: Secrets,
-  logger: Logger,
-  overrides: Partial<SourceUrls> = {},
-  clock: () => number = Date.now,
-  governor: RateGovernor = defaultRateGovernor,
-): BuiltSources {
+const silent = pino({ level: 'silent' });
+
+/**
+ * The sources for `config`. `config.universe.exchange` selects the exchange connector; Binance
+ * (spot) is the only one there is.
+ */
+export function createSources(config: Config, options: CreateSourcesOptions = {}): BuiltSources {
+  const exchange = config.universe.exchange;
+  // The schema admits only 'binance'; a config built by hand past the schema gets a clear reason.
+  if (exchange !== 'binance') throw new ConfigError(`universe.exchange: "${String(exchange)}" is not supported (only "binance")`);
+  return createBinanceSources(config, options);
+}
+
+function createBinanceSources(config: Config, options: CreateSourcesOptions): BuiltSources {
+  const { urls: overrides = {}, clock = Date.now, governor = defaultRateGovernor, secrets = {}, logger = silent } = options;
   const s = config.sources;
-  const rest = new BinanceRestClient({ baseUrl: overrides.binanceRest ?? s.binance_rest, governor, now: clock });
+  const serverClock = new ServerClock(clock);
+  const rest = new BinanceRestClient({ baseUrl: overrides.binanceRest ?? s.binance_rest, governor, serverClock });
   const archive = new ArchiveClient({ dataBaseUrl: overrides.archiveData ?? s.binance_archive, listBaseUrl: overrides.archiveList ?? s.binance_archive_list });
   const coingecko = new CoinGeckoClient({ baseUrl: overrides.coingecko ?? s.coingecko, apiKey: secrets.coingeckoApiKey, callsPerMinute: s.coingecko_calls_per_minute });
   const log = logger.child({ component: 'sources' });
 
   return {
     governor,
+    serverClock,
+    syncClock: async () => void (await rest.serverTime()),
     marketCaps: { topByMarketCap: (n, vs) => coingecko.topByMarketCap(n, vs) },
     exchange: {
       exchange: 'binance',
-      now: clock,
+      now: () => serverClock.now(),
       async instruments() {
         const info = await rest.exchangeInfo();
         return info.symbols.filter((x) => x.spot !== false).map(toInstrument);
@@ -74,6 +91,7 @@ export function buildSources(
         }
         return files.sort((a, b) => a.start - b.start);
       },
+      // The manifest's ingestedAt is a local receive time (two timestamps: never corrected).
       load: (file, interval) => loadArchiveFile(archive, file.key, interval, 'spot', clock),
     },
   };
@@ -81,10 +99,15 @@ export function buildSources(
 
 /**
  * The real connectors pointed at a replay server, on its simulated clock, with a governor of their
- * own (the replay's weight windows run on that clock too).
+ * own (the replay's weight windows run on that clock too). Pass `clock` to simulate a local clock that is off.
  */
-export function buildReplaySources(config: Config, secrets: Secrets, logger: Logger, replay: ReplayServer): BuiltSources {
-  const clock = (): number => replay.clock.now();
+export function createReplaySources(config: Config, replay: ReplayServer, options: Omit<CreateSourcesOptions, 'urls'> = {}): BuiltSources {
+  const clock = options.clock ?? ((): number => replay.clock.now());
   const { binance, archiveData, archiveList, coingecko } = replay.urls;
-  return buildSources(config, secrets, logger, { binanceRest: binance, archiveData, archiveList, coingecko }, clock, createRateGovernor({ now: clock }));
+  return createSources(config, {
+    governor: createRateGovernor({ now: () => replay.clock.now() }),
+    ...options,
+    clock,
+    urls: { binanceRest: binance, archiveData, archiveList, coingecko },
+  });
 }
