@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimClock } from './sim-clock.js';
 import type { WeightLimiter } from './weight-limiter.js';
-import { isBinanceRestInterval } from '../connectors/binance/capabilities.js';
+import { isKlineInterval } from './kline-intervals.js';
 import type { KlineCatalog } from './kline-catalog.js';
 import type { ExchangeInfoDoc } from './exchange-info-doc.js';
 import { selectKlines } from './kline-query.js';
@@ -94,7 +94,7 @@ export function binanceRoutes(ctx: BinanceRoutesContext) {
         const q = req.query as Record<string, unknown>;
         const symbol = symbolParam(q, known);
         const interval = mandatory(q, 'interval');
-        if (!isBinanceRestInterval(interval)) return sendError(reply, new BinanceParamError({ code: -1120, msg: 'Invalid interval.' }));
+        if (!isKlineInterval(interval)) return sendError(reply, new BinanceParamError({ code: -1120, msg: 'Invalid interval.' }));
         const startTime = timestampParam(q, 'startTime');
         const endTime = timestampParam(q, 'endTime');
         const limit = unsigned(q, 'limit') ?? DEFAULT_KLINES_LIMIT;
