@@ -74,9 +74,8 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
     const verify = verifyParseAlone(cacheRoot, zips);
     for (const backend of opts.backends) {
       const pgDb = backend === 'postgres' ? await createTempDatabase() : null;
-      const pgWrites = backend === 'postgres' ? await createTempDatabase() : null;
+      let pgWrites: Awaited<ReturnType<typeof createTempDatabase>> | null = null;
       const db = pgDb?.url ?? join(work, 'scale.duckdb');
-      const writesDb = pgWrites?.url ?? join(work, 'writes.duckdb');
       try {
         log(`scale: ${backend}: pipeline`);
         const run = await runPipelineProcess(replay.url, db, spec.symbols);
@@ -95,8 +94,14 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
         const storeBytes = pgDb ? await pgCandleBytes(pgDb.url) : statSync(db).size + (existsSync(`${db}.wal`) ? statSync(`${db}.wal`).size : 0);
         log(`scale: ${backend}: ${done.rows} rows in ${((run.end - run.start) / 1000).toFixed(1)} s; reads`);
         const reads = await measureReads({ db, symbol: scaleSymbol(0), from, to, work, rounds: 5, spawnRounds: 3 });
+        // The pipeline's store is done with: free its disk before the writes-alone copy is made.
+        if (pgDb) await pgDb.drop();
+        else rmSync(db, { force: true });
+        pgWrites = backend === 'postgres' ? await createTempDatabase() : null;
+        const writesDb = pgWrites?.url ?? join(work, 'writes.duckdb');
         log(`scale: ${backend}: writes alone`);
         const w = await writesAlone(writesDb, cacheRoot, zips);
+        if (!pgWrites) rmSync(writesDb, { force: true });
         backends.push({
           backend: backend === 'duckdb' ? 'DuckDB' : 'PostgreSQL',
           rows: done.rows,
