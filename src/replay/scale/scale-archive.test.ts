@@ -97,6 +97,10 @@ test('scale archive - REST serves the derived minutes through the days after the
   assert.equal(tail.length, 1000);
   assert.equal(tail[999]?.[0], Date.UTC(2025, 0, 6, 1, 10));
   assert.equal((await get('symbol=SCALE002USDT&interval=1m&startTime=1735689600000&limit=1'))[0]?.[0], Date.UTC(2025, 0, 1));
+  // endTime caps the rows; a window before the first derived minute is empty.
+  const capped = await get(`symbol=SCALE002USDT&interval=1m&startTime=${Date.UTC(2024, 11, 31, 23, 58)}&endTime=${Date.UTC(2024, 11, 31, 23, 59)}&limit=1000`);
+  assert.deepEqual(capped.map((r) => r[0]), [Date.UTC(2024, 11, 31, 23, 58), Date.UTC(2024, 11, 31, 23, 59)]);
+  assert.deepEqual(await get(`symbol=SCALE002USDT&interval=1m&endTime=${Date.UTC(2024, 9, 31)}`), []);
   const hour = await fetch(`${server.urls.binance}/api/v3/klines?symbol=SCALE002USDT&interval=1h`);
   assert.equal(hour.status, 400);
 });
