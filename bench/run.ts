@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: the history benchmarks (issue 3), then the indicator benchmark (issue 4), in
- * one run, written to docs/BENCHMARKS.md with the machine and the command of each section.
+ * one run, written to docs/BENCHMARKS.md with the machine and the command of each section; then
+ * the scale benchmark (issue 15), written to bench/scale/REPORT.md for the lead to paste into
+ * docs/BENCHMARKS.md once run at full size (30x24 takes tens of minutes).
  *
- *   npm run bench [-- --only history|indicators] [-- --quick]
+ *   npm run bench [-- --only history|indicators|scale] [-- --quick]
+ *   npm run bench -- --only scale [--size 3x3] [--latency-ms 50] [--cache DIR] [--backends duckdb,postgres]
  *
  * With `--only`, the other section of an existing docs/BENCHMARKS.md is kept as it was (each
  * section says the command and the run that produced it). A benchmark that cannot load or run
@@ -13,10 +16,16 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runHistoryBench } from './history/run-history-bench.js';
+import { FULL_SIZE, runScaleBench, type Backend } from './scale/run-scale-bench.js';
+import { DEFAULT_SCALE_CACHE } from '../src/cli/commands/replay-server.js';
+import { parseScaleSpec } from '../src/replay/index.js';
 
 const DOC = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
-const SECTIONS = ['history', 'indicators'] as const;
+const SCALE_REPORT = fileURLToPath(new URL('./scale/REPORT.md', import.meta.url));
+const SECTIONS = ['history', 'indicators', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
+/** Sections whose results go to docs/BENCHMARKS.md directly; scale goes to its REPORT.md. */
+const DOC_SECTIONS: readonly Section[] = ['history', 'indicators'];
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -65,9 +74,11 @@ async function indicatorSection(quick: boolean): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  let values: { only?: string; quick?: boolean };
+  let values: { only?: string; quick?: boolean; size?: string; 'latency-ms'?: string; cache?: string; backends?: string };
   try {
-    ({ values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean' } } }));
+    ({ values } = parseArgs({
+      options: { only: { type: 'string' }, quick: { type: 'boolean' }, size: { type: 'string' }, 'latency-ms': { type: 'string' }, cache: { type: 'string' }, backends: { type: 'string' } },
+    }));
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
@@ -75,7 +86,24 @@ async function main(): Promise<void> {
   if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) fail(`--only must be one of ${SECTIONS.join(', ')}, not "${only}"`);
   const quick = values.quick === true;
   const wanted = SECTIONS.filter((s) => only === undefined || s === only);
-  const command = ['npm run bench', ...(only !== undefined || quick ? ['--'] : []), ...(only ? [`--only ${only}`] : []), ...(quick ? ['--quick'] : [])].join(' ');
+  const latencyText = values['latency-ms'] ?? '50';
+  if (!/^\d{1,6}$/.test(latencyText)) fail(`--latency-ms must be a whole number of milliseconds, not "${latencyText}"`);
+  const backends = (values.backends ?? 'duckdb,postgres').split(',');
+  if (!backends.every((b): b is Backend => b === 'duckdb' || b === 'postgres')) fail(`--backends must be duckdb, postgres or both (comma-separated), not "${values.backends}"`);
+  const scaleFlags = [
+    ...(values.size ? [`--size ${values.size}`] : []),
+    ...(values['latency-ms'] ? [`--latency-ms ${latencyText}`] : []),
+    ...(values.cache ? [`--cache ${values.cache}`] : []),
+    ...(values.backends ? [`--backends ${values.backends}`] : []),
+  ];
+  if (scaleFlags.length > 0 && !wanted.includes('scale')) fail('--size, --latency-ms, --cache and --backends apply to the scale section only');
+  try {
+    parseScaleSpec(values.size ?? FULL_SIZE);
+  } catch (err) {
+    fail(`--size: ${(err as Error).message.replace(/^--scale /, '')}`);
+  }
+  const flags = [...(only ? [`--only ${only}`] : []), ...(quick ? ['--quick'] : []), ...scaleFlags];
+  const command = ['npm run bench', ...(flags.length > 0 ? ['--', ...flags] : [])].join(' ');
 
   const old = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
   const bodies = new Map<Section, string>();
@@ -83,16 +111,24 @@ async function main(): Promise<void> {
     const startedAt = new Date();
     const loadAtStart = loadavg().map((x) => x.toFixed(1)).join(', ');
     log(`bench: ${s}${quick ? ' (quick)' : ''}`);
+    if (s === 'scale') {
+      const md = await runScaleBench({ size: values.size ?? FULL_SIZE, latencyMs: Number(latencyText), cacheDir: values.cache ?? DEFAULT_SCALE_CACHE, backends, command, log });
+      writeFileSync(SCALE_REPORT, `${runLine(command, startedAt, loadAtStart)}\n\n${md.trim()}\n`);
+      log(`bench: wrote ${SCALE_REPORT}`);
+      continue;
+    }
     const md = s === 'history' ? await runHistoryBench({ rounds: quick ? 3 : 7, log }) : await indicatorSection(quick);
     bodies.set(s, `${runLine(command, startedAt, loadAtStart)}\n\n${md.trim()}`);
   }
+  if (!wanted.some((s) => DOC_SECTIONS.includes(s))) return;
   const parts = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (`node --import tsx/esm bench/run.ts`; options `--only history|indicators`, `--quick`). ' +
+    'Written by `npm run bench` (`node --import tsx/esm bench/run.ts`; options `--only history|indicators|scale`, `--quick`). ' +
       'Each section names the command and the run that produced it. Do not edit by hand: rerun the command.',
     '',
   ];
+  // The scale section is pasted by hand (from bench/scale/REPORT.md) and kept as it is.
   for (const s of SECTIONS) {
     const body = bodies.get(s) ?? existingSection(old, s);
     if (body === null) continue;

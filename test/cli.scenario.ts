@@ -5,11 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { CANDLE_FIELDS } from '../src/core/candle.js';
-import { parseKlineRows } from '../src/connectors/binance/kline-rows.js';
 import { archiveDay } from './support/archive-days.js';
 import { runCli } from './support/run-cli.js';
+import { recordedKlines } from './support/rest-klines.js';
 
 export function cliScenario(backend: string, makeDb: () => Promise<{ db: string; drop(): Promise<void> }>): void {
   test(`cli on ${backend} - demo, then candles, aggregates and indicators from the stored data`, async () => {
@@ -41,7 +40,7 @@ export function cliScenario(backend: string, makeDb: () => Promise<{ db: string;
       const daily = runCli(['--db', db, 'candles', 'BTCUSDT', '--interval', '1d', '--from', '2020-01-01', '--to', '2020-01-04', '--format', 'json']);
       assert.equal(daily.code, 0, daily.stderr);
       const got: unknown = JSON.parse(daily.stdout);
-      const recorded = parseKlineRows(JSON.parse(readFileSync(new URL('../fixtures/binance-rest/klines/BTCUSDT/1d/2020-01-01.json', import.meta.url), 'utf8')));
+      const recorded = recordedKlines(new URL('../fixtures/binance-rest/klines/BTCUSDT/1d/2020-01-01.json', import.meta.url));
       assert.ok(Array.isArray(got) && got.length === 3);
       got.forEach((g: Record<string, number>, i) => {
         for (const f of CANDLE_FIELDS) assert.equal(g[f], recorded[f][i], `1d candle ${i} ${f}`);

@@ -12,9 +12,12 @@ import { publicationTime } from './publication.js';
 import { badChecksumText, checksumText, malformCsvRow, truncateZip } from './archive-faults.js';
 import { hashString, seededRandom } from '../core/seeded-random.js';
 
+/** One object the replay's archive serves and lists (recorded, or derived in scale mode). */
 export interface ArchiveObject {
   key: string;
-  body: Buffer;
+  /** Bytes in memory, or a file served from disk (the derived zips of scale mode). */
+  body: Buffer | { path: string };
+  size: number;
   /** S3 ETag of a single-part upload: the MD5 of the body, in double quotes. */
   etag: string;
   /** Publication time on the simulated clock; also served as Last-Modified. */
@@ -49,7 +52,14 @@ function matches(key: string, substring: string | undefined): boolean {
   return substring !== undefined && substring !== '' && key.includes(substring);
 }
 
-export class ArchiveCatalog {
+/** What the archive routes read: the recorded catalog, and the derived one in scale mode. */
+export interface ArchiveObjects {
+  get(key: string, now: number): ArchiveObject | undefined;
+  /** Every object published at `now`, sorted by key. */
+  published(now: number): readonly ArchiveObject[];
+}
+
+export class ArchiveCatalog implements ArchiveObjects {
   private readonly byKey = new Map<string, ArchiveObject>();
   /** Every object, sorted by key (S3 lists in UTF-8 binary order; keys here are ASCII). */
   private readonly sorted: ArchiveObject[];
@@ -97,7 +107,7 @@ export class ArchiveCatalog {
   }
 
   private add(key: string, body: Buffer, publishedAt: number): void {
-    this.byKey.set(key, { key, body, publishedAt, etag: `"${createHash('md5').update(body).digest('hex')}"` });
+    this.byKey.set(key, { key, body, size: body.length, publishedAt, etag: `"${createHash('md5').update(body).digest('hex')}"` });
   }
 
   /** The object at `key` if it is published at simulated time `now`. */

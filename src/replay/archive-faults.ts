@@ -4,7 +4,7 @@
  * client's zip reader or row check, not its checksum check, must be the one to catch it.
  */
 import { createHash } from 'node:crypto';
-import { extractSingleCsv } from '../connectors/binance-archive/zip.js';
+import { readFirstZipEntry } from './zip-reader.js';
 import { writeSingleEntryZip } from './zip-writer.js';
 import type { Random } from '../core/seeded-random.js';
 
@@ -34,7 +34,7 @@ export function truncateZip(zip: Buffer): Buffer {
  * would look. The row is picked by `random`; returns the new zip and the 1-based row number.
  */
 export function malformCsvRow(zip: Buffer, key: string, mtimeMs: number, random: Random): { zip: Buffer; row: number } {
-  const csv = extractSingleCsv(zip, key).toString('utf8');
+  const csv = readFirstZipEntry(zip, key).toString('utf8');
   const endsWithNewline = csv.endsWith('\n');
   const lines = (endsWithNewline ? csv.slice(0, -1) : csv).split('\n');
   const index = Math.floor(random() * lines.length);

@@ -10,10 +10,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimClock } from './sim-clock.js';
 import type { WeightLimiter } from './weight-limiter.js';
-import { isBinanceRestInterval } from '../connectors/binance/capabilities.js';
+import { isKlineInterval } from './kline-intervals.js';
 import type { KlineCatalog } from './kline-catalog.js';
 import type { ExchangeInfoDoc } from './exchange-info-doc.js';
 import { selectKlines } from './kline-query.js';
+import type { DerivedSeries } from './scale/derived-series.js';
+import { derivedKlines } from './scale/derived-klines.js';
+import { scaleSymbolIndex } from './scale/scale-layout.js';
 import { BinanceParamError, invalid, mandatory, single, symbolParam, timestampParam, unsigned } from './binance-params.js';
 
 export interface BinanceRoutesContext {
@@ -21,6 +24,8 @@ export interface BinanceRoutesContext {
   limiter: WeightLimiter;
   klines: KlineCatalog;
   exchangeInfo: ExchangeInfoDoc;
+  /** Scale mode's derived symbols, served over REST at 1m from the same rows as their zips. */
+  scale?: DerivedSeries | undefined;
 }
 
 /** Request weights (rest-api.md, current values; klines and exchangeInfo doubled on 2023-08-25). */
@@ -40,7 +45,7 @@ function sendError(reply: FastifyReply, err: unknown): FastifyReply {
 
 /** Registers the Binance routes; mount with `{ prefix: '/binance' }`. */
 export function binanceRoutes(ctx: BinanceRoutesContext) {
-  const { clock, limiter, klines, exchangeInfo } = ctx;
+  const { clock, limiter, klines, exchangeInfo, scale } = ctx;
   const dataSymbols = klines.symbolsWithData();
   const known = (s: string): boolean => exchangeInfo.symbols.has(s) || dataSymbols.has(s);
   const usedWeight = new WeakMap<FastifyRequest, number>();
@@ -94,7 +99,7 @@ export function binanceRoutes(ctx: BinanceRoutesContext) {
         const q = req.query as Record<string, unknown>;
         const symbol = symbolParam(q, known);
         const interval = mandatory(q, 'interval');
-        if (!isBinanceRestInterval(interval)) return sendError(reply, new BinanceParamError({ code: -1120, msg: 'Invalid interval.' }));
+        if (!isKlineInterval(interval)) return sendError(reply, new BinanceParamError({ code: -1120, msg: 'Invalid interval.' }));
         const startTime = timestampParam(q, 'startTime');
         const endTime = timestampParam(q, 'endTime');
         const limit = unsigned(q, 'limit') ?? DEFAULT_KLINES_LIMIT;
@@ -102,6 +107,12 @@ export function binanceRoutes(ctx: BinanceRoutesContext) {
         // The replay serves UTC candles only; an offset would move the 1d+ grid.
         const tz = single(q, 'timeZone');
         if (tz !== undefined && !/^[+-]?0{1,2}(:00)?$/.test(tz)) throw invalid('timeZone');
+        const derived = scale ? scaleSymbolIndex(scale.spec, symbol) : -1;
+        if (scale && derived >= 0) {
+          // Derived symbols are cut from 1m months; no other interval is derived for them.
+          if (interval !== '1m') throw new BinanceParamError({ code: -1120, msg: 'Invalid interval.' });
+          return reply.type('application/json').send(`[${derivedKlines(scale, derived, { startTime, endTime, limit, now: clock.now() }).join(',')}]`);
+        }
         const table = klines.table(symbol, interval);
         const { from, to } = selectKlines(table.openTime, { startTime, endTime, limit, now: clock.now() });
         return reply.type('application/json').send(`[${table.rows.slice(from, to).join(',')}]`);

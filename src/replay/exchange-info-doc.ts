@@ -18,6 +18,8 @@ const docSchema = z
   })
   .passthrough();
 type Doc = z.infer<typeof docSchema>;
+/** One `symbols[]` entry of exchangeInfo, fields as recorded. */
+export type SymbolEntry = Doc['symbols'][number];
 
 /** Today's REQUEST_WEIGHT limit per minute (CHANGELOG 2023-08-25; PROTOCOLS.md §2). */
 export const REQUEST_WEIGHT_PER_MINUTE = 6000;
@@ -31,7 +33,11 @@ export class ExchangeInfoDoc {
   private readonly tail: string;
   readonly symbols: ReadonlySet<string>;
 
-  constructor(file: string, weightLimit: number = REQUEST_WEIGHT_PER_MINUTE) {
+  /**
+   * @param extraSymbols entries to append after the recorded ones (scale mode's derived symbols),
+   *   built from the recorded entries
+   */
+  constructor(file: string, weightLimit: number = REQUEST_WEIGHT_PER_MINUTE, extraSymbols?: (recorded: Doc['symbols']) => Doc['symbols']) {
     const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
     const parsed = docSchema.safeParse(raw);
     if (!parsed.success || typeof raw !== 'object' || raw === null) {
@@ -40,14 +46,14 @@ export class ExchangeInfoDoc {
     const rateLimits = parsed.data.rateLimits.map((r) =>
       r.rateLimitType === 'REQUEST_WEIGHT' && r.interval === 'MINUTE' && r.intervalNum === 1 ? { ...r, limit: weightLimit } : r,
     );
-    this.fields = Object.entries(raw).map(([k, v]): [string, unknown] => [k, k === 'rateLimits' ? rateLimits : v]);
-    this.symbolEntries = parsed.data.symbols;
+    this.symbolEntries = [...parsed.data.symbols, ...(extraSymbols?.(parsed.data.symbols) ?? [])];
+    this.fields = Object.entries(raw).map(([k, v]): [string, unknown] => [k, k === 'rateLimits' ? rateLimits : k === 'symbols' ? this.symbolEntries : v]);
     // Serialise the 1.8 MB body once; per request only serverTime is spliced in.
     const text = this.serialise(TIME_MARK, null);
     const at = text.indexOf(String(TIME_MARK));
     this.head = text.slice(0, at);
     this.tail = text.slice(at + String(TIME_MARK).length);
-    this.symbols = new Set(parsed.data.symbols.map((s) => s.symbol));
+    this.symbols = new Set(this.symbolEntries.map((s) => s.symbol));
   }
 
   private serialise(now: number, only: ReadonlySet<string> | null): string {

@@ -3,19 +3,19 @@
  * once per (symbol, interval):
  *  1. recorded REST responses `fixtures/binance-rest/klines/<SYM>/<interval>/*.json` (kept as recorded);
  *  2. spot archive zips `fixtures/binance-vision/data/spot/{daily,monthly}/klines/<SYM>/<interval>/*.zip`
- *     (read with the archive connector's own zip and CSV readers);
+ *     (read with the replay's own zip and CSV readers, never the client's: see archive-kline-rows.ts);
  *  3. for intervals the core grid knows, complete buckets rolled up from the 1m candles of (2).
  * On the same open time, (1) beats (2) beats (3). Futures zips are never used: their `BTCUSDT`
  * is a different market.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractSingleCsv } from '../connectors/binance-archive/zip.js';
-import { parseKlineCsv } from '../connectors/binance-archive/kline-csv.js';
-import { intervalMs, isInterval, type Interval } from '../core/intervals.js';
+import { readFirstZipEntry } from './zip-reader.js';
+import { archiveKlineRows } from './archive-kline-rows.js';
+import { intervalMs, isInterval } from '../core/intervals.js';
 import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../core/candle.js';
 import { BadInputError } from '../core/errors.js';
-import { archiveIntervalName, type BinanceRestInterval } from '../connectors/binance/capabilities.js';
+import { archiveFolder, type KlineInterval } from './kline-intervals.js';
 import { aggregateMinutes, mergeTables, restKlineBodySchema, tableFromColumns, tableFromRestRows, type KlineTable } from './kline-table.js';
 
 function listDir(dir: string): string[] {
@@ -52,7 +52,7 @@ export class KlineCatalog {
   }
 
   /** The full recorded series for `symbol` at `interval`, ignoring the clock. */
-  table(symbol: string, interval: BinanceRestInterval): KlineTable {
+  table(symbol: string, interval: KlineInterval): KlineTable {
     const id = `${symbol}/${interval}`;
     let t = this.tables.get(id);
     if (!t) {
@@ -69,7 +69,7 @@ export class KlineCatalog {
     return t;
   }
 
-  private restTable(symbol: string, interval: BinanceRestInterval): KlineTable {
+  private restTable(symbol: string, interval: KlineInterval): KlineTable {
     const dir = join(this.fixturesDir, 'binance-rest', 'klines', symbol, interval);
     const rows = listDir(dir)
       .filter((f) => f.endsWith('.json'))
@@ -82,19 +82,19 @@ export class KlineCatalog {
   }
 
   /** Spot archive candles for one interval, daily and monthly files together; null if none. */
-  private archiveColumns(symbol: string, interval: BinanceRestInterval): CandleColumns | null {
+  private archiveColumns(symbol: string, interval: KlineInterval): CandleColumns | null {
     if (!isInterval(interval)) return null;
     const id = `${symbol}/${interval}`;
     const cached = this.minutes.get(id);
     if (cached) return cached;
     const parts: CandleColumns[] = [];
     for (const period of ['daily', 'monthly']) {
-      const rel = ['data', 'spot', period, 'klines', symbol, archiveIntervalName(interval)];
+      const rel = ['data', 'spot', period, 'klines', symbol, archiveFolder(interval)];
       const dir = join(this.fixturesDir, 'binance-vision', ...rel);
       for (const f of listDir(dir).filter((n) => n.endsWith('.zip'))) {
         const key = [...rel, f].join('/');
-        const csv = extractSingleCsv(readFileSync(join(dir, f)), key);
-        parts.push(parseKlineCsv(csv, { key, interval: interval as Interval, market: 'spot' }));
+        const csv = readFirstZipEntry(readFileSync(join(dir, f)), key).toString('utf8');
+        parts.push(archiveKlineRows(csv, key));
       }
     }
     if (parts.length === 0) return null;

@@ -18,6 +18,11 @@ import { ArchiveCatalog, type AppliedArchiveFault } from './archive-catalog.js';
 import { archiveRoutes } from './archive-routes.js';
 import { DEFAULT_PUBLICATION_LAG_MS } from './publication.js';
 import { seededRandom } from '../core/seeded-random.js';
+import { DerivedSeries } from './scale/derived-series.js';
+import { loadSourceMonths } from './scale/source-months.js';
+import { ScaleArchive } from './scale/scale-archive.js';
+import { derivedCoins, derivedSymbolEntries } from './scale/scale-listings.js';
+import { defaultScaleNow, scaleSymbol, seriesStart, type ScaleSpec } from './scale/scale-layout.js';
 
 /** Fault injection; every fault is deterministic for a given `seed` and request order. */
 export interface ReplayFaults {
@@ -58,6 +63,20 @@ export interface ReplayServerOptions {
   /** Seed of every random fault decision; default 1. */
   seed?: number;
   faults?: ReplayFaults;
+  /**
+   * Scale mode: also serve N derived symbols × M derived months (time-shifted real rows, see
+   * `scale/`), generated into `cacheDir` before listening when missing. Without `now`, the
+   * clock starts an hour after the last derived month is published.
+   */
+  scale?: ReplayScaleOptions;
+}
+
+export interface ReplayScaleOptions {
+  spec: ScaleSpec;
+  /** Folder for the derived zips; kept between runs, regenerated only when missing. */
+  cacheDir: string;
+  /** Progress of the generation: months ready of total, and whether this one was generated. */
+  onMonth?: (done: number, total: number, generated: boolean) => void;
 }
 
 export interface ReplayStats {
@@ -71,6 +90,8 @@ export interface ReplayStats {
   injected5xx: number;
   /** Archive objects damaged on purpose, with the broken row for malformed CSVs. */
   archiveFaults: AppliedArchiveFault[];
+  /** Scale mode: derived symbols, months, zip bytes, and months generated at this start. */
+  scale: { symbols: string[]; months: number; zipBytes: number; generatedMonths: number; seriesStart: number } | null;
 }
 
 export interface ReplayServer {
@@ -92,8 +113,8 @@ export const DEFAULT_COINGECKO_FILES: Readonly<Record<string, string>> = {
 /** The repository's `fixtures/`, from both `src/replay/` and the compiled `dist/replay/`. */
 export const BUNDLED_FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
-function startTime(now: ReplayServerOptions['now']): number {
-  if (now === undefined) return Date.now();
+function startTime(now: ReplayServerOptions['now'], fallback: () => number): number {
+  if (now === undefined) return fallback();
   if (now instanceof Date) return now.getTime();
   if (typeof now === 'number') return now;
   return parseTime(now, '--now');
@@ -113,20 +134,30 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
   const seed = opts.seed ?? 1;
   const fixtures = opts.fixturesDir ?? BUNDLED_FIXTURES;
 
-  const start = startTime(opts.now);
+  const lagMs = opts.publicationLagMs ?? DEFAULT_PUBLICATION_LAG_MS;
+  const start = startTime(opts.now, () => (opts.scale ? defaultScaleNow(lagMs) : Date.now()));
+  const series = opts.scale ? new DerivedSeries(opts.scale.spec, loadSourceMonths(fixtures)) : undefined;
+  const scaleArchive =
+    opts.scale && series
+      ? await ScaleArchive.prepare(series, { cacheDir: opts.scale.cacheDir, publicationLagMs: lagMs, ...(opts.scale.onMonth ? { onMonth: opts.scale.onMonth } : {}) })
+      : undefined;
   const clock = new SimClock(start, opts.speed ?? 1);
   const forced = faults.failRateLimit === true ? 1 : typeof faults.failRateLimit === 'number' ? faults.failRateLimit : 0;
   const weightLimit = opts.weightLimit ?? REQUEST_WEIGHT_PER_MINUTE;
   const limiter = new WeightLimiter(weightLimit, forced);
   const klines = new KlineCatalog(fixtures);
-  const exchangeInfo = new ExchangeInfoDoc(join(fixtures, 'binance-rest', 'binance_exchangeInfo_2021-10-12_full.json'), weightLimit);
-  const markets = new Map(
-    Object.entries(opts.coingeckoFiles ?? DEFAULT_COINGECKO_FILES).map(([vs, f]) => [
-      vs.toLowerCase(),
-      loadMarkets(isAbsolute(f) ? f : join(fixtures, 'coingecko', f)),
-    ]),
+  const exchangeInfo = new ExchangeInfoDoc(
+    join(fixtures, 'binance-rest', 'binance_exchangeInfo_2021-10-12_full.json'),
+    weightLimit,
+    series ? (recorded) => derivedSymbolEntries(series, recorded) : undefined,
   );
-  const archive = new ArchiveCatalog(join(fixtures, 'binance-vision'), opts.publicationLagMs ?? DEFAULT_PUBLICATION_LAG_MS, {
+  const markets = new Map(
+    Object.entries(opts.coingeckoFiles ?? DEFAULT_COINGECKO_FILES).map(([vs, f]) => {
+      const recorded = loadMarkets(isAbsolute(f) ? f : join(fixtures, 'coingecko', f));
+      return [vs.toLowerCase(), series ? [...derivedCoins(series, recorded, start), ...recorded] : recorded];
+    }),
+  );
+  const archive = new ArchiveCatalog(join(fixtures, 'binance-vision'), lagMs, {
     truncateZip: faults.truncateZip,
     badChecksum: faults.badChecksum,
     malformedCsv: faults.malformedCsv,
@@ -158,9 +189,9 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
     reply.header('Date', new Date(clock.now()).toUTCString());
     return payload;
   });
-  await app.register(binanceRoutes({ clock, limiter, klines, exchangeInfo }), { prefix: '/binance' });
+  await app.register(binanceRoutes({ clock, limiter, klines, exchangeInfo, scale: series }), { prefix: '/binance' });
   await app.register(coingeckoRoutes(markets), { prefix: '/coingecko' });
-  await app.register(archiveRoutes(clock, archive));
+  await app.register(archiveRoutes(clock, scaleArchive ? [archive, scaleArchive] : [archive]));
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   // Loading the fixtures took real time; start the simulated clock at `now` as the port opens.
@@ -180,6 +211,16 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
       usedWeight1m: limiter.usedAt(clock.now()),
       injected5xx,
       archiveFaults: [...archive.faults],
+      scale:
+        series && scaleArchive
+          ? {
+              symbols: Array.from({ length: series.spec.symbols }, (_, i) => scaleSymbol(i)),
+              months: series.spec.months,
+              zipBytes: scaleArchive.zipBytes(),
+              generatedMonths: scaleArchive.generated,
+              seriesStart: seriesStart(series.spec),
+            }
+          : null,
     }),
     close: () => app.close(),
   };

@@ -1,10 +1,14 @@
 /**
- * Writes a one-entry zip (deflate), the shape of every data.binance.vision file. Used only by
- * fault injection, to re-pack a CSV whose row was broken on purpose.
+ * Writes a one-entry zip (deflate), the shape of every data.binance.vision file. Used by fault
+ * injection, to re-pack a CSV whose row was broken on purpose, and by scale mode, to pack the
+ * derived months (there on zlib's thread pool, so several months deflate at once).
  *
  * @see https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT (sections 4.3.7, 4.3.12, 4.3.16)
  */
-import { crc32, deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw, deflateRawSync } from 'node:zlib';
+
+const deflateRawAsync = promisify(deflateRaw);
 
 function dosDateTime(ms: number): { time: number; date: number } {
   const d = new Date(ms);
@@ -17,8 +21,16 @@ function dosDateTime(ms: number): { time: number; date: number } {
 
 /** Returns the bytes of a zip holding `data` as the single entry `name`, stamped `mtimeMs` (UTC). */
 export function writeSingleEntryZip(name: string, data: Buffer, mtimeMs: number): Buffer {
+  return assemble(name, data, deflateRawSync(data), mtimeMs);
+}
+
+/** As `writeSingleEntryZip`, deflating off the main thread. */
+export async function writeSingleEntryZipAsync(name: string, data: Buffer, mtimeMs: number): Promise<Buffer> {
+  return assemble(name, data, await deflateRawAsync(data), mtimeMs);
+}
+
+function assemble(name: string, data: Buffer, packed: Buffer, mtimeMs: number): Buffer {
   const nameBuf = Buffer.from(name, 'utf8');
-  const packed = deflateRawSync(data);
   const crc = crc32(data) >>> 0;
   const { time, date } = dosDateTime(mtimeMs);
 

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -37,4 +40,30 @@ test('replay-server command - a bad flag value exits non-zero with a one-line re
   const p = run(['replay-server', '--fail-5xx', '1.5']);
   assert.notEqual(await p.exit, 0);
   assert.match(p.err(), /--fail-5xx must be a number from 0 to 1/);
+});
+
+test('replay-server command - --scale with a malformed size exits non-zero naming the flag', async () => {
+  const p = run(['replay-server', '--scale', '30by24']);
+  assert.notEqual(await p.exit, 0);
+  assert.match(p.err(), /--scale "30by24" is not <symbols>x<months>, e\.g\. 30x24/);
+  const zero = run(['replay-server', '--scale', '0x24']);
+  assert.notEqual(await zero.exit, 0);
+  assert.match(zero.err(), /--scale "0x24": symbols must be 1…999/);
+});
+
+test('replay-server command - --scale 1x1 prints the derived archive and starts after its publication', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'replay-scale-cli-'));
+  try {
+    const p = run(['replay-server', '--scale', '1x1', '--speed', '0', '--cache', cache]);
+    while (!/ {2}scale .*\n/.test(p.out())) {
+      const code = await Promise.race([p.exit, new Promise((r) => setTimeout(() => r('wait'), 100))]);
+      assert.equal(code, 'wait', `exited early: ${p.err()}`);
+    }
+    assert.match(p.out(), /simulated now 2025-01-06T01:10:00\.000Z/);
+    assert.match(p.out(), /scale {10}1 derived symbols SCALE001USDT…SCALE001USDT × 1 months from 2024-12, \d+\.\d MB of zips in .* \(1 generated now\)/);
+    p.child.kill('SIGTERM');
+    assert.equal(await p.exit, 0);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,8 @@
 /** `tickerflow replay-server`: serves the bundled recorded data through the exchanges' protocols until stopped. */
-import type { Command } from 'commander';
-import { startReplayServer, type ReplayFaults } from '../../replay/index.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { parseScaleSpec, startReplayServer, type ReplayFaults, type ScaleSpec } from '../../replay/index.js';
 import { intArg, numberArg, timeArgNamed } from '../options.js';
 
 interface ReplayServerFlags {
@@ -12,11 +14,24 @@ interface ReplayServerFlags {
   publicationLag: number;
   failRateLimit?: number | true;
   fail5xx?: number;
-  latency?: number;
+  latencyMs?: number;
   truncateZip?: string;
   badChecksum?: string;
   malformedCsv?: string;
+  scale?: ScaleSpec;
+  cache: string;
 }
+
+function scaleArg(v: string): ScaleSpec {
+  try {
+    return parseScaleSpec(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+/** Where derived scale zips are kept between runs unless `--cache` says otherwise. */
+export const DEFAULT_SCALE_CACHE = join(tmpdir(), 'tickerflow-replay-scale');
 
 export function registerReplayServerCommand(program: Command): void {
   program
@@ -30,15 +45,21 @@ export function registerReplayServerCommand(program: Command): void {
     .option('--publication-lag <minutes>', 'minutes after a day (or month) ends before its archive file appears', numberArg('--publication-lag', 0, 1e6), 10)
     .option('--fail-rate-limit [count]', 'answer the next N Binance requests 429 (default 1); sending again inside the window gets 418', intArg('--fail-rate-limit', 1, 1e9))
     .option('--fail-5xx <fraction>', 'answer this fraction of all requests with 503', numberArg('--fail-5xx', 0, 1))
-    .option('--latency <ms>', 'delay every response by this many real milliseconds', numberArg('--latency', 0, 600_000))
+    .option('--latency, --latency-ms <ms>', 'delay every response by this many real milliseconds', numberArg('--latency-ms', 0, 600_000))
     .option('--truncate-zip <key-substring>', 'serve matching archive zips cut in half (with a matching .CHECKSUM)')
     .option('--bad-checksum <key-substring>', 'serve a wrong .CHECKSUM for matching archive zips')
     .option('--malformed-csv <key-substring>', 'serve matching archive zips with one CSV row cut short (with a matching .CHECKSUM)')
+    .option(
+      '--scale <NxM>',
+      'also serve N derived symbols (SCALE001USDT…) × M derived months ending 2024-12, time-shifted copies of the bundled real 1m months (see README, replay server); without --now the clock starts an hour after the last month is published (2025-01-06T01:10Z at the default lag)',
+      scaleArg,
+    )
+    .option('--cache <dir>', 'where --scale keeps its generated zips (made only when missing)', DEFAULT_SCALE_CACHE)
     .action(async (flags: ReplayServerFlags) => {
       const faults: ReplayFaults = {
         failRateLimit: flags.failRateLimit === true ? 1 : flags.failRateLimit,
         fail5xx: flags.fail5xx,
-        latencyMs: flags.latency,
+        latencyMs: flags.latencyMs,
         truncateZip: flags.truncateZip,
         badChecksum: flags.badChecksum,
         malformedCsv: flags.malformedCsv,
@@ -51,6 +72,17 @@ export function registerReplayServerCommand(program: Command): void {
         seed: flags.seed,
         publicationLagMs: flags.publicationLag * 60_000,
         faults,
+        ...(flags.scale
+          ? {
+              scale: {
+                spec: flags.scale,
+                cacheDir: flags.cache,
+                onMonth: (done: number, total: number) => {
+                  if (done % 50 === 0 || done === total) process.stderr.write(`scale archive: ${done}/${total} months ready\n`);
+                },
+              },
+            }
+          : {}),
       });
       const out = process.stdout;
       out.write(`replay server listening on ${server.url} (simulated now ${new Date(server.clock.now()).toISOString()}, speed ${flags.speed}x)\n`);
@@ -58,6 +90,11 @@ export function registerReplayServerCommand(program: Command): void {
       out.write(`  archive data   ${server.urls.archiveData}\n`);
       out.write(`  archive list   ${server.urls.archiveList}\n`);
       out.write(`  coingecko      ${server.urls.coingecko}\n`);
+      const sc = server.stats().scale;
+      if (sc) {
+        out.write(`  scale          ${sc.symbols.length} derived symbols ${sc.symbols[0]}…${sc.symbols[sc.symbols.length - 1]} × ${sc.months} months from ${new Date(sc.seriesStart).toISOString().slice(0, 7)}, `);
+        out.write(`${(sc.zipBytes / 1e6).toFixed(1)} MB of zips in ${flags.cache} (${sc.generatedMonths} generated now)\n`);
+      }
       for (const f of server.stats().archiveFaults) out.write(`  fault ${f.kind} on ${f.key}${f.row === undefined ? '' : ` (row ${f.row})`}\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
