@@ -11,11 +11,9 @@
  * commands use the local clock, which is years past the derived archive.
  */
 import { pino } from 'pino';
-import { buildSources } from '../../src/cli/build-sources.js';
 import { createRateGovernor } from '../../src/connectors/binance/rate-governor.js';
 import { configSchema } from '../../src/core/config.js';
-import { runBackfillJob, runGapsJob, runSyncJob, runUniverseJob } from '../../src/pipeline/index.js';
-import { openStore } from '../../src/store/open-store.js';
+import { createSources, openStore, runBackfillJob, runGapsJob, runSyncJob, runUniverseJob } from '../../src/index.js';
 import type { Store } from '../../src/store/store.js';
 
 function emit(o: Record<string, unknown>): void {
@@ -47,14 +45,12 @@ async function main(): Promise<void> {
   const clock = (): number => Date.now() + offset;
   const config = configSchema.parse({ store: { db }, universe: { top: Number(n) } });
   const logger = pino({ level: 'silent' });
-  const sources = buildSources(
-    config,
-    { coingeckoApiKey: undefined },
+  const sources = createSources(config, {
     logger,
-    { binanceRest: `${base}/binance`, archiveData: `${base}/vision`, archiveList: `${base}/s3`, coingecko: `${base}/coingecko/api/v3` },
+    urls: { binanceRest: `${base}/binance`, archiveData: `${base}/vision`, archiveList: `${base}/s3`, coingecko: `${base}/coingecko/api/v3` },
     clock,
-    createRateGovernor({ now: clock }),
-  );
+    governor: createRateGovernor({ now: clock }),
+  });
   const store = reporting(await openStore(db));
   try {
     const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
