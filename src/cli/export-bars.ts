@@ -1,0 +1,43 @@
+/**
+ * The streaming loop behind `candles` (and the shape `indicators` follows): bars are read from the
+ * store chunk by chunk, flagged complete or not, formatted, and handed to the sink, which waits
+ * for the reader. Nothing holds more than one chunk, whatever the window.
+ */
+import type { Interval } from '../core/intervals.js';
+import type { Store } from '../store/store.js';
+import { ChunkCompleteness } from './chunk-completeness.js';
+import type { ChunkFormatter } from './format-candles.js';
+import type { OutputSink } from './output-sink.js';
+
+export interface BarWindow {
+  exchange: string;
+  symbol: string;
+  interval: Interval;
+  from: number;
+  to: number;
+}
+
+export interface ExportOptions {
+  /** The clock that decides whether the last bars are still forming. */
+  now: number;
+  /** Bars per chunk read from the store (the store's default when absent). */
+  chunkRows?: number;
+}
+
+/** Writes the window through `writer` into `sink`; returns the bars written, or null when the reader went away. */
+export async function exportBars(store: Store, w: BarWindow, writer: ChunkFormatter, sink: OutputSink, opts: ExportOptions): Promise<number | null> {
+  const completeness = await ChunkCompleteness.load(store, w.exchange, w.symbol, w.interval, opts.now);
+  const abort = new AbortController();
+  const chunks = store.streamCandles(w.exchange, w.symbol, w.interval, w.from, w.to, { chunkRows: opts.chunkRows, signal: abort.signal });
+  if (!(await sink.write(writer.begin()))) return null;
+  let rows = 0;
+  for await (const chunk of chunks) {
+    const flags = await completeness.flags(chunk);
+    if (!(await sink.write(writer.rows(chunk.candles, flags)))) {
+      abort.abort();
+      return null;
+    }
+    rows += chunk.candles.length;
+  }
+  return (await sink.write(writer.end())) ? rows : null;
+}

@@ -1,0 +1,73 @@
+/**
+ * The streaming loop behind `indicators`: bars from the warm-up start to the window's end are read
+ * chunk by chunk and fed through the indicators' streaming forms; only bars from --from on are
+ * written. The first chunk is awaited before anything is written, so an empty read can still be
+ * refused with nothing on the output.
+ */
+import { sliceColumns } from '../core/candle.js';
+import type { Store } from '../store/store.js';
+import { ChunkCompleteness } from './chunk-completeness.js';
+import type { BarWindow } from './export-bars.js';
+import type { CandleFormat } from './format-candles.js';
+import { indicatorFormatter } from './format-indicators.js';
+import type { IndicatorStreams } from './indicator-streams.js';
+import type { OutputSink } from './output-sink.js';
+
+export interface IndicatorExportOptions {
+  format: CandleFormat;
+  /** Decimals of the table's close column (the symbol's tick size), when known. */
+  closeDecimals: number | undefined;
+  sink: OutputSink;
+  now: number;
+  chunkRows?: number;
+}
+
+/**
+ * Computes `streams` over the bars of `w` (warm-up included) and writes those with open time ≥
+ * `printFrom`. Returns the number of bars read; 0 means none were stored and nothing was written.
+ */
+export async function streamIndicators(store: Store, w: BarWindow, printFrom: number, streams: IndicatorStreams, o: IndicatorExportOptions): Promise<number> {
+  const completeness = await ChunkCompleteness.load(store, w.exchange, w.symbol, w.interval, o.now);
+  const abort = new AbortController();
+  const chunks = store.streamCandles(w.exchange, w.symbol, w.interval, w.from, w.to, { chunkRows: o.chunkRows, signal: abort.signal })[Symbol.asyncIterator]();
+  let next = await chunks.next();
+  if (next.done === true) return 0;
+  const f = indicatorFormatter(o.format, streams.names, o.closeDecimals);
+  const stop = async (): Promise<void> => {
+    abort.abort();
+    await chunks.return?.();
+  };
+  if (!(await o.sink.write(f.begin()))) {
+    await stop();
+    return 1;
+  }
+  const width = streams.names.length;
+  let read = 0;
+  let lastOpenTime = NaN;
+  let lastClose = NaN;
+  while (next.done !== true) {
+    const { candles: c, minutes } = next.value;
+    let first = 0;
+    while (first < c.length && (c.openTime[first] as number) < printFrom) first++;
+    const n = c.length - first;
+    const values = Array.from({ length: width }, () => new Float64Array(n));
+    for (let i = 0; i < c.length; i++) {
+      const row = streams.update(c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, c.openTime[i]!);
+      if (i >= first) for (let j = 0; j < width; j++) values[j]![i - first] = row[j]!;
+    }
+    read += c.length;
+    lastOpenTime = c.openTime[c.length - 1] as number;
+    lastClose = c.close[c.length - 1] as number;
+    if (n > 0) {
+      const printed = sliceColumns(c, first, c.length);
+      const complete = await completeness.flags({ candles: printed, minutes: minutes.subarray(first) });
+      if (!(await o.sink.write(f.rows({ length: n, openTime: printed.openTime, close: printed.close, values, complete })))) {
+        await stop();
+        return read;
+      }
+    }
+    next = await chunks.next();
+  }
+  await o.sink.write(f.end({ levels: streams.levels(), lastOpenTime, lastClose }));
+  return read;
+}
