@@ -3,11 +3,15 @@
  * store chunk by chunk, flagged complete or not, formatted, and handed to the sink, which waits
  * for the reader. Nothing holds more than one chunk, whatever the window.
  */
+import { sliceColumns } from '../core/candle.js';
 import type { Interval } from '../core/intervals.js';
 import type { Store } from '../store/store.js';
 import { ChunkCompleteness } from './chunk-completeness.js';
 import type { ChunkFormatter } from './format-candles.js';
 import type { OutputSink } from './output-sink.js';
+
+/** Bars formatted per write: about 1 MB of CSV. */
+export const TEXT_ROWS = 8192;
 
 export interface BarWindow {
   exchange: string;
@@ -33,11 +37,17 @@ export async function exportBars(store: Store, w: BarWindow, writer: ChunkFormat
   let rows = 0;
   for await (const chunk of chunks) {
     const flags = await completeness.flags(chunk);
-    if (!(await sink.write(writer.rows(chunk.candles, flags)))) {
-      abort.abort();
-      return null;
+    const c = chunk.candles;
+    // Text is made and handed on a slice at a time: a whole chunk's text (7.5 MB of CSV for 65,536
+    // bars, held as a rope of row strings) would dominate the process's memory.
+    for (let i = 0; i < c.length; i += TEXT_ROWS) {
+      const end = Math.min(c.length, i + TEXT_ROWS);
+      if (!(await sink.write(writer.rows(sliceColumns(c, i, end), flags.subarray(i, end))))) {
+        abort.abort();
+        return null;
+      }
     }
-    rows += chunk.candles.length;
+    rows += c.length;
   }
   return (await sink.write(writer.end())) ? rows : null;
 }
