@@ -7,7 +7,7 @@
 import { sliceColumns } from '../core/candle.js';
 import type { Store } from '../store/store.js';
 import { ChunkCompleteness } from './chunk-completeness.js';
-import type { BarWindow } from './export-bars.js';
+import { TEXT_ROWS, type BarWindow } from './export-bars.js';
 import type { CandleFormat } from './format-candles.js';
 import { indicatorFormatter } from './format-indicators.js';
 import type { IndicatorStreams } from './indicator-streams.js';
@@ -49,23 +49,26 @@ export async function streamIndicators(store: Store, w: BarWindow, printFrom: nu
     const { candles: c, minutes } = next.value;
     let first = 0;
     while (first < c.length && (c.openTime[first] as number) < printFrom) first++;
-    const n = c.length - first;
-    const values = Array.from({ length: width }, () => new Float64Array(n));
-    for (let i = 0; i < c.length; i++) {
-      const row = streams.update(c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, c.openTime[i]!);
-      if (i >= first) for (let j = 0; j < width; j++) values[j]![i - first] = row[j]!;
+    const printed = sliceColumns(c, first, c.length);
+    const complete = printed.length > 0 ? await completeness.flags({ candles: printed, minutes: minutes.subarray(first) }) : new Uint8Array(0);
+    for (let i = 0; i < first; i++) streams.update(c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, c.openTime[i]!);
+    // Computed and written a slice at a time, as exportBars does, so the text of a whole chunk is never held.
+    for (let lo = 0; lo < printed.length; lo += TEXT_ROWS) {
+      const hi = Math.min(printed.length, lo + TEXT_ROWS);
+      const values = Array.from({ length: width }, () => new Float64Array(hi - lo));
+      for (let i = lo; i < hi; i++) {
+        const row = streams.update(printed.open[i]!, printed.high[i]!, printed.low[i]!, printed.close[i]!, printed.volume[i]!, printed.openTime[i]!);
+        for (let j = 0; j < width; j++) values[j]![i - lo] = row[j]!;
+      }
+      const part = { length: hi - lo, openTime: printed.openTime.subarray(lo, hi), close: printed.close.subarray(lo, hi), values, complete: complete.subarray(lo, hi) };
+      if (!(await o.sink.write(f.rows(part)))) {
+        await stop();
+        return read + c.length;
+      }
     }
     read += c.length;
     lastOpenTime = c.openTime[c.length - 1] as number;
     lastClose = c.close[c.length - 1] as number;
-    if (n > 0) {
-      const printed = sliceColumns(c, first, c.length);
-      const complete = await completeness.flags({ candles: printed, minutes: minutes.subarray(first) });
-      if (!(await o.sink.write(f.rows({ length: n, openTime: printed.openTime, close: printed.close, values, complete })))) {
-        await stop();
-        return read;
-      }
-    }
     next = await chunks.next();
   }
   await o.sink.write(f.end({ levels: streams.levels(), lastOpenTime, lastClose }));
