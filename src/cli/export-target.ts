@@ -18,3 +18,13 @@ export async function tableDecimals(store: Store, exchange: string, symbol: stri
   const volume = incrementDecimals(instrument?.stepSize);
   return { ...(price === undefined ? {} : { price }), ...(volume === undefined ? {} : { volume }) };
 }
+
+/** Finishes an export (a file renamed into place, Parquet converted); on failure removes what it wrote. */
+export async function finishSink(sink: OutputSink): Promise<void> {
+  try {
+    await sink.finish();
+  } catch (err) {
+    await sink.discard();
+    throw err;
+  }
+}

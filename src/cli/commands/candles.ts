@@ -10,7 +10,7 @@ import { withContext } from '../context.js';
 import { exportBars } from '../export-bars.js';
 import { CANDLE_CSV_COLUMNS, candleFormatter, EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
 import { barWindow, symbolArg, timeArg, TIME_DEFAULTS_HELP } from '../options.js';
-import { openSink, tableDecimals } from '../export-target.js';
+import { finishSink, openSink, tableDecimals } from '../export-target.js';
 import type { ParquetType } from '../parquet-sink.js';
 
 interface CandlesOptions {
@@ -38,18 +38,20 @@ export function registerCandlesCommand(program: Command): void {
       const now = Date.now();
       const window = barWindow(opts.interval, opts.from, opts.to, now);
       if (opts.format === 'parquet' && opts.output === undefined) throw new ConfigError('--format parquet writes a file: give --output FILE');
-      await withContext(cmd, async ({ store }) => {
+      const sink = await withContext(cmd, async ({ store }) => {
         const decimals = opts.format === 'table' ? await tableDecimals(store, opts.exchange, symbol) : {};
-        const sink = openSink(opts.format, opts.output, CANDLE_PARQUET_COLUMNS);
+        const out = openSink(opts.format, opts.output, CANDLE_PARQUET_COLUMNS);
         try {
           const formatter = candleFormatter(opts.format === 'parquet' ? 'csv' : opts.format, decimals);
-          await exportBars(store, { exchange: opts.exchange, symbol, interval: opts.interval, ...window }, formatter, sink, { now });
-          await sink.finish();
+          await exportBars(store, { exchange: opts.exchange, symbol, interval: opts.interval, ...window }, formatter, out, { now });
+          return out;
         } catch (err) {
-          await sink.discard();
+          await out.discard();
           throw err;
         }
       });
+      // Finished once the store is closed: a Parquet conversion then runs without the store's cache beside it.
+      await finishSink(sink);
     });
 }
 

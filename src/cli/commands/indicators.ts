@@ -13,7 +13,7 @@ import { intervalMs, QUERY_INTERVALS, type Interval } from '../../core/intervals
 import { INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
 import type { Store } from '../../store/store.js';
 import { withContext } from '../context.js';
-import { openSink, tableDecimals } from '../export-target.js';
+import { finishSink, openSink, tableDecimals } from '../export-target.js';
 import { EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
 import { streamIndicators } from '../indicator-export.js';
 import { IndicatorStreams } from '../indicator-streams.js';
@@ -55,16 +55,16 @@ export function registerIndicatorsCommand(program: Command): void {
       const specs = parseIndicatorSpecs(opts.ind);
       // Built before anything is read or written: a clash of two specs is refused up front.
       const streams = new IndicatorStreams(specs);
-      await withContext(cmd, async ({ store }) => {
+      const sink = await withContext(cmd, async ({ store }) => {
         const start = window.from - opts.warmup * intervalMs(opts.interval);
         const closeDecimals = opts.format === 'table' ? (await tableDecimals(store, opts.exchange, symbol)).price : undefined;
         const parquetColumns = [['open_time', 'BIGINT'], ['close', 'DOUBLE'], ...streams.names.map((n) => [n, 'DOUBLE'] as const), ['complete', 'BOOLEAN']] as const;
-        const sink = openSink(opts.format, opts.output, parquetColumns);
+        const out = openSink(opts.format, opts.output, parquetColumns);
         try {
           const read = await streamIndicators(store, { exchange: opts.exchange, symbol, interval: opts.interval, from: start, to: window.to }, window.from, streams, {
             format: opts.format === 'parquet' ? 'csv' : opts.format,
             closeDecimals,
-            sink,
+            sink: out,
             now,
           });
           if (read === 0) {
@@ -72,14 +72,15 @@ export function registerIndicatorsCommand(program: Command): void {
               `no ${opts.interval} candles of ${symbol} stored from ${isoMinute(start)} (--from less --warmup ${opts.warmup} bars) to ${isoMinute(window.to)} UTC; run backfill first`,
             );
           }
-          await sink.finish();
         } catch (err) {
-          await sink.discard();
+          await out.discard();
           throw err;
         }
         const hole = await missingMinutesNote(store, { exchange: opts.exchange, symbol, interval: '1m' }, start, window.to);
         if (hole !== undefined) process.stderr.write(`${hole}\n`);
+        return out;
       });
+      await finishSink(sink);
     });
 }
 
