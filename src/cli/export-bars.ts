@@ -10,6 +10,12 @@ import { ChunkCompleteness } from './chunk-completeness.js';
 import type { ChunkFormatter } from './format-candles.js';
 import type { OutputSink } from './output-sink.js';
 
+/**
+ * Bars per chunk read from the store: 16,384 rather than the store's 65,536 — on 3 years of 1m
+ * the read alone peaked at 285 MB RSS against 301 MB, in the same time (9.0 s against 9.9 s).
+ */
+export const EXPORT_CHUNK_ROWS = 16_384;
+
 /** Bars formatted per write: about 1 MB of CSV. */
 export const TEXT_ROWS = 8192;
 
@@ -24,7 +30,7 @@ export interface BarWindow {
 export interface ExportOptions {
   /** The clock that decides whether the last bars are still forming. */
   now: number;
-  /** Bars per chunk read from the store (the store's default when absent). */
+  /** Bars per chunk read from the store ({@link EXPORT_CHUNK_ROWS} when absent). */
   chunkRows?: number;
 }
 
@@ -32,7 +38,7 @@ export interface ExportOptions {
 export async function exportBars(store: Store, w: BarWindow, writer: ChunkFormatter, sink: OutputSink, opts: ExportOptions): Promise<number | null> {
   const completeness = await ChunkCompleteness.load(store, w.exchange, w.symbol, w.interval, opts.now);
   const abort = new AbortController();
-  const chunks = store.streamCandles(w.exchange, w.symbol, w.interval, w.from, w.to, { chunkRows: opts.chunkRows, signal: abort.signal });
+  const chunks = store.streamCandles(w.exchange, w.symbol, w.interval, w.from, w.to, { chunkRows: opts.chunkRows ?? EXPORT_CHUNK_ROWS, signal: abort.signal });
   if (!(await sink.write(writer.begin()))) return null;
   let rows = 0;
   for await (const chunk of chunks) {

@@ -7,7 +7,7 @@
 import { sliceColumns } from '../core/candle.js';
 import type { Store } from '../store/store.js';
 import { ChunkCompleteness } from './chunk-completeness.js';
-import { TEXT_ROWS, type BarWindow } from './export-bars.js';
+import { EXPORT_CHUNK_ROWS, TEXT_ROWS, type BarWindow } from './export-bars.js';
 import type { CandleFormat } from './format-candles.js';
 import { indicatorFormatter } from './format-indicators.js';
 import type { IndicatorStreams } from './indicator-streams.js';
@@ -29,7 +29,7 @@ export interface IndicatorExportOptions {
 export async function streamIndicators(store: Store, w: BarWindow, printFrom: number, streams: IndicatorStreams, o: IndicatorExportOptions): Promise<number> {
   const completeness = await ChunkCompleteness.load(store, w.exchange, w.symbol, w.interval, o.now);
   const abort = new AbortController();
-  const chunks = store.streamCandles(w.exchange, w.symbol, w.interval, w.from, w.to, { chunkRows: o.chunkRows, signal: abort.signal })[Symbol.asyncIterator]();
+  const chunks = store.streamCandles(w.exchange, w.symbol, w.interval, w.from, w.to, { chunkRows: o.chunkRows ?? EXPORT_CHUNK_ROWS, signal: abort.signal })[Symbol.asyncIterator]();
   let next = await chunks.next();
   if (next.done === true) return 0;
   const f = indicatorFormatter(o.format, streams.names, o.closeDecimals);
@@ -42,6 +42,8 @@ export async function streamIndicators(store: Store, w: BarWindow, printFrom: nu
     return 1;
   }
   const width = streams.names.length;
+  // One set of value columns reused for every slice: the formatter is done with a slice before the next.
+  const buffers = Array.from({ length: width }, () => new Float64Array(TEXT_ROWS));
   let read = 0;
   let lastOpenTime = NaN;
   let lastClose = NaN;
@@ -55,7 +57,7 @@ export async function streamIndicators(store: Store, w: BarWindow, printFrom: nu
     // Computed and written a slice at a time, as exportBars does, so the text of a whole chunk is never held.
     for (let lo = 0; lo < printed.length; lo += TEXT_ROWS) {
       const hi = Math.min(printed.length, lo + TEXT_ROWS);
-      const values = Array.from({ length: width }, () => new Float64Array(hi - lo));
+      const values = buffers.map((b) => b.subarray(0, hi - lo));
       for (let i = lo; i < hi; i++) {
         const row = streams.update(printed.open[i]!, printed.high[i]!, printed.low[i]!, printed.close[i]!, printed.volume[i]!, printed.openTime[i]!);
         for (let j = 0; j < width; j++) values[j]![i - lo] = row[j]!;

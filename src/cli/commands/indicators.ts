@@ -9,9 +9,9 @@
 import { Command, Option } from 'commander';
 import type { SeriesKey } from '../../core/instrument.js';
 import { ConfigError } from '../../core/errors.js';
-import { intervalMs, QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
+import { DAY_MS, intervalMs, MINUTE_MS, QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
 import { INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
-import type { Store } from '../../store/store.js';
+import type { MissingRange, Store } from '../../store/store.js';
 import { withContext } from '../context.js';
 import { finishSink, openSink, tableDecimals } from '../export-target.js';
 import { EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
@@ -19,6 +19,9 @@ import { streamIndicators } from '../indicator-export.js';
 import { IndicatorStreams } from '../indicator-streams.js';
 import { barWindow, nonNegativeIntArgUpTo, symbolArg, timeArg, TIME_DEFAULTS_HELP } from '../options.js';
 import { isoMinute } from '../text-table.js';
+
+/** The missing-minutes note reads the store 30 days at a time. */
+const NOTE_SPAN_MS = 30 * DAY_MS;
 
 /** Ten million bars: 19 years of 1m candles. */
 const MAX_WARMUP = 10_000_000;
@@ -95,15 +98,31 @@ async function missingMinutesNote(store: Store, series: SeriesKey, from: number,
   const lo = Math.max(from, stats.first);
   const hi = Math.min(to, stats.last + 60_000);
   if (hi <= lo) return undefined;
-  const runs = await store.missingRanges(series, lo, hi);
-  if (runs.length === 0) return undefined;
-  const count = runs.reduce((n, r) => n + r.count, 0);
-  const shown = runs
-    .slice(0, 3)
-    .map((r) => (r.count === 1 ? isoMinute(r.from) : `${isoMinute(r.from)}–${isoMinute(r.to)}`))
-    .join(', ');
+  // Asked a month at a time: one query over years of 1m made the database sort every row at once
+  // (the export's peak memory). Runs that meet at a month's edge are joined back together.
+  const shown: MissingRange[] = [];
+  let count = 0;
+  let runs = 0;
+  let open: MissingRange | undefined;
+  const done = (r: MissingRange): void => {
+    runs++;
+    if (shown.length < 3) shown.push(r);
+  };
+  for (let a = lo; a < hi; a += NOTE_SPAN_MS) {
+    for (const r of await store.missingRanges(series, a, Math.min(hi, a + NOTE_SPAN_MS))) {
+      count += r.count;
+      if (open !== undefined && open.to + MINUTE_MS === r.from) open = { from: open.from, to: r.to, count: open.count + r.count };
+      else {
+        if (open !== undefined) done(open);
+        open = r;
+      }
+    }
+  }
+  if (open !== undefined) done(open);
+  if (runs === 0) return undefined;
+  const text = shown.map((r) => (r.count === 1 ? isoMinute(r.from) : `${isoMinute(r.from)}–${isoMinute(r.to)}`)).join(', ');
   return (
-    `note: ${count} 1m candle${count === 1 ? '' : 's'} of ${series.symbol} missing in the data read (${shown}${runs.length > 3 ? `, and ${runs.length - 3} more runs` : ''}); ` +
+    `note: ${count} 1m candle${count === 1 ? '' : 's'} of ${series.symbol} missing in the data read (${text}${runs > 3 ? `, and ${runs - 3} more runs` : ''}); ` +
     `bars over them are built from the minutes present. \`tickerflow gaps ${series.symbol}\` classifies and repairs them.`
   );
 }
