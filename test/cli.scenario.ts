@@ -25,7 +25,7 @@ export function cliScenario(backend: string, makeDb: () => Promise<{ db: string;
       const csv = runCli(['--db', db, 'candles', 'BTCUSDT', '--interval', '1m', '--from', '2020-01-01T00:00:00Z', '--to', '2020-01-04T00:00:00Z', '--format', 'csv']);
       assert.equal(csv.code, 0, csv.stderr);
       const lines = csv.stdout.trim().split('\n');
-      assert.equal(lines[0], 'open_time,open,high,low,close,volume,close_time,quote_volume,trades,taker_buy_base,taker_buy_quote');
+      assert.equal(lines[0], 'open_time,open,high,low,close,volume,close_time,quote_volume,trades,taker_buy_base,taker_buy_quote,complete');
       assert.equal(lines.length, 4321);
       let row = 1;
       for (const day of ['2020-01-01', '2020-01-02', '2020-01-03'] as const) {

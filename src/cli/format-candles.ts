@@ -1,39 +1,120 @@
-/** Renders candles for `tickerflow candles`: an aligned table, CSV (archive column order, epoch ms) or JSON. */
-import { CANDLE_CSV_HEADER, CANDLE_FIELDS, type CandleColumns } from '../core/candle.js';
-import { alignedTable, exactColumn, isoMinute } from './text-table.js';
+/**
+ * Renders candles for `tickerflow candles`, chunk by chunk: an aligned table, CSV (archive column
+ * order, epoch ms) or JSON (one array). Every format ends each bar with whether it is complete
+ * (core/bar-complete.ts): CSV and JSON in a last `complete` column, the table with a trailing `*`
+ * and a footnote.
+ */
+import { CANDLE_CSV_HEADER, type CandleColumns } from '../core/candle.js';
+import { ColumnDecimals, exactCell, StreamedTable } from './streamed-table.js';
+import { isoMinute } from './text-table.js';
 
 export type CandleFormat = 'table' | 'csv' | 'json';
 export const CANDLE_FORMATS: readonly CandleFormat[] = ['table', 'csv', 'json'];
+/** Formats that can be written to a file only (`--output`). */
+export type FileFormat = CandleFormat | 'parquet';
+export const EXPORT_FORMATS: readonly FileFormat[] = [...CANDLE_FORMATS, 'parquet'];
 
-export function formatCandles(c: CandleColumns, format: CandleFormat): string {
-  if (format === 'csv') return formatCsv(c);
-  if (format === 'json') return formatJson(c);
-  return formatTable(c);
+/** Text of one export, produced in order: begin, rows of each chunk, end. */
+export interface ChunkFormatter {
+  begin(): string;
+  /** `complete[i]` is 1 when bar i is complete. */
+  rows(c: CandleColumns, complete: Uint8Array): string;
+  end(): string;
 }
 
-function formatCsv(c: CandleColumns): string {
-  const lines = [CANDLE_CSV_HEADER];
-  for (let i = 0; i < c.length; i++) lines.push(CANDLE_FIELDS.map((f) => String(c[f][i])).join(','));
-  return `${lines.join('\n')}\n`;
+export interface TableDecimals {
+  /** Decimals of every price column (from the symbol's tick size), when known. */
+  price?: number;
+  /** Decimals of the volume column (from the symbol's step size), when known. */
+  volume?: number;
 }
 
-function formatJson(c: CandleColumns): string {
-  const rows = [];
-  for (let i = 0; i < c.length; i++) {
-    const r: Record<string, number> = {};
-    for (const f of CANDLE_FIELDS) r[f] = c[f][i] as number;
-    rows.push(r);
-  }
-  return `${JSON.stringify(rows, null, 0)}\n`;
+export function candleFormatter(format: CandleFormat, decimals: TableDecimals = {}): ChunkFormatter {
+  if (format === 'csv') return csvFormatter();
+  if (format === 'json') return jsonFormatter();
+  return tableFormatter(decimals);
 }
 
-function formatTable(c: CandleColumns): string {
-  const header = ['open time (UTC)', 'open', 'high', 'low', 'close', 'volume', 'trades'];
-  // Prices and volume exactly as stored, each column with one number of decimals.
-  const cells = (['open', 'high', 'low', 'close', 'volume'] as const).map((f) => exactColumn(Array.from(c[f].subarray(0, c.length))));
-  const rows: string[][] = [];
-  for (let i = 0; i < c.length; i++) {
-    rows.push([isoMinute(c.openTime[i] as number), ...cells.map((col) => col[i] as string), String(c.trades[i])]);
-  }
-  return `${alignedTable(header, rows)}${c.length} candles\n`;
+/** Candles in one piece (one chunk): what the streamed formatters write for a window that fits one chunk. */
+export function formatCandles(c: CandleColumns, complete: Uint8Array, format: CandleFormat, decimals: TableDecimals = {}): string {
+  const f = candleFormatter(format, decimals);
+  return f.begin() + f.rows(c, complete) + f.end();
+}
+
+export const CANDLE_CSV_COLUMNS = `${CANDLE_CSV_HEADER},complete`;
+
+function csvFormatter(): ChunkFormatter {
+  return {
+    begin: () => `${CANDLE_CSV_COLUMNS}\n`,
+    rows(c, complete) {
+      // A template per row: ToString of each number is its shortest exact form, as String() gives.
+      let out = '';
+      for (let i = 0; i < c.length; i++) {
+        out += `${c.openTime[i]},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${c.volume[i]},${c.closeTime[i]},${c.quoteVolume[i]},${c.trades[i]},${c.takerBuyBase[i]},${c.takerBuyQuote[i]},${complete[i] === 1}\n`;
+      }
+      return out;
+    },
+    end: () => '',
+  };
+}
+
+function jsonFormatter(): ChunkFormatter {
+  let first = true;
+  return {
+    begin: () => '[',
+    rows(c, complete) {
+      let out = '';
+      for (let i = 0; i < c.length; i++) {
+        out += `${first ? '' : ','}{"openTime":${c.openTime[i]},"open":${c.open[i]},"high":${c.high[i]},"low":${c.low[i]},"close":${c.close[i]},"volume":${c.volume[i]},"closeTime":${c.closeTime[i]},"quoteVolume":${c.quoteVolume[i]},"trades":${c.trades[i]},"takerBuyBase":${c.takerBuyBase[i]},"takerBuyQuote":${c.takerBuyQuote[i]},"complete":${complete[i] === 1}}`;
+        first = false;
+      }
+      return out;
+    },
+    end: () => ']\n',
+  };
+}
+
+const TABLE_HEADER = ['open time (UTC)', 'open', 'high', 'low', 'close', 'volume', 'trades'];
+const TABLE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+function tableFormatter(fixed: TableDecimals): ChunkFormatter {
+  const table = new StreamedTable(TABLE_HEADER);
+  const decimals = new ColumnDecimals([fixed.price, fixed.price, fixed.price, fixed.price, fixed.volume]);
+  let started = false;
+  let count = 0;
+  let marked = 0;
+  const headerOnce = (rows: string[][]): string => {
+    if (started) return '';
+    started = true;
+    return `${table.headerLine(rows)}\n`;
+  };
+  return {
+    begin: () => '',
+    rows(c, complete) {
+      // Each column's decimals are settled on the first chunk (shortest forms), then every cell is padded to them.
+      const d = TABLE_FIELDS.map((f, j) => decimals.of(j, () => shortest(c[f], c.length)) ?? 0);
+      const rows: string[][] = new Array(c.length);
+      const marks: string[] = new Array(c.length);
+      for (let i = 0; i < c.length; i++) {
+        const row = [isoMinute(c.openTime[i] as number)];
+        for (let j = 0; j < TABLE_FIELDS.length; j++) row.push(exactCell(c[TABLE_FIELDS[j]!][i] as number, d[j] as number));
+        row.push(String(c.trades[i]));
+        rows[i] = row;
+        marks[i] = complete[i] === 1 ? '' : '  *';
+        if (complete[i] !== 1) marked++;
+      }
+      count += c.length;
+      return headerOnce(rows) + table.lines(rows, marks);
+    },
+    end: () => `${headerOnce([])}${count} candles\n${marked === 0 ? '' : incompleteNote(marked)}`,
+  };
+}
+
+/** The table's footnote for bars marked `*`. */
+export function incompleteNote(marked: number): string {
+  return `* ${marked} bar${marked === 1 ? '' : 's'} not complete: still forming, or with minutes missing that the gap ledger does not record as an exchange outage\n`;
+}
+
+function* shortest(v: Float64Array, n: number): Iterable<string> {
+  for (let i = 0; i < n; i++) yield exactCell(v[i] as number, 0);
 }

@@ -43,3 +43,12 @@ test('valueColumn - rounded as valueCell, then one number of decimals down the c
   assert.deepEqual(valueColumn([6, 13, 0]), ['6', '13', '0']);
   assert.deepEqual(valueColumn([0.00071234567, 1.5]), ['0.0007123', '1.5000000']);
 });
+
+test('alignedTable - 200,000 rows: widths found by a loop, no argument spread to overflow the stack', () => {
+  const rows = Array.from({ length: 200_000 }, (_, i) => [String(i), i === 123_456 ? '1234567' : '1']);
+  const out = alignedTable(['n', 'v'], rows);
+  const lines = out.split('\n');
+  assert.equal(lines.length, 200_002);
+  assert.equal(lines[1], '0             1');
+  assert.equal(lines[123_457], '123456  1234567');
+});

@@ -2,7 +2,14 @@
 
 /** Columns padded to their widest cell: the first left-aligned, the others right-aligned. */
 export function alignedTable(header: readonly string[], rows: readonly string[][], indent = ''): string {
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] as string).length)));
+  // A loop, not Math.max(h.length, ...rows.map(…)): spreading 125,000+ rows overflows the call stack.
+  const widths = header.map((h) => h.length);
+  for (const r of rows) {
+    for (let j = 0; j < widths.length; j++) {
+      const w = (r[j] as string).length;
+      if (w > (widths[j] as number)) widths[j] = w;
+    }
+  }
   const line = (cells: readonly string[]): string => indent + cells.map((x, j) => (j === 0 ? x.padEnd(widths[j] as number) : x.padStart(widths[j] as number))).join('  ');
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 // core: domain types, intervals and UTC time, error classes, config schema. No I/O, no imports of other folders.
 export * from './archive-manifest.js';
+export * from './bar-complete.js';
 export * from './candle.js';
 export * from './errors.js';
 export * from './instrument.js';

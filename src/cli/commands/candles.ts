@@ -1,38 +1,68 @@
-/** `tickerflow candles`: prints stored candles; intervals above 1m are aggregated in the database. */
+/**
+ * `tickerflow candles`: prints or exports stored candles; intervals above 1m are aggregated in the
+ * database. Streamed chunk by chunk in every format, so any window runs in bounded memory.
+ */
 import { Command, Option } from 'commander';
 import type { Interval } from '../../core/intervals.js';
 import { QUERY_INTERVALS } from '../../core/intervals.js';
 import { ConfigError } from '../../core/errors.js';
 import { withContext } from '../context.js';
-import { CANDLE_FORMATS, formatCandles, type CandleFormat } from '../format-candles.js';
-import { symbolArg, timeArg } from '../options.js';
+import { exportBars } from '../export-bars.js';
+import { CANDLE_CSV_COLUMNS, candleFormatter, EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
+import { barWindow, symbolArg, timeArg, TIME_DEFAULTS_HELP } from '../options.js';
+import { finishSink, openSink, tableDecimals } from '../export-target.js';
+import type { ParquetType } from '../parquet-sink.js';
 
 interface CandlesOptions {
   interval: Interval;
-  from: number;
-  to: number;
-  format: CandleFormat;
+  from?: number;
+  to?: number;
+  format: FileFormat;
+  output?: string;
   exchange: string;
 }
 
 export function registerCandlesCommand(program: Command): void {
   program
     .command('candles')
-    .description('print stored candles of a symbol (times UTC; --to is exclusive)')
+    .description('print or export stored candles of a symbol (times UTC; --to is exclusive)')
     .argument('<symbol>', 'exchange symbol, e.g. BTCUSDT', symbolArg)
     .addOption(new Option('-i, --interval <interval>', 'candle interval').choices(QUERY_INTERVALS).default('1m'))
-    .requiredOption('--from <time>', 'first open time, ISO-8601 UTC (e.g. 2020-01-01T00:00:00Z) or epoch ms', timeArg)
-    .requiredOption('--to <time>', 'end of the window (exclusive), ISO-8601 UTC or epoch ms', timeArg)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(CANDLE_FORMATS).default('table'))
+    .option('--from <time>', 'first open time, ISO-8601 UTC (e.g. 2020-01-01T00:00:00Z) or epoch ms (default: one day before --to at 1m, 500 bars at other intervals)', timeArg)
+    .option('--to <time>', 'end of the window (exclusive), ISO-8601 UTC or epoch ms (default: now)', timeArg)
+    .addOption(new Option('-f, --format <format>', 'output format (parquet needs --output)').choices(EXPORT_FORMATS).default('table'))
+    .option('-o, --output <file>', 'write to FILE instead of stdout; it appears only once complete')
     .option('--exchange <name>', 'exchange', 'binance')
+    .addHelpText('after', `\n${CANDLES_HELP}`)
     .action(async (symbol: string, opts: CandlesOptions, cmd: Command) => {
-      if (opts.to <= opts.from) throw new ConfigError(`--to (${new Date(opts.to).toISOString()}) must be after --from (${new Date(opts.from).toISOString()})`);
-      await withContext(cmd, async ({ store }) => {
-        const candles =
-          opts.interval === '1m'
-            ? await store.readCandles({ exchange: opts.exchange, symbol, interval: '1m' }, opts.from, opts.to)
-            : await store.aggregateCandles(opts.exchange, symbol, opts.interval, opts.from, opts.to);
-        process.stdout.write(formatCandles(candles, opts.format));
+      const now = Date.now();
+      const window = barWindow(opts.interval, opts.from, opts.to, now);
+      if (opts.format === 'parquet' && opts.output === undefined) throw new ConfigError('--format parquet writes a file: give --output FILE');
+      const sink = await withContext(cmd, async ({ store }) => {
+        const decimals = opts.format === 'table' ? await tableDecimals(store, opts.exchange, symbol) : {};
+        const out = openSink(opts.format, opts.output, CANDLE_PARQUET_COLUMNS);
+        try {
+          const formatter = candleFormatter(opts.format === 'parquet' ? 'csv' : opts.format, decimals);
+          await exportBars(store, { exchange: opts.exchange, symbol, interval: opts.interval, ...window }, formatter, out, { now });
+          return out;
+        } catch (err) {
+          await out.discard();
+          throw err;
+        }
       });
+      // Finished once the store is closed: a Parquet conversion then runs without the store's cache beside it.
+      await finishSink(sink);
     });
 }
+
+const CANDLES_HELP = `Times: ${TIME_DEFAULTS_HELP}.
+Every bar ends with whether it is complete: its interval is over and every minute is stored or
+recorded by \`gaps\` as an exchange outage (column \`complete\` in csv, json and parquet; a
+trailing * in the table). The table takes each column's decimals from the symbol's tick size
+(prices) and step size (volume), or from the first rows for a symbol without them; a later value
+with more decimals is printed exactly, never rounded.`;
+
+const CANDLE_PARQUET_COLUMNS: ReadonlyArray<readonly [string, ParquetType]> = CANDLE_CSV_COLUMNS.split(',').map((name) => [
+  name,
+  name === 'complete' ? 'BOOLEAN' : name === 'open_time' || name === 'close_time' || name === 'trades' ? 'BIGINT' : 'DOUBLE',
+]);

@@ -3,30 +3,36 @@
  * database to 5m…1d) and prints them per bar; `sr` also lists the current support/resistance
  * levels. --warmup bars of history before --from are computed over too, so the first printed
  * bars carry values; recursive indicators (EMA, RSI, ATR, TD counts…) still depend on where that
- * history starts, less the longer it is.
+ * history starts, less the longer it is. Bars are read, computed (through the indicators' streaming
+ * forms) and written chunk by chunk, so any window runs in bounded memory.
  */
 import { Command, Option } from 'commander';
-import type { CandleColumns } from '../../core/candle.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { ConfigError } from '../../core/errors.js';
-import { intervalMs, QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
-import { computeIndicators, INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
-import type { SrLevel } from '../../indicators/support-resistance.js';
-import type { Store } from '../../store/store.js';
+import { DAY_MS, intervalMs, MINUTE_MS, QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
+import { INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
+import type { MissingRange, Store } from '../../store/store.js';
 import { withContext } from '../context.js';
-import { CANDLE_FORMATS, type CandleFormat } from '../format-candles.js';
-import { nonNegativeIntArgUpTo, symbolArg, timeArg } from '../options.js';
-import { alignedTable, exactColumn, isoMinute, valueColumn } from '../text-table.js';
+import { finishSink, openSink, tableDecimals } from '../export-target.js';
+import { EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
+import { streamIndicators } from '../indicator-export.js';
+import { IndicatorStreams } from '../indicator-streams.js';
+import { barWindow, nonNegativeIntArgUpTo, symbolArg, timeArg, TIME_DEFAULTS_HELP } from '../options.js';
+import { isoMinute } from '../text-table.js';
+
+/** The missing-minutes note reads the store 30 days at a time. */
+const NOTE_SPAN_MS = 30 * DAY_MS;
 
 /** Ten million bars: 19 years of 1m candles. */
 const MAX_WARMUP = 10_000_000;
 
 interface IndicatorsOptions {
   interval: Interval;
-  from: number;
-  to: number;
+  from?: number;
+  to?: number;
   ind: string;
-  format: CandleFormat;
+  format: FileFormat;
+  output?: string;
   warmup: number;
   exchange: string;
 }
@@ -37,35 +43,47 @@ export function registerIndicatorsCommand(program: Command): void {
     .description('compute indicators over stored candles and print them per bar')
     .argument('<symbol>', 'exchange symbol, e.g. BTCUSDT', symbolArg)
     .addOption(new Option('-i, --interval <interval>', 'candle interval').choices(QUERY_INTERVALS).default('1h'))
-    .requiredOption('--from <time>', 'first bar to print, ISO-8601 UTC or epoch ms', timeArg)
-    .requiredOption('--to <time>', 'end of the window (exclusive)', timeArg)
+    .option('--from <time>', 'first bar to print, ISO-8601 UTC or epoch ms (default: one day before --to at 1m, 500 bars at other intervals)', timeArg)
+    .option('--to <time>', 'end of the window (exclusive) (default: now)', timeArg)
     .option('--ind <list>', 'indicators, comma-separated; parameters follow a name after colons, an empty one takes its default (rsi:14,macd:12:26:9,bbands:20::3,td,sr); the list is below', 'rsi:14')
-    .addOption(new Option('-f, --format <format>', 'output format (levels are listed in table and json)').choices(CANDLE_FORMATS).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format (levels are listed in table and json; parquet needs --output)').choices(EXPORT_FORMATS).default('table'))
+    .option('-o, --output <file>', 'write to FILE instead of stdout; it appears only once complete')
     .option('--warmup <bars>', 'bars of history before --from fed to the indicators first (at most 10,000,000)', nonNegativeIntArgUpTo(MAX_WARMUP), 1000)
     .option('--exchange <name>', 'exchange', 'binance')
-    .addHelpText('after', `\nIndicators (name:parameters, defaults shown):\n${catalogHelp()}`)
+    .addHelpText('after', `\nTimes: ${TIME_DEFAULTS_HELP}. Each bar ends with whether it is complete (see candles --help).\n\nIndicators (name:parameters, defaults shown):\n${catalogHelp()}`)
     .action(async (symbol: string, opts: IndicatorsOptions, cmd: Command) => {
-      if (opts.to <= opts.from) throw new ConfigError('--to must be after --from');
+      const now = Date.now();
+      const window = barWindow(opts.interval, opts.from, opts.to, now);
+      if (opts.format === 'parquet' && opts.output === undefined) throw new ConfigError('--format parquet writes a file: give --output FILE');
       const specs = parseIndicatorSpecs(opts.ind);
-      await withContext(cmd, async ({ store }) => {
-        const start = opts.from - opts.warmup * intervalMs(opts.interval);
-        const c =
-          opts.interval === '1m'
-            ? await store.readCandles({ exchange: opts.exchange, symbol, interval: '1m' }, start, opts.to)
-            : await store.aggregateCandles(opts.exchange, symbol, opts.interval, start, opts.to);
-        if (c.length === 0) {
-          throw new ConfigError(
-            `no ${opts.interval} candles of ${symbol} stored from ${isoMinute(start)} (--from less --warmup ${opts.warmup} bars) to ${isoMinute(opts.to)} UTC; run backfill first`,
-          );
+      // Built before anything is read or written: a clash of two specs is refused up front.
+      const streams = new IndicatorStreams(specs);
+      const sink = await withContext(cmd, async ({ store }) => {
+        const start = window.from - opts.warmup * intervalMs(opts.interval);
+        const closeDecimals = opts.format === 'table' ? (await tableDecimals(store, opts.exchange, symbol)).price : undefined;
+        const parquetColumns = [['open_time', 'BIGINT'], ['close', 'DOUBLE'], ...streams.names.map((n) => [n, 'DOUBLE'] as const), ['complete', 'BOOLEAN']] as const;
+        const out = openSink(opts.format, opts.output, parquetColumns);
+        try {
+          const read = await streamIndicators(store, { exchange: opts.exchange, symbol, interval: opts.interval, from: start, to: window.to }, window.from, streams, {
+            format: opts.format === 'parquet' ? 'csv' : opts.format,
+            closeDecimals,
+            sink: out,
+            now,
+          });
+          if (read === 0) {
+            throw new ConfigError(
+              `no ${opts.interval} candles of ${symbol} stored from ${isoMinute(start)} (--from less --warmup ${opts.warmup} bars) to ${isoMinute(window.to)} UTC; run backfill first`,
+            );
+          }
+        } catch (err) {
+          await out.discard();
+          throw err;
         }
-        const bars = { open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, openTime: c.openTime };
-        const { columns, levels } = computeIndicators(specs, bars);
-        let first = 0;
-        while (first < c.length && (c.openTime[first] as number) < opts.from) first++;
-        process.stdout.write(render(c, first, columns, levels, opts.format));
-        const hole = await missingMinutesNote(store, { exchange: opts.exchange, symbol, interval: '1m' }, start, opts.to);
+        const hole = await missingMinutesNote(store, { exchange: opts.exchange, symbol, interval: '1m' }, start, window.to);
         if (hole !== undefined) process.stderr.write(`${hole}\n`);
+        return out;
       });
+      await finishSink(sink);
     });
 }
 
@@ -80,15 +98,31 @@ async function missingMinutesNote(store: Store, series: SeriesKey, from: number,
   const lo = Math.max(from, stats.first);
   const hi = Math.min(to, stats.last + 60_000);
   if (hi <= lo) return undefined;
-  const runs = await store.missingRanges(series, lo, hi);
-  if (runs.length === 0) return undefined;
-  const count = runs.reduce((n, r) => n + r.count, 0);
-  const shown = runs
-    .slice(0, 3)
-    .map((r) => (r.count === 1 ? isoMinute(r.from) : `${isoMinute(r.from)}–${isoMinute(r.to)}`))
-    .join(', ');
+  // Asked a month at a time: one query over years of 1m made the database sort every row at once
+  // (the export's peak memory). Runs that meet at a month's edge are joined back together.
+  const shown: MissingRange[] = [];
+  let count = 0;
+  let runs = 0;
+  let open: MissingRange | undefined;
+  const done = (r: MissingRange): void => {
+    runs++;
+    if (shown.length < 3) shown.push(r);
+  };
+  for (let a = lo; a < hi; a += NOTE_SPAN_MS) {
+    for (const r of await store.missingRanges(series, a, Math.min(hi, a + NOTE_SPAN_MS))) {
+      count += r.count;
+      if (open !== undefined && open.to + MINUTE_MS === r.from) open = { from: open.from, to: r.to, count: open.count + r.count };
+      else {
+        if (open !== undefined) done(open);
+        open = r;
+      }
+    }
+  }
+  if (open !== undefined) done(open);
+  if (runs === 0) return undefined;
+  const text = shown.map((r) => (r.count === 1 ? isoMinute(r.from) : `${isoMinute(r.from)}–${isoMinute(r.to)}`)).join(', ');
   return (
-    `note: ${count} 1m candle${count === 1 ? '' : 's'} of ${series.symbol} missing in the data read (${shown}${runs.length > 3 ? `, and ${runs.length - 3} more runs` : ''}); ` +
+    `note: ${count} 1m candle${count === 1 ? '' : 's'} of ${series.symbol} missing in the data read (${text}${runs > 3 ? `, and ${runs - 3} more runs` : ''}); ` +
     `bars over them are built from the minutes present. \`tickerflow gaps ${series.symbol}\` classifies and repairs them.`
   );
 }
@@ -100,43 +134,11 @@ function catalogHelp(): string {
     e.params.map((p) => p.name).join(':'),
     e.description,
   ]);
-  const w0 = Math.max(...rows.map((r) => r[0]!.length));
-  const w1 = Math.max(...rows.map((r) => r[1]!.length));
+  let w0 = 0;
+  let w1 = 0;
+  for (const [a = '', b = ''] of rows) {
+    w0 = Math.max(w0, a.length);
+    w1 = Math.max(w1, b.length);
+  }
   return rows.map(([a = '', b = '', c = '']) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`).join('\n');
-}
-
-function render(c: CandleColumns, first: number, columns: Array<[string, Float64Array]>, levels: SrLevel[] | undefined, format: CandleFormat): string {
-  const names = ['open_time', 'close', ...columns.map(([n]) => n)];
-  if (format === 'json') {
-    const rows = [];
-    for (let i = first; i < c.length; i++) {
-      const r: Record<string, number | null> = { open_time: c.openTime[i] as number, close: c.close[i] as number };
-      for (const [n, v] of columns) r[n] = Number.isNaN(v[i]) ? null : (v[i] as number);
-      rows.push(r);
-    }
-    return `${JSON.stringify(levels === undefined ? { bars: rows } : { bars: rows, levels })}\n`;
-  }
-  if (format === 'csv') {
-    const lines = [names.join(',')];
-    for (let i = first; i < c.length; i++) {
-      lines.push([c.openTime[i], c.close[i], ...columns.map(([, v]) => (Number.isNaN(v[i]) ? '' : String(v[i])))].join(','));
-    }
-    return `${lines.join('\n')}\n`;
-  }
-  const window = (v: ArrayLike<number>): number[] => Array.from({ length: Math.max(0, c.length - first) }, (_, j) => v[first + j] as number);
-  const closeCells = exactColumn(window(c.close));
-  const valueCells = columns.map(([, v]) => valueColumn(window(v)));
-  const rows = closeCells.map((close, j) => [isoMinute(c.openTime[first + j] as number), close, ...valueCells.map((cells) => cells[j] as string)]);
-  let text = alignedTable(names, rows);
-  // Candles before --from (read as warm-up) but none in the window itself.
-  if (rows.length === 0) text += '0 bars in the window\n';
-  if (levels !== undefined) {
-    text += `\nsupport/resistance levels at ${isoMinute(c.openTime[c.length - 1] as number)} (close ${c.close[c.length - 1]}):\n`;
-    const sorted = [...levels].sort((x, y) => y.price - x.price);
-    const prices = valueColumn(sorted.map((l) => l.price));
-    const levelRows = sorted.map((l, j) => [l.kind, prices[j] as string, String(l.touches), String(l.strength), String(l.breaks), Number.isNaN(l.lastTouchTime) ? '-' : isoMinute(l.lastTouchTime)]);
-    text += alignedTable(['kind', 'price', 'touches', 'strength', 'breaks', 'last touch'], levelRows, '  ');
-    if (levels.length === 0) text += '  none yet: no swing pivot confirmed so far\n';
-  }
-  return text;
 }
