@@ -8,7 +8,9 @@
  * `concurrency` at a time; writes go to the store one at a time. A file holds its permit from
  * download to commit, so at most `concurrency` parsed files are in memory.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
+import { BadInputError } from '../core/errors.js';
 import { floorToInterval, intervalMs, type Interval } from '../core/intervals.js';
 import type { SeriesKey } from '../core/instrument.js';
 import { isoMinute } from '../core/time.js';
@@ -59,31 +61,47 @@ interface JobContext {
   store: Store;
   sources: Sources;
   opts: BackfillOptions;
+  signal: AbortSignal;
   files: Semaphore;
   writes: Semaphore;
 }
 
 export async function runBackfillJob(store: Store, sources: Sources, logger: Logger, opts: BackfillOptions): Promise<{ jobId: number; results: BackfillSymbolResult[] }> {
   const concurrency = opts.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadInputError(`backfill concurrency must be a whole number ≥ 1, got ${concurrency}`);
   const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null, concurrency, archiveOnly: opts.archiveOnly === true });
-  const ctx: JobContext = { job, store, sources, opts, files: new Semaphore(concurrency), writes: new Semaphore(1) };
-  const symbols = new Semaphore(concurrency);
-  const settled = await Promise.all(
-    opts.symbols.map((symbol) =>
-      symbols.run(() => backfillSymbol(ctx, symbol), opts.signal).catch(() => undefined), // an abort before the symbol started
-    ),
-  );
-  const results = settled.filter((r): r is BackfillSymbolResult => r !== undefined);
+  // The job's own signal, linked to the caller's: every file waiting for a permit or a download
+  // listens on it, at most about 2 × concurrency at once, and the caller's signal gets one listener.
+  const stop = new AbortController();
+  setMaxListeners(2 * concurrency + 10, stop.signal);
+  const onAbort = (): void => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted === true) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const ctx: JobContext = { job, store, sources, opts, signal: stop.signal, files: new Semaphore(concurrency), writes: new Semaphore(1) };
+  const results: BackfillSymbolResult[] = [];
+  try {
+    // `concurrency` symbols at a time, each taking the next from the list when it is done.
+    const queue = [...opts.symbols];
+    const worker = async (): Promise<void> => {
+      for (let symbol = queue.shift(); symbol !== undefined && !stop.signal.aborted; symbol = queue.shift()) {
+        const r = await backfillSymbol(ctx, symbol).catch(() => undefined); // an abort: the symbol's tasks recorded it
+        if (r !== undefined) results.push(r);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, opts.symbols.length) }, worker));
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  results.sort((a, b) => opts.symbols.indexOf(a.symbol) - opts.symbols.indexOf(b.symbol));
   const rows = results.reduce((n, r) => n + r.archiveRows + r.restRows, 0);
   const rejected = results.reduce((n, r) => n + r.rejectedFiles.length, 0);
-  const stopped = opts.signal?.aborted === true ? ' (stopped on request before the end)' : '';
+  const stopped = stop.signal.aborted ? ' (stopped on request before the end)' : '';
   await job.finish(`${results.length}/${opts.symbols.length} symbols, ${rows} rows written, ${rejected} archive files rejected${stopped}`);
   return { jobId: job.id, results };
 }
 
 async function backfillSymbol(ctx: JobContext, symbol: string): Promise<BackfillSymbolResult | undefined> {
-  const { job, store, sources, opts } = ctx;
-  const signal = opts.signal;
+  const { job, store, sources, opts, signal } = ctx;
   const exchange = sources.exchange.exchange;
   const series: SeriesKey = { exchange, symbol, interval: opts.interval };
   const len = intervalMs(opts.interval);
@@ -127,7 +145,18 @@ async function backfillSymbol(ctx: JobContext, symbol: string): Promise<Backfill
   if (plan === null || plan.start >= plan.end) return result;
 
   opts.progress?.add(plan.toIngest.length);
-  await Promise.all(plan.toIngest.map(({ file, reason }) => ingestFile(ctx, series, file, reason, plan.start, result)));
+  // One permit per file from download to commit; this symbol waits for one permit at a time, so
+  // the queue of waiters stays as short as the number of symbols in progress.
+  const inFlight: Promise<void>[] = [];
+  for (const { file, reason } of plan.toIngest) {
+    try {
+      await ctx.files.acquire(signal);
+    } catch {
+      break; // aborted while waiting: the remaining files were never started
+    }
+    inFlight.push(ingestFile(ctx, series, file, reason, plan.start, result).finally(() => ctx.files.release()));
+  }
+  await Promise.all(inFlight);
   throwIfAborted(signal);
 
   // REST for the tail the archive does not cover yet (the current, unpublished days).
@@ -141,27 +170,27 @@ async function backfillSymbol(ctx: JobContext, symbol: string): Promise<Backfill
   return result;
 }
 
+/** Loads and writes one file, holding a permit the caller acquired; a failure rejects the file only. */
 async function ingestFile(ctx: JobContext, series: SeriesKey, file: ArchiveFile, reason: IngestReason, start: number, result: BackfillSymbolResult): Promise<void> {
-  const { opts } = ctx;
-  const ok = await ctx.files.run(async () => {
-    opts.progress?.start(file.key);
-    return ctx.job.task(`ingest ${file.key}`, async (log) => {
-      const r = await ingestArchiveFile({ store: ctx.store, sources: ctx.sources, series, writes: ctx.writes, signal: opts.signal }, file, start, reason === 'republished');
-      const trimmed = r.manifest.keptFrom === undefined ? '' : `, rows before ${isoMinute(r.manifest.keptFrom)} left out`;
-      await log.info(`${r.rows} rows verified (sha256 ${r.manifest.sha256.slice(0, 12)}…)${trimmed}, ${r.written} written`);
-      if (reason !== 'new') await log.info(`${file.key} loaded again: ${reason}${reason === 'republished' ? ` (listing: ${file.size ?? '?'} bytes); ${r.differed} stored rows differed` : ''}`);
-      if (r.replaced > 0) await log.info(`reconciled: ${r.replaced} REST rows replaced by the verified archive, ${r.differed} of them differed`);
-      opts.progress?.tick(file.key, { rows: r.rows, bytes: r.bytes });
-      return { rows: r.written, value: r.written };
-    });
-  }, opts.signal).catch(() => undefined); // an abort while waiting for a permit: the file was never started
-  if (opts.signal?.aborted === true) return;
-  if (ok === undefined) {
+  const { opts, signal } = ctx;
+  opts.progress?.start(file.key);
+  const written = await ctx.job.task(`ingest ${file.key}`, async (log) => {
+    const r = await ingestArchiveFile({ store: ctx.store, sources: ctx.sources, series, writes: ctx.writes, signal }, file, start, reason === 'republished');
+    const trimmed = r.manifest.keptFrom === undefined ? '' : `, rows before ${isoMinute(r.manifest.keptFrom)} left out`;
+    await log.info(`${r.rows} rows verified (sha256 ${r.manifest.sha256.slice(0, 12)}…)${trimmed}, ${r.written} written`);
+    if (reason === 'republished') await log.info(`${file.key} was republished (listing: ${file.size ?? '?'} bytes, ${file.lastModified === undefined ? '?' : new Date(file.lastModified).toISOString()}): loaded again, ${r.differed} stored rows differed`);
+    else if (reason !== 'new') await log.info(`${file.key} loaded again: ${reason}`);
+    if (r.replaced > 0) await log.info(`reconciled: ${r.replaced} REST rows replaced by the verified archive, ${r.differed} of them differed`);
+    opts.progress?.tick(file.key, { rows: r.rows, bytes: r.bytes });
+    return { rows: r.written, value: r.written };
+  });
+  if (signal.aborted) return;
+  if (written === undefined) {
     result.rejectedFiles.push(file.key);
     opts.progress?.tick(file.key);
   } else {
     result.archiveFiles++;
-    result.archiveRows += ok;
+    result.archiveRows += written;
   }
 }
 
