@@ -1,0 +1,94 @@
+/**
+ * Backfills beside the scheduler's loop: `up` hands symbols over and goes on syncing the others,
+ * while one backfill job at a time runs here. The sync asks `busy(symbol)` and leaves a symbol
+ * alone while its backfill is queued or running, so the two never write the same series at once.
+ */
+import type { Logger } from 'pino';
+import type { Interval } from '../core/intervals.js';
+import type { Store } from '../store/store.js';
+import { runBackfillJob } from './backfill-job.js';
+import type { NothingFound } from './nothing-found.js';
+import type { Sources } from './sources.js';
+
+export interface BackfillLaneOptions {
+  interval: Interval;
+  since?: number;
+  concurrency?: number;
+  /** Symbols whose full backfill stored nothing are remembered here. */
+  nothingFound: NothingFound;
+}
+
+export class BackfillLane {
+  /** Queued symbols; true for a full backfill, false for archive files only (reconcile). */
+  readonly #queued = new Map<string, boolean>();
+  readonly #running = new Set<string>();
+  #loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly sources: Sources,
+    private readonly logger: Logger,
+    private readonly opts: BackfillLaneOptions,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Queues symbols; a full backfill asked for a symbol queued for archive files only wins. */
+  request(symbols: readonly string[], archiveOnly = false): void {
+    for (const s of symbols) {
+      if (this.#running.has(s) && archiveOnly) continue;
+      this.#queued.set(s, this.#queued.get(s) === true || !archiveOnly);
+    }
+    if (this.#queued.size > 0 && this.#loop === null && !this.signal.aborted) {
+      this.#loop = this.#drain().finally(() => {
+        this.#loop = null;
+      });
+    }
+  }
+
+  busy(symbol: string): boolean {
+    return this.#queued.has(symbol) || this.#running.has(symbol);
+  }
+
+  /** Resolves when no backfill is running (after an abort: once the running job has stopped). */
+  async idle(): Promise<void> {
+    while (this.#loop !== null) await this.#loop;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queued.size > 0 && !this.signal.aborted) {
+      const full = [...this.#queued].filter(([, f]) => f).map(([s]) => s);
+      const archiveOnly = full.length > 0 ? [] : [...this.#queued.keys()];
+      const batch = full.length > 0 ? full : archiveOnly;
+      for (const s of batch) {
+        this.#queued.delete(s);
+        this.#running.add(s);
+      }
+      try {
+        await runBackfillJob(this.store, this.sources, this.logger, {
+          symbols: batch,
+          interval: this.opts.interval,
+          since: this.opts.since,
+          concurrency: this.opts.concurrency,
+          signal: this.signal,
+          archiveOnly: full.length === 0,
+        });
+        if (full.length > 0 && !this.signal.aborted) await this.#rememberEmpty(batch);
+      } catch (err) {
+        this.logger.error({ err }, `backfill of ${batch.join(', ')} failed: ${(err as Error).message}`);
+      } finally {
+        for (const s of batch) this.#running.delete(s);
+      }
+    }
+  }
+
+  async #rememberEmpty(symbols: readonly string[]): Promise<void> {
+    const now = this.sources.exchange.now();
+    for (const symbol of symbols) {
+      const stats = await this.store.seriesStats({ exchange: this.sources.exchange.exchange, symbol, interval: this.opts.interval });
+      if (stats === null) {
+        this.opts.nothingFound.remember(symbol, now);
+        this.logger.info(`${symbol}: the backfill found no candles; not tried again until the universe changes or a day has passed`);
+      } else this.opts.nothingFound.forget(symbol);
+    }
+  }
+}
