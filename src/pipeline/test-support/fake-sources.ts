@@ -69,15 +69,22 @@ export class FakeSources implements Sources {
   loadsInFlight = 0;
   maxLoadsInFlight = 0;
 
+  /** When set, the exchange's clock (e.g. simulated time running off the real one); else `now`. */
+  clock: (() => number) | undefined;
+
   constructor(now: number) {
     this.now = now;
+  }
+
+  current(): number {
+    return this.clock?.() ?? this.now;
   }
 
   readonly marketCaps = { topByMarketCap: (): Promise<CoinMarket[]> => Promise.resolve([]) };
 
   readonly exchange = {
     exchange: 'binance',
-    now: (): number => this.now,
+    now: (): number => this.current(),
     instruments: (): Promise<Instrument[]> => {
       this.calls.instruments++;
       return Promise.resolve(
@@ -87,7 +94,7 @@ export class FakeSources implements Sources {
     firstCandleTime: (symbol: string): Promise<number | null> => {
       this.calls.firstCandle++;
       const s = this.symbols.get(symbol);
-      return Promise.resolve(s?.listedAt != null && s.listedAt <= this.now ? s.listedAt : null);
+      return Promise.resolve(s?.listedAt != null && s.listedAt <= this.current() ? s.listedAt : null);
     },
     klines: (symbol: string, interval: Interval, from: number, to: number): AsyncIterable<CandleColumns> => this.klines(symbol, interval, from, to),
   };
@@ -109,7 +116,7 @@ export class FakeSources implements Sources {
         this.calls.loadsFinished++;
         return {
           candles,
-          manifest: { key: file.key, size: file.size ?? 1000, sha256: 'ab'.repeat(32), lastModified: file.lastModified ?? null, rows: candles.length, ingestedAt: this.now },
+          manifest: { key: file.key, size: file.size ?? 1000, sha256: 'ab'.repeat(32), lastModified: file.lastModified ?? null, rows: candles.length, ingestedAt: this.current() },
         };
       } finally {
         this.loadsInFlight--;
@@ -129,7 +136,7 @@ export class FakeSources implements Sources {
   private async *klines(symbol: string, interval: Interval, from: number, to: number): AsyncGenerator<CandleColumns> {
     this.calls.klines++;
     const len = intervalMs(interval);
-    const closedEnd = Math.min(to, Math.floor(this.now / len) * len);
+    const closedEnd = Math.min(to, Math.floor(this.current() / len) * len);
     const pageSpan = 1000 * len;
     for (let t = from; t < closedEnd; t += pageSpan) {
       await Promise.resolve();
