@@ -156,7 +156,7 @@ async function backfillSymbol(ctx: JobContext, symbol: string): Promise<Backfill
     }
     inFlight.push(ingestFile(ctx, series, file, reason, plan.start, result).finally(() => ctx.files.release()));
   }
-  await Promise.all(inFlight);
+  await Promise.allSettled(inFlight); // each file's failure is recorded by its task
   throwIfAborted(signal);
 
   // REST for the tail the archive does not cover yet (the current, unpublished days).

@@ -1,7 +1,10 @@
 /**
  * Backfills beside the scheduler's loop: `up` hands symbols over and goes on syncing the others,
  * while one backfill job at a time runs here. The sync asks `busy(symbol)` and leaves a symbol
- * alone while its backfill is queued or running, so the two never write the same series at once.
+ * alone while its full backfill is queued or running, so the two never fetch the same minutes.
+ * An archive-only pass (reconcile) does not make a symbol busy: it writes published past days,
+ * the sync writes minutes after the last stored one, and archive rows outrank REST rows anyway;
+ * holding the sync back for it would stall every symbol for the length of the pass.
  */
 import type { Logger } from 'pino';
 import type { Interval } from '../core/intervals.js';
@@ -21,7 +24,8 @@ export interface BackfillLaneOptions {
 export class BackfillLane {
   /** Queued symbols; true for a full backfill, false for archive files only (reconcile). */
   readonly #queued = new Map<string, boolean>();
-  readonly #running = new Set<string>();
+  /** Symbols in the running job; true for a full backfill. */
+  readonly #running = new Map<string, boolean>();
   #loop: Promise<void> | null = null;
 
   constructor(
@@ -45,8 +49,9 @@ export class BackfillLane {
     }
   }
 
+  /** True while a full backfill of `symbol` is queued or running. */
   busy(symbol: string): boolean {
-    return this.#queued.has(symbol) || this.#running.has(symbol);
+    return this.#queued.get(symbol) === true || this.#running.get(symbol) === true;
   }
 
   /** Resolves when no backfill is running (after an abort: once the running job has stopped). */
@@ -61,7 +66,7 @@ export class BackfillLane {
       const batch = full.length > 0 ? full : archiveOnly;
       for (const s of batch) {
         this.#queued.delete(s);
-        this.#running.add(s);
+        this.#running.set(s, full.length > 0);
       }
       try {
         await runBackfillJob(this.store, this.sources, this.logger, {

