@@ -59,11 +59,11 @@ export async function runScheduler(store: Store, sources: Sources, logger: Logge
       }
       const symbols = await followedSymbols(store, exchange, utcDate(now), opts.universe.manualSymbols);
       const idle = symbols.filter((s) => !lane.busy(s));
-      const sync = await runSyncJob(store, sources, logger, { symbols: idle, interval: opts.interval });
+      const sync = await runSyncJob(store, sources, logger, { symbols: idle, interval: opts.interval, signal });
       lane.request(sync.needBackfill.filter((s) => !nothingFound.has(s, now)));
       if (now >= nextGaps) {
         const withData = idle.filter((s) => !sync.needBackfill.includes(s));
-        await runGapsJob(store, sources, logger, { symbols: withData, interval: opts.interval, since: opts.since, repair: true });
+        await runGapsJob(store, sources, logger, { symbols: withData, interval: opts.interval, since: opts.since, repair: true, signal });
         nextGaps = now + opts.gapsEveryMs;
       }
       if (now >= nextReconcile) {
