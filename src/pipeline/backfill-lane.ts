@@ -77,7 +77,7 @@ export class BackfillLane {
           signal: this.signal,
           archiveOnly: full.length === 0,
         });
-        if (full.length > 0 && !this.signal.aborted) await this.#rememberEmpty(batch);
+        if (!this.signal.aborted) await this.#rememberEmpty(batch, full.length > 0);
       } catch (err) {
         this.logger.error({ err }, `backfill of ${batch.join(', ')} failed: ${(err as Error).message}`);
       } finally {
@@ -86,14 +86,20 @@ export class BackfillLane {
     }
   }
 
-  async #rememberEmpty(symbols: readonly string[]): Promise<void> {
+  /**
+   * After a full backfill a symbol still without candles is remembered; after an archive-only
+   * check it stays remembered from the first time (so the daily retry still comes). A symbol
+   * with candles is forgotten either way.
+   */
+  async #rememberEmpty(symbols: readonly string[], full: boolean): Promise<void> {
     const now = this.sources.exchange.now();
     for (const symbol of symbols) {
       const stats = await this.store.seriesStats({ exchange: this.sources.exchange.exchange, symbol, interval: this.opts.interval });
-      if (stats === null) {
+      if (stats !== null) this.opts.nothingFound.forget(symbol);
+      else if (full) {
         this.opts.nothingFound.remember(symbol, now);
-        this.logger.info(`${symbol}: the backfill found no candles; not tried again until the universe changes or a day has passed`);
-      } else this.opts.nothingFound.forget(symbol);
+        this.logger.info(`${symbol}: the backfill found no candles; only its archive listing is checked (hourly) until the universe changes or a day has passed`);
+      }
     }
   }
 }

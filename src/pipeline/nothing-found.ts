@@ -1,7 +1,8 @@
 /**
  * Symbols whose backfill found nothing (not traded yet at that time, or delisted), remembered so
- * that `up` does not start a new backfill for them every minute. A memory lapses after a day, and
- * the scheduler clears it when the universe changes; kept in memory, as a restart is a change too.
+ * that `up` does not start a new backfill for them every minute. A memory lapses after a day, the
+ * scheduler clears it when the universe changes, and the hourly archive check forgets a symbol
+ * once files for it are listed and loaded; kept in memory, as a restart is a change too.
  */
 import { DAY_MS } from '../core/intervals.js';
 

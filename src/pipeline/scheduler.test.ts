@@ -105,29 +105,57 @@ describe('scheduler (up)', () => {
     assert.equal((await light.seriesStats({ exchange: 'binance', symbol: 'AAAUSDT', interval: H1 }))?.last, floorHour(src.now) - HOUR);
   });
 
-  test('a followed symbol with no candles - one backfill, not one a minute; tried again after a day', async () => {
+  test('a followed symbol with no candles - one backfill, not one a minute; its archive listing checked hourly; tried again after a day', async () => {
     src.symbols.set('AAAUSDT', { listedAt: JAN });
     src.files.set('AAAUSDT', monthlyFiles('AAAUSDT', H1, JAN, 2));
     src.symbols.set('NEWUSDT', { listedAt: parseTime('2020-06-01') }); // not traded yet at 2020-03-01
     const abort = new AbortController();
-    const backfills: string[][] = [];
+    const backfills: Array<{ symbols: string[]; archiveOnly: boolean }> = [];
     const light = watchJobs(lightStore(), (kind, params) => {
-      if (kind === 'backfill') backfills.push(params.symbols as string[]);
+      if (kind === 'backfill') backfills.push({ symbols: params.symbols as string[], archiveOnly: params.archiveOnly === true });
     });
-    const withNew = (): number => backfills.filter((s) => s.includes('NEWUSDT')).length;
+    const fullWithNew = (): number => backfills.filter((b) => !b.archiveOnly && b.symbols.includes('NEWUSDT')).length;
     let after330 = -1;
     const sleep = simulatedSleep(src, (cycle) => {
       if (cycle === 330) {
-        after330 = withNew();
+        after330 = fullWithNew();
         src.now += DAY - 330 * MINUTE; // a day after the first backfill
       }
       if (cycle === 340) abort.abort();
     });
     await runScheduler(light, src, silentLogger, options(['AAAUSDT', 'NEWUSDT'], sleep), abort.signal);
-    // 330 minutes: the first cycle's backfill of both entrants, then only AAAUSDT's hourly archive checks.
+    // 330 minutes: the first cycle's backfill of both entrants, then only the hourly archive checks.
     assert.equal(after330, 1);
-    assert.deepEqual(backfills.slice(0, 6), [['AAAUSDT', 'NEWUSDT'], ['AAAUSDT'], ['AAAUSDT'], ['AAAUSDT'], ['AAAUSDT'], ['AAAUSDT']]);
-    assert.equal(withNew(), 2, 'tried once more when the day was over');
+    assert.deepEqual(backfills.slice(0, 6), [
+      { symbols: ['AAAUSDT', 'NEWUSDT'], archiveOnly: false },
+      ...Array.from({ length: 5 }, () => ({ symbols: ['AAAUSDT', 'NEWUSDT'], archiveOnly: true })),
+    ]);
+    assert.equal(fullWithNew(), 2, 'tried once more when the day was over');
+  });
+
+  test('a followed symbol with no candles - its first archive file, once listed, is loaded by the hourly check', async () => {
+    const day = parseTime('2020-02-10');
+    src.symbols.set('NEWUSDT', { listedAt: day + 5 * HOUR });
+    src.now = day + 30_000; // before its listing: the backfill finds nothing
+    const abort = new AbortController();
+    const light = lightStore();
+    const s = { exchange: 'binance', symbol: 'NEWUSDT', interval: H1 };
+    let emptyAt30 = false;
+    const sleep = simulatedSleep(src, async (cycle) => {
+      if (cycle === 30) {
+        emptyAt30 = (await light.seriesStats(s)) === null;
+        // The next day, less than a day after the first backfill: the day's file is listed.
+        src.now = day + DAY + 20 * MINUTE;
+        src.files.set('NEWUSDT', [{ key: 'data/spot/daily/klines/NEWUSDT/1h/NEWUSDT-1h-2020-02-10.zip', period: 'daily', start: day, end: day + DAY, size: 900, lastModified: day + DAY + 600_000 }]);
+      }
+      if (cycle === 80) abort.abort(); // before the next hourly check
+    });
+    await runScheduler(light, src, silentLogger, options(['NEWUSDT'], sleep), abort.signal);
+    assert.ok(emptyAt30);
+    assert.equal(light.jobsStarted.get('backfill'), 1 + 1, 'the first backfill and the hourly check that found the file');
+    const stats = await light.seriesStats(s);
+    assert.equal(stats?.first, day + 5 * HOUR);
+    assert.deepEqual(await light.countBySource(s, day, day + DAY), { archive: 19, rest: 0, stream: 0 });
   });
 
   test('a backfill runs beside the minute sync of the other symbols, which skips the symbol being backfilled', async () => {

@@ -67,7 +67,9 @@ export async function runScheduler(store: Store, sources: Sources, logger: Logge
         nextGaps = now + opts.gapsEveryMs;
       }
       if (now >= nextReconcile) {
-        lane.request(idle.filter((s) => !sync.needBackfill.includes(s)), true);
+        // Symbols with candles, for files that replace REST rows; symbols whose backfill found
+        // nothing, for a first file (a new archive listing is one of the changes that ends the wait).
+        lane.request(idle.filter((s) => !sync.needBackfill.includes(s) || nothingFound.has(s, now)), true);
         nextReconcile = now + reconcileEveryMs;
       }
     } catch (err) {
