@@ -10,7 +10,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { BadInputError } from '../core/errors.js';
+import { BadInputError, UpstreamError } from '../core/errors.js';
 import { floorToInterval, intervalMs, type Interval } from '../core/intervals.js';
 import type { SeriesKey } from '../core/instrument.js';
 import { isoMinute } from '../core/time.js';
@@ -117,8 +117,8 @@ async function backfillSymbol(ctx: JobContext, symbol: string): Promise<Backfill
     try {
       all = await abortable(sources.archive.listFiles(symbol, opts.interval), signal);
     } catch (err) {
-      if (signal?.aborted === true) throw err;
-      throw new Error(`${symbol}: the archive listing failed (${(err as Error).message}); the symbol is not backfilled this run`, { cause: err });
+      if (signal.aborted) throw err;
+      throw new UpstreamError(`${symbol}: the archive listing failed (${(err as Error).message}); the symbol is not backfilled this run`, undefined, { cause: err });
     }
     const listedAt = await recheckListingTime(store, sources, symbol, opts.interval, listed, all, log);
     if (listedAt === null) {
