@@ -61,6 +61,8 @@ symbols = []
 interval = "1m"
 # Earliest UTC day to keep; without it each symbol is backfilled from its listing.
 # since = "2024-01-01"
+# Archive files a backfill downloads, verifies and parses at once (also how many parsed files it holds in memory).
+backfill_concurrency = 4
 
 [sources]
 binance_rest = "https://data-api.binance.vision"

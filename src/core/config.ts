@@ -42,9 +42,11 @@ export const configSchema = z
         interval: z.string().refine(isInterval, 'not a supported interval').default('1m'),
         /** Earliest day to keep; default: from each symbol's listing. */
         since: isoDate.optional(),
+        /** Archive files a backfill downloads, verifies and parses at once (also its bound on parsed files in memory). */
+        backfill_concurrency: z.number().int().min(1).max(32).default(4),
       })
       .strict()
-      .default({ interval: '1m' }),
+      .default({ interval: '1m', backfill_concurrency: 4 }),
     sources: z
       .object({
         binance_rest: z.url().default('https://data-api.binance.vision'),

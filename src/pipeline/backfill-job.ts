@@ -1,18 +1,35 @@
 /**
  * The backfill job: archive first (verified monthly and daily zips, each committed whole with its
  * manifest entry), then REST for the tail the archive has not published yet. Files already in
- * the manifest are skipped, so a rerun after a crash picks up where the last run stopped.
+ * the manifest, whole and unchanged, are skipped, so a rerun after a crash or an abort picks up
+ * where the last run stopped.
+ *
+ * Downloads, checksum checks and parsing of several files (of several symbols) run at once,
+ * `concurrency` at a time; writes go to the store one at a time. A file holds its permit from
+ * download to commit, so at most `concurrency` parsed files are in memory.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
+import { BadInputError, UpstreamError } from '../core/errors.js';
 import { floorToInterval, intervalMs, type Interval } from '../core/intervals.js';
 import type { SeriesKey } from '../core/instrument.js';
 import { isoMinute } from '../core/time.js';
-import { NotFoundError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
-import { JobRecorder, type TaskLog } from './job-recorder.js';
-import type { Progress } from './progress.js';
+import { abortable, throwIfAborted } from './abortable.js';
+import { chooseArchiveFiles, ingestReason, type IngestReason } from './archive-plan.js';
 import { fetchRestRange } from './fetch-rest-range.js';
+import { ingestArchiveFile } from './ingest-archive-file.js';
+import { JobRecorder, type TaskLog } from './job-recorder.js';
+import { listingTime, recheckListingTime } from './listing-time.js';
+import type { Progress } from './progress.js';
+import { Semaphore } from './semaphore.js';
 import type { ArchiveFile, Sources } from './sources.js';
+
+export { chooseArchiveFiles } from './archive-plan.js';
+export { listingTime } from './listing-time.js';
+
+/** Archive files loaded at once when the caller does not say ([history] backfill_concurrency). */
+export const DEFAULT_BACKFILL_CONCURRENCY = 4;
 
 export interface BackfillOptions {
   symbols: readonly string[];
@@ -20,6 +37,15 @@ export interface BackfillOptions {
   /** Earliest open time to keep; default: the symbol's listing. */
   since?: number;
   progress?: Progress;
+  /** Archive files downloaded, verified and parsed at once (and symbols worked on at once). */
+  concurrency?: number;
+  /** Stops the job between files and pages; no file is committed in part. */
+  signal?: AbortSignal;
+  /**
+   * Only the archive: load newly published (or re-published) files and skip the REST tail. `up`
+   * runs this to let verified archive files replace the REST rows its minute sync wrote.
+   */
+  archiveOnly?: boolean;
 }
 
 export interface BackfillSymbolResult {
@@ -30,118 +56,150 @@ export interface BackfillSymbolResult {
   rejectedFiles: string[];
 }
 
+interface JobContext {
+  job: JobRecorder;
+  store: Store;
+  sources: Sources;
+  opts: BackfillOptions;
+  signal: AbortSignal;
+  files: Semaphore;
+  writes: Semaphore;
+}
+
 export async function runBackfillJob(store: Store, sources: Sources, logger: Logger, opts: BackfillOptions): Promise<{ jobId: number; results: BackfillSymbolResult[] }> {
-  const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null });
+  const concurrency = opts.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadInputError(`backfill concurrency must be a whole number ≥ 1, got ${concurrency}`);
+  const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null, concurrency, archiveOnly: opts.archiveOnly === true });
+  // The job's own signal, linked to the caller's: every file waiting for a permit or a download
+  // listens on it, at most about 2 × concurrency at once, and the caller's signal gets one listener.
+  const stop = new AbortController();
+  setMaxListeners(2 * concurrency + 10, stop.signal);
+  const onAbort = (): void => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted === true) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const ctx: JobContext = { job, store, sources, opts, signal: stop.signal, files: new Semaphore(concurrency), writes: new Semaphore(1) };
   const results: BackfillSymbolResult[] = [];
-  for (const symbol of opts.symbols) {
-    const r = await backfillSymbol(job, store, sources, symbol, opts);
-    if (r !== undefined) results.push(r);
+  try {
+    // `concurrency` symbols at a time, each taking the next from the list when it is done.
+    const queue = [...opts.symbols];
+    const worker = async (): Promise<void> => {
+      for (let symbol = queue.shift(); symbol !== undefined && !stop.signal.aborted; symbol = queue.shift()) {
+        const r = await backfillSymbol(ctx, symbol).catch(() => undefined); // an abort: the symbol's tasks recorded it
+        if (r !== undefined) results.push(r);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, opts.symbols.length) }, worker));
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
   }
+  results.sort((a, b) => opts.symbols.indexOf(a.symbol) - opts.symbols.indexOf(b.symbol));
   const rows = results.reduce((n, r) => n + r.archiveRows + r.restRows, 0);
   const rejected = results.reduce((n, r) => n + r.rejectedFiles.length, 0);
-  await job.finish(`${results.length}/${opts.symbols.length} symbols, ${rows} rows written, ${rejected} archive files rejected`);
+  const stopped = stop.signal.aborted ? ' (stopped on request before the end)' : '';
+  await job.finish(`${results.length}/${opts.symbols.length} symbols, ${rows} rows written, ${rejected} archive files rejected${stopped}`);
   return { jobId: job.id, results };
 }
 
-async function backfillSymbol(job: JobRecorder, store: Store, sources: Sources, symbol: string, opts: BackfillOptions): Promise<BackfillSymbolResult | undefined> {
+async function backfillSymbol(ctx: JobContext, symbol: string): Promise<BackfillSymbolResult | undefined> {
+  const { job, store, sources, opts, signal } = ctx;
   const exchange = sources.exchange.exchange;
   const series: SeriesKey = { exchange, symbol, interval: opts.interval };
   const len = intervalMs(opts.interval);
   const result: BackfillSymbolResult = { symbol, archiveFiles: 0, archiveRows: 0, restRows: 0, rejectedFiles: [] };
 
-  const window = await job.task(`${symbol} listing`, async (log) => {
-    const listedAt = await listingTime(store, sources, symbol, opts.interval);
+  const listed = await job.task(`${symbol} listing`, async () => ({ rows: 0, value: await abortable(listingTime(store, sources, symbol, opts.interval), signal) }));
+  if (listed === undefined) return undefined;
+
+  // A listing that keeps failing fails the symbol: falling back to REST would fetch its whole
+  // history a thousand candles per request, and skip the SHA-256 check the archive gives.
+  const plan = await job.task(`${symbol} archive listing`, async (log) => {
+    let all: ArchiveFile[];
+    try {
+      all = await abortable(sources.archive.listFiles(symbol, opts.interval), signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      throw new UpstreamError(`${symbol}: the archive listing failed (${(err as Error).message}); the symbol is not backfilled this run`, undefined, { cause: err });
+    }
+    const listedAt = await recheckListingTime(store, sources, symbol, opts.interval, listed, all, log);
     if (listedAt === null) {
       await log.info(`${symbol} has no ${opts.interval} candles on ${exchange} yet`);
       return { rows: 0, value: null };
     }
     const start = Math.max(listedAt, opts.since ?? 0);
     const end = floorToInterval(sources.exchange.now(), opts.interval); // open time of the forming candle: exclusive end
-    await log.info(`${symbol} listed ${isoMinute(listedAt)}; keeping ${isoMinute(start)} .. ${isoMinute(end - len)}`);
-    return { rows: 0, value: { start, end } };
-  });
-  if (window === undefined) return undefined;
-  if (window === null) return result;
-  const { start, end } = window;
-  if (start >= end) return result;
-
-  const files = await job.task(`${symbol} archive listing`, async (log) => {
-    const all = await sources.archive.listFiles(symbol, opts.interval);
     const chosen = chooseArchiveFiles(all, start, end);
-    await log.info(`${all.length} archive files published, ${chosen.length} cover the window`);
-    return { rows: 0, value: chosen };
-  });
-  let archivedUntil = start;
-  const toIngest: ArchiveFile[] = [];
-  for (const file of files ?? []) {
-    archivedUntil = Math.max(archivedUntil, Math.min(file.end, end));
-    if ((await store.getManifest(file.key)) === null) toIngest.push(file);
-  }
-  opts.progress?.add(toIngest.length);
-  for (const file of toIngest) {
-    opts.progress?.start(file.key);
-    const rows = await job.task(`ingest ${file.key}`, async (log) => {
-      const { candles, manifest } = await sources.archive.load(file, opts.interval);
-      const changed = await store.writeCandles(series, candles, 'archive', manifest);
-      await log.info(`${candles.length} rows verified (sha256 ${manifest.sha256.slice(0, 12)}…), ${changed} written`);
-      return { rows: changed, value: candles.length };
-    });
-    if (rows === undefined) result.rejectedFiles.push(file.key);
-    else {
-      result.archiveFiles++;
-      result.archiveRows += rows;
+    const toIngest: Array<{ file: ArchiveFile; reason: IngestReason }> = [];
+    let archivedUntil = start;
+    for (const file of chosen) {
+      archivedUntil = Math.max(archivedUntil, Math.min(file.end, end));
+      const reason = ingestReason(file, await store.getManifest(file.key), start);
+      if (reason !== null) toIngest.push({ file, reason });
     }
-    opts.progress?.tick(file.key);
+    await log.info(
+      `${symbol} listed ${isoMinute(listedAt)}; keeping ${isoMinute(start)} .. ${isoMinute(end - len)}; ` +
+        `${all.length} archive files published, ${chosen.length} cover the window, ${toIngest.length} to load`,
+    );
+    return { rows: 0, value: { start, end, archivedUntil, toIngest } };
+  });
+  if (plan === undefined) return undefined;
+  if (plan === null || plan.start >= plan.end) return result;
+
+  opts.progress?.add(plan.toIngest.length);
+  // One permit per file from download to commit; this symbol waits for one permit at a time, so
+  // the queue of waiters stays as short as the number of symbols in progress.
+  const inFlight: Promise<void>[] = [];
+  for (const { file, reason } of plan.toIngest) {
+    try {
+      await ctx.files.acquire(signal);
+    } catch {
+      break; // aborted while waiting: the remaining files were never started
+    }
+    inFlight.push(ingestFile(ctx, series, file, reason, plan.start, result).finally(() => ctx.files.release()));
   }
+  await Promise.allSettled(inFlight); // each file's failure is recorded by its task
+  throwIfAborted(signal);
 
   // REST for the tail the archive does not cover yet (the current, unpublished days).
-  const tailFrom = Math.max(start, archivedUntil);
-  if (tailFrom < end) {
-    const restRows = await job.task(`${symbol} REST tail ${isoMinute(tailFrom)} .. ${isoMinute(end - len)}`, (log) =>
-      restTail(store, sources, series, tailFrom, end, log),
+  const tailFrom = Math.max(plan.start, plan.archivedUntil);
+  if (opts.archiveOnly !== true && tailFrom < plan.end) {
+    const restRows = await job.task(`${symbol} REST tail ${isoMinute(tailFrom)} .. ${isoMinute(plan.end - len)}`, (log) =>
+      restTail(store, sources, series, tailFrom, plan.end, log, signal),
     );
     result.restRows = restRows ?? 0;
   }
   return result;
 }
 
-async function restTail(store: Store, sources: Sources, series: SeriesKey, from: number, to: number, log: TaskLog): Promise<{ rows: number; value: number }> {
+/** Loads and writes one file, holding a permit the caller acquired; a failure rejects the file only. */
+async function ingestFile(ctx: JobContext, series: SeriesKey, file: ArchiveFile, reason: IngestReason, start: number, result: BackfillSymbolResult): Promise<void> {
+  const { opts, signal } = ctx;
+  opts.progress?.start(file.key);
+  const written = await ctx.job.task(`ingest ${file.key}`, async (log) => {
+    const r = await ingestArchiveFile({ store: ctx.store, sources: ctx.sources, series, writes: ctx.writes, signal }, file, start, reason === 'republished');
+    const trimmed = r.manifest.keptFrom === undefined ? '' : `, rows before ${isoMinute(r.manifest.keptFrom)} left out`;
+    await log.info(`${r.rows} rows verified (sha256 ${r.manifest.sha256.slice(0, 12)}…)${trimmed}, ${r.written} written`);
+    if (reason === 'republished') await log.info(`${file.key} was republished (listing: ${file.size ?? '?'} bytes, ${file.lastModified === undefined ? '?' : new Date(file.lastModified).toISOString()}): loaded again, ${r.differed} stored rows differed`);
+    else if (reason !== 'new') await log.info(`${file.key} loaded again: ${reason}`);
+    if (r.replaced > 0) await log.info(`reconciled: ${r.replaced} REST rows replaced by the verified archive, ${r.differed} of them differed`);
+    opts.progress?.tick(file.key, { rows: r.rows, bytes: r.bytes });
+    return { rows: r.written, value: r.written };
+  });
+  if (signal.aborted) return;
+  if (written === undefined) {
+    result.rejectedFiles.push(file.key);
+    opts.progress?.tick(file.key);
+  } else {
+    result.archiveFiles++;
+    result.archiveRows += written;
+  }
+}
+
+async function restTail(store: Store, sources: Sources, series: SeriesKey, from: number, to: number, log: TaskLog, signal?: AbortSignal): Promise<{ rows: number; value: number }> {
   const missing = await store.missingRanges(series, from, to);
   let rows = 0;
   for (const range of missing) {
-    rows += await fetchRestRange(store, sources.exchange, series, range.from, range.to + intervalMs(series.interval));
+    rows += await fetchRestRange(store, sources.exchange, series, range.from, range.to + intervalMs(series.interval), signal);
   }
   await log.info(`${missing.length} missing ranges fetched from REST, ${rows} rows written`);
   return { rows, value: rows };
-}
-
-/**
- * The listing time, from the store or else asked of the exchange once and remembered. A symbol
- * the store does not know yet is looked up in the exchange's instrument list first, so that a
- * mistyped symbol fails with a clear reason instead of an empty history.
- */
-export async function listingTime(store: Store, sources: Sources, symbol: string, interval: Interval): Promise<number | null> {
-  const exchange = sources.exchange.exchange;
-  let known = (await store.listInstruments(exchange)).find((i) => i.symbol === symbol);
-  if (known === undefined) {
-    const all = await sources.exchange.instruments();
-    await store.upsertInstruments(all);
-    known = all.find((i) => i.symbol === symbol);
-    if (known === undefined) throw new NotFoundError(`${symbol} is not listed on ${exchange}`);
-  }
-  if (known.listedAt != null) return known.listedAt;
-  const first = await sources.exchange.firstCandleTime(symbol, interval);
-  if (first !== null) await store.setListedAt(exchange, symbol, first);
-  return first;
-}
-
-/**
- * Picks the files that cover [start, end): each complete month from its monthly file, and
- * daily files only for days no chosen monthly file covers.
- */
-export function chooseArchiveFiles(all: readonly ArchiveFile[], start: number, end: number): ArchiveFile[] {
-  const overlapping = all.filter((f) => f.end > start && f.start < end);
-  const monthly = overlapping.filter((f) => f.period === 'monthly');
-  const daily = overlapping.filter((f) => f.period === 'daily' && !monthly.some((m) => m.start <= f.start && f.end <= m.end));
-  return [...monthly, ...daily].sort((a, b) => a.start - b.start || a.key.localeCompare(b.key));
 }

@@ -83,7 +83,7 @@ function createBinanceSources(config: Config, options: CreateSourcesOptions): Bu
             if (!obj.key.endsWith('.zip')) continue;
             try {
               const k = parseArchiveKey(obj.key);
-              files.push({ key: obj.key, period: k.period, start: k.start, end: k.end });
+              files.push({ key: obj.key, period: k.period, start: k.start, end: k.end, size: obj.size, lastModified: obj.lastModified });
             } catch (err) {
               log.warn({ key: obj.key }, `ignoring listed object: ${(err as Error).message}`);
             }

@@ -21,6 +21,8 @@ export interface GapsOptions {
   since?: number;
   /** Try to fill holes from REST (default true). */
   repair: boolean;
+  /** Stops the job between symbols and REST pages. */
+  signal?: AbortSignal;
 }
 
 export interface GapsSummary {
@@ -37,6 +39,7 @@ export async function runGapsJob(store: Store, sources: Sources, logger: Logger,
   const job = await JobRecorder.start(store, logger, 'gaps', { symbols: opts.symbols, interval: opts.interval, repair: opts.repair });
   const summary: GapsSummary = { jobId: job.id, found: 0, missingCandles: 0, repairedCandles: 0, byKind: { not_published: 0, before_listing: 0, exchange_outage: 0, hole: 0 }, closed: 0 };
   for (const symbol of opts.symbols) {
+    if (opts.signal?.aborted === true) break;
     await job.task(`${symbol} gaps`, async (log) => {
       const scan = await scanSymbol(store, sources, symbol, opts);
       const gaps = scan?.gaps ?? [];
@@ -95,7 +98,7 @@ async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: 
       gaps.push(prev?.status === 'unrepairable' && prev.to === range.to ? prev : gap(range.from, range.to, 'hole', 'open', null));
       continue;
     }
-    const written = await fetchRestRange(store, sources.exchange, series, range.from, range.to + len);
+    const written = await fetchRestRange(store, sources.exchange, series, range.from, range.to + len, opts.signal);
     const left = await store.missingRanges(series, range.from, range.to + len);
     if (left.length === 0) {
       gaps.push(gap(range.from, range.to, 'hole', 'repaired', `${written} candles fetched from REST`));

@@ -1,14 +1,18 @@
 /**
  * The scheduler behind `tickerflow up`: universe daily (backfilling symbols that enter), sync
- * every minute, gaps hourly — one job at a time, so the jobs share the exchange's weight budget
- * through the one rate governor without racing each other for it.
+ * every minute, gaps hourly, and the archive reconcile that lets newly published, verified files
+ * replace the rows the sync fetched over REST. Backfills run beside the loop (`BackfillLane`), so
+ * a long one does not stall the minute sync of the other symbols; every job shares the exchange's
+ * weight budget through the one rate governor in `sources`.
  */
 import type { Logger } from 'pino';
 import type { Interval } from '../core/intervals.js';
 import { utcDate } from '../core/time.js';
 import type { Store } from '../store/store.js';
-import { runBackfillJob } from './backfill-job.js';
+import { abortableSleep } from './abortable.js';
+import { BackfillLane } from './backfill-lane.js';
 import { runGapsJob } from './gaps-job.js';
+import { NothingFound } from './nothing-found.js';
 import { runSyncJob } from './sync-job.js';
 import { followedSymbols, runUniverseJob, type UniverseOptions } from './universe-job.js';
 import type { Sources } from './sources.js';
@@ -20,39 +24,58 @@ export interface SchedulerOptions {
   syncEveryMs: number;
   gapsEveryMs: number;
   universeEveryMs: number;
-  /** Real-time sleep; tests and the replay clock may shorten it. */
+  /** How often followed symbols are checked for newly published archive files; default `gapsEveryMs`. */
+  reconcileEveryMs?: number;
+  /** Archive files loaded at once by a backfill ([history] backfill_concurrency). */
+  backfillConcurrency?: number;
+  /** Sleep until the next cycle or the abort, whichever comes first; tests and the replay clock shorten it. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
-
-/** Runs until `signal` aborts; each cycle's errors are logged and the loop goes on. */
+/**
+ * Runs until `signal` aborts; each cycle's errors are logged and the loop goes on. On abort it
+ * returns once the running backfill has stopped (between two files, none committed in part).
+ */
 export async function runScheduler(store: Store, sources: Sources, logger: Logger, opts: SchedulerOptions, signal: AbortSignal): Promise<void> {
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? abortableSleep;
+  const nothingFound = new NothingFound();
+  const lane = new BackfillLane(store, sources, logger, { interval: opts.interval, since: opts.since, concurrency: opts.backfillConcurrency, nothingFound }, signal);
+  const exchange = sources.exchange.exchange;
+  const reconcileEveryMs = opts.reconcileEveryMs ?? opts.gapsEveryMs;
   let nextUniverse = 0;
   let nextGaps = 0;
+  let nextReconcile = sources.exchange.now() + reconcileEveryMs;
+  let universeKey: string | null = null;
   while (!signal.aborted) {
     const now = sources.exchange.now();
     try {
       if (now >= nextUniverse) {
         const res = await runUniverseJob(store, sources, logger, { ...opts.universe, now });
         nextUniverse = now + opts.universeEveryMs;
-        if (res.entered.length > 0) await runBackfillJob(store, sources, logger, { symbols: res.entered, interval: opts.interval, since: opts.since });
+        const key = res.snapshot.entries.map((e) => e.symbol).join(',');
+        if (universeKey !== null && key !== universeKey) nothingFound.clear(); // a change: try the empty ones again
+        universeKey = key;
+        lane.request(res.entered);
       }
-      const symbols = await followedSymbols(store, sources.exchange.exchange, utcDate(now), opts.universe.manualSymbols);
-      const sync = await runSyncJob(store, sources, logger, { symbols, interval: opts.interval });
-      if (sync.needBackfill.length > 0) await runBackfillJob(store, sources, logger, { symbols: sync.needBackfill, interval: opts.interval, since: opts.since });
+      const symbols = await followedSymbols(store, exchange, utcDate(now), opts.universe.manualSymbols);
+      const idle = symbols.filter((s) => !lane.busy(s));
+      const sync = await runSyncJob(store, sources, logger, { symbols: idle, interval: opts.interval, signal });
+      lane.request(sync.needBackfill.filter((s) => !nothingFound.has(s, now)));
       if (now >= nextGaps) {
-        await runGapsJob(store, sources, logger, { symbols, interval: opts.interval, since: opts.since, repair: true });
+        const withData = idle.filter((s) => !sync.needBackfill.includes(s));
+        await runGapsJob(store, sources, logger, { symbols: withData, interval: opts.interval, since: opts.since, repair: true, signal });
         nextGaps = now + opts.gapsEveryMs;
+      }
+      if (now >= nextReconcile) {
+        // Symbols with candles, for files that replace REST rows; symbols whose backfill found
+        // nothing, for a first file (a new archive listing is one of the changes that ends the wait).
+        lane.request(idle.filter((s) => !sync.needBackfill.includes(s) || nothingFound.has(s, now)), true);
+        nextReconcile = now + reconcileEveryMs;
       }
     } catch (err) {
       logger.error({ err }, `scheduler cycle failed: ${(err as Error).message}`);
     }
     await sleep(opts.syncEveryMs, signal);
   }
+  await lane.idle();
 }

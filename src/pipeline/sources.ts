@@ -40,13 +40,22 @@ export interface ArchiveFile {
   period: 'daily' | 'monthly';
   start: number;
   end: number;
+  /**
+   * Size in bytes and Last-Modified (epoch ms) as the listing gives them; compared with the
+   * manifest to see a re-published object. Absent when the listing did not say.
+   */
+  size?: number;
+  lastModified?: number;
 }
 
 export interface ArchiveSource {
-  /** The files published for the symbol and interval, oldest first. */
+  /** The files published for the symbol and interval, oldest first; throws when the listing fails. */
   listFiles(symbol: string, interval: Interval): Promise<ArchiveFile[]>;
-  /** Downloads, verifies (SHA-256 against .CHECKSUM) and parses one file; throws on any fault. */
-  load(file: ArchiveFile, interval: Interval): Promise<{ candles: CandleColumns; manifest: ArchiveManifestEntry }>;
+  /**
+   * Downloads, verifies (SHA-256 against .CHECKSUM) and parses one file; throws on any fault.
+   * `signal` may stop it early; the backfill stops waiting for it on abort either way.
+   */
+  load(file: ArchiveFile, interval: Interval, signal?: AbortSignal): Promise<{ candles: CandleColumns; manifest: ArchiveManifestEntry }>;
 }
 
 export interface Sources {

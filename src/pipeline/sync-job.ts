@@ -18,13 +18,14 @@ export interface SyncResult {
   needBackfill: string[];
 }
 
-export async function runSyncJob(store: Store, sources: Sources, logger: Logger, opts: { symbols: readonly string[]; interval: Interval }): Promise<SyncResult> {
+export async function runSyncJob(store: Store, sources: Sources, logger: Logger, opts: { symbols: readonly string[]; interval: Interval; signal?: AbortSignal }): Promise<SyncResult> {
   const job = await JobRecorder.start(store, logger, 'sync', { symbols: opts.symbols, interval: opts.interval });
   const len = intervalMs(opts.interval);
   const end = floorToInterval(sources.exchange.now(), opts.interval);
   const needBackfill: string[] = [];
   let rows = 0;
   for (const symbol of opts.symbols) {
+    if (opts.signal?.aborted === true) break; // stopping: the next start tops the rest up
     const series: SeriesKey = { exchange: sources.exchange.exchange, symbol, interval: opts.interval };
     const stats = await store.seriesStats(series);
     if (stats === null) {
@@ -34,7 +35,7 @@ export async function runSyncJob(store: Store, sources: Sources, logger: Logger,
     const from = stats.last + len;
     if (from >= end) continue;
     const written = await job.task(`${symbol} ${isoMinute(from)} .. ${isoMinute(end - len)}`, async (log) => {
-      const n = await fetchRestRange(store, sources.exchange, series, from, end);
+      const n = await fetchRestRange(store, sources.exchange, series, from, end, opts.signal);
       await log.info(`${n} rows written (${(end - from) / len} candles were due)`);
       return { rows: n, value: n };
     });

@@ -50,7 +50,7 @@ export function registerPipelineCommands(program: Command): void {
         if (opts.backfill && res.entered.length > 0) {
           process.stdout.write(`backfilling ${res.entered.length} symbols that entered: ${res.entered.join(' ')}\n`);
           const bar = progressBar('backfill');
-          await runBackfillJob(ctx.store, sources, ctx.logger, { symbols: res.entered, interval: ctx.interval, since: since(ctx, undefined), progress: bar });
+          await runBackfillJob(ctx.store, sources, ctx.logger, { symbols: res.entered, interval: ctx.interval, since: since(ctx, undefined), progress: bar, concurrency: ctx.config.history.backfill_concurrency });
           bar?.stop();
         }
       });
@@ -67,7 +67,7 @@ export function registerPipelineCommands(program: Command): void {
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
         const bar = progressBar('backfill');
         const started = Date.now();
-        const { jobId, results } = await runBackfillJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), progress: bar });
+        const { jobId, results } = await runBackfillJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), progress: bar, concurrency: ctx.config.history.backfill_concurrency });
         bar?.stop();
         for (const r of results) {
           process.stdout.write(`${r.symbol}: ${r.archiveFiles} archive files (${r.archiveRows} rows), ${r.restRows} REST rows${r.rejectedFiles.length > 0 ? `, REJECTED ${r.rejectedFiles.join(', ')}` : ''}\n`);

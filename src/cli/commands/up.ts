@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { parseTime } from '../../core/time.js';
+import { abortableSleep } from '../../pipeline/abortable.js';
 import { runScheduler } from '../../pipeline/scheduler.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import { createReplaySources } from '../../pipeline/create-sources.js';
@@ -28,7 +29,10 @@ export function registerUpCommand(program: Command): void {
       let replay: ReplayServer | undefined;
       if (opts.replay === true) replay = await startReplayServer({ now: opts.now ?? parseTime('2020-01-03T12:00:00Z'), speed: opts.speed, publicationLagMs: 0 });
       const abort = new AbortController();
-      const stop = (): void => abort.abort();
+      const stop = (): void => {
+        if (!abort.signal.aborted) process.stderr.write('tickerflow up: stopping (a running backfill stops after the file it is writing)\n');
+        abort.abort();
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
@@ -44,14 +48,14 @@ export function registerUpCommand(program: Command): void {
             syncEveryMs: c.schedule.sync_every_seconds * 1000,
             gapsEveryMs: c.schedule.gaps_every_minutes * 60_000,
             universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
-            sleep: (ms, signal) => new Promise((resolve) => {
-              const t = setTimeout(resolve, ms / speed);
-              signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-            }),
+            backfillConcurrency: c.history.backfill_concurrency,
+            sleep: (ms, signal) => abortableSleep(ms / speed, signal),
           }, abort.signal);
           process.stdout.write('tickerflow up: stopped\n');
         });
       } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
         await replay?.close();
       }
     });

@@ -77,17 +77,17 @@ export async function getUniverseSql(db: SqlExecutor, exchange: string, date: st
 /** Upserts one manifest entry; meant to run inside the transaction that writes the object's rows. */
 export async function writeManifestSql(tx: SqlExecutor, m: ArchiveManifestEntry): Promise<void> {
   await tx.run(
-    `INSERT INTO archive_manifest (key, size, sha256, last_modified, rows, ingested_at) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO archive_manifest (key, size, sha256, last_modified, rows, ingested_at, kept_from) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (key) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256, last_modified = excluded.last_modified,
-       rows = excluded.rows, ingested_at = excluded.ingested_at`,
-    [m.key, m.size, m.sha256, m.lastModified, m.rows, m.ingestedAt],
+       rows = excluded.rows, ingested_at = excluded.ingested_at, kept_from = excluded.kept_from`,
+    [m.key, m.size, m.sha256, m.lastModified, m.rows, m.ingestedAt, m.keptFrom ?? null],
   );
 }
 
-const MANIFEST_SELECT = 'SELECT key, size, sha256, last_modified, rows, ingested_at FROM archive_manifest';
+const MANIFEST_SELECT = 'SELECT key, size, sha256, last_modified, rows, ingested_at, kept_from FROM archive_manifest';
 
 function manifestFromRow(r: unknown[]): ArchiveManifestEntry {
-  return {
+  const entry: ArchiveManifestEntry = {
     key: toText(col(r, 0), 'key'),
     size: toNumber(col(r, 1), 'size'),
     sha256: toText(col(r, 2), 'sha256'),
@@ -95,6 +95,10 @@ function manifestFromRow(r: unknown[]): ArchiveManifestEntry {
     rows: toNumber(col(r, 4), 'rows'),
     ingestedAt: toNumber(col(r, 5), 'ingested_at'),
   };
+  // Absent rather than null when the whole object was kept, as the entry was written.
+  const keptFrom = toNumberOrNull(col(r, 6), 'kept_from');
+  if (keptFrom !== null) entry.keptFrom = keptFrom;
+  return entry;
 }
 
 export async function getManifestSql(db: SqlExecutor, key: string): Promise<ArchiveManifestEntry | null> {
