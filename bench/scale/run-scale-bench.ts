@@ -18,6 +18,7 @@ import { startReplayProcess, runPipelineProcess } from './processes.js';
 import { measureReads } from './reads.js';
 import { scaleReport, type BackendResult } from './report.js';
 import { downloadsAlone, verifyParseAlone, writesAlone, type ZipRef } from './stages-alone.js';
+import { DEFAULT_BACKFILL_CONCURRENCY } from '../../src/pipeline/backfill-job.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FULL_SIZE = '30x24';
@@ -69,7 +70,7 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
   const backends: BackendResult[] = [];
   try {
     log(`scale: downloads alone (${zips.length} zips)`);
-    const downloads = await downloadsAlone(replay.url, zips, 1);
+    const downloads = await downloadsAlone(replay.url, zips, DEFAULT_BACKFILL_CONCURRENCY);
     log(`scale: verify + parse alone`);
     const verify = verifyParseAlone(cacheRoot, zips);
     for (const backend of opts.backends) {
@@ -134,7 +135,7 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
       zipFiles: zips.length,
       zipBytes,
       downloadSeconds: downloads.seconds,
-      downloadConcurrency: 1,
+      downloadConcurrency: DEFAULT_BACKFILL_CONCURRENCY,
       verifyParseSeconds: verify.seconds,
       backends,
     });
