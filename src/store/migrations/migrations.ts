@@ -1,5 +1,6 @@
 /** Every migration, in order. Append new ones; never edit or renumber an applied one. */
 import { initialSchema } from './001-initial-schema.js';
+import { seriesKeySchema } from './002-series-key.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema];
