@@ -47,7 +47,7 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
   const logger = createLogger(opts.logLevel);
   if (!isInterval(config.history.interval)) throw new ConfigError(`history.interval: ${config.history.interval} is not supported`);
   const interval = config.history.interval;
-  const store = await openStore(config.store.db);
+  const store = await openStore(config.store.db, { duckdbMemoryLimit: config.store.duckdb_memory_limit, duckdbThreads: config.store.duckdb_threads });
   try {
     return await fn({
       config,

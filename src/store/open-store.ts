@@ -4,16 +4,23 @@ import { DuckDbStore } from './duckdb/duckdb-store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store.js';
 
+/** The `[store]` settings besides `db`; each falls back to DUCKDB_DEFAULTS. */
+export interface OpenStoreOptions {
+  duckdbMemoryLimit?: string;
+  duckdbThreads?: number;
+}
+
 /**
  * `undefined` → the embedded DuckDB file `./tickerflow-data/tickerflow.duckdb`; a file path →
  * that DuckDB file; `postgres://…` or `postgresql://…` → PostgreSQL. Runs `migrate()`.
  * @throws ConfigError for anything else (another URL scheme, an empty value).
  * @throws StoreLockedError when another process holds the DuckDB file.
  */
-export async function openStore(db: string | undefined): Promise<Store> {
+export async function openStore(db: string | undefined, options: OpenStoreOptions = {}): Promise<Store> {
+  const duck = { memoryLimit: options.duckdbMemoryLimit, threads: options.duckdbThreads };
   let store: Store;
   if (db === undefined) {
-    store = await DuckDbStore.open();
+    store = await DuckDbStore.open(undefined, duck);
   } else if (/^postgres(ql)?:\/\//i.test(db)) {
     store = PostgresStore.open(db);
   } else if (db.trim() === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
@@ -21,7 +28,7 @@ export async function openStore(db: string | undefined): Promise<Store> {
       `--db "${db.replace(/\/\/[^@/]*@/, '//***@')}" is neither a DuckDB file path nor a postgres:// or postgresql:// URL`,
     );
   } else {
-    store = await DuckDbStore.open(db);
+    store = await DuckDbStore.open(db, duck);
   }
   try {
     await store.migrate();

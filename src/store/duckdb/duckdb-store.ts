@@ -10,6 +10,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
+import { DUCKDB_DEFAULTS } from '../../core/config.js';
 import type { Interval } from '../../core/intervals.js';
 import { StoreError } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/instrument.js';
@@ -17,6 +18,7 @@ import { assertAscending } from '../sql/assert-ascending.js';
 import { aggregateCandlesQuery, DUCKDB_AGGREGATE, insertFromStageSql, mergeFromStageSql, rangeHasRows, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { checkedChunkRows, SqlStore } from '../sql/sql-store.js';
+import { col, toNumber, toText } from '../sql/sql-values.js';
 import type { ArchiveManifestEntry, CandleChunk, StreamCandlesOptions } from '../store.js';
 import { createStage, DUCKDB_STAGE, fillStage } from './duckdb-candle-stage.js';
 import { lockErrorFrom } from './duckdb-lock-error.js';
@@ -26,15 +28,12 @@ import { DuckDbSession, wrap } from './duckdb-session.js';
 /** Where the embedded store lives when no --db is given. */
 export const DEFAULT_DUCKDB_FILE = './tickerflow-data/tickerflow.duckdb';
 
-/** DuckDB's own defaults are 80 % of RAM and every core; a backfill must not take the machine. */
-export const DEFAULT_DUCKDB_MEMORY_LIMIT = '1GB';
-export const DEFAULT_DUCKDB_THREADS = 2;
 
 export interface DuckDbOptions {
   now?: () => number;
-  /** DuckDB `memory_limit`, e.g. "1GB" (default DEFAULT_DUCKDB_MEMORY_LIMIT). */
+  /** DuckDB `memory_limit`, e.g. "1GB" (default DUCKDB_DEFAULTS.memoryLimit). */
   memoryLimit?: string;
-  /** DuckDB `threads` (default DEFAULT_DUCKDB_THREADS). */
+  /** DuckDB `threads` (default DUCKDB_DEFAULTS.threads). */
   threads?: number;
 }
 
@@ -58,9 +57,9 @@ export class DuckDbStore extends SqlStore {
   static async open(file: string = DEFAULT_DUCKDB_FILE, options: DuckDbOptions = {}): Promise<DuckDbStore> {
     const path = file === ':memory:' ? file : resolve(file);
     if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
-    const threads = options.threads ?? DEFAULT_DUCKDB_THREADS;
+    const threads = options.threads ?? DUCKDB_DEFAULTS.threads;
     if (!Number.isInteger(threads) || threads < 1) throw new StoreError(`DuckDB threads must be a positive integer, got ${threads}`);
-    const config = { memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT, threads: String(threads) };
+    const config = { memory_limit: options.memoryLimit ?? DUCKDB_DEFAULTS.memoryLimit, threads: String(threads) };
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, config);
@@ -119,6 +118,13 @@ export class DuckDbStore extends SqlStore {
     } finally {
       conn.closeSync();
     }
+  }
+
+  /** DuckDB's memory_limit and threads as in effect (as DuckDB prints them, e.g. "953.6 MiB"). */
+  async settings(): Promise<{ memoryLimit: string; threads: number }> {
+    const rows = await this.session.all("SELECT current_setting('memory_limit'), current_setting('threads')");
+    const r = rows[0] ?? [];
+    return { memoryLimit: toText(col(r, 0), 'memory_limit'), threads: toNumber(col(r, 1), 'threads') };
   }
 
   protected async sizeOnDisk(): Promise<number | null> {
