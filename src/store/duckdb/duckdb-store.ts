@@ -95,8 +95,15 @@ export class DuckDbStore extends SqlStore {
     });
   }
 
-  protected override queryCandles(q: CandleQuery): Promise<CandleRows> {
-    return this.session.exclusive((_db, conn) => readCandleColumns(conn, q).catch((err: unknown) => Promise.reject(wrap(err, q.sql))));
+  protected override async queryCandles(q: CandleQuery): Promise<CandleRows> {
+    const conn = await this.instance.connect();
+    try {
+      return await readCandleColumns(conn, q);
+    } catch (err) {
+      throw wrap(err, q.sql);
+    } finally {
+      conn.closeSync();
+    }
   }
 
   /**
