@@ -51,6 +51,8 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
   const store = await openStore(config.store.db, {
     beforeCommit: pauseBeforeCommitFromEnv(process.env),
     keepJobsMs: config.store.keep_job_days * 86_400_000,
+    duckdbMemoryLimit: config.store.duckdb_memory_limit,
+    duckdbThreads: config.store.duckdb_threads,
   });
   try {
     return await fn({

@@ -17,8 +17,13 @@ test('config - the init template parses to the documented defaults', () => {
   assert.equal(config.universe.top, 20);
   assert.equal(config.store.db, './tickerflow-data/tickerflow.duckdb');
   assert.equal(config.store.keep_job_days, 30);
-  assert.equal(loadConfig({ config: withFile('') }, {}).config.store.keep_job_days, 30, 'job retention is bounded by default');
+  assert.deepEqual([config.store.duckdb_memory_limit, config.store.duckdb_threads], ['1GB', 2]);
+  assert.deepEqual(loadConfig({ config: withFile('') }, {}).config.store, config.store, 'the defaults (job retention bounded) equal the template');
   assert.deepEqual(config.universe.quote_preference, ['USDT', 'FDUSD', 'USDC', 'BUSD', 'BTC']);
+});
+
+test('config - a DuckDB memory limit that is not a size names the key', () => {
+  assert.throws(() => loadConfig({ config: withFile('[store]\nduckdb_memory_limit = "lots"\n') }, {}), /store\.duckdb_memory_limit: expected a size/);
 });
 
 test('config - a wrong type names the key', () => {

@@ -5,11 +5,14 @@ import { PostgresStore } from './postgres/postgres-store.js';
 import type { BeforeCommitHook } from './sql/sql-session.js';
 import type { Store } from './store.js';
 
+/** The `[store]` settings besides `db`; each DuckDB one falls back to DUCKDB_DEFAULTS. */
 export interface OpenStoreOptions {
   /** Test-only pause between a transaction's rows and its COMMIT, set after migrating (crash tests). */
   beforeCommit?: BeforeCommitHook;
   /** How long finished job runs are kept (default 30 days); older ones are pruned when a job starts. */
   keepJobsMs?: number;
+  duckdbMemoryLimit?: string;
+  duckdbThreads?: number;
 }
 
 /**
@@ -19,9 +22,10 @@ export interface OpenStoreOptions {
  * @throws StoreLockedError when another process holds the DuckDB file.
  */
 export async function openStore(db: string | undefined, options: OpenStoreOptions = {}): Promise<Store> {
+  const duck = { memoryLimit: options.duckdbMemoryLimit, threads: options.duckdbThreads };
   let store: DuckDbStore | PostgresStore;
   if (db === undefined) {
-    store = await DuckDbStore.open();
+    store = await DuckDbStore.open(undefined, duck);
   } else if (/^postgres(ql)?:\/\//i.test(db)) {
     store = PostgresStore.open(db);
   } else if (db.trim() === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
@@ -29,7 +33,7 @@ export async function openStore(db: string | undefined, options: OpenStoreOption
       `--db "${db.replace(/\/\/[^@/]*@/, '//***@')}" is neither a DuckDB file path nor a postgres:// or postgresql:// URL`,
     );
   } else {
-    store = await DuckDbStore.open(db);
+    store = await DuckDbStore.open(db, duck);
   }
   try {
     await store.migrate();

@@ -5,6 +5,7 @@
 import { registerCandleCases } from './contract/candle-cases.js';
 import { registerAggregateCases } from './contract/aggregate-cases.js';
 import { registerCatalogCases } from './contract/catalog-cases.js';
+import { registerStreamCases } from './contract/stream-cases.js';
 import type { Store } from './store.js';
 
 /**
@@ -15,4 +16,5 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
   registerCandleCases(name, makeStore);
   registerAggregateCases(name, makeStore);
   registerCatalogCases(name, makeStore);
+  registerStreamCases(name, makeStore);
 }

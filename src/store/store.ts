@@ -79,9 +79,17 @@ export interface SeriesStats {
   count: number;
 }
 
+/** What `tickerflow doctor` shows about the store's footprint. */
+export interface StorageStats {
+  /** Bytes on disk of the whole store (DuckDB file with its WAL; PostgreSQL database), or null if unknown. */
+  bytes: number | null;
+  candleRows: number;
+  bytesPerRow: number | null;
+}
+
 /**
  * One chunk of a streamed read: candles in ascending open time, and for each bar how many stored
- * 1m candles it was built from (1 for a stored 1m bar). A bar above 1m with fewer minutes than
+ * minutes it was built from (1 for a stored 1m bar; 60 per stored bar when a 1h series is read). A bar above 1m with fewer minutes than
  * its interval holds is not complete unless the gap ledger records the rest as an exchange outage.
  */
 export interface CandleChunk {
@@ -127,8 +135,10 @@ export interface Store {
   /** Stored candles of the series with from ≤ openTime < to, ascending. */
   readCandles(series: SeriesKey, from: number, to: number): Promise<CandleColumns>;
   /**
-   * Candles of `interval` aggregated in the database from stored 1m candles, from ≤ openTime < to.
-   * A bucket is returned only if it holds at least one 1m candle; `closeTime` is the bucket's end − 1 ms.
+   * Candles of `interval` aggregated in the database, from ≤ openTime < to, from the finest stored
+   * series of the instrument whose interval divides `interval` (1m when stored; a 1h series serves
+   * 1h, 4h and 1d reads of a coin followed at 1h only). A bucket is returned only if it holds at
+   * least one stored row; `closeTime` is the bucket's end − 1 ms.
    */
   aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns>;
   /**
@@ -140,6 +150,10 @@ export interface Store {
   /** Sources of the stored candles, e.g. for reports: count per source in the window. */
   countBySource(series: SeriesKey, from: number, to: number): Promise<Record<CandleSource, number>>;
   seriesStats(series: SeriesKey): Promise<SeriesStats | null>;
+  /** The newest stored open time of the series, or null; cheap (no count), for the sync loop. */
+  lastOpenTime(series: SeriesKey): Promise<number | null>;
+  /** Size on disk and candle rows, for `doctor`. */
+  storageStats(): Promise<StorageStats>;
   /** Runs of missing open times on the interval grid in [from, to). */
   missingRanges(series: SeriesKey, from: number, to: number): Promise<MissingRange[]>;
 

@@ -2,7 +2,28 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../load-config.js';
 import { globalOptions } from '../context.js';
+import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import { openStore } from '../../store/open-store.js';
+import type { StorageStats } from '../../store/store.js';
+
+/** Bytes in decimal units, as `du -h --si` and DuckDB's memory_limit ("1GB") read them. */
+function siBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/** The store's footprint line: size on disk, candle rows, bytes per row. */
+export function formatStorage(stats: StorageStats): string {
+  const size = stats.bytes === null ? 'size unknown' : `${siBytes(stats.bytes)} on disk`;
+  const perRow = stats.bytesPerRow === null ? '' : `, ${stats.bytesPerRow.toFixed(1)} B/row`;
+  return `${size}, ${stats.candleRows.toLocaleString('en-US')} candle rows${perRow}`;
+}
 
 async function probe(url: string): Promise<string> {
   try {
@@ -38,9 +59,14 @@ export function registerDoctorCommand(program: Command): void {
       }
       const { config, secrets } = loaded;
       try {
-        const store = await openStore(config.store.db);
+        const store = await openStore(config.store.db, { duckdbMemoryLimit: config.store.duckdb_memory_limit, duckdbThreads: config.store.duckdb_threads });
         const jobs = await store.listJobs(1);
         say(true, `store ${store.kind} at ${store.location} (schema up to date; ${jobs.length === 0 ? 'no jobs yet' : `last job ${jobs[0]?.kind} ${jobs[0]?.status}`})`);
+        say(true, `store size: ${formatStorage(await store.storageStats())}`);
+        if (store instanceof DuckDbStore) {
+          const { memoryLimit, threads } = await store.settings();
+          say(true, `duckdb memory_limit ${memoryLimit}, ${threads} threads ([store] duckdb_memory_limit, duckdb_threads)`);
+        }
         await store.close();
       } catch (err) {
         say(false, `store: ${(err as Error).message}`);

@@ -22,7 +22,12 @@ test('binance exchangeInfo - the full 2021 response lists 1,695 symbols and a 1,
   assert.equal(btc.quoteAsset, 'USDT');
   assert.equal(btc.spot, true);
   assert.ok(btc.permissions.includes('SPOT'));
-  assert.deepEqual(toInstrument(btc), { exchange: 'binance', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', status: 'TRADING', listedAt: null });
+  assert.deepEqual(toInstrument(btc), {
+    exchange: 'binance', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', status: 'TRADING', listedAt: null, tickSize: '0.01000000', stepSize: '0.00001000',
+  });
+  // Every symbol of the recorded response states both filters.
+  assert.equal(info.symbols.filter((s) => s.tickSize === null || s.stepSize === null).length, 0);
+  assert.equal(info.symbols.find((s) => s.symbol === 'ETHBTC')?.tickSize, '0.00000100');
 });
 
 test('binance exchangeInfo - the trimmed and nautilus responses parse with their server times', () => {
@@ -57,4 +62,17 @@ test('binance exchangeInfo - a symbol without baseAsset is rejected with its pat
   assert.ok(typeof sym === 'object' && sym !== null);
   Reflect.deleteProperty(sym, 'baseAsset');
   assert.throws(() => parseExchangeInfo(body), (e: unknown) => e instanceof BadInputError && /symbols\.1\.baseAsset/.test(e.message));
+});
+
+test('binance exchangeInfo - a symbol without filters has no tick/step size; a malformed tickSize is refused naming symbol and filter', () => {
+  const body = (filters: unknown): unknown => ({
+    serverTime: 1,
+    rateLimits: [],
+    symbols: [{ symbol: 'NEWUSDT', status: 'TRADING', baseAsset: 'NEW', quoteAsset: 'USDT', ...(filters === undefined ? {} : { filters }) }],
+  });
+  const bare = parseExchangeInfo(body(undefined)).symbols[0];
+  assert.ok(bare);
+  assert.deepEqual([bare.tickSize, bare.stepSize], [null, null]);
+  assert.equal('tickSize' in toInstrument(bare), false);
+  assert.throws(() => parseExchangeInfo(body([{ filterType: 'PRICE_FILTER', tickSize: '0.00000000' }])), /NEWUSDT PRICE_FILTER\.tickSize "0\.00000000"/);
 });

@@ -25,7 +25,12 @@ const symbolSchema = z.object({
   // Older responses carry `permissions`; since 2024 `permissionSets` (a list of alternatives) replaces it.
   permissions: z.array(z.string()).optional(),
   permissionSets: z.array(z.array(z.string())).optional(),
+  // Only PRICE_FILTER.tickSize and LOT_SIZE.stepSize are read; other filters pass unchecked.
+  filters: z.array(z.looseObject({ filterType: z.string(), tickSize: z.string().optional(), stepSize: z.string().optional() })).optional(),
 });
+
+/** An increment as Binance writes it ("0.01000000"): a positive decimal. */
+const INCREMENT = /^(?=.*[1-9])\d+(\.\d+)?$/;
 
 const exchangeInfoSchema = z.object({
   timezone: z.string().optional(),
@@ -50,6 +55,10 @@ export interface ExchangeSymbol {
   permissionSets: string[][] | undefined;
   /** True when the symbol trades on spot (`isSpotTradingAllowed`, else a `SPOT` permission). */
   spot: boolean;
+  /** PRICE_FILTER tickSize as written (e.g. "0.01000000"), or null when the symbol has none. */
+  tickSize: string | null;
+  /** LOT_SIZE stepSize as written, or null when the symbol has none. */
+  stepSize: string | null;
 }
 
 export interface ExchangeInfo {
@@ -82,9 +91,24 @@ export function parseExchangeInfo(body: unknown): ExchangeInfo {
         permissions,
         permissionSets: s.permissionSets,
         spot: s.isSpotTradingAllowed ?? permissions.includes('SPOT'),
+        tickSize: increment(s.symbol, s.filters, 'PRICE_FILTER', 'tickSize'),
+        stepSize: increment(s.symbol, s.filters, 'LOT_SIZE', 'stepSize'),
       };
     }),
   };
+}
+
+/** The `key` of the symbol's `filterType` filter; a present but malformed one is bad input. */
+function increment(
+  symbol: string,
+  filters: ReadonlyArray<{ filterType: string; tickSize?: string | undefined; stepSize?: string | undefined }> | undefined,
+  filterType: 'PRICE_FILTER' | 'LOT_SIZE',
+  key: 'tickSize' | 'stepSize',
+): string | null {
+  const value = filters?.find((f) => f.filterType === filterType)?.[key];
+  if (value === undefined) return null;
+  if (!INCREMENT.test(value)) throw new BadInputError(`exchangeInfo: ${symbol} ${filterType}.${key} "${value}" is not a positive decimal`);
+  return value;
 }
 
 const INTERVAL_MS: Record<string, number> = { SECOND: 1_000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
@@ -101,7 +125,11 @@ export function requestWeightPerMinute(rateLimits: readonly RateLimit[]): number
   return Math.min(...perMinute.map((r) => r.limit));
 }
 
-/** The core `Instrument` for a Binance spot symbol (listing time unknown from exchangeInfo). */
+/** The core `Instrument` for a Binance spot symbol (listing time unknown from exchangeInfo), with its tick and step sizes when listed. */
 export function toInstrument(s: ExchangeSymbol): Instrument {
-  return { exchange: 'binance', symbol: s.symbol, base: s.baseAsset, quote: s.quoteAsset, status: s.status, listedAt: null };
+  return {
+    exchange: 'binance', symbol: s.symbol, base: s.baseAsset, quote: s.quoteAsset, status: s.status, listedAt: null,
+    ...(s.tickSize === null ? {} : { tickSize: s.tickSize }),
+    ...(s.stepSize === null ? {} : { stepSize: s.stepSize }),
+  };
 }

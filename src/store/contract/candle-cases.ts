@@ -34,6 +34,8 @@ export function registerCandleCases(name: string, makeStore: () => Promise<Store
       const back = await store.readCandles(s, DAY1, DAY1 + DAY_MS);
       assert.deepEqual(plain(back), plain(day));
       assert.deepEqual(await store.seriesStats(s), { first: DAY1, last: DAY1 + DAY_MS - 60_000, count: 1440 });
+      assert.equal(await store.lastOpenTime(s), DAY1 + DAY_MS - 60_000);
+      assert.equal(await store.lastOpenTime({ ...s, symbol: 'ETHUSDT' }), null);
       const window = await store.readCandles(s, DAY1 + 60_000, DAY1 + 3 * 60_000);
       assert.deepEqual(Array.from(window.openTime), [DAY1 + 60_000, DAY1 + 120_000]);
     }));

@@ -38,6 +38,17 @@ export function registerCatalogCases(name: string, makeStore: () => Promise<Stor
       assert.deepEqual(await store.listInstruments(uniqueExchange()), []);
     }));
 
+  test(`${name} store - instruments keep tick and step sizes as the exchange wrote them, and a later upsert without them keeps them`, () =>
+    withStore(makeStore, async (store) => {
+      const ex = uniqueExchange();
+      const btc = { exchange: ex, symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', status: 'TRADING', listedAt: null };
+      await store.upsertInstruments([{ ...btc, tickSize: '0.01000000', stepSize: '0.00001000' }]);
+      await store.upsertInstruments([{ ...btc, status: 'HALT' }]);
+      assert.deepEqual(await store.listInstruments(ex), [{ ...btc, status: 'HALT', tickSize: '0.01000000', stepSize: '0.00001000' }]);
+      await store.upsertInstruments([{ ...btc, tickSize: '0.10000000', stepSize: null }]);
+      assert.deepEqual(await store.listInstruments(ex), [{ ...btc, tickSize: '0.10000000', stepSize: '0.00001000' }]);
+    }));
+
   test(`${name} store - universe snapshot by date returns the newest on or before it`, () =>
     withStore(makeStore, async (store) => {
       const ex = uniqueExchange();

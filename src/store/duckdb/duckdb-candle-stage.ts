@@ -14,14 +14,21 @@ export const DUCKDB_STAGE = 'temp.main.candle_stage';
 const CHUNK_ROWS = 2048;
 const TYPES = CANDLE_FIELDS.map(() => DOUBLE);
 
+// Every column DOUBLE, like the caller's columns, so a chunk is a straight copy; the insert casts.
+const STAGE_COLUMNS = CANDLE_COLUMNS.map((c) => `${c} DOUBLE`).join(', ');
+
 export async function createStage(conn: DuckDBConnection): Promise<void> {
-  // Every column DOUBLE, like the caller's columns, so a chunk is a straight copy; the upsert casts.
-  await conn.run(`CREATE TEMP TABLE IF NOT EXISTS candle_stage (${CANDLE_COLUMNS.map((c) => `${c} DOUBLE`).join(', ')})`);
+  await conn.run(`CREATE TEMP TABLE IF NOT EXISTS candle_stage (${STAGE_COLUMNS})`);
 }
 
-/** Empties the stage and appends `c` to it; call inside the write's transaction. */
+/**
+ * Replaces the stage with a fresh one holding `c`; call inside the write's transaction (a
+ * rollback brings the old stage back). Not `DELETE FROM`: deleted rows of a temp table are never
+ * vacuumed, so the stage grew with every write (RSS 500 MB against 310 MB after 1.7 M rows,
+ * and 25 % more CPU).
+ */
 export async function fillStage(conn: DuckDBConnection, c: CandleColumns): Promise<void> {
-  await conn.run(`DELETE FROM ${DUCKDB_STAGE}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE candle_stage (${STAGE_COLUMNS})`);
   const appender = await conn.createAppender('candle_stage', 'main', 'temp');
   try {
     for (let start = 0; start < c.length; start += CHUNK_ROWS) {

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStoreContract } from '../store.contract.js';
+import { btcusdtDay } from '../test-support/fixture-candles.js';
 import { DuckDbStore } from './duckdb-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tickerflow-duckdb-'));
@@ -30,4 +31,31 @@ test('duckdb store - location is the absolute file path and data survives reopen
   await b.migrate();
   assert.equal((await b.listJobs(5))[0]?.id, job);
   await b.close();
+});
+
+test('duckdb store - memory_limit and threads are bounded by default and settable, a bad value is refused naming it', async () => {
+  const a = await DuckDbStore.open(join(dir, 'settings-a.duckdb'));
+  // DuckDB prints 1GB as 953.6 MiB (10^9 bytes in binary units).
+  assert.deepEqual(await a.settings(), { memoryLimit: '953.6 MiB', threads: 2 });
+  await a.close();
+  const b = await DuckDbStore.open(join(dir, 'settings-b.duckdb'), { memoryLimit: '256MiB', threads: 1 });
+  assert.deepEqual(await b.settings(), { memoryLimit: '256.0 MiB', threads: 1 });
+  await b.close();
+  await assert.rejects(DuckDbStore.open(join(dir, 'settings-c.duckdb'), { memoryLimit: 'lots' }), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'STORE');
+    assert.match(err.message, /memory_limit lots/);
+    return true;
+  });
+  await assert.rejects(DuckDbStore.open(join(dir, 'settings-d.duckdb'), { threads: 0 }), /threads must be a positive integer, got 0/);
+});
+
+test('duckdb store - storageStats gives the file size, candle rows and bytes per row', async () => {
+  const store = await fresh();
+  await store.writeCandles({ exchange: 'stats', symbol: 'BTCUSDT', interval: '1m' }, btcusdtDay(1), 'archive');
+  await store.close();
+  const again = await DuckDbStore.open(join(dir, `store-${n}.duckdb`));
+  const stats = await again.storageStats();
+  await again.close();
+  const bytes = statSync(join(dir, `store-${n}.duckdb`)).size;
+  assert.deepEqual(stats, { bytes, candleRows: 1440, bytesPerRow: bytes / 1440 });
 });

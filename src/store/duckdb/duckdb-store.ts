@@ -1,33 +1,40 @@
 /**
- * The embedded default store: one DuckDB file, one connection. Bulk candle writes go through
- * the Appender into a temp staging table, then one INSERT … ON CONFLICT in the same transaction.
+ * The embedded default store: one DuckDB file, one connection for everything but streamed
+ * reads. Bulk candle writes go through the Appender into a temp staging table, then one
+ * INSERT … SELECT (fresh range) or an UPDATE + anti-join INSERT over the written range, in the
+ * same transaction: `candles` has no key index (migration 002 says why).
  * @see https://duckdb.org/docs/stable/data/appender
+ * @see https://duckdb.org/docs/stable/configuration/overview
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
-import { BadInputError, StoreError } from '../../core/errors.js';
+import { DUCKDB_DEFAULTS } from '../../core/config.js';
+import type { Interval } from '../../core/intervals.js';
+import { StoreError } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/instrument.js';
-import { DUCKDB_FIRST_LAST, insertFromStageSql, rangeHasRows, upsertFromStageSql, type CandleQuery } from '../sql/candle-sql.js';
+import { assertAscending } from '../sql/assert-ascending.js';
+import { aggregateCandlesQuery, DUCKDB_AGGREGATE, insertFromStageSql, mergeFromStageSql, rangeHasRows, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
-import { SqlStore } from '../sql/sql-store.js';
-import type { ArchiveManifestEntry } from '../store.js';
+import { checkedChunkRows, SqlStore } from '../sql/sql-store.js';
+import { col, toNumber, toText } from '../sql/sql-values.js';
+import type { ArchiveManifestEntry, CandleChunk, StreamCandlesOptions } from '../store.js';
 import { createStage, DUCKDB_STAGE, fillStage } from './duckdb-candle-stage.js';
 import { lockErrorFrom } from './duckdb-lock-error.js';
-import { readCandleColumns } from './duckdb-read-columns.js';
+import { readCandleColumns, streamCandleColumns } from './duckdb-read-columns.js';
 import { DuckDbSession, wrap } from './duckdb-session.js';
 
 /** Where the embedded store lives when no --db is given. */
 export const DEFAULT_DUCKDB_FILE = './tickerflow-data/tickerflow.duckdb';
 
-/** Throws unless open times strictly increase: one upsert statement may touch each key once. */
-export function assertAscending(c: CandleColumns): void {
-  for (let i = 1; i < c.length; i++) {
-    if (!((c.openTime[i] as number) > (c.openTime[i - 1] as number))) {
-      throw new BadInputError(`candles must be sorted by open time without duplicates (row ${i + 1}: ${c.openTime[i]})`);
-    }
-  }
+
+export interface DuckDbOptions {
+  now?: () => number;
+  /** DuckDB `memory_limit`, e.g. "1GB" (default DUCKDB_DEFAULTS.memoryLimit). */
+  memoryLimit?: string;
+  /** DuckDB `threads` (default DUCKDB_DEFAULTS.threads). */
+  threads?: number;
 }
 
 export class DuckDbStore extends SqlStore {
@@ -39,21 +46,26 @@ export class DuckDbStore extends SqlStore {
     readonly location: string,
     now?: () => number,
   ) {
-    super(session, DUCKDB_FIRST_LAST, now);
+    super(session, DUCKDB_AGGREGATE, now);
   }
 
   /**
    * Opens (creating if needed) the DuckDB file and its folder. Does not migrate; call migrate().
    * @throws StoreLockedError when another process holds the file.
+   * @throws StoreError when DuckDB refuses the memory limit or thread count.
    */
-  static async open(file: string = DEFAULT_DUCKDB_FILE, options: { now?: () => number } = {}): Promise<DuckDbStore> {
+  static async open(file: string = DEFAULT_DUCKDB_FILE, options: DuckDbOptions = {}): Promise<DuckDbStore> {
     const path = file === ':memory:' ? file : resolve(file);
     if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+    const threads = options.threads ?? DUCKDB_DEFAULTS.threads;
+    if (!Number.isInteger(threads) || threads < 1) throw new StoreError(`DuckDB threads must be a positive integer, got ${threads}`);
+    const config = { memory_limit: options.memoryLimit ?? DUCKDB_DEFAULTS.memoryLimit, threads: String(threads) };
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await DuckDBInstance.create(path, config);
     } catch (err) {
-      throw lockErrorFrom(err, path) ?? new StoreError(`could not open DuckDB file ${path}: ${String(err)}`, { cause: err });
+      throw lockErrorFrom(err, path) ??
+        new StoreError(`could not open DuckDB file ${path} (memory_limit ${config.memory_limit}, threads ${config.threads}): ${String(err)}`, { cause: err });
     }
     const connection = await instance.connect();
     await createStage(connection);
@@ -63,22 +75,70 @@ export class DuckDbStore extends SqlStore {
   async writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number> {
     assertAscending(candles);
     if (candles.length === 0 && !manifest) return 0;
+    const id = candles.length > 0 ? await this.series.ensure(series) : null;
     return this.session.transactionWithConnection(async (tx, conn) => {
       let changed = 0;
-      if (candles.length > 0) {
+      if (id !== null) {
         await fillStage(conn, candles);
+        const first = candles.openTime[0] as number;
+        const last = candles.openTime[candles.length - 1] as number;
         // One connection writes this file, so nothing can fill the range between check and insert.
-        const fresh = !(await rangeHasRows(tx, series, candles.openTime[0] as number, candles.openTime[candles.length - 1] as number));
-        const sql = fresh ? insertFromStageSql(DUCKDB_STAGE) : upsertFromStageSql(DUCKDB_STAGE, source);
-        changed = await tx.run(sql, [series.exchange, series.symbol, series.interval, source]);
+        if (!(await rangeHasRows(tx, id, first, last))) {
+          changed = await tx.run(insertFromStageSql(DUCKDB_STAGE, source), [id]);
+        } else {
+          const merge = mergeFromStageSql(DUCKDB_STAGE, source);
+          changed = (await tx.run(merge.update, [id, first, last])) + (await tx.run(merge.insertMissing, [id, first, last]));
+        }
       }
       if (manifest) await writeManifestSql(tx, manifest);
       return changed;
     });
   }
 
-  protected override queryCandles(q: CandleQuery): Promise<CandleColumns> {
-    return this.session.exclusive((_db, conn) => readCandleColumns(conn, q).catch((err: unknown) => Promise.reject(wrap(err, q.sql))));
+  protected override async queryCandles(q: CandleQuery): Promise<CandleRows> {
+    const conn = await this.instance.connect();
+    try {
+      return await readCandleColumns(conn, q);
+    } catch (err) {
+      throw wrap(err, q.sql);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /**
+   * One streaming query on a connection of its own, so a slow consumer never holds the queue
+   * the writers wait in (DuckDB connections of one instance read concurrently, each at its
+   * snapshot). Aborting stops between chunks and closes the connection.
+   */
+  override async *streamCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number, options: StreamCandlesOptions = {}): AsyncIterable<CandleChunk> {
+    const chunkRows = checkedChunkRows(options.chunkRows);
+    options.signal?.throwIfAborted();
+    const src = await this.sourceSeries(exchange, symbol, interval, from, to);
+    const q = src && aggregateCandlesQuery(this.aggregateSql, src, interval, from, to);
+    if (!q) return;
+    const conn = await this.instance.connect();
+    try {
+      yield* streamCandleColumns(conn, q, chunkRows, options.signal);
+    } catch (err) {
+      throw options.signal?.aborted ? err : wrap(err, q.sql);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /** DuckDB's memory_limit and threads as in effect (as DuckDB prints them, e.g. "953.6 MiB"). */
+  async settings(): Promise<{ memoryLimit: string; threads: number }> {
+    const rows = await this.session.all("SELECT current_setting('memory_limit'), current_setting('threads')");
+    const r = rows[0] ?? [];
+    return { memoryLimit: toText(col(r, 0), 'memory_limit'), threads: toNumber(col(r, 1), 'threads') };
+  }
+
+  protected async sizeOnDisk(): Promise<number | null> {
+    if (this.location === ':memory:') return null;
+    let bytes = 0;
+    for (const f of [this.location, `${this.location}.wal`]) bytes += await stat(f).then((s) => s.size, () => 0);
+    return bytes;
   }
 
   async close(): Promise<void> {

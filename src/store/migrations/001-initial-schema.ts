@@ -6,7 +6,7 @@ import type { Dialect, Migration } from './migration.js';
  * row in a batch fails the whole batch in the database too. NaN sorts above +Infinity in both
  * engines, so `x < 'Infinity'` also rejects NaN.
  */
-function candleChecks(double: string): string {
+export function candleChecks(double: string): string {
   const inf = `CAST('Infinity' AS ${double})`;
   const finiteNonNegative = ['volume', 'quote_volume', 'taker_buy_base', 'taker_buy_quote']
     .map((c) => `${c} >= 0 AND ${c} < ${inf}`)

@@ -1,7 +1,8 @@
 /** Every migration, in order. Append new ones; never edit or renumber an applied one. */
 import { initialSchema } from './001-initial-schema.js';
+import { seriesKeySchema } from './002-series-key.js';
 import { jobHeartbeat } from './003-job-heartbeat.js';
 import { manifestKeptRange } from './004-manifest-kept-range.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, jobHeartbeat, manifestKeptRange];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange];

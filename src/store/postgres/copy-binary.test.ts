@@ -5,30 +5,36 @@ import { btcusdtDay } from '../test-support/fixture-candles.js';
 import { encodeCandlesCopyBinary, encodeCandlesRowsCopyBinary } from './copy-binary.js';
 import { decodeCandlesCopyBinary, inlineParams } from './postgres-read-columns.js';
 
-test('copy binary - 11 float8 fields per row round-trip real candles bit for bit', () => {
+test('copy binary - 11 float8 fields plus minutes per row round-trip real candles bit for bit', () => {
   const day = btcusdtDay(2);
-  const back = decodeCandlesCopyBinary(encodeCandlesCopyBinary(day));
+  const minutes = Float64Array.from({ length: day.length }, (_, i) => i % 7);
+  const { candles: back, minutes: backMinutes } = decodeCandlesCopyBinary(encodeCandlesCopyBinary(day, minutes));
   assert.equal(back.length, 1440);
   for (const f of ['openTime', 'open', 'high', 'low', 'close', 'volume', 'closeTime', 'quoteVolume', 'trades', 'takerBuyBase', 'takerBuyQuote'] as const) {
     assert.deepEqual(Array.from(back[f]), Array.from(day[f]), f);
   }
-  assert.equal(decodeCandlesCopyBinary(encodeCandlesCopyBinary(sliceColumns(day, 0, 0))).length, 0);
+  assert.deepEqual(Array.from(backMinutes), Array.from(minutes));
+  assert.equal(decodeCandlesCopyBinary(encodeCandlesCopyBinary(sliceColumns(day, 0, 0), new Float64Array(0))).candles.length, 0);
+  // Stage-shaped rows (11 fields) are not candle-read rows: refused, not misread.
+  assert.throws(() => decodeCandlesCopyBinary(encodeCandlesCopyBinary(day)), { code: 'STORE' });
 });
 
-test('copy binary - full candles rows write int8 times as exact big-endian integers', () => {
+test('copy binary - full candles rows: int4 series id, int8 times as exact big-endian integers, int2 source rank', () => {
   const one = sliceColumns(btcusdtDay(1), 0, 1);
-  const buf = encodeCandlesRowsCopyBinary({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' }, 'archive', one);
-  // header 19, field count 2, then exchange/symbol/interval as (len, bytes), then open_time.
-  let o = 19 + 2;
-  for (const text of ['binance', 'BTCUSDT', '1m']) {
-    assert.equal(buf.readInt32BE(o), text.length);
-    assert.equal(buf.toString('utf8', o + 4, o + 4 + text.length), text);
-    o += 4 + text.length;
-  }
+  const buf = encodeCandlesRowsCopyBinary(70_000, 'rest', one);
+  // header 19, field count 2, then series_id as (len 4, int4), then open_time as (len 8, int8).
+  let o = 19;
+  assert.equal(buf.readInt16BE(o), 13);
+  o += 2;
+  assert.equal(buf.readInt32BE(o), 4);
+  assert.equal(buf.readInt32BE(o + 4), 70_000);
+  o += 8;
   assert.equal(buf.readInt32BE(o), 8);
   assert.equal(buf.readBigInt64BE(o + 4), 1577836800000n);
   assert.equal(buf.readInt16BE(buf.length - 2), -1);
-  assert.equal(buf.toString('utf8', buf.length - 2 - 'archive'.length, buf.length - 2), 'archive');
+  // The last field: length 2, then the rank of 'rest' (1).
+  assert.equal(buf.readInt32BE(buf.length - 2 - 6), 2);
+  assert.equal(buf.readInt16BE(buf.length - 2 - 2), 1);
 });
 
 test('inlineParams - escapes strings, refuses non-finite numbers, leaves no placeholder', () => {

@@ -1,11 +1,10 @@
 /**
  * Encodes candle columns as PostgreSQL binary COPY data: big-endian copies of the Float64Array
  * values, with no number-to-text formatting. Two row shapes: the 11 float8 fields of the staging
- * table, and the full `candles` row (series text, int8 times and trades, float8 values, source).
+ * table, and the full `candles` row (series id, int8 times and trades, float8 values, source rank).
  * @see https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4
  */
-import { CANDLE_FIELDS, type CandleColumns, type CandleSource } from '../../core/candle.js';
-import type { SeriesKey } from '../../core/instrument.js';
+import { CANDLE_FIELDS, SOURCE_RANK, type CandleColumns, type CandleSource } from '../../core/candle.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const HEADER = SIGNATURE.length + 8; // + flags int32 + header extension length int32
@@ -21,12 +20,15 @@ function begin(size: number): { buf: Buffer; view: DataView } {
   return { buf, view };
 }
 
-/** Rows of 11 float8 fields in CANDLE_FIELDS order (the staging table's shape). */
-export function encodeCandlesCopyBinary(c: CandleColumns): Buffer {
-  const fields = CANDLE_FIELDS.length;
+/**
+ * Rows of 11 float8 fields in CANDLE_FIELDS order (the staging table's shape), with a 12th
+ * field per row when `minutes` is given (the shape candle reads return).
+ */
+export function encodeCandlesCopyBinary(c: CandleColumns, minutes?: Float64Array): Buffer {
+  const columns = [...CANDLE_FIELDS.map((f) => c[f]), ...(minutes ? [minutes] : [])];
+  const fields = columns.length;
   const row = 2 + fields * 12;
   const { buf, view } = begin(HEADER + c.length * row + 2);
-  const columns = CANDLE_FIELDS.map((f) => c[f]);
   let o = HEADER;
   for (let i = 0; i < c.length; i++) {
     view.setInt16(o, fields);
@@ -43,15 +45,15 @@ export function encodeCandlesCopyBinary(c: CandleColumns): Buffer {
 
 /** Column list of the `candles` rows that encodeCandlesRowsCopyBinary produces, in order. */
 export const CANDLES_COPY_COLUMNS =
-  'exchange, symbol, "interval", open_time, open, high, low, close, volume, close_time, quote_volume, trades, taker_buy_base, taker_buy_quote, source';
+  'series_id, open_time, open, high, low, close, volume, close_time, quote_volume, trades, taker_buy_base, taker_buy_quote, source';
 
-/** Full `candles` rows: exchange, symbol, interval, the 11 values (int8 where stored so), source. */
-export function encodeCandlesRowsCopyBinary(series: SeriesKey, source: CandleSource, c: CandleColumns): Buffer {
-  const texts = [series.exchange, series.symbol, series.interval].map((t) => Buffer.from(t, 'utf8'));
-  const sourceBytes = Buffer.from(source, 'utf8');
-  const prefix = Buffer.concat(texts.map((t) => Buffer.concat([int32(t.length), t])));
-  const suffix = Buffer.concat([int32(sourceBytes.length), sourceBytes]);
-  const fieldCount = 3 + CANDLE_FIELDS.length + 1;
+/** Full `candles` rows: series id (int4), the 11 values (int8 where stored so), source rank (int2). */
+export function encodeCandlesRowsCopyBinary(seriesId: number, source: CandleSource, c: CandleColumns): Buffer {
+  const prefix = Buffer.concat([int32(4), int32(seriesId)]);
+  const suffix = Buffer.alloc(6);
+  suffix.writeInt32BE(2, 0);
+  suffix.writeInt16BE(SOURCE_RANK[source], 4);
+  const fieldCount = 1 + CANDLE_FIELDS.length + 1;
   const row = 2 + prefix.length + CANDLE_FIELDS.length * 12 + suffix.length;
   const { buf, view } = begin(HEADER + c.length * row + 2);
   const columns = CANDLE_FIELDS.map((f) => ({ values: c[f], int8: INT8_FIELDS.has(f) }));

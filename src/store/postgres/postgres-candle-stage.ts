@@ -9,7 +9,6 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CandleColumns } from '../../core/candle.js';
 import { CANDLE_COLUMNS } from '../sql/candle-sql.js';
-import type { SeriesKey } from '../../core/instrument.js';
 import type { CandleSource } from '../../core/candle.js';
 import { CANDLES_COPY_COLUMNS, encodeCandlesCopyBinary, encodeCandlesRowsCopyBinary } from './copy-binary.js';
 
@@ -42,8 +41,8 @@ export function forgetStage(client: pg.PoolClient): void {
  * Copies `c` straight into `candles`, for a range known to hold no rows: no staging pass. A row
  * that exists after all (a concurrent writer) makes COPY fail with unique_violation.
  */
-export async function copyIntoCandles(client: pg.PoolClient, series: SeriesKey, source: CandleSource, c: CandleColumns): Promise<number> {
+export async function copyIntoCandles(client: pg.PoolClient, seriesId: number, source: CandleSource, c: CandleColumns): Promise<number> {
   const stream = client.query(copyFrom(`COPY candles (${CANDLES_COPY_COLUMNS}) FROM STDIN (FORMAT binary)`));
-  await pipeline(Readable.from([encodeCandlesRowsCopyBinary(series, source, c)]), stream);
+  await pipeline(Readable.from([encodeCandlesRowsCopyBinary(seriesId, source, c)]), stream);
   return stream.rowCount;
 }

@@ -5,10 +5,11 @@
  */
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import type { SeriesKey } from '../../core/instrument.js';
-import { assertAscending } from '../duckdb/duckdb-store.js';
-import { POSTGRES_FIRST_LAST, rangeHasRows, upsertFromStageSql, type CandleQuery } from '../sql/candle-sql.js';
+import { assertAscending } from '../sql/assert-ascending.js';
+import { POSTGRES_AGGREGATE, rangeHasRows, upsertFromStageSql, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
+import { col, toNumber } from '../sql/sql-values.js';
 import type { ArchiveManifestEntry } from '../store.js';
 import { copyIntoCandles, fillStage, forgetStage, PG_STAGE } from './postgres-candle-stage.js';
 import { PostgresSession } from './postgres-session.js';
@@ -29,7 +30,7 @@ export class PostgresStore extends SqlStore {
   readonly location: string;
 
   private constructor(private readonly session: PostgresSession, url: string, now?: () => number) {
-    super(session, POSTGRES_FIRST_LAST, now);
+    super(session, POSTGRES_AGGREGATE, now);
     this.location = redactUrl(url);
   }
 
@@ -41,29 +42,30 @@ export class PostgresStore extends SqlStore {
   async writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number> {
     assertAscending(candles);
     if (candles.length === 0 && !manifest) return 0;
+    const id = candles.length > 0 ? await this.series.ensure(series) : null;
     try {
-      return await this.writeOnce(series, candles, source, manifest, true);
+      return await this.writeOnce(id, candles, source, manifest, true);
     } catch (err) {
       // Another writer filled the range between our check and our plain insert: redo as an upsert.
       if (!isUniqueViolation(err)) throw err;
-      return this.writeOnce(series, candles, source, manifest, false);
+      return this.writeOnce(id, candles, source, manifest, false);
     }
   }
 
   private writeOnce(
-    series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest: ArchiveManifestEntry | undefined, allowPlainInsert: boolean,
+    id: number | null, candles: CandleColumns, source: CandleSource, manifest: ArchiveManifestEntry | undefined, allowPlainInsert: boolean,
   ): Promise<number> {
     return this.session.transactionWithClient(async (tx, client) => {
       try {
         let changed = 0;
-        if (candles.length > 0) {
+        if (id !== null) {
           const first = candles.openTime[0] as number;
           const last = candles.openTime[candles.length - 1] as number;
-          if (allowPlainInsert && !(await rangeHasRows(tx, series, first, last))) {
-            changed = await copyIntoCandles(client, series, source, candles);
+          if (allowPlainInsert && !(await rangeHasRows(tx, id, first, last))) {
+            changed = await copyIntoCandles(client, id, source, candles);
           } else {
             await fillStage(client, candles);
-            changed = await tx.run(upsertFromStageSql(PG_STAGE, source), [series.exchange, series.symbol, series.interval, source]);
+            changed = await tx.run(upsertFromStageSql(PG_STAGE, source), [id]);
           }
         }
         if (manifest) await writeManifestSql(tx, manifest);
@@ -75,8 +77,13 @@ export class PostgresStore extends SqlStore {
     });
   }
 
-  protected override queryCandles(q: CandleQuery): Promise<CandleColumns> {
+  protected override queryCandles(q: CandleQuery): Promise<CandleRows> {
     return this.session.withClient((client) => readCandleColumns(client, q));
+  }
+
+  protected async sizeOnDisk(): Promise<number | null> {
+    const rows = await this.session.all('SELECT pg_database_size(current_database())');
+    return toNumber(col(rows[0] ?? [], 0), 'database size');
   }
 
   close(): Promise<void> {

@@ -11,28 +11,36 @@ import { col, toBool, toNumber, toNumberOrNull, toText, toTextOrNull } from './s
 export async function upsertInstrumentsSql(db: SqlSession, instruments: readonly Instrument[]): Promise<void> {
   if (instruments.length === 0) return;
   // Multi-row VALUES in chunks: one statement per row took seconds for an exchangeInfo of ~2,000 symbols.
-  const rows = instruments.map((i): SqlParam[] => [i.exchange, i.symbol, i.base, i.quote, i.status, i.listedAt]);
+  const rows = instruments.map((i): SqlParam[] => [i.exchange, i.symbol, i.base, i.quote, i.status, i.listedAt, i.tickSize ?? null, i.stepSize ?? null]);
   await db.transaction(async (tx) => {
-    // A listing time once learned is kept when a later exchangeInfo does not carry one.
-    await insertValues(tx, 'INSERT INTO instruments (exchange, symbol, base, quote, status, listed_at)', rows,
+    // A listing time (or tick/step size) once learned is kept when a later upsert does not carry one.
+    await insertValues(tx, 'INSERT INTO instruments (exchange, symbol, base, quote, status, listed_at, tick_size, step_size)', rows,
       `ON CONFLICT (exchange, symbol) DO UPDATE SET base = excluded.base, quote = excluded.quote,
-         status = excluded.status, listed_at = COALESCE(excluded.listed_at, instruments.listed_at)`);
+         status = excluded.status, listed_at = COALESCE(excluded.listed_at, instruments.listed_at),
+         tick_size = COALESCE(excluded.tick_size, instruments.tick_size), step_size = COALESCE(excluded.step_size, instruments.step_size)`);
   });
 }
 
 export async function listInstrumentsSql(db: SqlExecutor, exchange: string): Promise<Instrument[]> {
   const rows = await db.all(
-    'SELECT exchange, symbol, base, quote, status, listed_at FROM instruments WHERE exchange = $1 ORDER BY symbol',
+    'SELECT exchange, symbol, base, quote, status, listed_at, tick_size, step_size FROM instruments WHERE exchange = $1 ORDER BY symbol',
     [exchange],
   );
-  return rows.map((r) => ({
-    exchange: toText(col(r, 0), 'exchange'),
-    symbol: toText(col(r, 1), 'symbol'),
-    base: toText(col(r, 2), 'base'),
-    quote: toText(col(r, 3), 'quote'),
-    status: toText(col(r, 4), 'status'),
-    listedAt: toNumberOrNull(col(r, 5), 'listed_at'),
-  }));
+  return rows.map((r) => {
+    const tickSize = toTextOrNull(col(r, 6), 'tick_size');
+    const stepSize = toTextOrNull(col(r, 7), 'step_size');
+    return {
+      exchange: toText(col(r, 0), 'exchange'),
+      symbol: toText(col(r, 1), 'symbol'),
+      base: toText(col(r, 2), 'base'),
+      quote: toText(col(r, 3), 'quote'),
+      status: toText(col(r, 4), 'status'),
+      listedAt: toNumberOrNull(col(r, 5), 'listed_at'),
+      // Optional fields: present only when known, so instruments without them compare as before.
+      ...(tickSize === null ? {} : { tickSize }),
+      ...(stepSize === null ? {} : { stepSize }),
+    };
+  });
 }
 
 export async function setListedAtSql(db: SqlExecutor, exchange: string, symbol: string, listedAt: number): Promise<void> {

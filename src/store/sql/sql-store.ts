@@ -2,17 +2,18 @@
  * Everything of the Store contract that is plain SQL, written once for both engines over a
  * SqlSession. A backend adds its connection handling and its bulk candle write path.
  */
+import { BadInputError } from '../../core/errors.js';
 import { allocateColumns, type CandleColumns, type CandleSource } from '../../core/candle.js';
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../../core/instrument.js';
 import { ConfigError } from '../../core/errors.js';
 import { runMigrations } from '../migrations/run-migrations.js';
 import type {
-  ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StreamCandlesOptions, TaskLogLine, TaskRun,
+  ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StorageStats, StreamCandlesOptions, TaskLogLine, TaskRun,
 } from '../store.js';
 import {
-  aggregateCandlesQuery, alignUp, countBySourceSql, missingRangesSql, readCandlesQuery, rowsToColumns, seriesStatsSql,
-  type CandleQuery, type FirstLastSql,
+  aggregateCandlesQuery, alignUp, countBySourceSql, lastOpenTimeSql, missingRangesSql, rangeHasRows, readCandlesQuery, rowsToColumns, seriesStatsSql,
+  type AggregateSql, type CandleQuery, type CandleRows, type SourceSeries,
 } from './candle-sql.js';
 import {
   getManifestSql, getUniverseSql, listGapsSql, listInstrumentsSql, listManifestSql, reconcileGapsSql, recordGapsSql, saveUniverseSql,
@@ -22,25 +23,34 @@ import {
   abandonJobsSql, appendTaskLogSql, finishJobSql, finishTaskSql, getJobSql, heartbeatJobSql, JOB_LEASE_MS, listJobsSql, pruneJobsSql,
   startJobSql, startTaskSql,
 } from './runs-sql.js';
+import { SeriesIds } from './series-ids.js';
 import type { BeforeCommitHook, SqlSession } from './sql-session.js';
 import { col, toNumber } from './sql-values.js';
 
 /** The default of `[store] keep_job_days`: 30 days. */
 export const DEFAULT_KEEP_JOBS_MS = 30 * 86_400_000;
 
+/** Default most bars per streamed chunk. */
+export const DEFAULT_CHUNK_ROWS = 65_536;
+
 export abstract class SqlStore implements Store {
   abstract readonly kind: 'duckdb' | 'postgres';
   abstract readonly location: string;
+  protected readonly series: SeriesIds;
 
   protected constructor(
     protected readonly db: SqlSession,
-    private readonly firstLast: FirstLastSql,
+    protected readonly aggregateSql: AggregateSql,
     /** The store's clock for run timings; injectable so tests and replays can pin it. */
     protected readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.series = new SeriesIds(db);
+  }
 
   abstract close(): Promise<void>;
   abstract writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number>;
+  /** Bytes the store takes on disk (file or database), or null when the backend cannot tell. */
+  protected abstract sizeOnDisk(): Promise<number | null>;
 
   /** Finished job runs older than this are pruned whenever a job starts (see keepJobsFor). */
   private keepJobsMs = DEFAULT_KEEP_JOBS_MS;
@@ -90,50 +100,77 @@ export abstract class SqlStore implements Store {
     return getUniverseSql(this.db, exchange, date);
   }
 
-  /** Runs a query of the 11 candle columns; a backend may override this with a columnar path. */
-  protected async queryCandles(q: CandleQuery): Promise<CandleColumns> {
+  /** Runs a candle query (11 candle columns + minutes); a backend may override this with a columnar path. */
+  protected async queryCandles(q: CandleQuery): Promise<CandleRows> {
     return rowsToColumns(await this.db.all(q.sql, q.params));
   }
 
-  readCandles(series: SeriesKey, from: number, to: number): Promise<CandleColumns> {
-    return this.queryCandles(readCandlesQuery(series, from, to));
+  async readCandles(series: SeriesKey, from: number, to: number): Promise<CandleColumns> {
+    const id = await this.series.find(series);
+    if (id === null) return allocateColumns(0);
+    return (await this.queryCandles(readCandlesQuery({ id, interval: series.interval }, from, to))).candles;
   }
-  async aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns> {
-    const q = aggregateCandlesQuery(this.firstLast, exchange, symbol, interval, from, to);
-    return q ? this.queryCandles(q) : allocateColumns(0);
-  }
+
   /**
-   * Generic streaming read: consecutive time windows of at most `chunkRows` bars each, so memory
-   * is bounded by the chunk whatever the window. A backend may override it with a cursor.
+   * The stored series a read at `interval` comes from: the finest stored interval of the
+   * instrument that divides `interval` and has rows in [from, to) — 1m when the minutes are
+   * stored, else e.g. the 1h series of a coin followed at 1h only. Null when there is none.
+   */
+  protected async sourceSeries(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<SourceSeries | null> {
+    const len = intervalMs(interval);
+    const candidates = (await this.series.intervalsOf(exchange, symbol))
+      .filter((s) => len % intervalMs(s.interval) === 0)
+      .sort((a, b) => intervalMs(a.interval) - intervalMs(b.interval));
+    if (candidates.length <= 1) return candidates[0] ?? null;
+    for (const c of candidates) {
+      if (await rangeHasRows(this.db, c.id, alignUp(from, len), alignUp(to, len) - 1)) return c;
+    }
+    return null;
+  }
+
+  async aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns> {
+    const src = await this.sourceSeries(exchange, symbol, interval, from, to);
+    const q = src && aggregateCandlesQuery(this.aggregateSql, src, interval, from, to);
+    return q ? (await this.queryCandles(q)).candles : allocateColumns(0);
+  }
+
+  /**
+   * Streaming read in keyset pages: consecutive time windows of at most `chunkRows` bars each,
+   * every page one query that also returns the minutes behind each bar. Memory is bounded by
+   * the chunk whatever the window. A backend may override it with a cursor.
    */
   async *streamCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number, options: StreamCandlesOptions = {}): AsyncIterable<CandleChunk> {
+    const chunkRows = checkedChunkRows(options.chunkRows);
+    const src = await this.sourceSeries(exchange, symbol, interval, from, to);
+    if (src === null) return;
     const len = intervalMs(interval);
-    const span = (options.chunkRows ?? 65_536) * len;
-    for (let start = from; start < to; start = alignUp(start + 1, len) + span - len) {
+    for (let start = alignUp(from, len); start < to; start += chunkRows * len) {
       options.signal?.throwIfAborted();
-      const end = Math.min(to, alignUp(start + 1, len) + span - len);
-      const candles = interval === '1m' ? await this.readCandles({ exchange, symbol, interval }, start, end) : await this.aggregateCandles(exchange, symbol, interval, start, end);
-      if (candles.length === 0) continue;
-      const minutes = new Float64Array(candles.length);
-      if (interval === '1m') minutes.fill(1);
-      else {
-        const counts = await this.db.all(
-          `SELECT open_time - open_time % ${len}, count(*) FROM candles WHERE exchange = $1 AND symbol = $2 AND "interval" = '1m' AND open_time >= $3 AND open_time < $4 GROUP BY 1 ORDER BY 1`,
-          [exchange, symbol, candles.openTime[0] as number, (candles.openTime[candles.length - 1] as number) + len],
-        );
-        counts.forEach((r, i) => { minutes[i] = toNumber(col(r, 1), 'count'); });
-      }
-      yield { candles, minutes };
+      const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(to, start + chunkRows * len));
+      if (q === null) continue;
+      const rows = await this.queryCandles(q);
+      if (rows.candles.length > 0) yield rows;
     }
   }
   countBySource(series: SeriesKey, from: number, to: number): Promise<Record<CandleSource, number>> {
-    return countBySourceSql(this.db, series, from, to);
+    return this.series.find(series).then((id) => (id === null ? { archive: 0, rest: 0, stream: 0 } : countBySourceSql(this.db, id, from, to)));
   }
-  seriesStats(series: SeriesKey): Promise<SeriesStats | null> {
-    return seriesStatsSql(this.db, series);
+  async seriesStats(series: SeriesKey): Promise<SeriesStats | null> {
+    const id = await this.series.find(series);
+    return id === null ? null : seriesStatsSql(this.db, id);
   }
-  missingRanges(series: SeriesKey, from: number, to: number): Promise<MissingRange[]> {
-    return missingRangesSql(this.db, series, from, to);
+  async lastOpenTime(series: SeriesKey): Promise<number | null> {
+    const id = await this.series.find(series);
+    return id === null ? null : lastOpenTimeSql(this.db, id);
+  }
+  async missingRanges(series: SeriesKey, from: number, to: number): Promise<MissingRange[]> {
+    return missingRangesSql(this.db, await this.series.find(series), series.interval, from, to);
+  }
+  async storageStats(): Promise<StorageStats> {
+    const rows = await this.db.all('SELECT count(*) FROM candles');
+    const candleRows = toNumber(col(rows[0] ?? [], 0), 'candle rows');
+    const bytes = await this.sizeOnDisk();
+    return { bytes, candleRows, bytesPerRow: bytes === null || candleRows === 0 ? null : bytes / candleRows };
   }
 
   getManifest(key: string): Promise<ArchiveManifestEntry | null> {
@@ -185,4 +222,11 @@ export abstract class SqlStore implements Store {
   listGaps(filter: { exchange?: string; symbol?: string; status?: GapStatus }): Promise<Gap[]> {
     return listGapsSql(this.db, filter);
   }
+}
+
+/** The chunk size option, checked: a positive integer. */
+export function checkedChunkRows(chunkRows: number | undefined): number {
+  const n = chunkRows ?? DEFAULT_CHUNK_ROWS;
+  if (!Number.isInteger(n) || n < 1) throw new BadInputError(`chunkRows must be a positive integer, got ${n}`);
+  return n;
 }
