@@ -175,7 +175,7 @@ async function ingestFile(ctx: JobContext, series: SeriesKey, file: ArchiveFile,
   const { opts, signal } = ctx;
   opts.progress?.start(file.key);
   const written = await ctx.job.task(`ingest ${file.key}`, async (log) => {
-    const r = await ingestArchiveFile({ store: ctx.store, sources: ctx.sources, series, writes: ctx.writes, signal }, file, start, reason === 'republished');
+    const r = await ingestArchiveFile({ store: ctx.store, sources: ctx.sources, series, writes: ctx.writes, signal }, file, start, reason === 'republished', (n) => log.committed(n));
     const trimmed = r.manifest.keptFrom === undefined ? '' : `, rows before ${isoMinute(r.manifest.keptFrom)} left out`;
     await log.info(`${r.rows} rows verified (sha256 ${r.manifest.sha256.slice(0, 12)}…)${trimmed}, ${r.written} written`);
     if (reason === 'republished') await log.info(`${file.key} was republished (listing: ${file.size ?? '?'} bytes, ${file.lastModified === undefined ? '?' : new Date(file.lastModified).toISOString()}): loaded again, ${r.differed} stored rows differed`);

@@ -35,8 +35,15 @@ export interface IngestedFile {
 /**
  * Loads and writes `file`, keeping rows with open time ≥ `keepFrom`. With `compare`, or when the
  * file replaces REST or stream rows, the stored rows are read first and the differing ones counted.
+ * `onCommitted` runs right after the file's transaction, still holding the write permit.
  */
-export async function ingestArchiveFile(ctx: IngestContext, file: ArchiveFile, keepFrom: number, compare = false): Promise<IngestedFile> {
+export async function ingestArchiveFile(
+  ctx: IngestContext,
+  file: ArchiveFile,
+  keepFrom: number,
+  compare = false,
+  onCommitted?: (written: number) => Promise<void>,
+): Promise<IngestedFile> {
   const { store, series, signal } = ctx;
   const loaded = await abortable(ctx.sources.archive.load(file, series.interval, signal), signal);
   const candles = keepRowsFrom(loaded.candles, keepFrom);
@@ -55,7 +62,13 @@ export async function ingestArchiveFile(ctx: IngestContext, file: ArchiveFile, k
     if (replaced > 0 || compare) differed = countDiffering(await store.readCandles(series, from, to), candles);
   }
   throwIfAborted(signal);
-  const written = await ctx.writes.run(() => store.writeCandles(series, candles, 'archive', manifest), signal);
+  // The file's rows are recorded on its task before the next write may start, so a job killed
+  // later never shows fewer rows than it committed (files of several symbols load at once).
+  const written = await ctx.writes.run(async () => {
+    const n = await store.writeCandles(series, candles, 'archive', manifest);
+    await onCommitted?.(n);
+    return n;
+  }, signal);
   return { rows: candles.length, written, bytes: loaded.manifest.size, manifest, replaced, differed };
 }
 

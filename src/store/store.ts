@@ -164,6 +164,8 @@ export interface Store {
   finishJob(id: number, status: RunStatus, rows: number, summary: string | null): Promise<void>;
   startTask(jobId: number, name: string): Promise<number>;
   finishTask(id: number, status: RunStatus, rows: number, error: string | null): Promise<void>;
+  /** Records the rows a running task has committed so far, so a job found abandoned keeps them. */
+  recordTaskRows(id: number, rows: number): Promise<void>;
   appendTaskLog(line: TaskLogLine): Promise<void>;
   /** Renews a running job's lease (JobRecorder calls it while a task runs). */
   heartbeatJob(id: number): Promise<void>;

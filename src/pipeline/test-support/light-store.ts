@@ -104,6 +104,7 @@ export function lightStore(): LightStore {
     finishJob: () => Promise.resolve(),
     startTask: () => Promise.resolve(++ids),
     finishTask: () => Promise.resolve(),
+    recordTaskRows: () => Promise.resolve(),
     appendTaskLog: () => Promise.resolve(),
     recordGaps: () => Promise.resolve(),
   };

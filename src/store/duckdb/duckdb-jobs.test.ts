@@ -19,6 +19,8 @@ test('duckdb store - a job still running at the next open is abandoned, keeping 
     await a.finishTask(t1, 'ok', 1440, null);
     clock += 30_000;
     const t2 = await a.startTask(job, 'ingest day 2');
+    const t3 = await a.startTask(job, 'ingest day 3');
+    await a.recordTaskRows(t3, 1439); // committed before the death, its task never finished
     clock += 5_000;
     await a.heartbeatJob(job);
     const lastSeen = clock;
@@ -31,10 +33,10 @@ test('duckdb store - a job still running at the next open is abandoned, keeping 
     const got = await b.getJob(job);
     assert.ok(got);
     assert.equal(got.job.status, 'abandoned');
-    assert.equal(got.job.rows, 1440);
+    assert.equal(got.job.rows, 1440 + 1439, 'finished tasks and the rows a running task recorded as committed');
     assert.equal(got.job.finishedAt, lastSeen);
     assert.match(got.job.summary ?? '', /abandoned/);
-    assert.deepEqual(got.tasks.map((t) => [t.id, t.status, t.rows]), [[t1, 'ok', 1440], [t2, 'abandoned', 0]]);
+    assert.deepEqual(got.tasks.map((t) => [t.id, t.status, t.rows]), [[t1, 'ok', 1440], [t2, 'abandoned', 0], [t3, 'abandoned', 1439]]);
     assert.equal((await b.getJob(done))?.job.status, 'ok', 'a finished job is left alone');
     await b.heartbeatJob(job);
     assert.equal((await b.getJob(job))?.job.status, 'abandoned', 'a late heartbeat does not revive it');

@@ -82,10 +82,11 @@ export function abandonJobsSql(db: SqlSession, seenBefore: number, why: string):
       const id = toNumber(col(r, 0), 'id');
       const lastSeen = toNumber(col(r, 1), 'last seen');
       if (lastSeen >= seenBefore) continue;
+      // A running task keeps the rows it recorded as committed (recordTaskRows), nothing more.
       await tx.run("UPDATE task_runs SET status = 'abandoned', error = $2, finished_at = $3 WHERE job_id = $1 AND status = 'running'", [id, why, lastSeen]);
       marked += await tx.run(
         `UPDATE job_runs SET status = 'abandoned', finished_at = $3, summary = $2,
-           rows = (SELECT COALESCE(sum(t.rows), 0) FROM task_runs t WHERE t.job_id = $1 AND t.status = 'ok')
+           rows = (SELECT COALESCE(sum(t.rows), 0) FROM task_runs t WHERE t.job_id = $1 AND t.status IN ('ok', 'abandoned'))
          WHERE id = $1 AND status = 'running'`,
         [id, why, lastSeen],
       );
@@ -120,6 +121,10 @@ export function startTaskSql(db: SqlExecutor, jobId: number, name: string, now: 
 
 export async function finishTaskSql(db: SqlExecutor, id: number, status: RunStatus, rows: number, error: string | null, now: number): Promise<void> {
   await db.run('UPDATE task_runs SET status = $2, rows = $3, error = $4, finished_at = $5 WHERE id = $1', [id, status, rows, error, now]);
+}
+
+export async function recordTaskRowsSql(db: SqlExecutor, id: number, rows: number): Promise<void> {
+  await db.run("UPDATE task_runs SET rows = $2 WHERE id = $1 AND status = 'running'", [id, rows]);
 }
 
 export async function appendTaskLogSql(db: SqlExecutor, line: TaskLogLine): Promise<void> {

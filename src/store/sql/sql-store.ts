@@ -20,7 +20,7 @@ import {
   setListedAtSql, upsertInstrumentsSql,
 } from './catalog-sql.js';
 import {
-  abandonJobsSql, appendTaskLogSql, finishJobSql, finishTaskSql, getJobSql, heartbeatJobSql, JOB_LEASE_MS, listJobsSql, pruneJobsSql,
+  abandonJobsSql, appendTaskLogSql, finishJobSql, finishTaskSql, getJobSql, heartbeatJobSql, JOB_LEASE_MS, listJobsSql, pruneJobsSql, recordTaskRowsSql,
   startJobSql, startTaskSql,
 } from './runs-sql.js';
 import { SeriesIds } from './series-ids.js';
@@ -197,6 +197,9 @@ export abstract class SqlStore implements Store {
   }
   startTask(jobId: number, name: string): Promise<number> {
     return startTaskSql(this.db, jobId, name, this.now());
+  }
+  recordTaskRows(id: number, rows: number): Promise<void> {
+    return recordTaskRowsSql(this.db, id, rows);
   }
   finishTask(id: number, status: RunStatus, rows: number, error: string | null): Promise<void> {
     return finishTaskSql(this.db, id, status, rows, error, this.now());
