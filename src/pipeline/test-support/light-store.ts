@@ -82,6 +82,11 @@ export function lightStore(): LightStore {
       const stats: SeriesStats = { first, last, count: m.size };
       return Promise.resolve(stats);
     },
+    lastOpenTime: (s) => {
+      let last: number | null = null;
+      for (const t of rows(s).keys()) if (last === null || t > last) last = t;
+      return Promise.resolve(last);
+    },
     missingRanges: (s, from, to) => {
       const m = rows(s);
       const len = intervalMs(s.interval);
