@@ -4,10 +4,10 @@
  * an unkeyed copy of the same rows, peak RSS, write rate in the first and last tenth, and
  * aggregate / read / stream timings against the engine's own plain SQL over the same rows.
  *
- * Run: node --import tsx src/store/bench/measure-scale.ts [--backend duckdb|postgres] [--symbols 12] [--months 12]
+ * Run: node --import tsx bench/store/measure-scale.ts [--backend duckdb|postgres] [--symbols 12] [--months 12]
  *
  * Derived data (timing data; the values are real candles): the three real USD-M futures monthly
- * files of /work/shared/data (LINKUSDT 2023-02, AVAXUSDT 2024-02, LTCUSDT 2026-02; see its
+ * files bundled in fixtures/ from shared/data (LINKUSDT 2023-02, AVAXUSDT 2024-02, LTCUSDT 2026-02; see its
  * SOURCES.md) are time-shifted into consecutive calendar months from 2020-01; symbol s, month m
  * uses file (s + m) mod 3, and day d of a month is the file's day d mod 28/29, so a 30/31-day
  * month repeats the file's first days.
@@ -16,19 +16,21 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
-import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../../core/candle.js';
-import { DUCKDB_DEFAULTS } from '../../core/config.js';
-import { parseKlineCsv } from '../../connectors/binance-archive/kline-csv.js';
-import { DuckDbStore } from '../duckdb/duckdb-store.js';
-import { PostgresStore } from '../postgres/postgres-store.js';
-import type { Store } from '../store.js';
-import { createTempDatabase } from '../test-support/temp-postgres.js';
+import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../../src/core/candle.js';
+import { DUCKDB_DEFAULTS } from '../../src/core/config.js';
+import { parseKlineCsv } from '../../src/connectors/binance-archive/kline-csv.js';
+import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import type { Store } from '../../src/store/store.js';
+import { createTempDatabase } from '../../src/store/test-support/temp-postgres.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const SOURCE_DIR = process.env.TICKERFLOW_MONTHLY_DIR ?? '/work/shared/data/binance-vision/futures-um/monthly/klines/';
+// The bundled copies (fixtures/SOURCES.md); TICKERFLOW_MONTHLY_DIR points elsewhere.
+const SOURCE_DIR = process.env.TICKERFLOW_MONTHLY_DIR ?? fileURLToPath(new URL('../../fixtures/binance-vision/data/futures/um/monthly/klines-csv/', import.meta.url));
 const SOURCE_FILES = ['LINKUSDT-1m-2023-02.csv', 'AVAXUSDT-1m-2024-02.csv', 'LTCUSDT-1m-2026-02.csv'];
 
 function arg(name: string, fallback: string): string {
