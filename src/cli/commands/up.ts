@@ -40,6 +40,9 @@ export function registerUpCommand(program: Command): void {
           const sources = replay === undefined ? ctx.sources() : createReplaySources(ctx.config, replay, { secrets: ctx.secrets, logger: ctx.logger });
           const c = ctx.config;
           const speed = replay === undefined ? 1 : opts.speed;
+          // The first cycle's "now" (which minutes are closed) is the exchange's, not this machine's.
+          // An unreachable exchange is no reason to stop: every response's Date header teaches it too.
+          await sources.syncClock().catch((err: unknown) => ctx.logger.warn({ err }, `could not read the exchange's time yet: ${(err as Error).message}`));
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
           await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
             interval: ctx.interval,
