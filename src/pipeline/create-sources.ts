@@ -92,7 +92,7 @@ function createBinanceSources(config: Config, options: CreateSourcesOptions): Bu
         return files.sort((a, b) => a.start - b.start);
       },
       // The manifest's ingestedAt is a local receive time (two timestamps: never corrected).
-      load: (file, interval) => loadArchiveFile(archive, file.key, interval, 'spot', clock),
+      load: (file, interval, signal) => loadArchiveFile(archive, file.key, interval, 'spot', clock, signal),
     },
   };
 }

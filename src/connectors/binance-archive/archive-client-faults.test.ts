@@ -121,3 +121,25 @@ test('archive client - a listing that keeps failing throws an error naming the p
     await server.close();
   }
 });
+
+test('archive client - an abort cancels a download in flight at once, with the abort reason and no retry', async () => {
+  const key = KEYS.spot2020;
+  // Sends the headers and a first slice, then stalls: only the abort can end the request early.
+  const server = await serve((req, res) => {
+    const body = fixture(req.url ?? '');
+    res.writeHead(200, { 'content-length': String(body.length) });
+    res.write(body.subarray(0, 100));
+  });
+  try {
+    const sleeps: number[] = [];
+    const abort = new AbortController();
+    const started = Date.now();
+    setTimeout(() => abort.abort(new Error('stopped by the user')), 100);
+    await assert.rejects(loadArchiveFile(archiveClient(server.url, sleeps), key, '1m', 'spot', () => 0, abort.signal), /stopped by the user/);
+    assert.ok(Date.now() - started < 5_000, `the abort ended the stalled download after ${Date.now() - started} ms`);
+    assert.deepEqual(sleeps, [], 'an aborted download is not retried');
+    assert.equal(server.hits.get(`/${key}`), 1);
+  } finally {
+    await server.close();
+  }
+});

@@ -80,7 +80,7 @@ export class ArchiveClient {
    */
   async listPage(prefix: string, marker = ''): Promise<S3ListPage> {
     const url = `${this.listBaseUrl}?delimiter=%2F&prefix=${encodeURIComponent(prefix)}&marker=${encodeURIComponent(marker)}`;
-    return this.request(url, `S3 listing of ${prefix}`, async (res) => parseS3ListObjectsV1((await readWhole(res)).toString('utf8')));
+    return this.request(url, `S3 listing of ${prefix}`, undefined, async (res) => parseS3ListObjectsV1((await readWhole(res)).toString('utf8')));
   }
 
   /**
@@ -107,8 +107,8 @@ export class ArchiveClient {
    * `UpstreamError` naming the key and the attempts made.
    * @see https://github.com/binance/binance-public-data#klines
    */
-  async fetchObject(key: string): Promise<ArchiveObject> {
-    return this.request(this.objectUrl(key), key, async (res) => {
+  async fetchObject(key: string, signal?: AbortSignal): Promise<ArchiveObject> {
+    return this.request(this.objectUrl(key), key, signal, async (res) => {
       const body = await readWhole(res);
       return { body, lastModified: httpDateMs(res.headers.get('last-modified')), size: body.length };
     });
@@ -118,9 +118,9 @@ export class ArchiveClient {
    * Downloads and parses the `.CHECKSUM` published beside the zip `zipKey`.
    * @see https://github.com/binance/binance-public-data#checksum
    */
-  async fetchChecksum(zipKey: string): Promise<ArchiveChecksum> {
+  async fetchChecksum(zipKey: string, signal?: AbortSignal): Promise<ArchiveChecksum> {
     const key = checksumKey(zipKey);
-    const obj = await this.fetchObject(key);
+    const obj = await this.fetchObject(key, signal);
     return parseChecksum(obj.body, key);
   }
 
@@ -128,14 +128,17 @@ export class ArchiveClient {
    * GET `url` and `read` its body, both inside the retry loop: a connection reset (or a body
    * shorter than its Content-Length) mid-download is retried like a failed request, so a file is
    * never rejected for one dropped connection. `what` names the object in the final error.
+   * `signal` cancels the transfer and the retries (its reason is thrown as it is).
    */
-  private async request<T>(url: string, what: string, read: (res: Response) => Promise<T>): Promise<T> {
+  private async request<T>(url: string, what: string, signal: AbortSignal | undefined, read: (res: Response) => Promise<T>): Promise<T> {
     const { fetch: fetchFn, sleep, maxAttempts, backoffBaseMs, backoffCapMs, timeoutMs } = this.http;
     for (let attempt = 1; ; attempt++) {
       const backoff = backoffMs(attempt, backoffBaseMs, backoffCapMs);
       let err: UpstreamError | RateLimitError;
+      signal?.throwIfAborted();
       try {
-        const res = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs) });
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const res = await fetchFn(url, { signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]) });
         if (res.ok) return await read(res);
         await res.body?.cancel();
         if (res.status === 404) throw new NotFoundError(`HTTP 404 from ${url}`);
@@ -147,6 +150,7 @@ export class ArchiveClient {
           if (res.status < 500) throw err; // other 4xx will not change on retry
         }
       } catch (e) {
+        signal?.throwIfAborted();
         if (e instanceof NotFoundError || (e instanceof UpstreamError && !(e instanceof CutBodyError))) throw e;
         // A malformed listing is the server's answer, not a transport fault: not retried.
         if (e instanceof BadInputError) throw new BadInputError(`${what}: ${e.message}`, { cause: e });

@@ -20,8 +20,8 @@ export interface LoadedArchiveFile {
 
 /** What `loadArchiveFile` needs from a client: `ArchiveClient` or a test double. */
 export interface ArchiveSource {
-  fetchObject(key: string): Promise<ArchiveObject>;
-  fetchChecksum(zipKey: string): Promise<ArchiveChecksum>;
+  fetchObject(key: string, signal?: AbortSignal): Promise<ArchiveObject>;
+  fetchChecksum(zipKey: string, signal?: AbortSignal): Promise<ArchiveChecksum>;
 }
 
 /**
@@ -47,7 +47,7 @@ export function decodeArchiveFile(
 /**
  * Fetches the zip at `key` and its `.CHECKSUM`, verifies the SHA-256, extracts and parses it.
  * Network errors propagate from the client (`NotFoundError`, `UpstreamError`); bad content is
- * `ChecksumMismatchError` or `BadArchiveError`.
+ * `ChecksumMismatchError` or `BadArchiveError`. `signal` cancels both downloads.
  */
 export async function loadArchiveFile(
   client: ArchiveSource,
@@ -55,7 +55,8 @@ export async function loadArchiveFile(
   interval: Interval,
   market: ArchiveMarket,
   now: () => number = Date.now,
+  signal?: AbortSignal,
 ): Promise<LoadedArchiveFile> {
-  const [zip, checksum] = await Promise.all([client.fetchObject(key), client.fetchChecksum(key)]);
+  const [zip, checksum] = await Promise.all([client.fetchObject(key, signal), client.fetchChecksum(key, signal)]);
   return decodeArchiveFile(zip, checksum, key, interval, market, now());
 }
