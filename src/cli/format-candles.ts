@@ -80,33 +80,21 @@ const TABLE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 function tableFormatter(fixed: TableDecimals): ChunkFormatter {
   const table = new StreamedTable(TABLE_HEADER);
   const decimals = new ColumnDecimals([fixed.price, fixed.price, fixed.price, fixed.price, fixed.volume]);
-  let started = false;
-  let count = 0;
-  let marked = 0;
-  const headerOnce = (rows: string[][]): string => {
-    if (started) return '';
-    started = true;
-    return `${table.headerLine(rows)}\n`;
-  };
   return {
     begin: () => '',
     rows(c, complete) {
       // Each column's decimals are settled on the first chunk (shortest forms), then every cell is padded to them.
       const d = TABLE_FIELDS.map((f, j) => decimals.of(j, () => shortest(c[f], c.length)) ?? 0);
       const rows: string[][] = new Array(c.length);
-      const marks: string[] = new Array(c.length);
       for (let i = 0; i < c.length; i++) {
         const row = [isoMinute(c.openTime[i] as number)];
         for (let j = 0; j < TABLE_FIELDS.length; j++) row.push(exactCell(c[TABLE_FIELDS[j]!][i] as number, d[j] as number));
         row.push(String(c.trades[i]));
         rows[i] = row;
-        marks[i] = complete[i] === 1 ? '' : '  *';
-        if (complete[i] !== 1) marked++;
       }
-      count += c.length;
-      return headerOnce(rows) + table.lines(rows, marks);
+      return table.chunk(rows, complete);
     },
-    end: () => `${headerOnce([])}${count} candles\n${marked === 0 ? '' : incompleteNote(marked)}`,
+    end: () => `${table.headerOnce()}${table.count} candles\n${table.marked === 0 ? '' : incompleteNote(table.marked)}`,
   };
 }
 

@@ -80,14 +80,6 @@ function jsonFormatter(names: readonly string[]): IndicatorFormatter {
 function tableFormatter(names: readonly string[], closeDecimals: number | undefined): IndicatorFormatter {
   const table = new StreamedTable(['open_time', 'close', ...names]);
   const decimals = new ColumnDecimals([closeDecimals, ...names.map(() => undefined)]);
-  let started = false;
-  let count = 0;
-  let marked = 0;
-  const headerOnce = (rows: string[][]): string => {
-    if (started) return '';
-    started = true;
-    return `${table.headerLine(rows)}\n`;
-  };
   return {
     begin: () => '',
     rows(c) {
@@ -96,20 +88,16 @@ function tableFormatter(names: readonly string[], closeDecimals: number | undefi
       const valueCells = c.values.map((v) => Array.from(v.subarray(0, c.length), (x) => valueCell(x).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')));
       const d = [decimals.of(0, () => closeCells), ...valueCells.map((cells, j) => decimals.of(j + 1, () => cells))];
       const rows: string[][] = new Array(c.length);
-      const marks: string[] = new Array(c.length);
       for (let i = 0; i < c.length; i++) {
         const row = [isoMinute(c.openTime[i] as number), d[0] === undefined ? (closeCells[i] as string) : exactCell(c.close[i] as number, d[0])];
         valueCells.forEach((cells, j) => row.push(padDecimals(cells[i] as string, d[j + 1] ?? 0)));
         rows[i] = row;
-        marks[i] = c.complete[i] === 1 ? '' : '  *';
-        if (c.complete[i] !== 1) marked++;
       }
-      count += c.length;
-      return headerOnce(rows) + table.lines(rows, marks);
+      return table.chunk(rows, c.complete);
     },
     end(e) {
       // Candles before --from (read as warm-up) but none in the window itself: said, not an empty table alone.
-      let text = headerOnce([]) + (count === 0 ? '0 bars in the window\n' : '') + (marked === 0 ? '' : incompleteNote(marked));
+      let text = table.headerOnce() + (table.count === 0 ? '0 bars in the window\n' : '') + (table.marked === 0 ? '' : incompleteNote(table.marked));
       if (e.levels !== undefined) {
         text += `\nsupport/resistance levels at ${isoMinute(e.lastOpenTime)} (close ${e.lastClose}):\n`;
         const sorted = [...e.levels].sort((x, y) => y.price - x.price);

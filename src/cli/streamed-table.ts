@@ -76,9 +76,34 @@ export class ColumnDecimals {
 /** Right-aligned columns after a left-aligned first one, two spaces apart, widths that only grow. */
 export class StreamedTable {
   private readonly widths: number[];
+  private started = false;
+  /** Rows written by `chunk` so far, and how many of them were marked not complete. */
+  count = 0;
+  marked = 0;
 
   constructor(private readonly header: readonly string[]) {
     this.widths = header.map((h) => h.length);
+  }
+
+  /**
+   * One chunk of bars: the header before the first chunk, then a line per row, a row whose
+   * `complete` entry is not 1 followed by `  *`.
+   */
+  chunk(rows: readonly string[][], complete: ArrayLike<number>): string {
+    const marks = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      marks[i] = complete[i] === 1 ? '' : '  *';
+      if (complete[i] !== 1) this.marked++;
+    }
+    this.count += rows.length;
+    return this.headerOnce(rows) + this.lines(rows, marks);
+  }
+
+  /** The header line with its newline the first time, '' after that (so an empty table still has one). */
+  headerOnce(rows: readonly string[][] = []): string {
+    if (this.started) return '';
+    this.started = true;
+    return `${this.headerLine(rows)}\n`;
   }
 
   /** The header line, padded to widths grown by `rows` (the first chunk's). */
