@@ -175,7 +175,7 @@ async function ingestFile(ctx: JobContext, series: SeriesKey, file: ArchiveFile,
   const { opts, signal } = ctx;
   opts.progress?.start(file.key);
   const written = await ctx.job.task(`ingest ${file.key}`, async (log) => {
-    const r = await ingestArchiveFile({ store: ctx.store, sources: ctx.sources, series, writes: ctx.writes, signal }, file, start, reason === 'republished', (n) => log.committed(n));
+    const r = await ingestArchiveFile({ store: ctx.store, sources: ctx.sources, series, writes: ctx.writes, signal }, file, start, reason === 'republished', log.taskId);
     const trimmed = r.manifest.keptFrom === undefined ? '' : `, rows before ${isoMinute(r.manifest.keptFrom)} left out`;
     await log.info(`${r.rows} rows verified (sha256 ${r.manifest.sha256.slice(0, 12)}…)${trimmed}, ${r.written} written`);
     if (reason === 'republished') await log.info(`${file.key} was republished (listing: ${file.size ?? '?'} bytes, ${file.lastModified === undefined ? '?' : new Date(file.lastModified).toISOString()}): loaded again, ${r.differed} stored rows differed`);
@@ -198,7 +198,7 @@ async function restTail(store: Store, sources: Sources, series: SeriesKey, from:
   const missing = await store.missingRanges(series, from, to);
   let rows = 0;
   for (const range of missing) {
-    rows += await fetchRestRange(store, sources.exchange, series, range.from, range.to + intervalMs(series.interval), signal);
+    rows += await fetchRestRange(store, sources.exchange, series, range.from, range.to + intervalMs(series.interval), signal, log.taskId);
   }
   await log.info(`${missing.length} missing ranges fetched from REST, ${rows} rows written`);
   return { rows, value: rows };

@@ -35,14 +35,14 @@ export interface IngestedFile {
 /**
  * Loads and writes `file`, keeping rows with open time ≥ `keepFrom`. With `compare`, or when the
  * file replaces REST or stream rows, the stored rows are read first and the differing ones counted.
- * `onCommitted` runs right after the file's transaction, still holding the write permit.
+ * `taskId`: the task whose rows the write adds to, in its transaction.
  */
 export async function ingestArchiveFile(
   ctx: IngestContext,
   file: ArchiveFile,
   keepFrom: number,
   compare = false,
-  onCommitted?: (written: number) => Promise<void>,
+  taskId?: number,
 ): Promise<IngestedFile> {
   const { store, series, signal } = ctx;
   const loaded = await abortable(ctx.sources.archive.load(file, series.interval, signal), signal);
@@ -62,13 +62,9 @@ export async function ingestArchiveFile(
     if (replaced > 0 || compare) differed = countDiffering(await store.readCandles(series, from, to), candles);
   }
   throwIfAborted(signal);
-  // The file's rows are recorded on its task before the next write may start, so a job killed
-  // later never shows fewer rows than it committed (files of several symbols load at once).
-  const written = await ctx.writes.run(async () => {
-    const n = await store.writeCandles(series, candles, 'archive', manifest);
-    await onCommitted?.(n);
-    return n;
-  }, signal);
+  // The rows are added to the task in the write's own transaction: a job killed at any point
+  // shows exactly the rows it committed, though files of several symbols load at once.
+  const written = await ctx.writes.run(() => store.writeCandles(series, candles, 'archive', manifest, { taskId }), signal);
   return { rows: candles.length, written, bytes: loaded.manifest.size, manifest, replaced, differed };
 }
 

@@ -15,11 +15,6 @@ export interface TaskLog {
   info(message: string): Promise<void>;
   warn(message: string): Promise<void>;
   error(message: string): Promise<void>;
-  /**
-   * Records the rows the task has committed so far. Call it right after a write commits (before
-   * the next write starts), so a job found abandoned shows the rows it really committed.
-   */
-  committed(rows: number): Promise<void>;
 }
 
 export interface TaskResult<T> {
@@ -102,7 +97,6 @@ export class JobRecorder {
       info: (m) => write('info', m),
       warn: (m) => write('warn', m),
       error: (m) => write('error', m),
-      committed: (rows) => this.store.recordTaskRows(taskId, rows),
     };
   }
 }

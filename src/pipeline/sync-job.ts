@@ -36,7 +36,7 @@ export async function runSyncJob(store: Store, sources: Sources, logger: Logger,
     const from = last + len;
     if (from >= end) continue;
     const written = await job.task(`${symbol} ${isoMinute(from)} .. ${isoMinute(end - len)}`, async (log) => {
-      const n = await fetchRestRange(store, sources.exchange, series, from, end, opts.signal);
+      const n = await fetchRestRange(store, sources.exchange, series, from, end, opts.signal, log.taskId);
       await log.info(`${n} rows written (${(end - from) / len} candles were due)`);
       return { rows: n, value: n };
     });

@@ -103,6 +103,14 @@ export interface StreamCandlesOptions {
   signal?: AbortSignal;
 }
 
+export interface WriteCandlesOptions {
+  /**
+   * A running task whose row count grows by the rows this write inserts or changes, in the same
+   * transaction: a job found abandoned then shows exactly the rows it committed.
+   */
+  taskId?: number;
+}
+
 export interface Store {
   readonly kind: 'duckdb' | 'postgres';
   /** Where the data lives, with any password removed (safe to print). */
@@ -131,7 +139,7 @@ export interface Store {
    * the database refuses (e.g. a NaN or a broken candle invariant, enforced by CHECKs) rejects
    * with StoreError and writes nothing.
    */
-  writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number>;
+  writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry, options?: WriteCandlesOptions): Promise<number>;
   /** Stored candles of the series with from ≤ openTime < to, ascending. */
   readCandles(series: SeriesKey, from: number, to: number): Promise<CandleColumns>;
   /**
@@ -164,8 +172,6 @@ export interface Store {
   finishJob(id: number, status: RunStatus, rows: number, summary: string | null): Promise<void>;
   startTask(jobId: number, name: string): Promise<number>;
   finishTask(id: number, status: RunStatus, rows: number, error: string | null): Promise<void>;
-  /** Records the rows a running task has committed so far, so a job found abandoned keeps them. */
-  recordTaskRows(id: number, rows: number): Promise<void>;
   appendTaskLog(line: TaskLogLine): Promise<void>;
   /** Renews a running job's lease (JobRecorder calls it while a task runs). */
   heartbeatJob(id: number): Promise<void>;

@@ -109,7 +109,6 @@ export function lightStore(): LightStore {
     finishJob: () => Promise.resolve(),
     startTask: () => Promise.resolve(++ids),
     finishTask: () => Promise.resolve(),
-    recordTaskRows: () => Promise.resolve(),
     appendTaskLog: () => Promise.resolve(),
     recordGaps: () => Promise.resolve(),
   };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { btcusdtDay } from '../test-support/fixture-candles.js';
 import { DuckDbStore } from './duckdb-store.js';
 
 test('duckdb store - a job still running at the next open is abandoned, keeping the rows of its finished tasks', async () => {
@@ -20,7 +21,11 @@ test('duckdb store - a job still running at the next open is abandoned, keeping 
     clock += 30_000;
     const t2 = await a.startTask(job, 'ingest day 2');
     const t3 = await a.startTask(job, 'ingest day 3');
-    await a.recordTaskRows(t3, 1439); // committed before the death, its task never finished
+    // Committed before the death, its task never finished: the write added its rows to the task.
+    const day = btcusdtDay(1);
+    const written = await a.writeCandles({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' }, day, 'archive', undefined, { taskId: t3 });
+    assert.equal(written, 1440);
+    assert.equal(await a.writeCandles({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' }, day, 'archive', undefined, { taskId: t3 }), 0, 'a re-write adds nothing');
     clock += 5_000;
     await a.heartbeatJob(job);
     const lastSeen = clock;
@@ -33,10 +38,10 @@ test('duckdb store - a job still running at the next open is abandoned, keeping 
     const got = await b.getJob(job);
     assert.ok(got);
     assert.equal(got.job.status, 'abandoned');
-    assert.equal(got.job.rows, 1440 + 1439, 'finished tasks and the rows a running task recorded as committed');
+    assert.equal(got.job.rows, 1440 + 1440, 'finished tasks and the rows a running task committed');
     assert.equal(got.job.finishedAt, lastSeen);
     assert.match(got.job.summary ?? '', /abandoned/);
-    assert.deepEqual(got.tasks.map((t) => [t.id, t.status, t.rows]), [[t1, 'ok', 1440], [t2, 'abandoned', 0], [t3, 'abandoned', 1439]]);
+    assert.deepEqual(got.tasks.map((t) => [t.id, t.status, t.rows]), [[t1, 'ok', 1440], [t2, 'abandoned', 0], [t3, 'abandoned', 1440]]);
     assert.equal((await b.getJob(done))?.job.status, 'ok', 'a finished job is left alone');
     await b.heartbeatJob(job);
     assert.equal((await b.getJob(job))?.job.status, 'abandoned', 'a late heartbeat does not revive it');

@@ -19,7 +19,8 @@ import { aggregateCandlesQuery, DUCKDB_AGGREGATE, insertFromStageSql, mergeFromS
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { checkedChunkRows, SqlStore } from '../sql/sql-store.js';
 import { col, toNumber, toText } from '../sql/sql-values.js';
-import type { ArchiveManifestEntry, CandleChunk, StreamCandlesOptions } from '../store.js';
+import { addTaskRowsSql } from '../sql/runs-sql.js';
+import type { ArchiveManifestEntry, CandleChunk, StreamCandlesOptions, WriteCandlesOptions } from '../store.js';
 import { createStage, DUCKDB_STAGE, fillStage } from './duckdb-candle-stage.js';
 import { lockErrorFrom } from './duckdb-lock-error.js';
 import { readCandleColumns, streamCandleColumns } from './duckdb-read-columns.js';
@@ -72,7 +73,7 @@ export class DuckDbStore extends SqlStore {
     return new DuckDbStore(instance, new DuckDbSession(connection), path, options.now);
   }
 
-  async writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number> {
+  async writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry, options: WriteCandlesOptions = {}): Promise<number> {
     assertAscending(candles);
     if (candles.length === 0 && !manifest) return 0;
     const id = candles.length > 0 ? await this.series.ensure(series) : null;
@@ -91,6 +92,7 @@ export class DuckDbStore extends SqlStore {
         }
       }
       if (manifest) await writeManifestSql(tx, manifest);
+      if (options.taskId !== undefined) await addTaskRowsSql(tx, options.taskId, changed);
       return changed;
     });
   }

@@ -10,7 +10,8 @@ import { POSTGRES_AGGREGATE, rangeHasRows, upsertFromStageSql, type CandleQuery,
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
 import { col, toNumber } from '../sql/sql-values.js';
-import type { ArchiveManifestEntry } from '../store.js';
+import { addTaskRowsSql } from '../sql/runs-sql.js';
+import type { ArchiveManifestEntry, WriteCandlesOptions } from '../store.js';
 import { copyIntoCandles, fillStage, forgetStage, PG_STAGE } from './postgres-candle-stage.js';
 import { PostgresSession } from './postgres-session.js';
 import { readCandleColumns } from './postgres-read-columns.js';
@@ -39,21 +40,21 @@ export class PostgresStore extends SqlStore {
     return new PostgresStore(new PostgresSession(url, options.maxConnections), url, options.now);
   }
 
-  async writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number> {
+  async writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry, options: WriteCandlesOptions = {}): Promise<number> {
     assertAscending(candles);
     if (candles.length === 0 && !manifest) return 0;
     const id = candles.length > 0 ? await this.series.ensure(series) : null;
     try {
-      return await this.writeOnce(id, candles, source, manifest, true);
+      return await this.writeOnce(id, candles, source, manifest, options, true);
     } catch (err) {
       // Another writer filled the range between our check and our plain insert: redo as an upsert.
       if (!isUniqueViolation(err)) throw err;
-      return this.writeOnce(id, candles, source, manifest, false);
+      return this.writeOnce(id, candles, source, manifest, options, false);
     }
   }
 
   private writeOnce(
-    id: number | null, candles: CandleColumns, source: CandleSource, manifest: ArchiveManifestEntry | undefined, allowPlainInsert: boolean,
+    id: number | null, candles: CandleColumns, source: CandleSource, manifest: ArchiveManifestEntry | undefined, options: WriteCandlesOptions, allowPlainInsert: boolean,
   ): Promise<number> {
     return this.session.transactionWithClient(async (tx, client) => {
       try {
@@ -69,6 +70,7 @@ export class PostgresStore extends SqlStore {
           }
         }
         if (manifest) await writeManifestSql(tx, manifest);
+        if (options.taskId !== undefined) await addTaskRowsSql(tx, options.taskId, changed);
         return changed;
       } catch (err) {
         forgetStage(client);

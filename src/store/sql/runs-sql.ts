@@ -82,7 +82,7 @@ export function abandonJobsSql(db: SqlSession, seenBefore: number, why: string):
       const id = toNumber(col(r, 0), 'id');
       const lastSeen = toNumber(col(r, 1), 'last seen');
       if (lastSeen >= seenBefore) continue;
-      // A running task keeps the rows it recorded as committed (recordTaskRows), nothing more.
+      // A running task keeps the rows its candle writes added in their own transactions (taskId).
       await tx.run("UPDATE task_runs SET status = 'abandoned', error = $2, finished_at = $3 WHERE job_id = $1 AND status = 'running'", [id, why, lastSeen]);
       marked += await tx.run(
         `UPDATE job_runs SET status = 'abandoned', finished_at = $3, summary = $2,
@@ -123,8 +123,9 @@ export async function finishTaskSql(db: SqlExecutor, id: number, status: RunStat
   await db.run('UPDATE task_runs SET status = $2, rows = $3, error = $4, finished_at = $5 WHERE id = $1', [id, status, rows, error, now]);
 }
 
-export async function recordTaskRowsSql(db: SqlExecutor, id: number, rows: number): Promise<void> {
-  await db.run("UPDATE task_runs SET rows = $2 WHERE id = $1 AND status = 'running'", [id, rows]);
+/** Inside a candle write's transaction: the running task's rows grow by what the write changed. */
+export async function addTaskRowsSql(db: SqlExecutor, id: number, rows: number): Promise<void> {
+  if (rows > 0) await db.run("UPDATE task_runs SET rows = rows + $2 WHERE id = $1 AND status = 'running'", [id, rows]);
 }
 
 export async function appendTaskLogSql(db: SqlExecutor, line: TaskLogLine): Promise<void> {

@@ -9,7 +9,7 @@ import type { Instrument, SeriesKey, UniverseSnapshot } from '../../core/instrum
 import { ConfigError } from '../../core/errors.js';
 import { runMigrations } from '../migrations/run-migrations.js';
 import type {
-  ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StorageStats, StreamCandlesOptions, TaskLogLine, TaskRun,
+  ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StorageStats, StreamCandlesOptions, TaskLogLine, TaskRun, WriteCandlesOptions,
 } from '../store.js';
 import {
   aggregateCandlesQuery, alignUp, countBySourceSql, lastOpenTimeSql, missingRangesSql, rangeHasRows, readCandlesQuery, rowsToColumns, seriesStatsSql,
@@ -20,7 +20,7 @@ import {
   setListedAtSql, upsertInstrumentsSql,
 } from './catalog-sql.js';
 import {
-  abandonJobsSql, appendTaskLogSql, finishJobSql, finishTaskSql, getJobSql, heartbeatJobSql, JOB_LEASE_MS, listJobsSql, pruneJobsSql, recordTaskRowsSql,
+  abandonJobsSql, appendTaskLogSql, finishJobSql, finishTaskSql, getJobSql, heartbeatJobSql, JOB_LEASE_MS, listJobsSql, pruneJobsSql,
   startJobSql, startTaskSql,
 } from './runs-sql.js';
 import { SeriesIds } from './series-ids.js';
@@ -48,7 +48,7 @@ export abstract class SqlStore implements Store {
   }
 
   abstract close(): Promise<void>;
-  abstract writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry): Promise<number>;
+  abstract writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry, options?: WriteCandlesOptions): Promise<number>;
   /** Bytes the store takes on disk (file or database), or null when the backend cannot tell. */
   protected abstract sizeOnDisk(): Promise<number | null>;
 
@@ -197,9 +197,6 @@ export abstract class SqlStore implements Store {
   }
   startTask(jobId: number, name: string): Promise<number> {
     return startTaskSql(this.db, jobId, name, this.now());
-  }
-  recordTaskRows(id: number, rows: number): Promise<void> {
-    return recordTaskRowsSql(this.db, id, rows);
   }
   finishTask(id: number, status: RunStatus, rows: number, error: string | null): Promise<void> {
     return finishTaskSql(this.db, id, status, rows, error, this.now());
