@@ -17,7 +17,7 @@ test('config - the init template parses to the documented defaults', () => {
   assert.equal(config.universe.top, 20);
   assert.equal(config.store.db, './tickerflow-data/tickerflow.duckdb');
   assert.equal(config.store.keep_job_days, 30);
-  assert.deepEqual([config.store.duckdb_memory_limit, config.store.duckdb_threads], ['1GB', 2]);
+  assert.deepEqual([config.store.duckdb_memory_limit, config.store.duckdb_threads], ['512MB', 2]);
   assert.deepEqual(loadConfig({ config: withFile('') }, {}).config.store, config.store, 'the defaults (job retention bounded) equal the template');
   assert.deepEqual(config.universe.quote_preference, ['USDT', 'FDUSD', 'USDC', 'BUSD', 'BTC']);
 });

@@ -44,7 +44,7 @@ export const CONFIG_TEMPLATE = `# tickerflow configuration. Every key is optiona
 # --db and TICKERFLOW_DB override it.
 db = "./tickerflow-data/tickerflow.duckdb"
 # DuckDB only: memory it may use (it spills to disk beyond that) and its worker threads.
-duckdb_memory_limit = "1GB"
+duckdb_memory_limit = "512MB"
 duckdb_threads = 2
 # Days of finished job runs, their tasks and log lines to keep (older ones are pruned when a job starts).
 keep_job_days = 30

@@ -13,7 +13,7 @@ const symbol = z.string().regex(/^[A-Z0-9]{2,20}$/, 'expected an exchange symbol
  * unbounded DuckDB grew ≈ 200 B/row (3.8 GB at 18.9 M rows).
  * @see https://duckdb.org/docs/stable/configuration/overview
  */
-export const DUCKDB_DEFAULTS = { memoryLimit: '1GB', threads: 2 } as const;
+export const DUCKDB_DEFAULTS = { memoryLimit: '512MB', threads: 2 } as const;
 const duckdbSize = z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, 'expected a size such as "1GB" or "512MiB"');
 
 export const configSchema = z

@@ -35,8 +35,8 @@ test('duckdb store - location is the absolute file path and data survives reopen
 
 test('duckdb store - memory_limit and threads are bounded by default and settable, a bad value is refused naming it', async () => {
   const a = await DuckDbStore.open(join(dir, 'settings-a.duckdb'));
-  // DuckDB prints 1GB as 953.6 MiB (10^9 bytes in binary units).
-  assert.deepEqual(await a.settings(), { memoryLimit: '953.6 MiB', threads: 2 });
+  // DuckDB prints 512MB as 488.2 MiB (512·10^6 bytes in binary units).
+  assert.deepEqual(await a.settings(), { memoryLimit: '488.2 MiB', threads: 2 });
   await a.close();
   const b = await DuckDbStore.open(join(dir, 'settings-b.duckdb'), { memoryLimit: '256MiB', threads: 1 });
   assert.deepEqual(await b.settings(), { memoryLimit: '256.0 MiB', threads: 1 });
