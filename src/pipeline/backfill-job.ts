@@ -14,7 +14,7 @@ import { BadInputError, UpstreamError } from '../core/errors.js';
 import { floorToInterval, intervalMs, type Interval } from '../core/intervals.js';
 import type { SeriesKey } from '../core/instrument.js';
 import { isoMinute } from '../core/time.js';
-import type { Store } from '../store/store.js';
+import type { ArchiveManifestEntry, Store } from '../store/store.js';
 import { abortable, throwIfAborted } from './abortable.js';
 import { chooseArchiveFiles, ingestReason, type IngestReason } from './archive-plan.js';
 import { fetchRestRange } from './fetch-rest-range.js';
@@ -129,10 +129,11 @@ async function backfillSymbol(ctx: JobContext, symbol: string): Promise<Backfill
     const end = floorToInterval(sources.exchange.now(), opts.interval); // open time of the forming candle: exclusive end
     const chosen = chooseArchiveFiles(all, start, end);
     const toIngest: Array<{ file: ArchiveFile; reason: IngestReason }> = [];
+    const loaded = await manifestOf(store, chosen);
     let archivedUntil = start;
     for (const file of chosen) {
       archivedUntil = Math.max(archivedUntil, Math.min(file.end, end));
-      const reason = ingestReason(file, await store.getManifest(file.key), start);
+      const reason = ingestReason(file, loaded.get(file.key) ?? null, start);
       if (reason !== null) toIngest.push({ file, reason });
     }
     await log.info(
@@ -168,6 +169,16 @@ async function backfillSymbol(ctx: JobContext, symbol: string): Promise<Backfill
     result.restRows = restRows ?? 0;
   }
   return result;
+}
+
+/**
+ * The manifest entries of `files`, one query per folder of keys (a symbol's monthly and daily
+ * folders) rather than one per file: `up` re-plans every followed symbol's files each hour.
+ */
+async function manifestOf(store: Store, files: readonly ArchiveFile[]): Promise<Map<string, ArchiveManifestEntry>> {
+  const folders = new Set(files.map((f) => f.key.slice(0, f.key.lastIndexOf('/') + 1)));
+  const entries = (await Promise.all([...folders].map((folder) => store.listManifest(folder)))).flat();
+  return new Map(entries.map((e) => [e.key, e]));
 }
 
 /** Loads and writes one file, holding a permit the caller acquired; a failure rejects the file only. */

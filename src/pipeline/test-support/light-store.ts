@@ -102,6 +102,7 @@ export function lightStore(): LightStore {
       return Promise.resolve(out);
     },
     getManifest: (key) => Promise.resolve(manifest.get(key) ?? null),
+    listManifest: (prefix) => Promise.resolve([...manifest.values()].filter((e) => e.key.startsWith(prefix))),
     startJob: (kind) => {
       jobsStarted.set(kind, (jobsStarted.get(kind) ?? 0) + 1);
       return Promise.resolve(++ids);

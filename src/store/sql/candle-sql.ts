@@ -180,10 +180,14 @@ export async function missingRangesSql(db: SqlExecutor, id: number | null, inter
   });
 }
 
+/** A staged DOUBLE value of column `c` as `candles` stores it (times and trade counts are BIGINT). */
+function asStored(c: string, value: string): string {
+  return c === 'open_time' || c === 'close_time' || c === 'trades' ? `CAST(${value} AS BIGINT)` : value;
+}
+
 /** The staging table's 11 DOUBLE columns as the `candles` columns store them. */
 function stagedValues(stage: string): string {
-  const asStored = (c: string): string => (c === 'open_time' || c === 'close_time' || c === 'trades' ? `CAST(${stage}.${c} AS BIGINT)` : `${stage}.${c}`);
-  return CANDLE_COLUMNS.map(asStored).join(', ');
+  return CANDLE_COLUMNS.map((c) => asStored(c, `${stage}.${c}`)).join(', ');
 }
 
 const VALUE_COLUMNS = CANDLE_COLUMNS.filter((c) => c !== 'open_time');
@@ -219,8 +223,8 @@ WHERE ${SOURCE_RANK[source]} >= candles.source AND (${differs('excluded')})`;
  */
 export function mergeFromStageSql(stage: string, source: CandleSource): { update: string; insertMissing: string } {
   const rank = SOURCE_RANK[source];
-  const set = [...VALUE_COLUMNS.map((c) => `${c} = ${c === 'close_time' || c === 'trades' ? `CAST(n.${c} AS BIGINT)` : `n.${c}`}`), `source = ${rank}`].join(', ');
-  const staged = `(SELECT ${CANDLE_COLUMNS.map((c) => (c === 'open_time' ? `CAST(${c} AS BIGINT) AS ${c}` : c)).join(', ')}, ${rank} AS source FROM ${stage}) AS n`;
+  const set = [...VALUE_COLUMNS.map((c) => `${c} = ${asStored(c, `n.${c}`)}`), `source = ${rank}`].join(', ');
+  const staged = `(SELECT ${asStored('open_time', 'open_time')} AS open_time, ${VALUE_COLUMNS.join(', ')}, ${rank} AS source FROM ${stage}) AS n`;
   return {
     update: `UPDATE candles SET ${set} FROM ${staged}
 WHERE candles.series_id = $1 AND candles.open_time >= $2 AND candles.open_time <= $3 AND candles.open_time = n.open_time

@@ -2,11 +2,10 @@
  * Everything of the Store contract that is plain SQL, written once for both engines over a
  * SqlSession. A backend adds its connection handling and its bulk candle write path.
  */
-import { BadInputError } from '../../core/errors.js';
 import { allocateColumns, type CandleColumns, type CandleSource } from '../../core/candle.js';
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../../core/instrument.js';
-import { ConfigError } from '../../core/errors.js';
+import { BadInputError, ConfigError } from '../../core/errors.js';
 import { runMigrations } from '../migrations/run-migrations.js';
 import type {
   ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StorageStats, StreamCandlesOptions, TaskLogLine, TaskRun, WriteCandlesOptions,
