@@ -64,7 +64,9 @@ describe('backfill job', () => {
     });
     const { results } = await runBackfillJob(slow, src, silentLogger, { symbols: ['AAAUSDT', 'BBBUSDT', 'CCCUSDT'], interval: H1, concurrency: 4 });
     assert.equal(src.calls.loads, 18);
-    assert.equal(src.maxLoadsInFlight, 4, 'four downloads at once');
+    // Permits also cover parsed files waiting for the store, so a slow runner may see 3 downloads
+    // at once instead of 4; a serial backfill would see 1, an unbounded one 18.
+    assert.ok(src.maxLoadsInFlight >= 2 && src.maxLoadsInFlight <= 4, `downloads at once: ${src.maxLoadsInFlight}, want 2 to 4`);
     assert.ok(maxParsedWaiting <= 4, `at most 4 parsed files in memory, saw ${maxParsedWaiting}`);
     assert.equal(maxWriting, 1);
     const julyFirst = parseTime('2020-07-01');
