@@ -1,0 +1,155 @@
+/**
+ * What the store keeps for alerts and users: the records and the operations both backends
+ * implement (migration 005 for alerts, 006 for users). The store does not interpret a rule: its
+ * definition and fire state are JSON documents the alerts module validates and reads.
+ *
+ * Ownership: every read and change of a rule or firing names its user, and a row of another user
+ * is treated as absent, so the API cannot leak or change another user's data by id.
+ */
+
+/** A stored rule. `definition` is the alerts module's rule document (expression, scope, channels …). */
+export interface StoredRule {
+  id: number;
+  userId: number;
+  name: string;
+  definition: unknown;
+  enabled: boolean;
+  /** Epoch ms until which the rule does not fire (`alerts mute`), or null. */
+  mutedUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A rule's fire state (last firing per symbol, `for N bars` counters, previous operand values …), JSON. */
+export interface StoredRuleState {
+  ruleId: number;
+  state: unknown;
+  updatedAt: number;
+}
+
+/** A firing as the evaluator produced it, before it has an id. */
+export interface NewFiring {
+  ruleId: number;
+  userId: number;
+  exchange: string;
+  symbol: string;
+  interval: string;
+  /** Open time of the bar that caused it. */
+  barOpenTime: number;
+  firedAt: number;
+  /** The bar and the operand values that caused it, JSON. */
+  inputs: unknown;
+  /** The bar was still incomplete when it was evaluated (evaluated after the grace period). */
+  incomplete: boolean;
+  /** Human text of the message (channels format their own, this is the fallback and the history line). */
+  message: string;
+  /** One outbox row is written per channel, e.g. `telegram:123456`, `webhook:https://…`, `dashboard`. */
+  channels: string[];
+}
+
+export interface StoredFiring extends Omit<NewFiring, 'channels'> {
+  id: number;
+}
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+
+/** One delivery of one firing to one channel. Idempotency key: `firing-<firingId>-<channel>`. */
+export interface OutboxItem {
+  id: number;
+  firingId: number;
+  userId: number;
+  channel: string;
+  idempotencyKey: string;
+  status: OutboxStatus;
+  attempts: number;
+  /** Epoch ms at which the worker may try it (again). */
+  nextAttemptAt: number;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
+/** A Telegram chat linked to a user: alerts go only to linked chats, and only linked chats may command the bot. */
+export interface ChatLink {
+  userId: number;
+  chatId: string;
+  title: string | null;
+  linkedAt: number;
+}
+
+export type UserRole = 'admin' | 'user';
+
+export interface User {
+  id: number;
+  name: string;
+  role: UserRole;
+  /** IANA time zone, e.g. `Europe/Amsterdam`: quiet hours are in it. */
+  timezone: string;
+  createdAt: number;
+}
+
+export interface ApiTokenInfo {
+  id: number;
+  userId: number;
+  label: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface AlertStore {
+  createRule(userId: number, name: string, definition: unknown, now: number): Promise<StoredRule>;
+  /** Replaces name/definition/enabled/mutedUntil of the user's rule; null when it is not theirs or absent. */
+  updateRule(userId: number, id: number, change: Partial<Pick<StoredRule, 'name' | 'definition' | 'enabled' | 'mutedUntil'>>, now: number): Promise<StoredRule | null>;
+  /** Deletes the user's rule with its state (firings stay for the history); false when not theirs or absent. */
+  deleteRule(userId: number, id: number): Promise<boolean>;
+  getRule(userId: number, id: number): Promise<StoredRule | null>;
+  listRules(userId: number): Promise<StoredRule[]>;
+  /** Every enabled rule of every user, for the evaluator. */
+  listEnabledRules(): Promise<StoredRule[]>;
+  listRuleStates(): Promise<StoredRuleState[]>;
+
+  /**
+   * One evaluation's result, in one transaction: the new rule states, the firings and one outbox
+   * row per firing channel. Returns the firings with their ids.
+   */
+  recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[]): Promise<StoredFiring[]>;
+  listFirings(userId: number, filter: { ruleId?: number; since?: number; limit: number }): Promise<StoredFiring[]>;
+
+  /** Pending outbox rows due at `now`, oldest first. */
+  dueOutbox(now: number, limit: number): Promise<OutboxItem[]>;
+  getFiring(id: number): Promise<StoredFiring | null>;
+  markDelivered(outboxId: number, at: number): Promise<void>;
+  /** Counts an attempt; `nextAttemptAt` null marks the row failed for good. */
+  markAttemptFailed(outboxId: number, error: string, nextAttemptAt: number | null): Promise<void>;
+
+  /** Stores a one-time link code (hashed is fine) for the user, valid until `expiresAt`. */
+  createLinkCode(userId: number, code: string, expiresAt: number): Promise<void>;
+  /** Consumes a valid code (once) and links the chat to its user; null for an unknown, used or expired code. */
+  redeemLinkCode(code: string, chatId: string, title: string | null, now: number): Promise<ChatLink | null>;
+  /** Links a chat directly (the local admin's CLI). */
+  linkChat(userId: number, chatId: string, title: string | null, now: number): Promise<ChatLink>;
+  listChatLinks(userId?: number): Promise<ChatLink[]>;
+  /** The user a chat is linked to, or null. */
+  chatOwner(chatId: string): Promise<number | null>;
+  /** A group migrated to a supergroup: its links and pending outbox rows follow the new id. */
+  migrateChat(fromChatId: string, toChatId: string): Promise<void>;
+}
+
+export interface UserStore {
+  /** Creates a user; `passwordHash` is the scrypt hash string (the store never sees a password). */
+  createUser(name: string, role: UserRole, timezone: string, passwordHash: string, now: number): Promise<User>;
+  getUserByName(name: string): Promise<(User & { passwordHash: string }) | null>;
+  getUser(id: number): Promise<User | null>;
+  listUsers(): Promise<User[]>;
+  setPasswordHash(userId: number, passwordHash: string): Promise<boolean>;
+  updateUser(userId: number, change: Partial<Pick<User, 'timezone' | 'role'>>): Promise<User | null>;
+  /** Deletes the user with their tokens, rules, states, chat links and pending outbox rows. */
+  deleteUser(userId: number): Promise<boolean>;
+
+  /** Stores a token by its SHA-256 hash (the token itself is shown once, never stored). */
+  createApiToken(userId: number, label: string, tokenHash: string, now: number): Promise<ApiTokenInfo>;
+  /** The user of a valid (not revoked) token hash, updating its last use; null otherwise. */
+  userForTokenHash(tokenHash: string, now: number): Promise<User | null>;
+  listApiTokens(userId: number): Promise<ApiTokenInfo[]>;
+  revokeApiToken(userId: number, tokenId: number, now: number): Promise<boolean>;
+}
