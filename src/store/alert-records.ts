@@ -121,9 +121,10 @@ export interface AlertStore {
 
   /** Pending outbox rows with nextAttemptAt ≤ `now`, by nextAttemptAt then id (a backed-off row waits behind newer due ones). */
   dueOutbox(now: number, limit: number): Promise<OutboxItem[]>;
+  /** Any user's firing, for the delivery worker (the API reads firings through listFirings). */
   getFiring(id: number): Promise<StoredFiring | null>;
-  /** A firing's deliveries, one per channel, by id (the dashboard's delivery status). */
-  listOutbox(firingId: number): Promise<OutboxItem[]>;
+  /** The deliveries of the user's firing, one per channel, by id (the dashboard's delivery status); [] when not theirs. */
+  listOutbox(userId: number, firingId: number): Promise<OutboxItem[]>;
   markDelivered(outboxId: number, at: number): Promise<void>;
   /** Counts an attempt (error kept up to 2,000 characters); `nextAttemptAt` null marks the row failed for good. Only pending rows change. */
   markAttemptFailed(outboxId: number, error: string, nextAttemptAt: number | null): Promise<void>;
