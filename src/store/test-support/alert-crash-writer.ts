@@ -33,7 +33,7 @@ const kept = await store.createRule(alice.id, 'kept', { expression: 'rsi:14 < 30
 const gone = await store.createRule(alice.id, 'gone', { expression: 'close > 1' }, T0);
 await store.updateRule(alice.id, kept.id, { enabled: false, mutedUntil: T0 + 1 }, T0 + 1);
 const [first] = await store.recordEvaluation([{ ruleId: kept.id, state: { n: 1 }, updatedAt: T0 }], [firing(kept.id, alice.id, T0, ['telegram:-5', 'dashboard'])]);
-const [tg, dash] = await store.listOutbox(alice.id, first?.id ?? -1);
+const [tg, dash] = await store.listOutbox(first?.id ?? -1);
 await store.markAttemptFailed(tg?.id ?? -1, 'HTTP 502', T0 + 60_000);
 await store.markDelivered(dash?.id ?? -1, T0 + 5);
 await store.linkChat(alice.id, '-5', 'group', T0);
