@@ -3,11 +3,10 @@
  * transaction, and the firing history read back; shared by both SQL backends.
  */
 import type { NewFiring, StoredFiring, StoredRuleState } from '../alert-records.js';
-import { insertReturningId } from './insert-returning-id.js';
 import { jsonRowsSource } from './json-rows.js';
+import { nextIds } from './sequence-ids.js';
 import type { SqlExecutor, SqlParam, SqlSession } from './sql-session.js';
 import { col, fromJsonText, toBool, toJsonText, toNumber, toText } from './sql-values.js';
-import { insertValues, valuesChunks } from './values-tuples.js';
 
 /** The key a channel may pass on (webhooks send it as a header) so a repeated delivery is recognised. */
 export function outboxIdempotencyKey(firingId: number, channel: string): string {
@@ -15,15 +14,17 @@ export function outboxIdempotencyKey(firingId: number, channel: string): string 
 }
 
 const STATE_COLUMNS = { rule_id: 'BIGINT', state: 'VARCHAR', updated_at: 'BIGINT' } as const;
+const FIRING_ROW = {
+  id: 'BIGINT', rule_id: 'BIGINT', user_id: 'BIGINT', exchange: 'VARCHAR', symbol: 'VARCHAR', interval: 'VARCHAR',
+  bar_open_time: 'BIGINT', fired_at: 'BIGINT', inputs: 'VARCHAR', incomplete: 'BOOLEAN', message: 'VARCHAR',
+} as const;
+const OUTBOX_ROW = { firing_id: 'BIGINT', user_id: 'BIGINT', channel: 'VARCHAR', idempotency_key: 'VARCHAR', next_attempt_at: 'BIGINT' } as const;
 
 /** The owner of each of `ruleIds` that still exists. */
-async function ruleOwners(tx: SqlExecutor, ruleIds: readonly number[]): Promise<Map<number, number>> {
-  const owners = new Map<number, number>();
-  for (const chunk of valuesChunks([...new Set(ruleIds)].map((id) => [id]))) {
-    const rows = await tx.all(`SELECT id, user_id FROM rules WHERE id IN (${chunk.tuples})`, chunk.params);
-    for (const r of rows) owners.set(toNumber(col(r, 0), 'rule id'), toNumber(col(r, 1), 'rule user_id'));
-  }
-  return owners;
+async function ruleOwners(tx: SqlExecutor, dialect: SqlSession['dialect'], ruleIds: readonly number[]): Promise<Map<number, number>> {
+  const wanted = JSON.stringify([...new Set(ruleIds)].map((id) => ({ id })));
+  const rows = await tx.all(`SELECT id, user_id FROM rules WHERE id IN (SELECT id FROM ${jsonRowsSource(dialect, { id: 'BIGINT' })})`, [wanted]);
+  return new Map(rows.map((r) => [toNumber(col(r, 0), 'rule id'), toNumber(col(r, 1), 'rule user_id')]));
 }
 
 /**
@@ -45,23 +46,40 @@ export async function recordEvaluationSql(db: SqlSession, states: readonly Store
         [JSON.stringify(stateRows)],
       );
     }
-    const owners = firings.length > 0 ? await ruleOwners(tx, firings.map((f) => f.ruleId)) : new Map<number, number>();
+    const owners = firings.length > 0 ? await ruleOwners(tx, db.dialect, firings.map((f) => f.ruleId)) : new Map<number, number>();
+    const kept = firings.flatMap((f, i) => (owners.get(f.ruleId) === f.userId ? [{ f, inputs: inputs[i] ?? 'null' }] : []));
+    const ids = await nextIds(tx, db.dialect, 'firings', kept.length);
     const stored: StoredFiring[] = [];
-    const outboxRows: SqlParam[][] = [];
-    for (const [i, f] of firings.entries()) {
-      if (owners.get(f.ruleId) !== f.userId) continue;
-      const id = await insertReturningId(tx,
-        `INSERT INTO firings (rule_id, user_id, exchange, symbol, "interval", bar_open_time, fired_at, inputs, incomplete, message)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [f.ruleId, f.userId, f.exchange, f.symbol, f.interval, f.barOpenTime, f.firedAt, inputs[i] ?? null, f.incomplete, f.message]);
+    const firingRows: Array<Record<string, string | number | boolean>> = [];
+    const outboxRows: Array<Record<string, string | number>> = [];
+    for (const [k, { f, inputs: json }] of kept.entries()) {
+      const id = ids[k] ?? -1;
+      firingRows.push({
+        id, rule_id: f.ruleId, user_id: f.userId, exchange: f.exchange, symbol: f.symbol, interval: f.interval,
+        bar_open_time: f.barOpenTime, fired_at: f.firedAt, inputs: json, incomplete: f.incomplete, message: f.message,
+      });
+      // Due at once: a firing's deliveries are tried as soon as the worker sees them.
       for (const channel of new Set(f.channels)) {
-        outboxRows.push([id, f.userId, channel, outboxIdempotencyKey(id, channel), 'pending', 0, f.firedAt]);
+        outboxRows.push({ firing_id: id, user_id: f.userId, channel, idempotency_key: outboxIdempotencyKey(id, channel), next_attempt_at: f.firedAt });
       }
       const { channels: _channels, ...firing } = f;
-      stored.push({ ...firing, inputs: JSON.parse(inputs[i] ?? 'null') as unknown, id });
+      stored.push({ ...firing, inputs: JSON.parse(json) as unknown, id });
     }
-    // Due at once: a firing's deliveries are tried as soon as the worker sees them.
-    await insertValues(tx, 'INSERT INTO outbox (firing_id, user_id, channel, idempotency_key, status, attempts, next_attempt_at)', outboxRows);
+    // A screener rule over the top-200 can fire on many symbols at one close: one statement each table.
+    if (firingRows.length > 0) {
+      await tx.run(
+        `INSERT INTO firings (id, rule_id, user_id, exchange, symbol, "interval", bar_open_time, fired_at, inputs, incomplete, message)
+         SELECT id, rule_id, user_id, exchange, symbol, "interval", bar_open_time, fired_at, inputs, incomplete, message FROM ${jsonRowsSource(db.dialect, FIRING_ROW)}`,
+        [JSON.stringify(firingRows)],
+      );
+    }
+    if (outboxRows.length > 0) {
+      await tx.run(
+        `INSERT INTO outbox (firing_id, user_id, channel, idempotency_key, status, attempts, next_attempt_at)
+         SELECT firing_id, user_id, channel, idempotency_key, 'pending', 0, next_attempt_at FROM ${jsonRowsSource(db.dialect, OUTBOX_ROW)}`,
+        [JSON.stringify(outboxRows)],
+      );
+    }
     return stored;
   });
 }

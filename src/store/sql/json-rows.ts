@@ -7,7 +7,7 @@
  */
 import type { SqlSession } from './sql-session.js';
 
-export type JsonColumnType = 'BIGINT' | 'VARCHAR';
+export type JsonColumnType = 'BIGINT' | 'VARCHAR' | 'BOOLEAN';
 
 /** A FROM item yielding `columns` from the JSON array bound to `param`, in the session's dialect. */
 export function jsonRowsSource(dialect: SqlSession['dialect'], columns: Readonly<Record<string, JsonColumnType>>, param = '$1'): string {
@@ -16,6 +16,7 @@ export function jsonRowsSource(dialect: SqlSession['dialect'], columns: Readonly
     const shape = JSON.stringify([columns]).replaceAll("'", "''");
     return `(SELECT unnest(from_json(${param}, '${shape}'), recursive := true))`;
   }
-  const typed = names.map((n) => `${n} ${columns[n] === 'BIGINT' ? 'bigint' : 'text'}`).join(', ');
+  const pgType = { BIGINT: 'bigint', VARCHAR: 'text', BOOLEAN: 'boolean' } as const;
+  const typed = names.map((n) => `"${n}" ${pgType[columns[n] ?? 'VARCHAR']}`).join(', ');
   return `json_to_recordset(${param}::json) AS json_rows(${typed})`;
 }
