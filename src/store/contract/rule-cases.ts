@@ -1,7 +1,7 @@
 /** Contract cases for alert rules, their states, and one evaluation's firings and outbox rows written together. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../store.js';
+import type { StoredRule, Store } from '../store.js';
 import { firing, newUser } from './alert-helpers.js';
 import { withStore } from './contract-helpers.js';
 
@@ -114,6 +114,31 @@ export function registerRuleCases(name: string, makeStore: () => Promise<Store>)
         (err: Error & { code?: string }) => err.code === 'BAD_INPUT' && /inputs of firing 0 \(rule \d+\)/.test(err.message),
       );
       assert.deepEqual((await store.listRuleStates()).find((s) => s.ruleId === rule.id)?.state, { n: 1 });
+    }));
+
+  test(`${name} store - recordEvaluation of a screener close (600 firings, 1,000 states) gives each firing its own id, inputs and deliveries`, () =>
+    withStore(makeStore, async (store) => {
+      const a = await newUser(store);
+      const rules: StoredRule[] = [];
+      for (const i of [0, 1, 2]) rules.push(await store.createRule(a.id, `screener ${i}`, definition, T0));
+      const firings = Array.from({ length: 600 }, (_, i) =>
+        firing(rules[i % 3]?.id ?? -1, a.id, T0, [`webhook:https://example.test/${i}`, 'dashboard'], { symbol: `C${i}USDT`, inputs: { i, quote: `it's "${i}"` } }));
+      const states = Array.from({ length: 1_000 }, (_, i) => ({ ruleId: rules[i % 3]?.id ?? -1, state: { i }, updatedAt: T0 + i }));
+      const fired = await store.recordEvaluation(states, firings);
+      assert.deepEqual(fired.map((f) => f.symbol), firings.map((f) => f.symbol));
+      assert.equal(new Set(fired.map((f) => f.id)).size, 600);
+      const byId = new Map((await store.listFirings(a.id, { limit: 1_000 })).map((f) => [f.id, f]));
+      for (const [i, f] of fired.entries()) assert.deepEqual(byId.get(f.id), { ...f, inputs: { i, quote: `it's "${i}"` } }, `firing ${i}`);
+      const due = await store.dueOutbox(Number.MAX_SAFE_INTEGER, 100_000);
+      const mine = due.filter((o) => o.userId === a.id);
+      assert.equal(mine.length, 1_200);
+      const symbolOf = new Map(fired.map((f) => [f.id, f.symbol]));
+      for (const o of mine.filter((x) => x.channel !== 'dashboard')) {
+        assert.equal(`C${o.channel.slice('webhook:https://example.test/'.length)}USDT`, symbolOf.get(o.firingId), o.idempotencyKey);
+      }
+      // The last state per rule is kept: indexes 999, 997 and 998 of the 1,000.
+      const stateOf = new Map((await store.listRuleStates()).map((s) => [s.ruleId, s.state]));
+      assert.deepEqual(rules.map((r) => stateOf.get(r.id)), [{ i: 999 }, { i: 997 }, { i: 998 }]);
     }));
 
   test(`${name} store - recordEvaluation drops a firing whose rule was deleted meanwhile or is not its user's`, () =>
