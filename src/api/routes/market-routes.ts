@@ -73,7 +73,13 @@ export function registerMarketRoutes(app: FastifyInstance, deps: RouteDeps): voi
         summary: 'stored candles of a symbol, streamed; intervals above the stored one are aggregated in the database',
         description: 'JSON `{symbol, interval, priceDecimals, volumeDecimals, columns, rows}` (rows are `[openTime, open, high, low, close, volume, complete]`) or CSV with the same columns. --to is exclusive; from defaults to one day before to at 1m, 500 bars at other intervals.',
         tags: ['market'],
-        querystring: z.object({ ...windowQuery, format: z.enum(['json', 'csv']).default('json') }).strict(),
+        querystring: z
+          .object({
+            ...windowQuery,
+            format: z.enum(['json', 'csv']).default('json'),
+            columns: z.enum(['chart', 'all']).default('chart').describe('chart: openTime, OHLC, volume, complete; all: every stored field in the archive order (as `tickerflow candles --format csv`), then complete'),
+          })
+          .strict(),
       },
     },
     async (request, reply) => {
@@ -81,6 +87,8 @@ export function registerMarketRoutes(app: FastifyInstance, deps: RouteDeps): voi
       const now = deps.now();
       const window = queryWindow(q.interval, q.from, q.to, now);
       const instrument = await knownSymbol(deps.store, q.exchange, q.symbol);
+      const price = incrementDecimals(instrument?.tickSize);
+      const volume = incrementDecimals(instrument?.stepSize);
       const abort = new AbortController();
       request.raw.once('close', () => abort.abort());
       const text = candleText(
@@ -90,14 +98,18 @@ export function registerMarketRoutes(app: FastifyInstance, deps: RouteDeps): voi
           symbol: q.symbol,
           interval: q.interval,
           ...window,
-          priceDecimals: incrementDecimals(instrument?.tickSize) ?? null,
-          volumeDecimals: incrementDecimals(instrument?.stepSize) ?? null,
+          priceDecimals: price ?? null,
+          volumeDecimals: volume ?? null,
           now,
+          columns: q.columns,
         },
         q.format,
         abort.signal,
       );
       reply.type(q.format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8');
+      // CSV has no place for them in its body: the CLI's table takes its decimals from these.
+      if (price !== undefined) reply.header('x-price-decimals', String(price));
+      if (volume !== undefined) reply.header('x-volume-decimals', String(volume));
       return reply.send(Readable.from(text, { objectMode: false }));
     },
   );

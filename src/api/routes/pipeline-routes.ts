@@ -5,29 +5,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isInterval } from '../../core/intervals.js';
-import { utcDate } from '../../core/time.js';
+import { isInterval, type Interval } from '../../core/intervals.js';
+import { parseTime, utcDate } from '../../core/time.js';
 import { ApiError } from '../api-error.js';
 import type { RouteDeps } from '../api-server.js';
 import { coverageDays } from '../coverage-days.js';
-import { exchangeField, idParams, intervalField, intField, symbolField } from '../query-fields.js';
-
-const runStatus = z.enum(['running', 'ok', 'failed', 'partial', 'abandoned']);
-const jobSchema = z.object({ id: z.number().int(), kind: z.string(), params: z.record(z.string(), z.unknown()), status: runStatus, startedAt: z.number(), finishedAt: z.number().nullable(), rows: z.number(), summary: z.string().nullable() });
-const taskSchema = z.object({
-  id: z.number().int(),
-  jobId: z.number().int(),
-  name: z.string(),
-  status: runStatus,
-  startedAt: z.number(),
-  finishedAt: z.number().nullable(),
-  rows: z.number(),
-  error: z.string().nullable(),
-  logs: z.array(z.object({ taskId: z.number().int(), at: z.number(), level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() })),
-});
-const gapKind = z.enum(['not_published', 'before_listing', 'exchange_outage', 'hole']);
-const gapSchema = z.object({ exchange: z.string(), symbol: z.string(), interval: z.string(), from: z.number(), to: z.number(), kind: gapKind, status: z.enum(['open', 'repaired', 'unrepairable']), detectedAt: z.number(), note: z.string().nullable() });
-const gapCounts = z.object({ hole: z.number(), exchange_outage: z.number(), not_published: z.number(), before_listing: z.number() });
+import { gapCountsSchema, gapListRowSchema, gapSchema, jobSchema, taskSchema } from '../pipeline-schemas.js';
+import { gapListRows } from '../../pipeline/gap-list-rows.js';
+import { followedSymbols } from '../../pipeline/universe-job.js';
+import { exchangeField, idParams, intervalField, intField, symbolField, timeField } from '../query-fields.js';
 
 export function registerPipelineRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -64,6 +50,32 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
   );
   api.get(
+    '/gaps/summary',
+    {
+      config: admin,
+      schema: {
+        summary: 'per symbol: candles stored and expected since listing (or since), first and last candle, open and unrepairable gaps by kind — what `tickerflow gaps --list` prints (admin)',
+        tags: ['pipeline'],
+        querystring: z
+          .object({
+            symbols: z.string().max(2000).optional().describe('comma-separated; default: the followed symbols'),
+            since: timeField.optional(),
+            interval: intervalField.optional(),
+            exchange: exchangeField,
+          })
+          .strict(),
+        response: { 200: z.object({ rows: z.array(gapListRowSchema) }) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const now = deps.now();
+      const symbols = q.symbols === undefined ? await followedSymbols(deps.store, q.exchange, utcDate(now), deps.config.universe.symbols) : parseSymbols(q.symbols);
+      const since = q.since ?? (deps.config.history.since === undefined ? undefined : parseTime(deps.config.history.since));
+      return { rows: await gapListRows(deps.store, q.exchange, symbols, q.interval ?? storedInterval(deps), since, now) };
+    },
+  );
+  api.get(
     '/coverage',
     {
       config: admin,
@@ -71,23 +83,31 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: RouteDeps): v
         summary: 'per symbol and UTC day: bars stored, bars expected, and missing bars by gap kind (admin)',
         tags: ['pipeline'],
         querystring: z.object({ symbol: symbolField.optional(), interval: intervalField.optional(), days: intField(1, 366).default(30), exchange: exchangeField }).strict(),
-        response: { 200: z.object({ symbols: z.array(z.object({ symbol: z.string(), days: z.array(z.object({ date: z.string(), stored: z.number(), expected: z.number(), gaps: gapCounts })) })) }) },
+        response: { 200: z.object({ symbols: z.array(z.object({ symbol: z.string(), days: z.array(z.object({ date: z.string(), stored: z.number(), expected: z.number(), gaps: gapCountsSchema })) })) }) },
       },
     },
     async (request) => {
       const q = request.query;
       const now = deps.now();
-      const stored = deps.config.history.interval;
-      const interval = q.interval ?? (isInterval(stored) ? stored : '1m');
-      let symbols: string[];
-      if (q.symbol !== undefined) symbols = [q.symbol];
-      else {
-        const snapshot = await deps.store.getUniverse(q.exchange, utcDate(now));
-        symbols = [...new Set([...(snapshot?.entries ?? []).flatMap((e) => (e.symbol === null ? [] : [e.symbol])), ...deps.config.universe.symbols])];
-      }
+      const interval = q.interval ?? storedInterval(deps);
+      const symbols = q.symbol !== undefined ? [q.symbol] : await followedSymbols(deps.store, q.exchange, utcDate(now), deps.config.universe.symbols);
       const out = [];
       for (const symbol of symbols) out.push({ symbol, days: await coverageDays(deps.store, q.exchange, symbol, interval, q.days, now) });
       return { symbols: out };
     },
   );
+}
+
+/** The interval the pipeline stores (`[history] interval`). */
+function storedInterval(deps: RouteDeps): Interval {
+  const i = deps.config.history.interval;
+  return isInterval(i) ? i : '1m';
+}
+
+function parseSymbols(text: string): string[] {
+  return text.split(',').map((s, i) => {
+    const parsed = symbolField.safeParse(s.trim());
+    if (!parsed.success) throw new ApiError(400, `query.symbols: "${s}" (item ${i + 1}) is not an exchange symbol such as BTCUSDT`, { field: 'query.symbols' });
+    return parsed.data;
+  });
 }
