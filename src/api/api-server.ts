@@ -14,7 +14,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../core/config.js';
-import type { AlertStore, UserStore } from '../store/alert-records.js';
 import type { Store } from '../store/store.js';
 import { ApiError, toErrorReply } from './api-error.js';
 import { redactedUrl, SECRET_LOG_PATHS } from './log-redaction.js';
@@ -30,14 +29,10 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export const URL_LIMIT_CHARS = 4096;
 
 export interface ApiDeps {
+  /** Candles, the pipeline's records, users and tokens, rules and firings. */
   store: Store;
-  users: UserStore;
-  /** Rules and firings; the alert routes are served only with it. */
-  alerts?: AlertStore;
   config: Config;
   logger: Logger;
-  /** Checks a password against its stored scrypt hash (the users module's). */
-  verifyPassword: (password: string, hash: string) => Promise<boolean>;
   /** The package version `health` reports. */
   version: string;
   /** The clock: a session's expiry, which bars are complete, the universe's 24 h. The demo passes its replay clock. */
@@ -51,9 +46,7 @@ export interface ApiDeps {
 }
 
 /** Everything a route module needs. */
-export interface RouteDeps extends Required<Pick<ApiDeps, 'store' | 'users' | 'config' | 'verifyPassword' | 'version' | 'now' | 'loginsPerMinute' | 'sessionMs'>> {
-  alerts: AlertStore | undefined;
-}
+export type RouteDeps = Required<Pick<ApiDeps, 'store' | 'config' | 'version' | 'now' | 'loginsPerMinute' | 'sessionMs'>>;
 
 /** Builds the server (not yet listening): `await app.listen({ host, port })`, `await app.close()`. */
 export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -69,7 +62,7 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's type the default one the route modules take.
     ) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     // A request id per request in the logs, never taken from the client.
     genReqId: (() => {
       let n = 0;
@@ -112,13 +105,10 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(fastifyRateLimit, { global: false, errorResponseBuilder: (_req, ctx) => new ApiError(429, `too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`, { field: 'body.name' }) });
 
   const now = deps.now ?? Date.now;
-  installRequestAuth(app, deps.users, now);
+  installRequestAuth(app, deps.store, now);
   const routeDeps: RouteDeps = {
     store: deps.store,
-    users: deps.users,
-    alerts: deps.alerts,
     config: deps.config,
-    verifyPassword: deps.verifyPassword,
     version: deps.version,
     now,
     loginsPerMinute: deps.loginsPerMinute ?? 10,

@@ -8,7 +8,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User, UserStore } from '../store/alert-records.js';
 import { ApiError } from './api-error.js';
-import { BEARER_TOKEN_PATTERN, sessionExpiry, tokenHash } from './session-token.js';
+import { tokenHash } from './auth/api-token.js';
+import { BEARER_TOKEN_PATTERN, sessionExpiry } from './session-token.js';
 
 export type RouteAuth = 'none' | 'user' | 'admin';
 

@@ -5,18 +5,13 @@
  * store is asked. A session's label (`session <first 12 hex of its hash>`) lets logout find and
  * revoke the one row without the token ever being stored.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 const SESSION_PREFIX = 'tfs_';
 const SESSION_PATTERN = /^tfs_([0-9a-z]{1,12})_[A-Za-z0-9_-]{43}$/;
 
 /** What a bearer token may look like before the store is asked: the API's and the sessions' alphabets, bounded. */
 export const BEARER_TOKEN_PATTERN = /^[A-Za-z0-9_\-.~+/]{16,256}=*$/;
-
-/** A new API token: `tf_` and 32 random bytes (base64url). */
-export function newApiToken(): string {
-  return `tf_${randomBytes(32).toString('base64url')}`;
-}
 
 export function newSessionToken(expiresAt: number): string {
   return `${SESSION_PREFIX}${expiresAt.toString(36)}_${randomBytes(32).toString('base64url')}`;
@@ -28,12 +23,7 @@ export function sessionExpiry(token: string): number | null {
   return m === null ? null : parseInt(m[1]!, 36);
 }
 
-/** SHA-256 hex of the token: what UserStore keeps and looks tokens up by. */
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** The label a session's token row carries; `tokenHash` of the session names it. */
+/** The label a session's token row carries; the session's `tokenHash` (auth/api-token.ts) names it. */
 export function sessionLabel(hash: string): string {
   return `session ${hash.slice(0, 12)}`;
 }

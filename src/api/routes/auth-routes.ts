@@ -3,13 +3,16 @@
  * session token, `POST /logout` revokes it, `GET /me`, and `/tokens` to list, create (the token
  * is shown once) and revoke API tokens. A token's text is never logged, stored or listed.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../api-error.js';
 import type { RouteDeps } from '../api-server.js';
 import { signedIn } from '../request-auth.js';
-import { newApiToken, newSessionToken, sessionLabel, tokenHash } from '../session-token.js';
+import { newApiToken, tokenHash } from '../auth/api-token.js';
+import { hashPassword, verifyPassword } from '../auth/password-hash.js';
+import { newSessionToken, sessionLabel } from '../session-token.js';
 import { idParams } from '../query-fields.js';
 
 export const userSchema = z.object({ id: z.number().int(), name: z.string(), role: z.enum(['admin', 'user']), timezone: z.string() });
@@ -30,28 +33,32 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     },
     async (request) => {
       const { name, password } = request.body;
-      const found = await deps.users.getUserByName(name);
-      // One answer for an unknown name and a wrong password: the response does not tell which names exist.
-      if (found === null || !(await deps.verifyPassword(password, found.passwordHash))) throw new ApiError(401, 'wrong name or password', { field: 'body.password' });
+      const found = await deps.store.getUserByName(name);
+      // One answer, and one scrypt's time, for an unknown name and a wrong password: neither tells which names exist.
+      const ok = await verifyPassword(password, found?.passwordHash ?? (await unknownUserHash())).catch((err: unknown) => {
+        // A corrupt stored hash is the server's fault (500), not the request's.
+        throw new Error(`user ${found?.id}: unreadable password hash`, { cause: err });
+      });
+      if (found === null || !ok) throw new ApiError(401, 'wrong name or password', { field: 'body.password' });
       const now = deps.now();
       const token = newSessionToken(now + deps.sessionMs);
       const hash = tokenHash(token);
-      await deps.users.createApiToken(found.id, sessionLabel(hash), hash, now);
+      await deps.store.createApiToken(found.id, sessionLabel(hash), hash, now);
       return { token, user: publicUser(found) };
     },
   );
   api.post('/logout', { schema: { summary: 'revoke this session token', tags: ['auth'], response: { 204: z.null() } } }, async (request, reply) => {
     const user = signedIn(request);
     const label = sessionLabel(request.tokenHash ?? '');
-    const session = (await deps.users.listApiTokens(user.id)).find((t) => t.label === label && t.revokedAt === null);
+    const session = (await deps.store.listApiTokens(user.id)).find((t) => t.label === label && t.revokedAt === null);
     if (session === undefined) throw new ApiError(400, 'this token is not a login session; revoke an API token with DELETE /api/v1/tokens/:id', { field: 'headers.authorization' });
-    await deps.users.revokeApiToken(user.id, session.id, deps.now());
+    await deps.store.revokeApiToken(user.id, session.id, deps.now());
     return reply.status(204).send(null);
   });
   api.get('/me', { schema: { summary: 'the signed-in user', tags: ['auth'], response: { 200: userSchema } } }, async (request) => publicUser(signedIn(request)));
 
   api.get('/tokens', { schema: { summary: "the user's tokens (never their text)", tags: ['auth'], response: { 200: z.object({ tokens: z.array(tokenInfoSchema) }) } } }, async (request) => {
-    const tokens = await deps.users.listApiTokens(signedIn(request).id);
+    const tokens = await deps.store.listApiTokens(signedIn(request).id);
     return { tokens: tokens.map(({ id, label, createdAt, lastUsedAt, revokedAt }) => ({ id, label, createdAt, lastUsedAt, revokedAt })) };
   });
   api.post(
@@ -67,15 +74,22 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     async (request, reply) => {
       const user = signedIn(request);
       const token = newApiToken();
-      const info = await deps.users.createApiToken(user.id, request.body.label, tokenHash(token), deps.now());
+      const info = await deps.store.createApiToken(user.id, request.body.label, tokenHash(token), deps.now());
       return reply.status(201).send({ id: info.id, label: info.label, token });
     },
   );
   api.delete('/tokens/:id', { schema: { summary: 'revoke one of your tokens', tags: ['auth'], params: idParams, response: { 204: z.null() } } }, async (request, reply) => {
-    const revoked = await deps.users.revokeApiToken(signedIn(request).id, request.params.id, deps.now());
+    const revoked = await deps.store.revokeApiToken(signedIn(request).id, request.params.id, deps.now());
     if (!revoked) throw new ApiError(404, `you have no token ${request.params.id}`, { field: 'params.id' });
     return reply.status(204).send(null);
   });
+}
+
+let dummyHash: Promise<string> | undefined;
+/** A hash of a random password, checked against when the name is unknown. */
+function unknownUserHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('base64url'));
+  return dummyHash;
 }
 
 function publicUser(u: { id: number; name: string; role: 'admin' | 'user'; timezone: string }): z.infer<typeof userSchema> {

@@ -61,7 +61,7 @@ export function registerMarketRoutes(app: FastifyInstance, deps: RouteDeps): voi
       for (const e of [...(snapshot?.entries ?? [])].sort((a, b) => a.rank - b.rank)) if (e.symbol !== null && !e.manual) symbols.push({ symbol: e.symbol, rank: e.rank });
       for (const s of deps.config.universe.symbols) if (!symbols.some((x) => x.symbol === s)) symbols.push({ symbol: s, rank: null });
       const rows = await universeRows(deps.store, exchange, symbols, interval, now);
-      const armed = deps.alerts === undefined ? new Map<string, number>() : await armedCounts(deps.alerts, user.id, rows, now);
+      const armed = await armedCounts(deps.store, user.id, rows, now);
       return { asOf: now, interval, symbols: rows.map((r) => ({ ...r, alertsArmed: armed.get(r.symbol) ?? 0 })) };
     },
   );
