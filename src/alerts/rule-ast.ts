@@ -23,7 +23,8 @@ export interface IndicatorRef {
 export type NumberNode =
   | { kind: 'number'; value: number; position: number }
   | { kind: 'field'; field: BarField; position: number }
-  | { kind: 'indicator'; ref: IndicatorRef; position: number }
+  /** `index`: the operand's place in {@link RuleExpression.indicators}. */
+  | { kind: 'indicator'; ref: IndicatorRef; index: number; position: number }
   | { kind: 'negate'; operand: NumberNode; position: number }
   | { kind: 'arithmetic'; op: '+' | '-' | '*' | '/'; left: NumberNode; right: NumberNode; position: number };
 

@@ -181,9 +181,9 @@ class Parser {
         this.fields.add(t.field);
         return { kind: 'field', field: t.field, position: t.position };
       case 'indicator': {
-        const known = this.indicators.get(t.ref.text) ?? t.ref;
-        this.indicators.set(known.text, known);
-        return { kind: 'indicator', ref: known, position: t.position };
+        if (!this.indicators.has(t.ref.text)) this.indicators.set(t.ref.text, t.ref);
+        const index = [...this.indicators.keys()].indexOf(t.ref.text);
+        return { kind: 'indicator', ref: this.indicators.get(t.ref.text) as IndicatorRef, index, position: t.position };
       }
       case 'op':
         if (t.op === '-') {
