@@ -139,6 +139,7 @@ export function parseRuleDraft(json: unknown): RuleDefinition {
   const parsed = (kind === 'health' ? healthSchema : barSchema).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    if (issue?.code === 'unrecognized_keys') throw new RuleDraftError([...issue.path, issue.keys[0]].join('.'), 'is not a field of a rule');
     const field = issue === undefined || issue.path.length === 0 ? 'rule' : issue.path.join('.');
     throw new RuleDraftError(field, issue?.message ?? 'invalid rule');
   }
