@@ -13,6 +13,8 @@ export interface IndicatorRef {
   source: BarField;
   /** Output of a multi-output indicator (`signal`), null for a single-output one. */
   output: string | null;
+  /** The output's key in the stream's value record (`buySetup` for `buy_setup`). */
+  outputKey: string | null;
   interval: Interval | null;
   /** Stream identity without interval: `macd:12:26:9`, `sma:20(volume)`. */
   streamKey: string;

@@ -39,7 +39,7 @@ class Binding {
     state: SymbolFireState | undefined,
   ) {
     this.state = state ?? emptyFireState(rule.expression);
-    this.outputs = rule.expression.indicators.map((r) => r.output);
+    this.outputs = rule.expression.indicators.map((r) => r.outputKey);
     const cellsOf = this.cells;
     const outputs = this.outputs;
     this.ctx = {

@@ -145,5 +145,7 @@ function readIndicator(text: string, start: number, rawName: string): { ref: Ind
 
   const streamKey = specText(spec) + (source === 'close' ? '' : `(${source})`);
   const text_ = streamKey + (output === null ? '' : `.${output}`) + (interval === null ? '' : `@${interval}`);
-  return { ref: { spec, source, output, interval, streamKey, text: text_ }, end: i };
+    // Batch columns are the stream keys in snake case (catalog.ts), so the key is the output in camel case.
+  const outputKey = output === null ? null : output.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+  return { ref: { spec, source, output, outputKey, interval, streamKey, text: text_ }, end: i };
 }
