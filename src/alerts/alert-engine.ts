@@ -26,6 +26,8 @@ export interface AlertEngineOptions {
 
 export class AlertEngine {
   private runner: RuleRunner | null = null;
+  /** The moment up to which every closed bar's result is committed (start, or the last recorded evaluation). */
+  private committedUpTo: number | null = null;
   /** Per series `symbol|interval`: open time of the next bar to read. */
   private next = new Map<string, number>();
   /** Rules whose stored definition did not compile (reported, never evaluated). */
@@ -51,6 +53,7 @@ export class AlertEngine {
     const states = new Map((await this.o.alerts.listRuleStates()).map((s) => [s.ruleId, s.state]));
     this.runner = new RuleRunner(rules, (r) => symbols.get(r.id) ?? [], states);
     this.next = await seedRunner(this.runner, this.o.store, this.o.exchange, now);
+    this.committedUpTo = now;
   }
 
   /** Rules changed (saved, edited, muted): reload them all, reseeding from the store. */
@@ -63,6 +66,7 @@ export class AlertEngine {
    * and records states and firings in one transaction. Returns the stored firings.
    */
   async onBars(upTo: number, symbols?: readonly string[]): Promise<StoredFiring[]> {
+    if (this.runner === null && this.committedUpTo !== null) await this.start(this.committedUpTo);
     const runner = this.runner;
     if (runner === null) throw new Error('AlertEngine.start() must run before onBars()');
     const only = symbols === undefined ? null : new Set(symbols);
@@ -79,7 +83,16 @@ export class AlertEngine {
     const firings = runner.advance(bars);
     const states: StoredRuleState[] = runner.takeChangedStates().map((s) => ({ ruleId: s.ruleId, state: s.state, updatedAt: upTo }));
     if (states.length === 0 && firings.length === 0) return [];
-    return this.o.alerts.recordEvaluation(states, firings.map((f) => this.toNewFiring(f)));
+    try {
+      const stored = await this.o.alerts.recordEvaluation(states, firings.map((f) => this.toNewFiring(f)));
+      if (only === null) this.committedUpTo = upTo;
+      return stored;
+    } catch (err) {
+      // Nothing was written: forget what was evaluated in memory, so the next call reloads the
+      // stored states and evaluates these bars again instead of losing their firings.
+      this.runner = null;
+      throw err;
+    }
   }
 
   private toNewFiring(f: RuleFiring): NewFiring {
