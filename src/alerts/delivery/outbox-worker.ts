@@ -40,6 +40,11 @@ export interface OutboxWorkerOptions {
   /** Rows of one channel kind in flight at once. */
   perKind?: number;
   retry?: RetryPolicy;
+  /**
+   * Test-only pause point: awaited after a row's firing is read and before its channel is
+   * called, so a crash test can kill the process between "stored" and "sent".
+   */
+  beforeDeliver?: (item: OutboxItem) => Promise<void>;
 }
 
 /** Delay before attempt `attempt + 1`: capped doubling with "equal jitter" (half fixed, half random). */
@@ -62,6 +67,7 @@ export class OutboxWorker {
   readonly #perKind: number;
   readonly #retry: RetryPolicy;
   readonly #logger: Logger | undefined;
+  readonly #beforeDeliver: ((item: OutboxItem) => Promise<void>) | undefined;
   /** Deliveries in flight by outbox id, and the targets and kinds they occupy. */
   readonly #inFlight = new Map<number, Promise<void>>();
   readonly #busyTargets = new Set<string>();
@@ -79,6 +85,7 @@ export class OutboxWorker {
     this.#perKind = opts.perKind ?? 4;
     this.#retry = opts.retry ?? DEFAULT_RETRY;
     this.#logger = opts.logger;
+    this.#beforeDeliver = opts.beforeDeliver;
   }
 
   /** Starts the due rows that no delivery in flight blocks; returns how many it started. */
@@ -160,6 +167,7 @@ export class OutboxWorker {
       if (firing === null) throw new DeliveryFailedError(`firing ${item.firingId} no longer exists`);
       const channel = this.#channels.get(kind);
       if (channel === undefined) throw new TickerflowError('CONFIG', `no ${kind} channel is configured${kind === 'telegram' ? ' (TELEGRAM_BOT_TOKEN is unset)' : ''}`);
+      await this.#beforeDeliver?.(item);
       await channel.deliver(target, { userId: item.userId, idempotencyKey: item.idempotencyKey, firing, test: false }, this.#stop.signal);
       await this.#store.markDelivered(item.id, this.#now());
       this.#logger?.info({ outbox: item.id, firing: item.firingId, channel: kind }, 'delivered');

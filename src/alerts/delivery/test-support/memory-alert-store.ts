@@ -72,6 +72,9 @@ export class MemoryAlertStore implements AlertStore {
   async getFiring(id: number): Promise<StoredFiring | null> {
     return this.firings.find((f) => f.id === id) ?? null;
   }
+  async listOutbox(firingId: number): Promise<OutboxItem[]> {
+    return this.outbox.filter((o) => o.firingId === firingId).map((o) => ({ ...o }));
+  }
   async markDelivered(outboxId: number, at: number): Promise<void> {
     const o = this.outbox.find((x) => x.id === outboxId);
     if (o) Object.assign(o, { status: 'delivered', deliveredAt: at, attempts: o.attempts + 1 });
@@ -99,6 +102,11 @@ export class MemoryAlertStore implements AlertStore {
     const link: ChatLink = { userId, chatId, title, linkedAt: now };
     this.links.push(link);
     return { ...link };
+  }
+  async unlinkChat(userId: number, chatId: string): Promise<boolean> {
+    const i = this.links.findIndex((l) => l.chatId === chatId && l.userId === userId);
+    if (i >= 0) this.links.splice(i, 1);
+    return i >= 0;
   }
   async listChatLinks(userId?: number): Promise<ChatLink[]> {
     return this.links.filter((l) => userId === undefined || l.userId === userId).map((l) => ({ ...l }));
