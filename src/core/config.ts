@@ -84,6 +84,16 @@ export const configSchema = z
       })
       .strict()
       .default({ sync_every_seconds: 60, gaps_every_minutes: 60, universe_every_hours: 24 }),
+    telegram: z
+      .object({
+        /**
+         * The Bot API server: Telegram's, a self-hosted Bot API server, or the replay server's
+         * local endpoint (`http://127.0.0.1:<port>`). The bot token comes only from TELEGRAM_BOT_TOKEN.
+         */
+        api_root: z.url().default('https://api.telegram.org'),
+      })
+      .strict()
+      .default({ api_root: 'https://api.telegram.org' }),
   })
   .strict();
 

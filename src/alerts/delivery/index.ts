@@ -6,4 +6,4 @@ export { DashboardChannel, type DashboardEvent, type DashboardListener } from '.
 export { WebhookChannel, webhookBody, type WebhookChannelOptions } from './webhook-channel.js';
 export { webhookSecret, signBody, verifySignature, SIGNATURE_HEADER } from './webhook-signature.js';
 export { sendTestMessages, type TestResult } from './send-test.js';
-export { createTelegramBot, DEFAULT_TELEGRAM_API_ROOT, type TelegramBot, type TelegramBotOptions } from './telegram/create-telegram-bot.js';
+export { createTelegramBot, type TelegramBot, type TelegramBotOptions } from './telegram/create-telegram-bot.js';

@@ -14,8 +14,6 @@ import { TelegramChannel } from './telegram-channel.js';
 import { alertCommands, BOT_COMMANDS } from './telegram-commands.js';
 import { redactToken } from './telegram-errors.js';
 
-export const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
-
 export interface TelegramBotOptions {
   /** From TELEGRAM_BOT_TOKEN only; never logged. */
   token: string;
