@@ -91,6 +91,10 @@ export class MemoryAlertStore implements AlertStore {
     return this.firings.find((f) => f.id === id) ?? null;
   }
 
+  async listOutbox(firingId: number): Promise<OutboxItem[]> {
+    return this.outbox.filter((o) => o.firingId === firingId);
+  }
+
   async markDelivered(outboxId: number, at: number): Promise<void> {
     const o = this.outbox.find((x) => x.id === outboxId);
     if (o !== undefined) Object.assign(o, { status: 'delivered', deliveredAt: at });
@@ -120,6 +124,12 @@ export class MemoryAlertStore implements AlertStore {
     const link = { userId, chatId, title, linkedAt: now };
     this.links = this.links.filter((l) => l.chatId !== chatId).concat(link);
     return link;
+  }
+
+  async unlinkChat(userId: number, chatId: string): Promise<boolean> {
+    const before = this.links.length;
+    this.links = this.links.filter((l) => !(l.userId === userId && l.chatId === chatId));
+    return this.links.length < before;
   }
 
   async listChatLinks(userId?: number): Promise<ChatLink[]> {
