@@ -1,5 +1,5 @@
 /**
- * The HTTP API (`/api/v1`, see docs/API.md) and the dashboard's files, in one Fastify server:
+ * The HTTP API (`/api/v1`, README "API") and the dashboard's files, in one Fastify server:
  * zod validates every request part and documents it (OpenAPI 3 at `/docs`, its JSON at
  * `/docs/json`); every 4xx/5xx has one body shape (api-error.ts); bodies and query strings are
  * bounded; the logger never sees an Authorization header, a password or a token.

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { openStore } from '../store/open-store.js';
 import { startHarness } from './test-support/api-harness.js';
 
-/** Every route of docs/API.md (method, OpenAPI path). */
+/** Every route of the API contract (method, OpenAPI path). */
 const ROUTES = [
   ['post', '/api/v1/login'],
   ['post', '/api/v1/logout'],

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { createApiServer } from '../api/api-server.js';
+import { createApiServer, type ApiDeps } from '../api/api-server.js';
 import { newApiToken, tokenHash } from '../api/auth/api-token.js';
 import { hashPassword } from '../api/auth/password-hash.js';
 import type { Config } from '../core/config.js';
@@ -29,8 +29,16 @@ export interface ServedApi {
   stop(): Promise<void>;
 }
 
-export async function serveApi(store: Store, config: Config, logger: Logger, opts: { host: string; port: number; now?: () => number }): Promise<ServedApi> {
-  const app = await createApiServer({ store, config, logger, version: packageVersion(), webRoot: WEB_ROOT, ...(opts.now === undefined ? {} : { now: opts.now }) });
+export async function serveApi(store: Store, config: Config, logger: Logger, opts: { host: string; port: number; now?: () => number; delivery?: ApiDeps['delivery'] }): Promise<ServedApi> {
+  const app = await createApiServer({
+    store,
+    config,
+    logger,
+    version: packageVersion(),
+    webRoot: WEB_ROOT,
+    ...(opts.now === undefined ? {} : { now: opts.now }),
+    ...(opts.delivery === undefined ? {} : { delivery: opts.delivery }),
+  });
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {

@@ -13,6 +13,7 @@ import { createReplaySources } from '../../pipeline/create-sources.js';
 import { withContext } from '../context.js';
 import { intArg, positiveNumberArg, timeArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
+import { createDelivery } from '../../alerts/delivery/index.js';
 
 interface UpOptions {
   replay?: boolean;
@@ -49,7 +50,11 @@ export function registerUpCommand(program: Command): void {
           // The first cycle's "now" (which minutes are closed) is the exchange's, not this machine's.
           // An unreachable exchange is no reason to stop: every response's Date header teaches it too.
           await sources.syncClock().catch((err: unknown) => ctx.logger.warn({ err }, `could not read the exchange's time yet: ${(err as Error).message}`));
-          const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now: () => sources.exchange.now() });
+          const now = (): number => sources.exchange.now();
+          // The dashboard feed and its outbox; Telegram and webhooks are not wired into up yet.
+          const delivery = createDelivery({ store: ctx.store, logger: ctx.logger.child({ component: 'delivery' }), now });
+          const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now, delivery });
+          const delivering = delivery.run(abort.signal);
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
           process.stdout.write(`tickerflow up: API and dashboard at ${api.url} (OpenAPI at ${api.url}/docs)\n`);
           try {
@@ -65,6 +70,7 @@ export function registerUpCommand(program: Command): void {
             }, abort.signal);
           } finally {
             await api.stop();
+            await delivering;
           }
           process.stdout.write('tickerflow up: stopped\n');
         });
