@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { allocateColumns } from '../core/candle.js';
 import { parseTime } from '../core/time.js';
 import { rsi } from '../indicators/rsi.js';
 import { tdSetup } from '../indicators/td-setup.js';
@@ -54,6 +55,38 @@ test('api candles - the streamed 1m JSON rows equal Store.readCandles over the w
   for (let i = 0; i < want.length; i++) {
     const row = body.rows[i]!;
     assert.deepEqual(row, [want.openTime[i], want.open[i], want.high[i], want.low[i], want.close[i], want.volume[i], true], `row ${i}`);
+  }
+});
+
+test('api candles - a window of several store chunks and text slices streams whole (40,000 generated minutes, JSON and CSV)', async () => {
+  const syn = { exchange: 'binance', symbol: 'SYNUSDT', interval: '1m' as const };
+  const n = 40_000;
+  const c = allocateColumns(n);
+  for (let i = 0; i < n; i++) {
+    const t = D1 + i * 60_000;
+    const p = 100 + (i % 977) / 100;
+    Object.assign(c, { length: i + 1 });
+    [c.openTime[i], c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i], c.closeTime[i], c.quoteVolume[i], c.trades[i], c.takerBuyBase[i], c.takerBuyQuote[i]] = [t, p, p + 1, p - 1, p + 0.5, 2 + (i % 7), t + 59_999, 300, 5, 1, 150];
+  }
+  await store.writeCandles(syn, c, 'rest');
+  const to = D1 + n * 60_000;
+  h.clock.now = to;
+  try {
+    // A month after the other tests' login: that session has expired (7 days) on this clock.
+    const later = await h.login('bob');
+    const json = await h.call('GET', `/api/v1/candles?symbol=SYNUSDT&interval=1m&from=${D1}&to=${to}`, { token: later });
+    assert.equal(json.status, 200, json.text.slice(0, 300));
+    assert.ok(json.body !== undefined, `not JSON, ${json.text.length} chars, ends ${json.text.slice(-200)}`);
+    const rows = (json.body as CandleJson).rows;
+    assert.equal(rows.length, n);
+    const want = await store.readCandles(syn, D1, to);
+    for (const i of [0, 8191, 8192, 16_383, 16_384, 32_768, n - 1]) assert.deepEqual(rows[i], [want.openTime[i], want.open[i], want.high[i], want.low[i], want.close[i], want.volume[i], true], `row ${i}`);
+    const csv = await h.call('GET', `/api/v1/candles?symbol=SYNUSDT&interval=1m&from=${D1}&to=${to}&format=csv`, { token: later });
+    const lines = csv.text.trimEnd().split('\n');
+    assert.equal(lines.length, n + 1);
+    assert.equal(lines[n], `${want.openTime[n - 1]},${want.open[n - 1]},${want.high[n - 1]},${want.low[n - 1]},${want.close[n - 1]},${want.volume[n - 1]},true`);
+  } finally {
+    h.clock.now = NOW;
   }
 });
 

@@ -174,7 +174,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
         res.write(`event: ${event.type}\ndata: ${JSON.stringify(firingJson(event.firing))}\n\n`);
       });
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
-      request.raw.once('close', () => {
+      res.once('close', () => {
         clearInterval(heartbeat);
         unsubscribe();
       });

@@ -90,7 +90,8 @@ export function registerMarketRoutes(app: FastifyInstance, deps: RouteDeps): voi
       const price = incrementDecimals(instrument?.tickSize);
       const volume = incrementDecimals(instrument?.stepSize);
       const abort = new AbortController();
-      request.raw.once('close', () => abort.abort());
+      // The response's close: the client went away (or the answer is complete, when aborting is moot).
+      reply.raw.once('close', () => abort.abort());
       const text = candleText(
         deps.store,
         {
