@@ -65,7 +65,7 @@ export function toErrorReply(err: unknown): { status: number; body: ErrorBody } 
   if (status >= 500) return reply(status, 'internal error');
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply(413, 'request body is larger than the server accepts', 'body');
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply(415, e.message ?? 'unsupported media type', 'headers.content-type');
-  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e.message ?? '').includes('JSON')) return reply(400, e.message ?? 'malformed JSON body', 'body');
+  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return reply(400, e.message ?? 'malformed JSON body', 'body');
   return reply(status, e.message ?? 'request refused');
 }
 
