@@ -199,3 +199,23 @@ test('api health - no sign-in needed; names the store', async () => {
   const res = await h.call('GET', '/api/v1/health');
   assert.deepEqual(res.body, { ok: true, store: 'duckdb', version: '0.0.0-test' });
 });
+
+test('api coverage - per UTC day, bars stored against bars the day holds, and the ledger\'s gaps by kind (admin)', async () => {
+  const admin = await h.login('alice');
+  await store.recordGaps([{ ...BTC, from: parseTime('2020-01-02T10:00:00Z'), to: parseTime('2020-01-02T10:09:00Z'), kind: 'exchange_outage', status: 'unrepairable', detectedAt: NOW, note: null }]);
+  const res = await h.call('GET', '/api/v1/coverage?symbol=BTCUSDT&days=4', { token: admin });
+  assert.equal(res.status, 200, res.text);
+  const none = { hole: 0, exchange_outage: 0, not_published: 0, before_listing: 0 };
+  assert.deepEqual(res.body, {
+    symbols: [
+      {
+        symbol: 'BTCUSDT',
+        days: [
+          { date: '2020-01-01', stored: 1440, expected: 1440, gaps: none },
+          { date: '2020-01-02', stored: 1440, expected: 1440, gaps: { ...none, exchange_outage: 10 } },
+          { date: '2020-01-03', stored: 1440, expected: 1440, gaps: none },
+        ],
+      },
+    ],
+  });
+});
