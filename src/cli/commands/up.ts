@@ -10,6 +10,7 @@ import { runScheduler } from '../../pipeline/scheduler.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import { createReplaySources } from '../../pipeline/create-sources.js';
 import { withContext } from '../context.js';
+import { setupDelivery } from '../delivery-setup.js';
 import { positiveNumberArg, timeArg } from '../options.js';
 
 interface UpOptions {
@@ -44,16 +45,24 @@ export function registerUpCommand(program: Command): void {
           // An unreachable exchange is no reason to stop: every response's Date header teaches it too.
           await sources.syncClock().catch((err: unknown) => ctx.logger.warn({ err }, `could not read the exchange's time yet: ${(err as Error).message}`));
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
-          await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
-            interval: ctx.interval,
-            since: c.history.since === undefined ? undefined : parseTime(c.history.since),
-            universe: { top: c.universe.top, vsCurrency: c.universe.vs_currency, quotePreference: c.universe.quote_preference, manualSymbols: c.universe.symbols },
-            syncEveryMs: c.schedule.sync_every_seconds * 1000,
-            gapsEveryMs: c.schedule.gaps_every_minutes * 60_000,
-            universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
-            backfillConcurrency: c.history.backfill_concurrency,
-            sleep: (ms, signal) => abortableSleep(ms / speed, signal),
-          }, abort.signal);
+          // Alerts already stored are delivered from the first moment, beside the pipeline.
+          const delivery = setupDelivery(ctx.store, c, ctx.secrets, ctx.logger, replay ? { replayTelegramUrl: replay.urls.telegram } : {});
+          const delivering = delivery.run(abort.signal);
+          try {
+            await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
+              interval: ctx.interval,
+              since: c.history.since === undefined ? undefined : parseTime(c.history.since),
+              universe: { top: c.universe.top, vsCurrency: c.universe.vs_currency, quotePreference: c.universe.quote_preference, manualSymbols: c.universe.symbols },
+              syncEveryMs: c.schedule.sync_every_seconds * 1000,
+              gapsEveryMs: c.schedule.gaps_every_minutes * 60_000,
+              universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
+              backfillConcurrency: c.history.backfill_concurrency,
+              sleep: (ms, signal) => abortableSleep(ms / speed, signal),
+            }, abort.signal);
+          } finally {
+            abort.abort();
+            await delivering;
+          }
           process.stdout.write('tickerflow up: stopped\n');
         });
       } finally {
