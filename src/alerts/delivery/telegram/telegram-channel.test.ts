@@ -140,6 +140,20 @@ test('telegram channel - 5xx and a dropped connection are retryable, and no erro
   });
 });
 
+test('telegram channel - a token Telegram refuses keeps the rows pending with the reason, not failed for good', async () => {
+  await withTelegram(async ({ server, store }) => {
+    await store.linkChat(USER, '1001', 'me', T0);
+    await recordOne(store, 'x', 'telegram:1001');
+    const wrong = createTelegramBot({ token: '424242:not-the-servers-token', apiRoot: server.urls.telegram, store });
+    const worker = new OutboxWorker(store, { channels: [wrong.channel], now: () => T0, random: () => 0 });
+    await worker.pollOnce();
+    await worker.idle();
+    assert.equal(store.outbox[0]?.status, 'pending');
+    assert.equal(store.outbox[0]?.lastError, 'ConfigError: Telegram sendMessage: 401 Unauthorized: check TELEGRAM_BOT_TOKEN and [telegram] api_root');
+    assert.doesNotMatch(store.outbox[0]?.lastError ?? '', /not-the-servers-token/);
+  });
+});
+
 test('telegram channel - follows a group upgraded to a supergroup: the link and the pending rows move, the message arrives there', async () => {
   await withTelegram(async ({ server, store, telegram }) => {
     await store.linkChat(USER, '-4001', 'traders', T0);
