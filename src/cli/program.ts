@@ -9,6 +9,7 @@ import { registerJobsCommand } from './commands/jobs.js';
 import { registerPipelineCommands } from './commands/pipeline-commands.js';
 import { registerReplayServerCommand } from './commands/replay-server.js';
 import { registerUpCommand } from './commands/up.js';
+import { registerUsersCommand } from './commands/users.js';
 
 export function buildProgram(): Command {
   const program = new Command('tickerflow')
@@ -27,5 +28,6 @@ export function buildProgram(): Command {
   registerJobsCommand(program);
   registerReplayServerCommand(program);
   registerDoctorCommand(program);
+  registerUsersCommand(program);
   return program;
 }

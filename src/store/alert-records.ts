@@ -121,9 +121,13 @@ export interface AlertStore {
 
   /** Pending outbox rows with nextAttemptAt ≤ `now`, by nextAttemptAt then id (a backed-off row waits behind newer due ones). */
   dueOutbox(now: number, limit: number): Promise<OutboxItem[]>;
+  /** Any user's firing, for the delivery worker (the API reads firings through listFirings). */
   getFiring(id: number): Promise<StoredFiring | null>;
-  /** A firing's deliveries, one per channel, by id (the dashboard's delivery status). */
-  listOutbox(firingId: number): Promise<OutboxItem[]>;
+  /**
+   * A firing's deliveries, one per channel, by id. With `userId` (the dashboard's delivery status)
+   * only when the firing is that user's, else []; without it, the delivery worker's and tests' view.
+   */
+  listOutbox(firingId: number, userId?: number): Promise<OutboxItem[]>;
   markDelivered(outboxId: number, at: number): Promise<void>;
   /** Counts an attempt (error kept up to 2,000 characters); `nextAttemptAt` null marks the row failed for good. Only pending rows change. */
   markAttemptFailed(outboxId: number, error: string, nextAttemptAt: number | null): Promise<void>;

@@ -66,6 +66,8 @@ export function registerRuleCases(name: string, makeStore: () => Promise<Store>)
         ['webhook:https://example.test/h', `firing-${btc.id}-webhook:https://example.test/h`, 'pending', 0, btc.firedAt, a.id],
       ]);
       assert.deepEqual((await store.listOutbox(eth.id)).map((o) => o.channel), ['dashboard']);
+      assert.deepEqual((await store.listOutbox(btc.id, a.id)).map((o) => o.channel), ['telegram:42', 'webhook:https://example.test/h']);
+      assert.deepEqual(await store.listOutbox(btc.id, b.id), [], "B cannot read the deliveries of A's firing");
 
       // History: newest first, only the user's own, by rule and since.
       assert.deepEqual((await store.listFirings(a.id, { limit: 10 })).map((f) => f.id), [eth.id, btc.id]);

@@ -40,8 +40,11 @@ export async function dueOutboxSql(db: SqlExecutor, now: number, limit: number):
   return rows.map(outboxFromRow);
 }
 
-export async function listOutboxSql(db: SqlExecutor, firingId: number): Promise<OutboxItem[]> {
-  return (await db.all(`${OUTBOX_SELECT} WHERE firing_id = $1 ORDER BY id`, [firingId])).map(outboxFromRow);
+export async function listOutboxSql(db: SqlExecutor, firingId: number, userId?: number): Promise<OutboxItem[]> {
+  const rows = userId === undefined
+    ? await db.all(`${OUTBOX_SELECT} WHERE firing_id = $1 ORDER BY id`, [firingId])
+    : await db.all(`${OUTBOX_SELECT} WHERE firing_id = $1 AND user_id = $2 ORDER BY id`, [firingId, userId]);
+  return rows.map(outboxFromRow);
 }
 
 /** Only a pending row changes: a late report from a second worker cannot undo an outcome. */

@@ -50,8 +50,8 @@ export abstract class SqlRecords implements AlertStore, UserStore {
     return getFiringSql(this.db, id);
   }
 
-  listOutbox(firingId: number): Promise<OutboxItem[]> {
-    return listOutboxSql(this.db, firingId);
+  listOutbox(firingId: number, userId?: number): Promise<OutboxItem[]> {
+    return listOutboxSql(this.db, firingId, userId);
   }
   dueOutbox(now: number, limit: number): Promise<OutboxItem[]> {
     return dueOutboxSql(this.db, now, limit);
