@@ -8,13 +8,13 @@ import type { Logger } from 'pino';
 import type { Config } from '../core/config.js';
 import type { Store } from '../store/store.js';
 import type { Secrets } from './load-config.js';
-import { createDelivery, type Delivery } from '../alerts/delivery/index.js';
+import { createDelivery, type Delivery, type OutboxWorkerOptions } from '../alerts/delivery/index.js';
 import { pauseBeforeSendFromEnv } from './test-pause.js';
 
 /** Accepted by the replay server's Telegram endpoint (any well-formed token is); not a real bot's. */
 export const REPLAY_BOT_TOKEN = '1000000001:replay-local-token';
 
-export function setupDelivery(store: Store, config: Config, secrets: Secrets, logger: Logger, opts: { replayTelegramUrl?: string; now?: () => number } = {}): Delivery {
+export function setupDelivery(store: Store, config: Config, secrets: Secrets, logger: Logger, opts: { replayTelegramUrl?: string; now?: () => number; onDelivered?: OutboxWorkerOptions['onDelivered'] } = {}): Delivery {
   const token = secrets.telegramBotToken ?? (opts.replayTelegramUrl !== undefined ? REPLAY_BOT_TOKEN : undefined);
   const apiRoot = opts.replayTelegramUrl ?? config.telegram.api_root;
   if (token === undefined) logger.info('telegram alerts off: TELEGRAM_BOT_TOKEN is not set');
@@ -26,6 +26,6 @@ export function setupDelivery(store: Store, config: Config, secrets: Secrets, lo
     ...(opts.now ? { now: opts.now } : {}),
     ...(token !== undefined ? { telegram: { token, apiRoot } } : {}),
     ...(secrets.webhookKey !== undefined ? { webhookKey: secrets.webhookKey } : {}),
-    ...(beforeDeliver ? { worker: { beforeDeliver } } : {}),
+    worker: { ...(beforeDeliver ? { beforeDeliver } : {}), ...(opts.onDelivered ? { onDelivered: opts.onDelivered } : {}) },
   });
 }
