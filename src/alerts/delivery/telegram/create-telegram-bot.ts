@@ -13,6 +13,7 @@ import type { AlertStore } from '../../../store/alert-records.js';
 import { TelegramChannel } from './telegram-channel.js';
 import { alertCommands, BOT_COMMANDS } from './telegram-commands.js';
 import { redactToken } from './telegram-errors.js';
+import { grammySignal } from './grammy-signal.js';
 
 export interface TelegramBotOptions {
   /** From TELEGRAM_BOT_TOKEN only; never logged. */
@@ -48,13 +49,25 @@ export function createTelegramBot(opts: TelegramBotOptions): TelegramBot {
     channel,
     async run(signal: AbortSignal): Promise<void> {
       if (signal.aborted) return;
+      const fail = (what: string, err: unknown): Error => new Error(redactToken(`${what}: ${err instanceof Error ? err.message : String(err)}`, opts.token));
+      try {
+        // grammY retries getMe until it answers; with our signal, so that stopping ends the wait
+        // (bot.start would call it without one while Telegram is unreachable).
+        await bot.init(grammySignal(signal));
+      } catch (err) {
+        if (signal.aborted) return;
+        throw fail('telegram bot could not start', err);
+      }
+      await bot.api.setMyCommands([...BOT_COMMANDS], {}, grammySignal(signal)).catch((err: unknown) => {
+        if (!signal.aborted) opts.logger?.warn({ error: fail('setMyCommands', err).message }, 'telegram command menu not set; the commands still work');
+      });
+      if (signal.aborted) return;
       const stop = (): void => void bot.stop().catch(() => undefined);
       signal.addEventListener('abort', stop, { once: true });
       try {
-        await bot.api.setMyCommands([...BOT_COMMANDS]);
         await bot.start({ allowed_updates: ['message', 'callback_query'], timeout: pollSeconds });
       } catch (err) {
-        throw new Error(redactToken(`telegram bot stopped: ${err instanceof Error ? err.message : String(err)}`, opts.token));
+        throw fail('telegram bot stopped', err);
       } finally {
         signal.removeEventListener('abort', stop);
       }

@@ -260,3 +260,16 @@ function readPlain(html: string): string {
   assert.ok(r.ok);
   return r.plain;
 }
+
+test('telegram bot - stopping while Telegram cannot be reached ends the run (getMe is retried only until the abort)', async () => {
+  const closed = await startReplayServer({ now: T0, speed: 0 });
+  const apiRoot = closed.urls.telegram;
+  await closed.close();
+  const bot = createTelegramBot({ token: TOKEN, apiRoot, store: new MemoryAlertStore() });
+  const stop = new AbortController();
+  const running = bot.run(stop.signal);
+  await new Promise((r) => setTimeout(r, 300));
+  stop.abort();
+  await running;
+  assert.equal(bot.bot.isInited(), false);
+});
