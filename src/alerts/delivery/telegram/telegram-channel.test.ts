@@ -140,6 +140,28 @@ test('telegram channel - 5xx and a dropped connection are retryable, and no erro
   });
 });
 
+test('telegram channel - the at-least-once window: an answer lost after Telegram sent the message repeats it once', async () => {
+  await withTelegram(async ({ server, store, telegram }) => {
+    await store.linkChat(USER, '1001', 'me', T0);
+    await recordOne(store, 'lost answer', 'telegram:1001');
+    server.telegram.addFaults([{ kind: 'drop_after', count: 1, method: 'sendMessage' }]);
+    let now = T0;
+    const worker = new OutboxWorker(store, { channels: [telegram.channel], now: () => now, random: () => 0 });
+    await worker.pollOnce();
+    await worker.idle();
+    assert.equal(store.outbox[0]?.status, 'pending');
+    now += 60_000;
+    await worker.pollOnce();
+    await worker.idle();
+    assert.equal(store.outbox[0]?.status, 'delivered');
+    // Telegram has no idempotency key: the chat shows the message twice (docs/ALERTS.md).
+    assert.deepEqual(
+      sentTo(server, 1001).map((m) => m.plain.split('\n')[1]),
+      ['lost answer', 'lost answer'],
+    );
+  });
+});
+
 test('telegram channel - a token Telegram refuses keeps the rows pending with the reason, not failed for good', async () => {
   await withTelegram(async ({ server, store }) => {
     await store.linkChat(USER, '1001', 'me', T0);
