@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { AlertStore } from '../../../store/alert-records.js';
 import { TelegramChannel } from './telegram-channel.js';
 import { alertCommands, BOT_COMMANDS } from './telegram-commands.js';
-import { redactToken } from './telegram-errors.js';
+import { fromGrammyError, redactToken } from './telegram-errors.js';
 import { grammySignal } from './grammy-signal.js';
 
 export interface TelegramBotOptions {
@@ -49,17 +49,16 @@ export function createTelegramBot(opts: TelegramBotOptions): TelegramBot {
     channel,
     async run(signal: AbortSignal): Promise<void> {
       if (signal.aborted) return;
-      const fail = (what: string, err: unknown): Error => new Error(redactToken(`${what}: ${err instanceof Error ? err.message : String(err)}`, opts.token));
       try {
         // grammY retries getMe until it answers; with our signal, so that stopping ends the wait
         // (bot.start would call it without one while Telegram is unreachable).
         await bot.init(grammySignal(signal));
       } catch (err) {
         if (signal.aborted) return;
-        throw fail('telegram bot could not start', err);
+        throw fromGrammyError(err, 'getMe', opts.token);
       }
       await bot.api.setMyCommands([...BOT_COMMANDS], {}, grammySignal(signal)).catch((err: unknown) => {
-        if (!signal.aborted) opts.logger?.warn({ error: fail('setMyCommands', err).message }, 'telegram command menu not set; the commands still work');
+        if (!signal.aborted) opts.logger?.warn({ error: fromGrammyError(err, 'setMyCommands', opts.token).message }, 'telegram command menu not set; the commands still work');
       });
       if (signal.aborted) return;
       const stop = (): void => void bot.stop().catch(() => undefined);
@@ -67,7 +66,7 @@ export function createTelegramBot(opts: TelegramBotOptions): TelegramBot {
       try {
         await bot.start({ allowed_updates: ['message', 'callback_query'], timeout: pollSeconds });
       } catch (err) {
-        throw fail('telegram bot stopped', err);
+        throw fromGrammyError(err, 'getUpdates', opts.token);
       } finally {
         signal.removeEventListener('abort', stop);
       }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReplayServer, type ReplayServer } from '../../../replay/replay-server.js';
 import type { SentMessage } from '../../../replay/telegram-bot-double.js';
-import { DeliveryFailedError, RateLimitError } from '../../../core/errors.js';
+import { ConfigError, DeliveryFailedError, RateLimitError } from '../../../core/errors.js';
 import type { NewFiring, StoredFiring } from '../../../store/alert-records.js';
 import { MemoryAlertStore } from '../test-support/memory-alert-store.js';
 import { OutboxWorker } from '../outbox-worker.js';
@@ -173,6 +173,10 @@ test('telegram channel - a token Telegram refuses keeps the rows pending with th
     assert.equal(store.outbox[0]?.status, 'pending');
     assert.equal(store.outbox[0]?.lastError, 'ConfigError: Telegram sendMessage: 401 Unauthorized: check TELEGRAM_BOT_TOKEN and [telegram] api_root');
     assert.doesNotMatch(store.outbox[0]?.lastError ?? '', /not-the-servers-token/);
+    // The command side stops at once with the same reason (getMe is refused), token not shown.
+    const started = await wrong.run(new AbortController().signal).catch((e: unknown) => e);
+    assert.ok(started instanceof ConfigError);
+    assert.equal(started.message, 'Telegram getMe: 401 Unauthorized: check TELEGRAM_BOT_TOKEN and [telegram] api_root');
   });
 });
 
