@@ -164,7 +164,7 @@ test('outbox worker - run stops on abort: a delivery cut short stays pending as 
   const stop = new AbortController();
   const worker = new OutboxWorker(store, { channels: [webhook], now: () => T0, pollMs: 10 });
   const running = worker.run(stop.signal);
-  for (let i = 0; i < 100 && webhook.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 500 && webhook.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(webhook.calls.length, 1);
   stop.abort();
   await running;

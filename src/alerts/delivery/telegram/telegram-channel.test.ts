@@ -48,7 +48,7 @@ const signal = new AbortController().signal;
 const sentTo = (s: ReplayServer, chat: number): SentMessage[] => s.telegram.sent.filter((m) => m.chat_id === chat);
 
 async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const got = await probe();
     if (got !== undefined && got !== false) return got;
     await new Promise((r) => setTimeout(r, 25));
