@@ -1,4 +1,4 @@
-// tickerflow as a library: the store, the data sources, the pipeline jobs, the indicators, the config and the replay server, for scripts; importing it runs nothing and reads no environment (loadConfig does, when called).
+// tickerflow as a library: the store, the data sources, the pipeline jobs, the indicators, the config, the replay server and alert delivery, for scripts; importing it runs nothing and reads no environment (loadConfig does, when called).
 /**
  * `import { openStore, createSources, runBackfillJob, … } from 'tickerflow'`. A script works on a
  * PostgreSQL store or on a DuckDB file that no `tickerflow up` holds (DuckDB allows one process
@@ -19,3 +19,4 @@ export * from './store/index.js';
 export * from './pipeline/index.js';
 export * from './indicators/index.js';
 export { startReplayServer, BUNDLED_FIXTURES, DEFAULT_COINGECKO_FILES, SimClock, type ReplayServer, type ReplayServerOptions, type ReplayFaults, type ReplayStats } from './replay/index.js';
+export { createDelivery, OutboxWorker, WebhookChannel, DashboardChannel, createTelegramBot, sendTestMessages, webhookSecret, signBody, verifySignature, parseChannel, type Delivery, type DeliveryOptions, type DeliveryChannel, type Notice, type TestResult } from './alerts/delivery/index.js';

@@ -15,7 +15,9 @@ import type { SimClock } from './sim-clock.js';
 export type TelegramFault =
   | { kind: 'retry_after'; seconds: number; count: number; method?: string }
   | { kind: '5xx'; count: number; method?: string }
-  | { kind: 'drop'; count: number; method?: string };
+  | { kind: 'drop'; count: number; method?: string }
+  /** The call takes effect (a message is sent), then the connection drops before the answer. */
+  | { kind: 'drop_after'; count: number; method?: string };
 
 /** One call the endpoint received, as it was answered. */
 export interface RecordedCall {

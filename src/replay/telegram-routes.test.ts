@@ -86,10 +86,17 @@ test('telegram endpoint - injected faults: 429 with retry_after, 500, then the c
     assert.equal((await botCall(s, 'sendMessage', { chat_id: 1, text: 'a' })).status, 500);
     assert.equal((await botCall(s, 'sendMessage', { chat_id: 1, text: 'a' })).status, 200);
     await control(s, 'faults', [{ kind: 'drop', count: 1, method: 'sendMessage' }]);
-    await assert.rejects(botCall(s, 'sendMessage', { chat_id: 1, text: 'a' }));
+    await assert.rejects(botCall(s, 'sendMessage', { chat_id: 1, text: 'b' }));
+    await control(s, 'faults', [{ kind: 'drop_after', count: 1, method: 'sendMessage' }]);
+    await assert.rejects(botCall(s, 'sendMessage', { chat_id: 1, text: 'c' }));
     assert.deepEqual(
       s.telegram.calls.filter((c) => c.method === 'sendMessage').map((c) => c.status),
-      [429, 500, 200, 0],
+      [429, 500, 200, 0, 0],
+    );
+    // Dropped before: not sent; dropped after: sent, the answer lost.
+    assert.deepEqual(
+      s.telegram.sent.map((m) => m.plain),
+      ['a', 'c'],
     );
   });
 });

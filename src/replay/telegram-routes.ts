@@ -8,8 +8,8 @@
  *
  * Inspection and injection (not Telegram's, for tests and the demo) under `/_telegram`:
  * `GET messages` (what the bot sent), `GET calls`, `POST updates` (a user's message or a button
- * press, see `UpdateSpec`), `POST faults` (429 with retry_after, 5xx, a dropped connection on the
- * next N calls), `POST migrate` (a group upgraded to a supergroup).
+ * press, see `UpdateSpec`), `POST faults` (429 with retry_after, 5xx, a connection dropped before
+ * or after the call took effect, on the next N calls), `POST migrate` (a group upgraded to a supergroup).
  *
  * Provenance: no Telegram traffic is recorded. Shapes follow the Bot API documentation and the
  * `@grammyjs/types` declarations; error descriptions are the ones Telegram documents or that its
@@ -142,6 +142,7 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('retry_after'), seconds: z.number().int().min(1).max(3600), count: z.number().int().min(1).default(1), method: z.string().optional() }),
   z.object({ kind: z.literal('5xx'), count: z.number().int().min(1).default(1), method: z.string().optional() }),
   z.object({ kind: z.literal('drop'), count: z.number().int().min(1).default(1), method: z.string().optional() }),
+  z.object({ kind: z.literal('drop_after'), count: z.number().int().min(1).default(1), method: z.string().optional() }),
 ]);
 const updateSchema = z.union([
   z.object({ message: z.object({ chat_id: z.number().int(), text: z.string().min(1), chat_title: z.string().optional(), from_id: z.number().int().optional(), first_name: z.string().optional() }) }),
@@ -189,6 +190,11 @@ export function telegramRoutes(bot: TelegramBotDouble, opts: { token?: string; n
       reply.raw.on('close', () => closed.abort());
       try {
         const result = await call(bot, method, params, closed.signal);
+        if (fault?.kind === 'drop_after') {
+          record(0);
+          req.raw.socket.destroy();
+          return reply.hijack();
+        }
         record(200);
         return answer(reply, result);
       } catch (e) {

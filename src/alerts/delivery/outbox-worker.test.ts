@@ -53,7 +53,14 @@ test('outbox worker - retries a failing channel with back-off while the other ch
   dashboard.subscribe(6, () => assert.fail('another user saw the firing'));
   await store.recordEvaluation([], [firing(5, ['webhook:https://a.example/h', 'dashboard'])]);
   let now = T0;
-  const worker = new OutboxWorker(store, { channels: [webhook, dashboard], now: () => now, random: () => 0, retry: { baseMs: 2000, capMs: 60_000, maxAttempts: 10 } });
+  const delivered: string[] = [];
+  const worker = new OutboxWorker(store, {
+    channels: [webhook, dashboard],
+    now: () => now,
+    random: () => 0,
+    retry: { baseMs: 2000, capMs: 60_000, maxAttempts: 10 },
+    onDelivered: (item, f) => delivered.push(`${item.channel} ${f.message}`),
+  });
   await worker.pollOnce();
   await worker.idle();
   const [hook, dash] = store.outbox;
@@ -75,6 +82,7 @@ test('outbox worker - retries a failing channel with back-off while the other ch
   assert.deepEqual([hook?.status, hook?.attempts, webhook.calls.length], ['delivered', 3, 3]);
   assert.equal(webhook.calls[2]?.notice.idempotencyKey, `firing-${hook?.firingId}-webhook:https://a.example/h`);
   assert.equal(webhook.calls[2]?.target, 'https://a.example/h');
+  assert.deepEqual(delivered, ['dashboard rsi:14 < 30', 'webhook:https://a.example/h rsi:14 < 30']);
 });
 
 test('outbox worker - a channel that hangs blocks neither other channels nor other targets of its kind', async () => {
@@ -156,7 +164,7 @@ test('outbox worker - run stops on abort: a delivery cut short stays pending as 
   const stop = new AbortController();
   const worker = new OutboxWorker(store, { channels: [webhook], now: () => T0, pollMs: 10 });
   const running = worker.run(stop.signal);
-  for (let i = 0; i < 100 && webhook.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 500 && webhook.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(webhook.calls.length, 1);
   stop.abort();
   await running;

@@ -11,7 +11,7 @@
  * Webhooks carry the idempotency key for the receiver to drop the repeat; Telegram has none.
  */
 import type { Logger } from 'pino';
-import type { AlertStore, OutboxItem } from '../../store/alert-records.js';
+import type { AlertStore, OutboxItem, StoredFiring } from '../../store/alert-records.js';
 import { DeliveryFailedError, RateLimitError, TickerflowError } from '../../core/errors.js';
 import { backoffMs } from '../../connectors/http/backoff.js';
 import { parseChannel, type ChannelKind, type DeliveryChannel } from './delivery-channel.js';
@@ -45,6 +45,8 @@ export interface OutboxWorkerOptions {
    * called, so a crash test can kill the process between "stored" and "sent".
    */
   beforeDeliver?: (item: OutboxItem) => Promise<void>;
+  /** Called after a row is marked delivered (the demo prints it; an errant callback is ignored). */
+  onDelivered?: (item: OutboxItem, firing: StoredFiring) => void;
 }
 
 /** Delay before attempt `attempt + 1`: capped doubling with "equal jitter" (half fixed, half random). */
@@ -68,6 +70,7 @@ export class OutboxWorker {
   readonly #retry: RetryPolicy;
   readonly #logger: Logger | undefined;
   readonly #beforeDeliver: ((item: OutboxItem) => Promise<void>) | undefined;
+  readonly #onDelivered: ((item: OutboxItem, firing: StoredFiring) => void) | undefined;
   /** Deliveries in flight by outbox id, and the targets and kinds they occupy. */
   readonly #inFlight = new Map<number, Promise<void>>();
   readonly #busyTargets = new Set<string>();
@@ -86,6 +89,7 @@ export class OutboxWorker {
     this.#retry = opts.retry ?? DEFAULT_RETRY;
     this.#logger = opts.logger;
     this.#beforeDeliver = opts.beforeDeliver;
+    this.#onDelivered = opts.onDelivered;
   }
 
   /** Starts the due rows that no delivery in flight blocks; returns how many it started. */
@@ -171,6 +175,11 @@ export class OutboxWorker {
       await channel.deliver(target, { userId: item.userId, idempotencyKey: item.idempotencyKey, firing, test: false }, this.#stop.signal);
       await this.#store.markDelivered(item.id, this.#now());
       this.#logger?.info({ outbox: item.id, firing: item.firingId, channel: kind }, 'delivered');
+      try {
+        this.#onDelivered?.(item, firing);
+      } catch {
+        /* a watcher's error is not a delivery failure */
+      }
     } catch (err) {
       // Stopping mid-send: the row stays pending as it was, and is sent at the next start.
       if (this.#stop.signal.aborted) return;

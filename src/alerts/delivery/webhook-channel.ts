@@ -1,8 +1,8 @@
 /**
  * The webhook channel: POSTs a firing as JSON to the rule's URL, signed (`X-Tickerflow-Signature`,
  * see webhook-signature.ts) and with `Idempotency-Key` = the outbox row's key, so a receiver can
- * drop the repeat that at-least-once delivery may send. 2xx is delivered; 4xx other than 408 and
- * 429 is failed for good (the receiver refused this body); 408, 429 (after its Retry-After), 5xx,
+ * drop the repeat that at-least-once delivery may send. 2xx is delivered; a redirect (not
+ * followed) and 4xx other than 408 and 429 are failed for good (the receiver refused this body); 408, 429 (after its Retry-After), 5xx,
  * a timeout and a network error are retried by the outbox.
  */
 import { DeliveryFailedError, RateLimitError, UpstreamError } from '../../core/errors.js';
@@ -67,6 +67,8 @@ export class WebhookChannel implements DeliveryChannel {
       throw new UpstreamError(`webhook ${shown(url)}: ${why}`);
     }
     if (res.status >= 200 && res.status < 300) return;
+    // Not followed: a signed POST replayed to wherever a redirect points is not what the user set up.
+    if (res.status >= 300 && res.status < 400) throw new DeliveryFailedError(`webhook ${shown(url)} answered a redirect (HTTP ${res.status}); set the final URL`);
     if (res.status === 429) throw new RateLimitError(429, parseRetryAfter(res.headers.get('retry-after'), this.#opts.now()) ?? 0, shown(url));
     if (res.status >= 400 && res.status < 500 && res.status !== 408) throw new DeliveryFailedError(`webhook ${shown(url)} refused the call: HTTP ${res.status}`);
     throw new UpstreamError(`webhook ${shown(url)}: HTTP ${res.status}`, res.status);

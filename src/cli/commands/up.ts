@@ -13,7 +13,7 @@ import { createReplaySources } from '../../pipeline/create-sources.js';
 import { withContext } from '../context.js';
 import { intArg, positiveNumberArg, timeArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
-import { createDelivery } from '../../alerts/delivery/index.js';
+import { setupDelivery } from '../delivery-setup.js';
 
 interface UpOptions {
   replay?: boolean;
@@ -51,8 +51,9 @@ export function registerUpCommand(program: Command): void {
           // An unreachable exchange is no reason to stop: every response's Date header teaches it too.
           await sources.syncClock().catch((err: unknown) => ctx.logger.warn({ err }, `could not read the exchange's time yet: ${(err as Error).message}`));
           const now = (): number => sources.exchange.now();
-          // The dashboard feed and its outbox; Telegram and webhooks are not wired into up yet.
-          const delivery = createDelivery({ store: ctx.store, logger: ctx.logger.child({ component: 'delivery' }), now });
+          // Alerts already stored are delivered from the first moment, beside the pipeline: the
+          // dashboard feed, Telegram (TELEGRAM_BOT_TOKEN, or the replay's endpoint) and webhooks.
+          const delivery = setupDelivery(ctx.store, c, ctx.secrets, ctx.logger, { now, ...(replay ? { replayTelegramUrl: replay.urls.telegram } : {}) });
           const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now, delivery });
           const delivering = delivery.run(abort.signal);
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
@@ -69,6 +70,7 @@ export function registerUpCommand(program: Command): void {
               sleep: (ms, signal) => abortableSleep(ms / speed, signal),
             }, abort.signal);
           } finally {
+            abort.abort();
             await api.stop();
             await delivering;
           }

@@ -12,7 +12,8 @@ import type { Logger } from 'pino';
 import type { AlertStore } from '../../../store/alert-records.js';
 import { TelegramChannel } from './telegram-channel.js';
 import { alertCommands, BOT_COMMANDS } from './telegram-commands.js';
-import { redactToken } from './telegram-errors.js';
+import { fromGrammyError, redactToken } from './telegram-errors.js';
+import { grammySignal } from './grammy-signal.js';
 
 export interface TelegramBotOptions {
   /** From TELEGRAM_BOT_TOKEN only; never logged. */
@@ -48,13 +49,24 @@ export function createTelegramBot(opts: TelegramBotOptions): TelegramBot {
     channel,
     async run(signal: AbortSignal): Promise<void> {
       if (signal.aborted) return;
+      try {
+        // grammY retries getMe until it answers; with our signal, so that stopping ends the wait
+        // (bot.start would call it without one while Telegram is unreachable).
+        await bot.init(grammySignal(signal));
+      } catch (err) {
+        if (signal.aborted) return;
+        throw fromGrammyError(err, 'getMe', opts.token);
+      }
+      await bot.api.setMyCommands([...BOT_COMMANDS], {}, grammySignal(signal)).catch((err: unknown) => {
+        if (!signal.aborted) opts.logger?.warn({ error: fromGrammyError(err, 'setMyCommands', opts.token).message }, 'telegram command menu not set; the commands still work');
+      });
+      if (signal.aborted) return;
       const stop = (): void => void bot.stop().catch(() => undefined);
       signal.addEventListener('abort', stop, { once: true });
       try {
-        await bot.api.setMyCommands([...BOT_COMMANDS]);
         await bot.start({ allowed_updates: ['message', 'callback_query'], timeout: pollSeconds });
       } catch (err) {
-        throw new Error(redactToken(`telegram bot stopped: ${err instanceof Error ? err.message : String(err)}`, opts.token));
+        throw fromGrammyError(err, 'getUpdates', opts.token);
       } finally {
         signal.removeEventListener('abort', stop);
       }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReplayServer, type ReplayServer } from '../../../replay/replay-server.js';
 import type { SentMessage } from '../../../replay/telegram-bot-double.js';
-import { DeliveryFailedError, RateLimitError } from '../../../core/errors.js';
+import { ConfigError, DeliveryFailedError, RateLimitError } from '../../../core/errors.js';
 import type { NewFiring, StoredFiring } from '../../../store/alert-records.js';
 import { MemoryAlertStore } from '../test-support/memory-alert-store.js';
 import { OutboxWorker } from '../outbox-worker.js';
@@ -48,7 +48,7 @@ const signal = new AbortController().signal;
 const sentTo = (s: ReplayServer, chat: number): SentMessage[] => s.telegram.sent.filter((m) => m.chat_id === chat);
 
 async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const got = await probe();
     if (got !== undefined && got !== false) return got;
     await new Promise((r) => setTimeout(r, 25));
@@ -137,6 +137,46 @@ test('telegram channel - 5xx and a dropped connection are retryable, and no erro
     await worker.idle();
     assert.equal(row?.status, 'delivered');
     assert.equal(sentTo(server, 1001).length, 1);
+  });
+});
+
+test('telegram channel - the at-least-once window: an answer lost after Telegram sent the message repeats it once', async () => {
+  await withTelegram(async ({ server, store, telegram }) => {
+    await store.linkChat(USER, '1001', 'me', T0);
+    await recordOne(store, 'lost answer', 'telegram:1001');
+    server.telegram.addFaults([{ kind: 'drop_after', count: 1, method: 'sendMessage' }]);
+    let now = T0;
+    const worker = new OutboxWorker(store, { channels: [telegram.channel], now: () => now, random: () => 0 });
+    await worker.pollOnce();
+    await worker.idle();
+    assert.equal(store.outbox[0]?.status, 'pending');
+    now += 60_000;
+    await worker.pollOnce();
+    await worker.idle();
+    assert.equal(store.outbox[0]?.status, 'delivered');
+    // Telegram has no idempotency key: the chat shows the message twice (docs/ALERTS.md).
+    assert.deepEqual(
+      sentTo(server, 1001).map((m) => m.plain.split('\n')[1]),
+      ['lost answer', 'lost answer'],
+    );
+  });
+});
+
+test('telegram channel - a token Telegram refuses keeps the rows pending with the reason, not failed for good', async () => {
+  await withTelegram(async ({ server, store }) => {
+    await store.linkChat(USER, '1001', 'me', T0);
+    await recordOne(store, 'x', 'telegram:1001');
+    const wrong = createTelegramBot({ token: '424242:not-the-servers-token', apiRoot: server.urls.telegram, store });
+    const worker = new OutboxWorker(store, { channels: [wrong.channel], now: () => T0, random: () => 0 });
+    await worker.pollOnce();
+    await worker.idle();
+    assert.equal(store.outbox[0]?.status, 'pending');
+    assert.equal(store.outbox[0]?.lastError, 'ConfigError: Telegram sendMessage: 401 Unauthorized: check TELEGRAM_BOT_TOKEN and [telegram] api_root');
+    assert.doesNotMatch(store.outbox[0]?.lastError ?? '', /not-the-servers-token/);
+    // The command side stops at once with the same reason (getMe is refused), token not shown.
+    const started = await wrong.run(new AbortController().signal).catch((e: unknown) => e);
+    assert.ok(started instanceof ConfigError);
+    assert.equal(started.message, 'Telegram getMe: 401 Unauthorized: check TELEGRAM_BOT_TOKEN and [telegram] api_root');
   });
 });
 
@@ -246,3 +286,16 @@ function readPlain(html: string): string {
   assert.ok(r.ok);
   return r.plain;
 }
+
+test('telegram bot - stopping while Telegram cannot be reached ends the run (getMe is retried only until the abort)', async () => {
+  const closed = await startReplayServer({ now: T0, speed: 0 });
+  const apiRoot = closed.urls.telegram;
+  await closed.close();
+  const bot = createTelegramBot({ token: TOKEN, apiRoot, store: new MemoryAlertStore() });
+  const stop = new AbortController();
+  const running = bot.run(stop.signal);
+  await new Promise((r) => setTimeout(r, 300));
+  stop.abort();
+  await running;
+  assert.equal(bot.bot.isInited(), false);
+});

@@ -17,6 +17,7 @@ import type { DeliveryChannel, Notice } from '../delivery-channel.js';
 import { alertButtons, alertHtml } from './telegram-format.js';
 import { ChatMigratedError, fromGrammyError } from './telegram-errors.js';
 import { ChatRateLimit } from './chat-rate-limit.js';
+import { grammySignal } from './grammy-signal.js';
 
 export interface TelegramChannelOptions {
   api: Api;
@@ -41,14 +42,6 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/**
- * grammY's declarations name the `abort-controller` polyfill's AbortSignal; it only listens for
- * `abort` on it, which Node's own signal does the same way.
- */
-function grammySignal(signal: AbortSignal): Parameters<Api['sendMessage']>[3] {
-  return signal as unknown as Parameters<Api['sendMessage']>[3];
 }
 
 /** A chat id as Telegram writes it: an integer, negative for groups. */

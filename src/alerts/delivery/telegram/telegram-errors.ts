@@ -6,7 +6,7 @@
  * @see https://grammy.dev/guide/errors
  */
 import { GrammyError, HttpError } from 'grammy';
-import { DeliveryFailedError, RateLimitError, UpstreamError } from '../../../core/errors.js';
+import { ConfigError, DeliveryFailedError, RateLimitError, UpstreamError } from '../../../core/errors.js';
 
 /** `text` with every occurrence of the token (and of its secret half) replaced. */
 export function redactToken(text: string, token: string): string {
@@ -32,6 +32,9 @@ export function fromGrammyError(err: unknown, method: string, token: string): Er
     if (err.parameters.migrate_to_chat_id !== undefined) return new ChatMigratedError(String(err.parameters.migrate_to_chat_id));
     if (err.error_code === 429) return new RateLimitError(429, (err.parameters.retry_after ?? 1) * 1000, `Telegram ${method}`);
     if (err.error_code >= 500) return new UpstreamError(what, err.error_code);
+    // A wrong token (401) or API root (404) is this server's mistake, not the message's: the
+    // outbox keeps retrying it (pending, with this reason) instead of failing every alert for good.
+    if (err.error_code === 401 || err.error_code === 404) return new ConfigError(`${what}: check TELEGRAM_BOT_TOKEN and [telegram] api_root`);
     return new DeliveryFailedError(what);
   }
   if (err instanceof HttpError) {

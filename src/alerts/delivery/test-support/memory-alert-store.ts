@@ -72,8 +72,8 @@ export class MemoryAlertStore implements AlertStore {
   async getFiring(id: number): Promise<StoredFiring | null> {
     return this.firings.find((f) => f.id === id) ?? null;
   }
-  async listOutbox(firingId: number): Promise<OutboxItem[]> {
-    return this.outbox.filter((o) => o.firingId === firingId).map((o) => ({ ...o }));
+  async listOutbox(firingId: number, userId?: number): Promise<OutboxItem[]> {
+    return this.outbox.filter((o) => o.firingId === firingId && (userId === undefined || o.userId === userId)).map((o) => ({ ...o }));
   }
   async markDelivered(outboxId: number, at: number): Promise<void> {
     const o = this.outbox.find((x) => x.id === outboxId);

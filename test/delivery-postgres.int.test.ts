@@ -1,8 +1,8 @@
 import { openStore } from '../src/store/open-store.js';
 import { createTempDatabase } from '../src/store/test-support/temp-postgres.js';
-import { deliveryKillScenario } from './delivery-kill.scenario.js';
+import { deliveryScenarios } from './delivery.scenarios.js';
 
-deliveryKillScenario('PostgreSQL', {
+deliveryScenarios('PostgreSQL', {
   makeDb: async () => {
     const temp = await createTempDatabase();
     return { db: temp.url, drop: () => temp.drop() };
