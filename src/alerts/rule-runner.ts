@@ -41,6 +41,7 @@ class Binding implements BarContext {
     readonly rule: CompiledRule,
     readonly entry: RuleEntry,
     readonly symbol: string,
+    readonly seriesKey: string,
     private readonly cells: StreamCell[],
     state: SymbolFireState | undefined,
   ) {
@@ -56,29 +57,25 @@ class Binding implements BarContext {
 interface RuleEntry {
   rule: CompiledRule;
   bindings: Map<string, Binding>;
+  list: Binding[];
   /** Evaluated since the last takeChangedStates. */
   changed: boolean;
 }
 
 export class RuleRunner {
   readonly pool = new IndicatorPool();
-  /** Bindings by the series (`symbol|interval`) whose close evaluates them. */
-  private readonly byRuleSeries = new Map<string, Binding[]>();
   private readonly byRule = new Map<number, RuleEntry>();
 
   constructor(rules: readonly CompiledRule[], symbolsOf: (rule: CompiledRule) => readonly string[], states: ReadonlyMap<number, unknown> = new Map()) {
     for (const rule of rules) {
       const saved = asFireState(states.get(rule.id), rule);
-      const entry: RuleEntry = { rule, bindings: new Map<string, Binding>(), changed: false };
+      const entry: RuleEntry = { rule, bindings: new Map<string, Binding>(), list: [], changed: false };
       for (const symbol of symbolsOf(rule)) {
         const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref));
         this.pool.series(symbol, rule.interval);
-        const b = new Binding(rule, entry, symbol, cells, saved?.symbols[symbol]);
+        const b = new Binding(rule, entry, symbol, `${symbol}|${rule.interval}`, cells, saved?.symbols[symbol]);
         entry.bindings.set(symbol, b);
-        const key = `${symbol}|${rule.interval}`;
-        const list = this.byRuleSeries.get(key);
-        if (list === undefined) this.byRuleSeries.set(key, [b]);
-        else list.push(b);
+        entry.list.push(b);
       }
       this.byRule.set(rule.id, entry);
     }
@@ -102,15 +99,18 @@ export class RuleRunner {
         series.step(sb.bar);
         closing.push(sb);
       }
-      for (const sb of closing) {
-        const list = this.byRuleSeries.get(`${sb.symbol}|${sb.interval}`);
-        if (list === undefined) continue;
-        for (const b of list) {
+      // Rule after rule (each rule's tree stays in cache across its symbols), symbol after symbol.
+      const closed = new Map<string, SeriesBar>();
+      for (const sb of closing) closed.set(`${sb.symbol}|${sb.interval}`, sb);
+      for (const entry of this.byRule.values()) {
+        for (const b of entry.list) {
+          const sb = closed.get(b.seriesKey);
+          if (sb === undefined) continue;
           b.bar = sb.bar;
           b.incomplete = sb.incomplete;
           b.evaluatedAt = sb.evaluatedAt;
-          const firing = stepRuleBar(b.rule, b.state, b);
-          b.entry.changed = true;
+          const firing = stepRuleBar(entry.rule, b.state, b);
+          entry.changed = true;
           if (firing !== null) firings.push(firing);
         }
       }
