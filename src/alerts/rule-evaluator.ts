@@ -20,7 +20,12 @@ export interface CompiledRule {
   interval: Interval;
   /** Epoch ms until which the rule does not fire (muted), or null. */
   mutedUntil: number | null;
+  /** The expression compiled to closures (compileCondition), evaluated without walking the tree. */
+  test: CompiledCondition;
 }
+
+export type CompiledCondition = (ctx: BarContext, state: SymbolFireState) => boolean;
+type CompiledNumber = (ctx: BarContext) => number;
 
 /** What a rule remembers about one symbol between bars. */
 export interface SymbolFireState {
@@ -76,63 +81,102 @@ export function emptyFireState(expression: RuleExpression): SymbolFireState {
   return { cross: new Array<number>(expression.crossSlots * 2).fill(NaN), runs: new Array<number>(expression.forSlots).fill(0), lastBarOpenTime: null, lastFiredAt: null };
 }
 
-function numberOf(n: NumberNode, ctx: BarContext): number {
+function compileNumber(n: NumberNode): CompiledNumber {
   switch (n.kind) {
-    case 'number':
-      return n.value;
-    case 'field':
-      return ctx.bar[n.field];
-    case 'indicator':
-      return ctx.value(n.ref, n.index);
-    case 'negate':
-      return -numberOf(n.operand, ctx);
+    case 'number': {
+      const v = n.value;
+      return () => v;
+    }
+    case 'field': {
+      const f = n.field;
+      return (ctx) => ctx.bar[f];
+    }
+    case 'indicator': {
+      const { ref, index } = n;
+      return (ctx) => ctx.value(ref, index);
+    }
+    case 'negate': {
+      const a = compileNumber(n.operand);
+      return (ctx) => -a(ctx);
+    }
     case 'arithmetic': {
-      const a = numberOf(n.left, ctx);
-      const b = numberOf(n.right, ctx);
-      return n.op === '+' ? a + b : n.op === '-' ? a - b : n.op === '*' ? a * b : a / b;
+      const a = compileNumber(n.left);
+      const b = compileNumber(n.right);
+      switch (n.op) {
+        case '+': return (ctx) => a(ctx) + b(ctx);
+        case '-': return (ctx) => a(ctx) - b(ctx);
+        case '*': return (ctx) => a(ctx) * b(ctx);
+        case '/': return (ctx) => a(ctx) / b(ctx);
+      }
     }
   }
 }
 
-/** Whether the condition holds at this bar; advances the cross and run state in place. */
-function holds(n: ConditionNode, ctx: BarContext, state: SymbolFireState): boolean {
+/**
+ * The condition as closures: whether it holds at this bar, advancing the cross and run state in
+ * place. Compiled once per rule, so evaluation does no tree walk.
+ */
+export function compileCondition(n: ConditionNode): CompiledCondition {
   switch (n.kind) {
     case 'compare': {
-      const a = numberOf(n.left, ctx);
-      const b = numberOf(n.right, ctx);
+      const a = compileNumber(n.left);
+      const b = compileNumber(n.right);
       switch (n.op) {
-        case '<': return a < b;
-        case '<=': return a <= b;
-        case '>': return a > b;
-        case '>=': return a >= b;
-        case '==': return a === b;
-        case '!=': return Number.isFinite(a) && Number.isFinite(b) && a !== b;
+        case '<': return (ctx) => a(ctx) < b(ctx);
+        case '<=': return (ctx) => a(ctx) <= b(ctx);
+        case '>': return (ctx) => a(ctx) > b(ctx);
+        case '>=': return (ctx) => a(ctx) >= b(ctx);
+        case '==': return (ctx) => a(ctx) === b(ctx);
+        case '!=': return (ctx) => {
+          const x = a(ctx);
+          const y = b(ctx);
+          return Number.isFinite(x) && Number.isFinite(y) && x !== y;
+        };
       }
       break;
     }
     case 'cross': {
-      const a = numberOf(n.left, ctx);
-      const b = numberOf(n.right, ctx);
-      const pa = state.cross[n.slot * 2] as number;
-      const pb = state.cross[n.slot * 2 + 1] as number;
-      state.cross[n.slot * 2] = a;
-      state.cross[n.slot * 2 + 1] = b;
-      if (!Number.isFinite(pa) || !Number.isFinite(pb) || !Number.isFinite(a) || !Number.isFinite(b)) return false;
-      // TradingView's ta.crossover: above now, at or below on the previous bar.
-      return n.direction === 'above' ? a > b && pa <= pb : a < b && pa >= pb;
+      const a = compileNumber(n.left);
+      const b = compileNumber(n.right);
+      const i = n.slot * 2;
+      const above = n.direction === 'above';
+      return (ctx, state) => {
+        const x = a(ctx);
+        const y = b(ctx);
+        const px = state.cross[i] as number;
+        const py = state.cross[i + 1] as number;
+        state.cross[i] = x;
+        state.cross[i + 1] = y;
+        if (!Number.isFinite(px) || !Number.isFinite(py) || !Number.isFinite(x) || !Number.isFinite(y)) return false;
+        // TradingView's ta.crossover: above now, at or below on the previous bar.
+        return above ? x > y && px <= py : x < y && px >= py;
+      };
     }
     case 'logic': {
-      const l = holds(n.left, ctx, state);
-      const r = holds(n.right, ctx, state);
-      return n.op === 'and' ? l && r : l || r;
+      const l = compileCondition(n.left);
+      const r = compileCondition(n.right);
+      // Both sides always run: a cross or a run inside the side not needed keeps its history.
+      return n.op === 'and'
+        ? (ctx, state) => {
+            const x = l(ctx, state);
+            return r(ctx, state) && x;
+          }
+        : (ctx, state) => {
+            const x = l(ctx, state);
+            return r(ctx, state) || x;
+          };
     }
     case 'for': {
-      const run = holds(n.condition, ctx, state) ? (state.runs[n.slot] ?? 0) + 1 : 0;
-      state.runs[n.slot] = Math.min(run, n.bars);
-      return run >= n.bars;
+      const c = compileCondition(n.condition);
+      const { slot, bars } = n;
+      return (ctx, state) => {
+        const run = c(ctx, state) ? (state.runs[slot] ?? 0) + 1 : 0;
+        state.runs[slot] = Math.min(run, bars);
+        return run >= bars;
+      };
     }
   }
-  return false;
+  throw new Error('unreachable: every condition kind is compiled');
 }
 
 /** Whether frequency, cooldown, expiry and mute let the rule fire at `at`. */
@@ -162,7 +206,7 @@ export function evaluateRuleBar(rule: CompiledRule, state: SymbolFireState, ctx:
  */
 export function stepRuleBar(rule: CompiledRule, state: SymbolFireState, ctx: BarContext): RuleFiring | null {
   if (state.lastBarOpenTime !== null && ctx.bar.openTime <= state.lastBarOpenTime) return null;
-  const held = holds(rule.expression.root, ctx, state);
+  const held = rule.test(ctx, state);
   state.lastBarOpenTime = ctx.bar.openTime;
   if (!held || !mayFire(rule, state, ctx.evaluatedAt)) return null;
   state.lastFiredAt = ctx.evaluatedAt;
