@@ -4,7 +4,7 @@
  * the scale benchmark (issue 15), written to bench/scale/REPORT.md for the lead to paste into
  * docs/BENCHMARKS.md once run at full size (30x24 takes tens of minutes).
  *
- *   npm run bench [-- --only history|indicators|scale] [-- --quick]
+ *   npm run bench [-- --only history|indicators|scale|alerts] [-- --quick]
  *   npm run bench -- --only scale [--size 3x3] [--latency-ms 50] [--cache DIR] [--backends duckdb,postgres]
  *
  * With `--only`, the other section of an existing docs/BENCHMARKS.md is kept as it was (each
@@ -15,6 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runAlertsBench } from './alerts/run.js';
 import { runHistoryBench } from './history/run-history-bench.js';
 import { FULL_SIZE, runScaleBench, type Backend } from './scale/run-scale-bench.js';
 import { DEFAULT_SCALE_CACHE } from '../src/cli/commands/replay-server.js';
@@ -22,10 +23,10 @@ import { parseScaleSpec } from '../src/replay/index.js';
 
 const DOC = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
 const SCALE_REPORT = fileURLToPath(new URL('./scale/REPORT.md', import.meta.url));
-const SECTIONS = ['history', 'indicators', 'scale'] as const;
+const SECTIONS = ['history', 'indicators', 'scale', 'alerts'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Sections whose results go to docs/BENCHMARKS.md directly; scale goes to its REPORT.md. */
-const DOC_SECTIONS: readonly Section[] = ['history', 'indicators'];
+const DOC_SECTIONS: readonly Section[] = ['history', 'indicators', 'alerts'];
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -117,14 +118,14 @@ async function main(): Promise<void> {
       log(`bench: wrote ${SCALE_REPORT}`);
       continue;
     }
-    const md = s === 'history' ? await runHistoryBench({ rounds: quick ? 3 : 7, log }) : await indicatorSection(quick);
+    const md = s === 'history' ? await runHistoryBench({ rounds: quick ? 3 : 7, log }) : s === 'alerts' ? await runAlertsBench({ log, quick }) : await indicatorSection(quick);
     bodies.set(s, `${runLine(command, startedAt, loadAtStart)}\n\n${md.trim()}`);
   }
   if (!wanted.some((s) => DOC_SECTIONS.includes(s))) return;
   const parts = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (`node --import tsx/esm bench/run.ts`; options `--only history|indicators|scale`, `--quick`). ' +
+    'Written by `npm run bench` (`node --import tsx/esm bench/run.ts`; options `--only history|indicators|scale|alerts`, `--quick`). ' +
       'Each section names the command and the run that produced it. Do not edit by hand: rerun the command.',
     '',
   ];

@@ -18,5 +18,6 @@ export { createLogger } from './cli/logger.js';
 export * from './store/index.js';
 export * from './pipeline/index.js';
 export * from './indicators/index.js';
+export * from './alerts/index.js';
 export { startReplayServer, BUNDLED_FIXTURES, DEFAULT_COINGECKO_FILES, SimClock, type ReplayServer, type ReplayServerOptions, type ReplayFaults, type ReplayStats } from './replay/index.js';
 export { createDelivery, OutboxWorker, WebhookChannel, DashboardChannel, createTelegramBot, sendTestMessages, webhookSecret, signBody, verifySignature, parseChannel, type Delivery, type DeliveryOptions, type DeliveryChannel, type Notice, type TestResult } from './alerts/delivery/index.js';

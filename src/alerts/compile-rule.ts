@@ -3,11 +3,12 @@ import type { Interval } from '../core/intervals.js';
 import type { StoredRule } from '../store/alert-records.js';
 import { parseRuleDraft, type BarRuleDefinition } from './rule-draft.js';
 import { parseRuleExpression } from './rule-expression.js';
-import type { CompiledRule } from './rule-evaluator.js';
+import { compileCondition, type CompiledRule } from './rule-evaluator.js';
 
 /** Compiles a bar rule's definition (as `parseRuleDraft` returned it) for a rule id and owner. */
 export function compileDefinition(id: number, userId: number, definition: BarRuleDefinition, mutedUntil: number | null = null): CompiledRule {
-  return { id, userId, definition, expression: parseRuleExpression(definition.expression), interval: definition.interval as Interval, mutedUntil };
+  const expression = parseRuleExpression(definition.expression);
+  return { id, userId, definition, expression, interval: definition.interval as Interval, mutedUntil, test: compileCondition(expression.root) };
 }
 
 /**

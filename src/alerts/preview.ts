@@ -3,8 +3,9 @@
  * seeding, so it fires where the live engine would have; each firing with its forward returns
  * 1h, 4h and 1d (close to close from the firing bar's close) and a summary.
  *
- * History is read in blocks of whole days, every series of a block before the next, so memory
- * stays bounded by the block and bars of all intervals still close in order.
+ * History is read in blocks of whole days (about 50,000 bars of the finest series: one block for a
+ * year of 1h, 11 for a year of 1m), every series of a block before the next, so memory stays
+ * bounded by the block and bars of all intervals still close in order.
  */
 import { DAY_MS, intervalMs, type Interval } from '../core/intervals.js';
 import type { Store } from '../store/store.js';
@@ -17,7 +18,8 @@ import { readClosedBars } from './series-bars.js';
 export const HORIZONS = { '1h': 3_600_000, '4h': 14_400_000, '1d': DAY_MS } as const;
 export type Horizon = keyof typeof HORIZONS;
 const HORIZON_NAMES = Object.keys(HORIZONS) as Horizon[];
-const BLOCK_MS = 30 * DAY_MS;
+/** Bars of the finest series per block: bounds memory, and keeps the queries few (each is a database round trip). */
+const BLOCK_BARS = 50_000;
 
 export interface PreviewOptions {
   store: Store;
@@ -78,8 +80,11 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
   /** Targets still open: close time → the returns waiting for it. */
   const pending = new Map<string, Array<{ firing: PreviewFiring; horizon: Horizon }>>();
   const readTo = o.to + DAY_MS;
-  for (let block = Math.floor(start / DAY_MS) * DAY_MS; block < readTo; block += BLOCK_MS) {
-    const blockEnd = Math.min(block + BLOCK_MS, readTo);
+  let finest = DAY_MS;
+  for (const series of runner.pool.all()) finest = Math.min(finest, series.intervalMs);
+  const blockMs = Math.max(1, Math.floor((BLOCK_BARS * finest) / DAY_MS)) * DAY_MS;
+  for (let block = Math.floor(start / DAY_MS) * DAY_MS; block < readTo; block += blockMs) {
+    const blockEnd = Math.min(block + blockMs, readTo);
     const evaluate: SeriesBar[] = [];
     const closes = new Map<string, number>();
     for (const series of runner.pool.all()) {

@@ -4,7 +4,8 @@ import type { RuleScope } from './rule-draft.js';
 
 /**
  * The symbols of a scope on `date` (YYYY-MM-DD): a listed scope as is; `top: N` as the mapped
- * symbols of the N best-ranked coins of that day's universe snapshot (none stored: no symbols).
+ * symbols of the N best-ranked coins (manual additions aside) of the newest universe snapshot on
+ * or before that day (none stored: no symbols).
  */
 export async function resolveScope(store: Store, exchange: string, scope: RuleScope, date: string): Promise<string[]> {
   if ('symbols' in scope) return scope.symbols;

@@ -7,13 +7,16 @@
 import { intervalMs, type Interval } from '../core/intervals.js';
 import { IndicatorPool, type StreamCell } from './indicator-pool.js';
 import type { IndicatorRef } from './rule-ast.js';
-import { emptyFireState, evaluateRuleBar, type BarContext, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
+import { emptyFireState, stepRuleBar, type BarContext, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
+
+/** A symbol's fire state as stored: JSON has no NaN, so a cross without a previous value holds null. */
+export type StoredSymbolState = Omit<SymbolFireState, 'cross'> & { cross: Array<number | null> };
 
 /** A rule's fire state on every symbol of its scope: `StoredRuleState.state`. */
 export interface RuleFireState {
   /** The expression the state belongs to: an edited rule starts afresh. */
   expression: string;
-  symbols: Record<string, SymbolFireState>;
+  symbols: Record<string, StoredSymbolState>;
 }
 
 /** One closed bar of one series, as the engine or the preview read it. */
@@ -26,54 +29,55 @@ export interface SeriesBar {
   evaluatedAt: number;
 }
 
-/** One rule on one symbol: where its operands live and its context object, reused bar after bar. */
-class Binding {
+/** One rule on one symbol: its fire state and its context, reused bar after bar (no allocation per bar). */
+class Binding implements BarContext {
   state: SymbolFireState;
-  readonly ctx: BarContext;
+  bar: EvalBar = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+  incomplete = false;
+  evaluatedAt = 0;
   private readonly outputs: Array<string | null>;
 
   constructor(
     readonly rule: CompiledRule,
-    symbol: string,
+    readonly entry: RuleEntry,
+    readonly symbol: string,
+    readonly seriesKey: string,
     private readonly cells: StreamCell[],
     state: SymbolFireState | undefined,
   ) {
     this.state = state ?? emptyFireState(rule.expression);
     this.outputs = rule.expression.indicators.map((r) => r.outputKey);
-    const cellsOf = this.cells;
-    const outputs = this.outputs;
-    this.ctx = {
-      symbol,
-      bar: { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 },
-      incomplete: false,
-      evaluatedAt: 0,
-      value: (_ref: IndicatorRef, index: number) => (cellsOf[index] as StreamCell).read(outputs[index] as string | null),
-    };
   }
+
+  value(_ref: IndicatorRef, index: number): number {
+    return (this.cells[index] as StreamCell).read(this.outputs[index] as string | null);
+  }
+}
+
+interface RuleEntry {
+  rule: CompiledRule;
+  bindings: Map<string, Binding>;
+  list: Binding[];
+  /** Evaluated since the last takeChangedStates. */
+  changed: boolean;
 }
 
 export class RuleRunner {
   readonly pool = new IndicatorPool();
-  /** Bindings by the series (`symbol|interval`) whose close evaluates them. */
-  private readonly byRuleSeries = new Map<string, Binding[]>();
-  private readonly byRule = new Map<number, { rule: CompiledRule; bindings: Map<string, Binding> }>();
-  private readonly changed = new Set<number>();
+  private readonly byRule = new Map<number, RuleEntry>();
 
   constructor(rules: readonly CompiledRule[], symbolsOf: (rule: CompiledRule) => readonly string[], states: ReadonlyMap<number, unknown> = new Map()) {
     for (const rule of rules) {
       const saved = asFireState(states.get(rule.id), rule);
-      const bindings = new Map<string, Binding>();
+      const entry: RuleEntry = { rule, bindings: new Map<string, Binding>(), list: [], changed: false };
       for (const symbol of symbolsOf(rule)) {
         const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref));
         this.pool.series(symbol, rule.interval);
-        const b = new Binding(rule, symbol, cells, saved?.symbols[symbol]);
-        bindings.set(symbol, b);
-        const key = `${symbol}|${rule.interval}`;
-        const list = this.byRuleSeries.get(key);
-        if (list === undefined) this.byRuleSeries.set(key, [b]);
-        else list.push(b);
+        const b = new Binding(rule, entry, symbol, `${symbol}|${rule.interval}`, cells, saved?.symbols[symbol]);
+        entry.bindings.set(symbol, b);
+        entry.list.push(b);
       }
-      this.byRule.set(rule.id, { rule, bindings });
+      this.byRule.set(rule.id, entry);
     }
   }
 
@@ -95,18 +99,19 @@ export class RuleRunner {
         series.step(sb.bar);
         closing.push(sb);
       }
-      for (const sb of closing) {
-        const list = this.byRuleSeries.get(`${sb.symbol}|${sb.interval}`);
-        if (list === undefined) continue;
-        for (const b of list) {
-          const ctx = b.ctx;
-          ctx.bar = sb.bar;
-          ctx.incomplete = sb.incomplete;
-          ctx.evaluatedAt = sb.evaluatedAt;
-          const out = evaluateRuleBar(b.rule, b.state, ctx);
-          b.state = out.state;
-          this.changed.add(b.rule.id);
-          if (out.firing !== null) firings.push(out.firing);
+      // Rule after rule (each rule's tree stays in cache across its symbols), symbol after symbol.
+      const closed = new Map<string, SeriesBar>();
+      for (const sb of closing) closed.set(`${sb.symbol}|${sb.interval}`, sb);
+      for (const entry of this.byRule.values()) {
+        for (const b of entry.list) {
+          const sb = closed.get(b.seriesKey);
+          if (sb === undefined) continue;
+          b.bar = sb.bar;
+          b.incomplete = sb.incomplete;
+          b.evaluatedAt = sb.evaluatedAt;
+          const firing = stepRuleBar(entry.rule, b.state, b);
+          entry.changed = true;
+          if (firing !== null) firings.push(firing);
         }
       }
     }
@@ -115,16 +120,23 @@ export class RuleRunner {
 
   /** The fire states of the rules evaluated since the last call, to store; clears the list. */
   takeChangedStates(): Array<{ ruleId: number; state: RuleFireState }> {
-    const out = [...this.changed].map((ruleId) => ({ ruleId, state: this.ruleState(ruleId) }));
-    this.changed.clear();
+    const out: Array<{ ruleId: number; state: RuleFireState }> = [];
+    for (const [ruleId, entry] of this.byRule) {
+      if (!entry.changed) continue;
+      out.push({ ruleId, state: this.ruleState(ruleId) });
+      entry.changed = false;
+    }
     return out;
   }
 
   ruleState(ruleId: number): RuleFireState {
     const r = this.byRule.get(ruleId);
     if (r === undefined) throw new Error(`rule ${ruleId} is not loaded`);
-    const symbols: Record<string, SymbolFireState> = {};
-    for (const [s, b] of r.bindings) symbols[s] = b.state;
+    const symbols: Record<string, StoredSymbolState> = {};
+    for (const [s, b] of r.bindings) {
+      const st = b.state;
+      symbols[s] = { cross: st.cross.map((x) => (Number.isFinite(x) ? x : null)), runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime, lastFiredAt: st.lastFiredAt };
+    }
     return { expression: r.rule.expression.source, symbols };
   }
 }
@@ -132,14 +144,14 @@ export class RuleRunner {
 const closeOf = (sb: SeriesBar): number => sb.bar.openTime + intervalMs(sb.interval);
 
 /** A stored state if it belongs to this rule's expression and has its shape; else none (start afresh). */
-function asFireState(raw: unknown, rule: CompiledRule): RuleFireState | undefined {
+function asFireState(raw: unknown, rule: CompiledRule): { symbols: Record<string, SymbolFireState> } | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const s = raw as Partial<RuleFireState>;
   if (s.expression !== rule.expression.source || typeof s.symbols !== 'object' || s.symbols === null) return undefined;
   const symbols: Record<string, SymbolFireState> = {};
   for (const [sym, st] of Object.entries(s.symbols)) {
     const ok = Array.isArray(st.cross) && st.cross.length === rule.expression.crossSlots * 2 && Array.isArray(st.runs) && st.runs.length === rule.expression.forSlots;
-    if (ok) symbols[sym] = { cross: st.cross, runs: st.runs, lastBarOpenTime: st.lastBarOpenTime ?? null, lastFiredAt: st.lastFiredAt ?? null };
+    if (ok) symbols[sym] = { cross: st.cross.map((x) => (typeof x === 'number' ? x : NaN)), runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime ?? null, lastFiredAt: st.lastFiredAt ?? null };
   }
-  return { expression: s.expression, symbols };
+  return { symbols };
 }

@@ -1,0 +1,94 @@
+/**
+ * Preview of one rule over a year of 1m candles (issue 16's speed goal: < 1 s), on a DuckDB store
+ * filled as bench/store/measure-scale.ts fills it: the three real USD-M futures monthly files
+ * bundled in fixtures/ (LINKUSDT 2023-02, AVAXUSDT 2024-02, LTCUSDT 2026-02; fixtures/SOURCES.md)
+ * time-shifted into the twelve months of 2020, month m from file m mod 3, day d of a month from the
+ * file's day d mod 28. Timing data: the values are real candles, the calendar is derived.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseKlineCsv } from '../../src/connectors/binance-archive/kline-csv.js';
+import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../../src/core/candle.js';
+import { DAY_MS } from '../../src/core/intervals.js';
+import { previewRule } from '../../src/alerts/preview.js';
+import { parseRuleDraft } from '../../src/alerts/rule-draft.js';
+import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
+
+const DIR = fileURLToPath(new URL('../../fixtures/binance-vision/data/futures/um/monthly/klines-csv/', import.meta.url));
+const FILES = ['LINKUSDT-1m-2023-02.csv', 'AVAXUSDT-1m-2024-02.csv', 'LTCUSDT-1m-2026-02.csv'];
+const YEAR = Date.UTC(2020, 0, 1);
+const SYMBOL = 'YEARUSDT';
+
+function derivedMonth(sources: readonly CandleColumns[], m: number): CandleColumns {
+  const src = sources[m % sources.length] as CandleColumns;
+  const srcStart = src.openTime[0] as number;
+  const start = Date.UTC(2020, m, 1);
+  const days = (Date.UTC(2020, m + 1, 1) - start) / DAY_MS;
+  const out = allocateColumns(days * 1440);
+  for (let d = 0; d < days; d++) {
+    const from = (d % 28) * 1440;
+    const shift = start + d * DAY_MS - (srcStart + (d % 28) * DAY_MS);
+    for (let i = from; i < from + 1440; i++) {
+      const j = out.length++;
+      for (const f of CANDLE_FIELDS) out[f][j] = src[f][i] as number;
+      out.openTime[j] = (src.openTime[i] as number) + shift;
+      out.closeTime[j] = (src.closeTime[i] as number) + shift;
+    }
+  }
+  return out;
+}
+
+export interface PreviewYearCase {
+  expression: string;
+  interval: string;
+  firings: number;
+  ms: number;
+  cpuMs: number;
+}
+
+export async function measurePreviewYear(log: (line: string) => void, rounds = 3): Promise<{ rows: number; cases: PreviewYearCase[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'tickerflow-alerts-bench-'));
+  const store = await DuckDbStore.open(join(dir, 'year.duckdb'));
+  try {
+    await store.migrate();
+    await store.upsertInstruments([{ exchange: 'binance', symbol: SYMBOL, base: 'YEAR', quote: 'USDT', status: 'TRADING', listedAt: YEAR }]);
+    const sources = FILES.map((f) => parseKlineCsv(readFileSync(join(DIR, f)), { key: f, interval: '1m', market: 'um' }));
+    let rows = 0;
+    for (let m = 0; m < 12; m++) {
+      const month = derivedMonth(sources, m);
+      rows += await store.writeCandles({ exchange: 'binance', symbol: SYMBOL, interval: '1m' }, month, 'archive');
+    }
+    log(`bench alerts: store holds ${rows} 1m rows of ${SYMBOL}`);
+    const cases: PreviewYearCase[] = [];
+    for (const [expression, interval] of [
+      ['rsi:14 < 30 and close > ema:200@4h', '1h'],
+      ['close crosses_above bbands.upper and volume > 3 * sma:20(volume)', '1h'],
+      ['rsi:14 < 25', '1m'],
+    ] as const) {
+      const definition = parseRuleDraft({ expression, scope: { symbol: SYMBOL }, interval, channels: ['dashboard'] });
+      if (definition.kind !== 'bar') throw new Error('a bar rule');
+      let best = Infinity;
+      let bestCpu = Infinity;
+      let firings = 0;
+      for (let r = 0; r < rounds; r++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        const result = await previewRule({ store, exchange: 'binance', definition, symbols: [SYMBOL], from: YEAR, to: Date.UTC(2021, 0, 1), now: Date.UTC(2021, 0, 2), graceMinutes: 10, maxFirings: 1000 });
+        const ms = performance.now() - t0;
+        const cpu = process.cpuUsage(c0);
+        best = Math.min(best, ms);
+        bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1000);
+        firings = result.summary.count;
+      }
+      log(`bench alerts: preview ${interval} ${expression}: ${firings} firings, best ${best.toFixed(0)} ms`);
+      cases.push({ expression, interval, firings, ms: best, cpuMs: bestCpu });
+    }
+    return { rows, cases };
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * 10,000 rules at one 1h close (issue 16's speed goal: < 100 ms): 9,000 rules on one symbol each
+ * and 1,000 over a top-200 universe, three conditions each over shared indicators, on 200
+ * symbols. Bars are real: symbol s replays the real 1h klines of coin s mod 10 (fixtures/
+ * binance-rest/klines, January 2023), so the streams and conditions see real values. The streams
+ * are warmed on 700 hours first (not timed); then each of the next closes is timed: the runner
+ * steps the shared streams of all 200 symbols and evaluates every rule on every symbol of its scope.
+ */
+import { intervalMs } from '../../src/core/intervals.js';
+import { compileDefinition } from '../../src/alerts/compile-rule.js';
+import { parseRuleDraft } from '../../src/alerts/rule-draft.js';
+import type { CompiledRule } from '../../src/alerts/rule-evaluator.js';
+import { RuleRunner, type SeriesBar } from '../../src/alerts/rule-runner.js';
+import { restKlines } from '../../src/store/test-support/fixture-candles.js';
+
+const COINS = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT', 'DOGEUSDT', 'ADAUSDT', 'AVAXUSDT', 'DOTUSDT', 'LINKUSDT', 'XRPUSDT'];
+const SYMBOLS = Array.from({ length: 200 }, (_, i) => `S${String(i).padStart(3, '0')}USDT`);
+
+/** Three conditions each, over indicators many rules share; thresholds vary by rule. */
+const TEMPLATES: Array<(k: number) => string> = [
+  (k) => `rsi:14 < ${20 + (k % 30)} and close > ema:200 and volume > ${2 + (k % 3)} * sma:20(volume)`,
+  (k) => `close crosses_above ema:50 and rsi:14 > ${40 + (k % 20)} and macd.histogram > 0`,
+  (k) => `rsi:14@4h < ${30 + (k % 20)} and close < bbands.lower and roc:10 < -${1 + (k % 4)}`,
+  (k) => `td.buy_setup == 9 and rsi:14 < ${35 + (k % 10)} and close > sma:200`,
+  (k) => `macd.macd crosses_below macd.signal and atr:14 > ${k % 5} and close < ema:50@4h`,
+];
+
+export interface RulesAtCloseResult {
+  rules: number;
+  evaluations: number;
+  streams: number;
+  /** Per timed close, ms. */
+  closes: Array<{ at: number; fourHour: boolean; ms: number; cpuMs: number; firings: number; statesMs: number }>;
+}
+
+export function measureRulesAtClose(timedCloses = 8): RulesAtCloseResult {
+  const coinBars = COINS.map((c) => restKlines(c, '1h', '2023-01-01.json'));
+  const rules: CompiledRule[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const scope = i < 9_000 ? { symbol: SYMBOLS[i % SYMBOLS.length] as string } : { top: 200 };
+    const d = parseRuleDraft({ expression: (TEMPLATES[i % TEMPLATES.length] as (k: number) => string)(Math.floor(i / TEMPLATES.length)), scope, interval: '1h', channels: ['dashboard'] });
+    if (d.kind !== 'bar') throw new Error('bench rules are bar rules');
+    rules.push(compileDefinition(i + 1, 1 + (i % 20), d));
+  }
+  const runner = new RuleRunner(rules, (r) => ('symbols' in r.definition.scope ? r.definition.scope.symbols : SYMBOLS));
+  let streams = 0;
+  for (const s of runner.pool.all()) streams += s.cells.size;
+  const evaluations = 9_000 + 1_000 * SYMBOLS.length;
+
+  const hour = intervalMs('1h');
+  const barsAt = (i: number): SeriesBar[] => {
+    const out: SeriesBar[] = [];
+    for (const [k, symbol] of SYMBOLS.entries()) {
+      const c = coinBars[k % coinBars.length]!;
+      const bar = { openTime: c.openTime[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! };
+      out.push({ symbol, interval: '1h', bar, incomplete: false, evaluatedAt: bar.openTime + hour });
+      // The 4h bar that closes with this hour, built from its four hours.
+      if ((bar.openTime + hour) % (4 * hour) === 0) {
+        const f = i - 3;
+        let high = -Infinity;
+        let low = Infinity;
+        let volume = 0;
+        for (let j = f; j <= i; j++) {
+          high = Math.max(high, c.high[j]!);
+          low = Math.min(low, c.low[j]!);
+          volume += c.volume[j]!;
+        }
+        out.push({ symbol, interval: '4h', bar: { openTime: c.openTime[f]!, open: c.open[f]!, high, low, close: c.close[i]!, volume }, incomplete: false, evaluatedAt: bar.openTime + hour });
+      }
+    }
+    return out;
+  };
+  // Warm-up as the engine seeds (seed-runner.ts): streams only, rules start at the first timed close.
+  const warm = 700;
+  const seedBars = new Map<string, SeriesBar['bar'][]>();
+  for (let i = 3; i < warm; i++) {
+    for (const sb of barsAt(i)) {
+      const key = `${sb.symbol}|${sb.interval}`;
+      const list = seedBars.get(key);
+      if (list === undefined) seedBars.set(key, [sb.bar]);
+      else list.push(sb.bar);
+    }
+  }
+  const seedEnd = (coinBars[0]!.openTime[warm] as number);
+  for (const series of runner.pool.all()) series.seed(seedBars.get(`${series.symbol}|${series.interval}`) ?? [], seedEnd);
+  // The first close after the seed also evaluates every rule for the first time; it is timed too.
+  const closes: RulesAtCloseResult['closes'] = [];
+  for (let i = warm; i < warm + timedCloses; i++) {
+    const bars = barsAt(i);
+    // Collect the previous close's garbage first, so that each figure is this close's own work.
+    (globalThis as { gc?: () => void }).gc?.();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const firings = runner.advance(bars);
+    const t1 = performance.now();
+    const cpu = process.cpuUsage(c0);
+    runner.takeChangedStates();
+    const t2 = performance.now();
+    const at = (bars[0] as SeriesBar).bar.openTime + hour;
+    closes.push({ at, fourHour: at % (4 * hour) === 0, ms: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, firings: firings.length, statesMs: t2 - t1 });
+  }
+  return { rules: rules.length, evaluations, streams, closes };
+}
