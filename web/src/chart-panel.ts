@@ -35,6 +35,8 @@ export interface ChartRequest { symbol: string; interval: string; ind: string[];
 export interface ChartPanel {
   readonly chart: IChartApi;
   readonly candles: Candles;
+  /** Settles when the indicator overlays are drawn (rejects with the API's error). */
+  readonly overlaid: Promise<void>;
   /** Markers drawn beside the TD counts (e.g. preview firings); replaces the previous extra set. */
   setExtraMarkers(markers: SeriesMarker<Time>[]): void;
   destroy(): void;
@@ -44,10 +46,10 @@ export const toTime = (ms: number): UTCTimestamp => Math.floor(ms / 1000) as UTC
 
 export async function loadChartPanel(api: Api, container: HTMLElement, req: ChartRequest): Promise<ChartPanel> {
   const range = { from: req.from, to: req.to };
-  const [candles, indicators] = await Promise.all([
-    api.candles({ symbol: req.symbol, interval: req.interval, ...range }),
-    req.ind.length > 0 ? api.indicators({ symbol: req.symbol, interval: req.interval, ind: req.ind.join(','), ...range }) : Promise.resolve(undefined),
-  ]);
+  // Both requests start now; the candles are drawn as soon as they arrive, the overlays when theirs do.
+  const indicators = req.ind.length > 0 ? api.indicators({ symbol: req.symbol, interval: req.interval, ind: req.ind.join(','), ...range }) : Promise.resolve(undefined);
+  indicators.catch(() => undefined);
+  const candles = await api.candles({ symbol: req.symbol, interval: req.interval, ...range });
   const decimals = candles.priceDecimals;
   const chart = createChart(container, {
     autoSize: true,
@@ -65,21 +67,34 @@ export async function loadChartPanel(api: Api, container: HTMLElement, req: Char
     upColor: '#26a69a', downColor: '#ef5350', wickUpColor: '#26a69a', wickDownColor: '#ef5350', borderVisible: false,
   });
   series.setData(candles.rows.map(([t, o, hi, lo, c]) => ({ time: toTime(t), open: o, high: hi, low: lo, close: c })));
-  const lastClose = candles.rows.at(-1)?.[4] ?? NaN;
-  if (indicators) drawIndicators(chart, series, indicators, decimals, lastClose);
-  const baseMarkers = indicators ? tdMarkers(indicators) : [];
-  const markers: ISeriesMarkersPluginApi<Time> = createSeriesMarkers(series, baseMarkers);
   const n = candles.rows.length;
   if (req.visibleBars && n > req.visibleBars) chart.timeScale().setVisibleLogicalRange({ from: n - req.visibleBars, to: n + 2 });
   else chart.timeScale().fitContent();
+
+  const markers: ISeriesMarkersPluginApi<Time> = createSeriesMarkers(series, []);
+  let baseMarkers: SeriesMarker<Time>[] = [];
+  let extraMarkers: SeriesMarker<Time>[] = [];
+  const showMarkers = () => markers.setMarkers([...baseMarkers, ...extraMarkers].sort((a, b) => (a.time as number) - (b.time as number)));
+  let destroyed = false;
+  const overlaid = indicators.then((ind) => {
+    if (!ind || destroyed) return;
+    drawIndicators(chart, series, ind, decimals, candles.rows.at(-1)?.[4] ?? NaN);
+    baseMarkers = tdMarkers(ind);
+    showMarkers();
+  });
   return {
     chart,
     candles,
+    overlaid,
     setExtraMarkers(extra) {
-      markers.setMarkers([...baseMarkers, ...extra].sort((a, b) => (a.time as number) - (b.time as number)));
+      extraMarkers = extra;
+      showMarkers();
       container.dataset.extraMarkers = String(extra.length);
     },
-    destroy: () => chart.remove(),
+    destroy: () => {
+      destroyed = true;
+      chart.remove();
+    },
   };
 }
 

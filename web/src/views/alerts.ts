@@ -54,6 +54,7 @@ export async function alertsView({ api, root, query, onLeave }: ViewContext): Pr
   const loadChart = async () => {
     panel?.destroy();
     panel = await loadChartPanel(api, chartBox, { symbol: firstSymbol(f.scopeValue.value) ?? symbol, interval: f.interval.value, ind: ['rsi:14'] });
+    panel.overlaid.catch((err: unknown) => status.replaceChildren(errorLine(err)));
   };
   onLeave(() => panel?.destroy());
   f.interval.addEventListener('change', () => void loadChart().catch((e: unknown) => status.replaceChildren(errorLine(e))));

@@ -1,7 +1,7 @@
 /** The chart view: any interval, indicator overlays chosen in a text box (the CLI's --ind specs). */
 import type { ViewContext } from '../main.js';
 import { loadChartPanel } from '../chart-panel.js';
-import { h, mount } from '../dom.js';
+import { errorLine, h, mount } from '../dom.js';
 
 export const INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d'];
 const DEFAULT_IND = 'ema:20,ema:50,rsi:14,td,sr';
@@ -27,8 +27,16 @@ export async function chartView({ api, root, params, query, onLeave }: ViewConte
     h('a', { class: 'button', href: `#/alerts?symbol=${encodeURIComponent(symbol)}&interval=${interval}` }, 'New alert')), box);
   const panel = await loadChartPanel(api, box, { symbol, interval, ind: ind.split(',').map((s) => s.trim()).filter(Boolean), visibleBars: 240 });
   box.dataset.bars = String(panel.candles.rows.length);
-  // lightweight-charts draws on the next animation frame; the one after it is on screen. The
-  // browser test reads this mark for the first-paint figure (docs/BENCHMARKS.md "Dashboard").
-  requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('tickerflow:chart-painted')));
   onLeave(() => panel.destroy());
+  // lightweight-charts draws on the next animation frame; the one after it is on screen. The
+  // browser test reads these marks for the first-paint figures (docs/BENCHMARKS.md "Dashboard").
+  markPainted('tickerflow:candles-painted');
+  await panel.overlaid.then(
+    () => markPainted('tickerflow:chart-painted'),
+    (err: unknown) => box.before(errorLine(err)),
+  );
+}
+
+function markPainted(name: string): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => performance.mark(name)));
 }
