@@ -5,7 +5,7 @@
  */
 import { isBarComplete, type MinuteRange } from '../core/bar-complete.js';
 import { intervalMs, MINUTE_MS, type Interval } from '../core/intervals.js';
-import type { CandleChunk, MissingRange, Store } from '../store/store.js';
+import type { CandleChunk, MissingRange, Store } from './store.js';
 
 export class ChunkCompleteness {
   private constructor(
