@@ -5,15 +5,23 @@
  * 1280×800 and 390×844 go to docs/screenshots/; the first paint of a year of 1h candles is
  * printed for docs/BENCHMARKS.md (no timing assertion here).
  *
- * Until h/api merges, the server is the contract stand-in in test/support/dashboard; the
- * replay-clock firing and the recorded Telegram message (h/delivery, the demo) plug in where
- * `fireOnce` is called.
+ * The real API (createApiServer over DuckDB) serves login, universe, candles, indicators and the
+ * pipeline; the alert routes are not in it yet, so the alert, preview, history and second-user
+ * cases (and the screenshots) run against the contract stand-in in test/support/dashboard. The
+ * replay-clock firing and the recorded Telegram message (h/alerts, h/delivery, the demo) plug in
+ * where `fireOnce` is called.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildDashboard, launchChromium } from './support/dashboard/browser.js';
+import { fileURLToPath } from 'node:url';
+import { startHarness, PASSWORDS, type Harness } from '../src/api/test-support/api-harness.js';
+import { parseTime } from '../src/core/time.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
+import { btcusdtDay } from '../src/store/test-support/fixture-candles.js';
+import { buildDashboard, launchChromium, WEB_DIST } from './support/dashboard/browser.js';
 import { startDashboardStub, type DashboardStub } from './support/dashboard/dashboard-api-stub.js';
 import { generatedHourly } from './support/dashboard/stub-market.js';
 
@@ -64,18 +72,79 @@ async function clippedText(page: Page): Promise<string[]> {
   });
 }
 
-describe('dashboard in chromium', () => {
-  let browser: Browser;
+let browser: Browser;
+before(async () => {
+  await buildDashboard();
+  browser = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+});
+
+describe('dashboard against createApiServer (DuckDB, three recorded BTCUSDT 1m days)', () => {
+  const BTC = { exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' as const };
+  let store: Store;
+  let api: Harness;
+
+  before(async () => {
+    store = await openStore(':memory:');
+    await store.upsertInstruments([{ exchange: 'binance', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', status: 'TRADING', listedAt: parseTime('2020-01-01'), tickSize: '0.01000000', stepSize: '0.00000100' }]);
+    for (const day of [1, 2, 3] as const) await store.writeCandles(BTC, btcusdtDay(day), 'archive');
+    await store.saveUniverse({ date: '2020-01-03', exchange: 'binance', entries: [{ rank: 1, coingeckoId: 'bitcoin', coinSymbol: 'btc', marketCap: null, volume: null, symbol: 'BTCUSDT', manual: false }] });
+    api = await startHarness(store, { now: parseTime('2020-01-04'), deps: { webRoot: fileURLToPath(WEB_DIST) } });
+  });
+  after(async () => {
+    await api?.close();
+    await store?.close();
+  });
+
+  test('dashboard (real API) - alice logs in, sees BTCUSDT at 2 decimals, its 1h chart with overlays, and the coverage heat-map', async () => {
+    const page = await browser.newPage({ viewport: SIZES[0] });
+    await logIn(page, api.url, 'alice', PASSWORDS.alice);
+    const last = await store.readCandles(BTC, parseTime('2020-01-03T23:59:00Z'), parseTime('2020-01-04'));
+    assert.equal(last.length, 1);
+    const [int, frac] = last.close[0]!.toFixed(2).split('.');
+    assert.equal(await page.textContent('tr[data-symbol=BTCUSDT] td:nth-child(3)'), `${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`);
+
+    await page.click('tr[data-symbol=BTCUSDT] a');
+    await page.waitForFunction(() => performance.getEntriesByName('tickerflow:chart-painted').length > 0);
+    assert.equal(await page.getAttribute('#chart', 'data-bars'), String(3 * 24), 'the API\'s default 1h window holds the three stored days');
+    assert.equal(await page.locator('[role=alert]').count(), 0, 'the real indicators answer draws without an error');
+
+    await page.click('nav a[href="#/pipeline"]');
+    await page.waitForSelector('table.heat');
+    const cells = await page.$$eval('table.heat tr', (rows) => rows.map((r) => [r.querySelector('th')!.textContent, [...r.querySelectorAll('td')].map((c) => c.className)] as const));
+    assert.equal(cells.length, 1);
+    assert.equal(cells[0]![0], 'BTCUSDT');
+    const token = await page.evaluate(() => sessionStorage.getItem('tickerflow.token'));
+    const coverage = await api.call('GET', '/api/v1/coverage?interval=1m&days=30', { token: token! });
+    const days = (coverage.body as { symbols: Array<{ days: Array<{ date: string }> }> }).symbols[0]!.days;
+    assert.equal(cells[0]![1].length, days.length, 'one cell per day the API answered');
+    assert.equal(days.at(-1)!.date, '2020-01-03');
+    assert.deepEqual(cells[0]![1].slice(-3), ['full', 'full', 'full'], 'the three stored days are complete');
+    assert.equal(cells[0]![1][0], 'part', 'a day before the stored ones is not');
+    await page.close();
+  });
+
+  test('dashboard (real API) - bob, not an admin, has no pipeline link and the API refuses him the jobs', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, api.url, 'bob', PASSWORDS.bob);
+    assert.equal(await page.isVisible('nav a[href="#/pipeline"]'), false);
+    const token = await page.evaluate(() => sessionStorage.getItem('tickerflow.token'));
+    assert.equal((await fetch(`${api.url}/api/v1/jobs`, { headers: { authorization: `Bearer ${token}` } })).status, 403);
+    await context.close();
+  });
+});
+
+describe('dashboard against the contract stand-in (alerts, preview, firings: not in the real API yet)', () => {
   let stub: DashboardStub;
 
   before(async () => {
-    const dist = await buildDashboard();
-    browser = await launchChromium();
-    stub = await startDashboardStub({ users: USERS, webDist: dist });
-    mkdirSync(SHOTS, { recursive: true });
+    stub = await startDashboardStub({ users: USERS, webDist: WEB_DIST });
   });
   after(async () => {
-    await browser?.close();
     await stub?.close();
   });
 
@@ -200,7 +269,7 @@ describe('dashboard in chromium', () => {
 
   test('dashboard - first paint of a year of 1h candles (printed for docs/BENCHMARKS.md)', async () => {
     const year = generatedHourly('BTCUSDT', 365 * 24, Date.UTC(2024, 2, 1));
-    const big = await startDashboardStub({ users: USERS, webDist: new URL('../web/dist/', import.meta.url), hourly: new Map([['BTCUSDT', year]]) });
+    const big = await startDashboardStub({ users: USERS, webDist: WEB_DIST, hourly: new Map([['BTCUSDT', year]]) });
     try {
       const page = await browser.newPage({ viewport: SIZES[0] });
       await logIn(page, big.url, 'alice', 'correct horse');

@@ -15,11 +15,12 @@ export interface UniverseRow {
   rsi14: number | null;
   td: { buySetup: number; sellSetup: number } | null;
   alertsArmed: number;
-  priceDecimals: number;
+  /** null when the exchange's tick size is not stored. */
+  priceDecimals: number | null;
 }
 
 export type CandleRow = [openTime: number, open: number, high: number, low: number, close: number, volume: number, complete: boolean];
-export interface Candles { symbol: string; interval: string; priceDecimals: number; volumeDecimals: number; columns: string[]; rows: CandleRow[] }
+export interface Candles { symbol: string; interval: string; priceDecimals: number | null; volumeDecimals: number | null; columns: string[]; rows: CandleRow[] }
 
 export interface SrLevelJson { price: number; kind: 'support' | 'resistance'; strength?: number }
 export interface Indicators { symbol: string; interval: string; openTime: number[]; columns: Record<string, Array<number | null>>; levels?: SrLevelJson[] }
@@ -46,8 +47,9 @@ export interface Preview {
 
 export interface Firing { id: string; ruleId: string; symbol: string; interval: string; barOpenTime: number; firedAt: number; message: string; incomplete: boolean }
 
-export interface JobRun { id: string | number; kind?: string; status: string; startedAt?: number | string; finishedAt?: number | string | null; [k: string]: unknown }
-export interface TaskRun { id: string | number; status: string; symbol?: string; logs?: Array<{ at?: number | string; level?: string; message: string }>; [k: string]: unknown }
+export type RunStatus = 'running' | 'ok' | 'failed' | 'partial' | 'abandoned';
+export interface JobRun { id: number; kind: string; status: RunStatus; startedAt: number; finishedAt: number | null; rows: number; summary: string | null }
+export interface TaskRun { id: number; jobId: number; name: string; status: RunStatus; startedAt: number; finishedAt: number | null; rows: number; error: string | null; logs: Array<{ at: number; level: string; message: string }> }
 export interface CoverageDay { date: string; stored: number; expected: number; gaps: Record<string, number> }
 export interface Coverage { symbols: Array<{ symbol: string; days: CoverageDay[] }> }
 

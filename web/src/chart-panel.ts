@@ -20,7 +20,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { Api, Candles, Indicators } from './api.js';
-import { formatPrice, formatUtc, tickSize } from './format.js';
+import { formatPrice, formatUtc, priceDecimals, tickSize } from './format.js';
 import { nearestLevels } from './nearest-levels.js';
 import { tdMarkers } from './td-markers.js';
 
@@ -35,6 +35,8 @@ export interface ChartRequest { symbol: string; interval: string; ind: string[];
 export interface ChartPanel {
   readonly chart: IChartApi;
   readonly candles: Candles;
+  /** The price decimals the chart prints with. */
+  readonly decimals: number;
   /** Settles when the indicator overlays are drawn (rejects with the API's error). */
   readonly overlaid: Promise<void>;
   /** Markers drawn beside the TD counts (e.g. preview firings); replaces the previous extra set. */
@@ -50,7 +52,7 @@ export async function loadChartPanel(api: Api, container: HTMLElement, req: Char
   const indicators = req.ind.length > 0 ? api.indicators({ symbol: req.symbol, interval: req.interval, ind: req.ind.join(','), ...range }) : Promise.resolve(undefined);
   indicators.catch(() => undefined);
   const candles = await api.candles({ symbol: req.symbol, interval: req.interval, ...range });
-  const decimals = candles.priceDecimals;
+  const decimals = priceDecimals(candles.priceDecimals, candles.rows.slice(-50).map((r) => r[4]));
   const chart = createChart(container, {
     autoSize: true,
     layout: { background: { color: '#11161d' }, textColor: '#c9d1d9', fontSize: 12 },
@@ -85,6 +87,7 @@ export async function loadChartPanel(api: Api, container: HTMLElement, req: Char
   return {
     chart,
     candles,
+    decimals,
     overlaid,
     setExtraMarkers(extra) {
       extraMarkers = extra;

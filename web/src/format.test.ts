@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatNumber, formatPct, formatPrice, formatUtc, tickSize } from './format.js';
+import { formatNumber, formatPct, formatPrice, formatUtc, priceDecimals, tickSize } from './format.js';
 
 test('formatPrice - writes the tick decimals exactly, rounding half away and padding zeros', () => {
   assert.equal(formatPrice(61130.98, 2), '61,130.98');
@@ -29,4 +29,11 @@ test('formatNumber and tickSize - RSI to one decimal, the step of a decimal coun
   assert.equal(tickSize(2), 0.01);
   assert.equal(tickSize(5), 0.00001);
   assert.equal(tickSize(0), 1);
+});
+
+test('priceDecimals - the API\'s tick decimals win; without them the most fraction digits seen', () => {
+  assert.equal(priceDecimals(2, [0.12345]), 2);
+  assert.equal(priceDecimals(null, [7195.24, 7200.1, 7201]), 2);
+  assert.equal(priceDecimals(null, [0.0001234]), 7);
+  assert.equal(priceDecimals(null, []), 0);
 });

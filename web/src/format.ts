@@ -35,3 +35,18 @@ export function formatNumber(value: number | null | undefined, digits = 1): stri
 export function tickSize(decimals: number): number {
   return Number((10 ** -decimals).toFixed(decimals));
 }
+
+/**
+ * The decimals to print a symbol's prices with: the API's (from the exchange's tick size), or,
+ * when the tick is not stored, the most fraction digits among `sample` prices (at most 8).
+ */
+export function priceDecimals(fromApi: number | null, sample: readonly number[]): number {
+  if (fromApi !== null) return fromApi;
+  let most = 0;
+  for (const p of sample) {
+    const text = String(p);
+    if (text.includes('e')) continue;
+    most = Math.max(most, text.split('.')[1]?.length ?? 0);
+  }
+  return Math.min(most, 8);
+}

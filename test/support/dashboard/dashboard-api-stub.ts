@@ -233,13 +233,15 @@ function adminOnly(user: StubUser): void {
 }
 
 /** A small, fixed picture of the pipeline: what the real API reads from job_runs/task_runs/gaps. */
+const T = Date.UTC(2024, 1, 29, 23);
+const log = (taskId: number, at: number, level: string, message: string) => ({ taskId, at, level, message });
 const SAMPLE_JOBS = [
-  { job: { id: 2, kind: 'sync', status: 'failed', startedAt: '2024-02-29T23:00:00Z' }, tasks: [
-    { id: 21, kind: 'rest', symbol: 'BTCUSDT', status: 'done', logs: [{ level: 'info', message: 'BTCUSDT: 60 rows 2024-02-29T22:00Z…22:59Z' }] },
-    { id: 22, kind: 'rest', symbol: 'ETHUSDT', status: 'failed', logs: [{ level: 'warn', message: 'HTTP 429, retry after 2 s' }, { level: 'error', message: 'ETHUSDT: gave up after 5 attempts' }] },
+  { job: { id: 2, kind: 'sync', params: {}, status: 'partial', startedAt: T, finishedAt: T + 9_000, rows: 60, summary: '1 of 2 symbols failed' }, tasks: [
+    { id: 21, jobId: 2, name: 'sync BTCUSDT 1m', status: 'ok', startedAt: T, finishedAt: T + 2_000, rows: 60, error: null, logs: [log(21, T + 1_000, 'info', 'BTCUSDT: 60 rows 2024-02-29T22:00Z…22:59Z')] },
+    { id: 22, jobId: 2, name: 'sync ETHUSDT 1m', status: 'failed', startedAt: T, finishedAt: T + 9_000, rows: 0, error: 'gave up after 5 attempts', logs: [log(22, T + 2_000, 'warn', 'HTTP 429, retry after 2 s'), log(22, T + 9_000, 'error', 'ETHUSDT: gave up after 5 attempts')] },
   ] },
-  { job: { id: 1, kind: 'backfill', status: 'done', startedAt: '2024-02-01T00:00:00Z' }, tasks: [
-    { id: 11, kind: 'archive', symbol: 'BTCUSDT', status: 'done', logs: [{ level: 'info', message: 'BTCUSDT-1m-2024-01.zip: 44,640 rows, SHA-256 ok' }] },
+  { job: { id: 1, kind: 'backfill', params: {}, status: 'ok', startedAt: Date.UTC(2024, 1, 1), finishedAt: Date.UTC(2024, 1, 1, 0, 3), rows: 44_640, summary: null }, tasks: [
+    { id: 11, jobId: 1, name: 'archive BTCUSDT-1m-2024-01.zip', status: 'ok', startedAt: Date.UTC(2024, 1, 1), finishedAt: Date.UTC(2024, 1, 1, 0, 3), rows: 44_640, error: null, logs: [log(11, Date.UTC(2024, 1, 1, 0, 3), 'info', '44,640 rows, SHA-256 ok')] },
   ] },
 ];
 
@@ -249,7 +251,7 @@ function sampleCoverage(seed: number) {
     const date = new Date(Date.UTC(2024, 1, d)).toISOString().slice(0, 10);
     const hole = (d * 7 + seed * 3) % 29 === 0 ? 37 : 0;
     const outage = d === 12 && seed % 3 === 0 ? 90 : 0;
-    days.push({ date, stored: 1440 - hole - outage, expected: 1440, gaps: { hole, exchange_outage: outage } });
+    days.push({ date, stored: 1440 - hole - outage, expected: 1440, gaps: { hole, exchange_outage: outage, not_published: 0, before_listing: 0 } });
   }
   return days;
 }

@@ -86,7 +86,7 @@ export async function alertsView({ api, root, query, onLeave }: ViewContext): Pr
     const to = rows.at(-1)?.[0] ?? 0;
     api.preview(draft(), from, to).then((p) => {
       panel?.setExtraMarkers(p.firings.map((x) => ({ time: toTime(x.openTime), position: 'belowBar', shape: 'arrowUp', color: '#ffd54f', text: '' })));
-      showSummary(summary, p, panel?.candles.priceDecimals ?? 2);
+      showSummary(summary, p, panel?.decimals ?? 2);
     }, fail);
   });
   form.addEventListener('submit', (e) => {

@@ -5,6 +5,7 @@
  */
 import type { CoverageDay, JobRun, TaskRun } from '../api.js';
 import { errorLine, h, mount } from '../dom.js';
+import { formatUtc } from '../format.js';
 import type { ViewContext } from '../main.js';
 
 const DAYS = 30;
@@ -35,20 +36,21 @@ export async function pipelineView({ api, root }: ViewContext): Promise<void> {
 
 function taskItem(t: TaskRun): HTMLElement {
   const logs = h('ol', { class: 'logs' }, ...(t.logs ?? []).map((l) => h('li', { class: l.level ?? '' }, l.message)));
-  return h('li', {}, h('details', {}, h('summary', {}, `${t.symbol ?? ''} ${String(t.kind ?? 'task')} #${t.id} `, h('span', { class: `badge ${t.status}` }, t.status)), logs));
+  const error = t.error ? h('p', { class: 'error' }, t.error) : null;
+  return h('li', {}, h('details', {}, h('summary', {}, `${t.name} #${t.id} · ${t.rows} rows `, h('span', { class: `badge ${t.status}` }, t.status)), error, logs));
 }
 
 function jobLabel(j: JobRun): string {
-  const started = j.startedAt === undefined ? '' : ` · ${new Date(j.startedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `${j.kind ?? 'job'} #${j.id}${started}`;
+  return `${j.kind} #${j.id} · ${formatUtc(j.startedAt)}`;
 }
 
 function gapCount(d: CoverageDay): { open: number; outage: number } {
   let open = 0;
   let outage = 0;
+  // `not_published` and `before_listing` are not the store's fault: neither is flagged.
   for (const [kind, n] of Object.entries(d.gaps)) {
     if (kind === 'exchange_outage') outage += n;
-    else open += n;
+    else if (kind === 'hole') open += n;
   }
   return { open, outage };
 }

@@ -1,7 +1,7 @@
 /** The universe table: price at the symbol's decimals, 24h change, RSI(14), TD count, alerts armed. */
 import type { ViewContext } from '../main.js';
 import { h, mount } from '../dom.js';
-import { formatNumber, formatPct, formatPrice, formatUtc } from '../format.js';
+import { formatNumber, formatPct, formatPrice, formatUtc, priceDecimals } from '../format.js';
 
 export async function universeView({ api, root }: ViewContext): Promise<void> {
   const u = await api.universe();
@@ -12,7 +12,7 @@ export async function universeView({ api, root }: ViewContext): Promise<void> {
       { 'data-symbol': s.symbol },
       h('td', { class: 'num rank' }, s.rank ?? '—'),
       h('td', {}, h('a', { href: `#/chart/${encodeURIComponent(s.symbol)}` }, s.symbol)),
-      h('td', { class: 'num' }, formatPrice(s.last, s.priceDecimals)),
+      h('td', { class: 'num' }, formatPrice(s.last, priceDecimals(s.priceDecimals, s.last === null ? [] : [s.last]))),
       h('td', { class: `num ${(s.change24h ?? 0) >= 0 ? 'up' : 'down'}` }, formatPct(s.change24h)),
       h('td', { class: 'num' }, formatNumber(s.rsi14)),
       h('td', { class: 'num' }, td),
