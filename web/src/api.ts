@@ -93,8 +93,8 @@ export class Api {
 
   me = () => this.request<User>('GET', '/me');
   universe = () => this.request<{ asOf: number; symbols: UniverseRow[] }>('GET', '/universe');
-  candles = (q: { symbol: string; interval: string; from?: number; to?: number }) => this.request<Candles>('GET', `/candles?${query(q)}`);
-  indicators = (q: { symbol: string; interval: string; ind: string; from?: number; to?: number }) => this.request<Indicators>('GET', `/indicators?${query(q)}`);
+  candles = (q: { symbol: string; interval: string; from?: number | string; to?: number | string }) => this.request<Candles>('GET', `/candles?${query(q)}`);
+  indicators = (q: { symbol: string; interval: string; ind: string; from?: number | string; to?: number | string }) => this.request<Indicators>('GET', `/indicators?${query(q)}`);
   alerts = () => this.request<{ alerts: Rule[] }>('GET', '/alerts');
   createAlert = (draft: RuleDraft) => this.request<Rule>('POST', '/alerts', draft);
   deleteAlert = (id: string) => this.request<void>('DELETE', `/alerts/${encodeURIComponent(id)}`);

@@ -29,7 +29,7 @@ const OVERLAY_COLORS = ['#f5a623', '#4a90e2', '#bd10e0', '#7ed321'];
 const PRICE_SCALE = /^(sma|ema|wma|dema|tema|kama|vwap|bb_|keltner|donchian)/;
 
 /** `visibleBars`: open zoomed to the latest bars (readable TD counts, and a year of bars paints fast); all bars when absent. */
-export interface ChartRequest { symbol: string; interval: string; ind: string[]; from?: number; to?: number; visibleBars?: number }
+export interface ChartRequest { symbol: string; interval: string; ind: string[]; from?: number | string; to?: number | string; visibleBars?: number }
 
 
 export interface ChartPanel {

@@ -2,11 +2,10 @@
  * The market data the dashboard's stand-in API serves: real recorded Binance 1h klines from
  * fixtures/ (three months per coin: 2023-01, 2023-07, 2024-02; see fixtures/SOURCES.md) read
  * with JSON.parse and Number() alone, price decimals from the recorded exchangeInfo's
- * PRICE_FILTER tickSize, and — for the first-paint measurement — a generated year of 1h bars.
+ * PRICE_FILTER tickSize.
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#klinecandlestick-data
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { seededRandom } from '../../../src/core/seeded-random.js';
 
 export const HOUR = 3_600_000;
 
@@ -64,27 +63,6 @@ export function recordedHourly(): Map<string, HourlySeries> {
   return out;
 }
 
-/** `bars` generated 1h bars (a seeded random walk) ending just before `endMs`, for speed runs. */
-export function generatedHourly(symbol: string, bars: number, endMs: number, seed = 7): HourlySeries {
-  const rnd = seededRandom(seed);
-  const s = emptySeries(symbol, 2);
-  let price = 30_000;
-  const start = Math.floor(endMs / HOUR) * HOUR - bars * HOUR;
-  for (let i = 0; i < bars; i++) {
-    const open = price;
-    const close = Math.max(100, open * (1 + (rnd() - 0.5) * 0.02));
-    s.openTime.push(start + i * HOUR);
-    s.open.push(round2(open));
-    s.close.push(round2(close));
-    s.high.push(round2(Math.max(open, close) * (1 + rnd() * 0.005)));
-    s.low.push(round2(Math.min(open, close) * (1 - rnd() * 0.005)));
-    s.volume.push(Math.round(rnd() * 1e5) / 100);
-    price = close;
-  }
-  return s;
-}
-
-const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Bars of `s` regrouped to `hours`-hour buckets aligned to UTC epoch (1h, 4h, 1d). */
 export function regroup(s: HourlySeries, hours: number): HourlySeries {

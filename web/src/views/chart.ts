@@ -10,8 +10,11 @@ export async function chartView({ api, root, params, query, onLeave }: ViewConte
   const symbol = params[0] ?? 'BTCUSDT';
   const interval = query.get('interval') ?? '1h';
   const ind = query.get('ind') ?? DEFAULT_IND;
+  // An explicit window (epoch ms or ISO, as the API takes them); without one the API's default.
+  const from = query.get('from') ?? undefined;
+  const to = query.get('to') ?? undefined;
   const go = (next: { interval?: string; ind?: string }) => {
-    const q = new URLSearchParams({ interval: next.interval ?? interval, ind: next.ind ?? ind });
+    const q = new URLSearchParams({ interval: next.interval ?? interval, ind: next.ind ?? ind, ...(from ? { from } : {}), ...(to ? { to } : {}) });
     location.hash = `#/chart/${encodeURIComponent(symbol)}?${q}`;
   };
   const intervals = h('div', { class: 'segmented', role: 'group', 'aria-label': 'interval' },
@@ -25,7 +28,7 @@ export async function chartView({ api, root, params, query, onLeave }: ViewConte
   const box = h('div', { class: 'chart', id: 'chart' });
   mount(root, h('div', { class: 'toolbar' }, h('h1', {}, symbol), intervals, indForm,
     h('a', { class: 'button', href: `#/alerts?symbol=${encodeURIComponent(symbol)}&interval=${interval}` }, 'New alert')), box);
-  const panel = await loadChartPanel(api, box, { symbol, interval, ind: ind.split(',').map((s) => s.trim()).filter(Boolean), visibleBars: 240 });
+  const panel = await loadChartPanel(api, box, { symbol, interval, ind: ind.split(',').map((s) => s.trim()).filter(Boolean), visibleBars: 240, from, to });
   box.dataset.bars = String(panel.candles.rows.length);
   onLeave(() => panel.destroy());
   // lightweight-charts draws on the next animation frame; the one after it is on screen. The
