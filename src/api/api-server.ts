@@ -1,5 +1,5 @@
 /**
- * The HTTP API (`/api/v1`, see docs/API.md) and the dashboard's files, in one Fastify server:
+ * The HTTP API (`/api/v1`, README "API") and the dashboard's files, in one Fastify server:
  * zod validates every request part and documents it (OpenAPI 3 at `/docs`, its JSON at
  * `/docs/json`); every 4xx/5xx has one body shape (api-error.ts); bodies and query strings are
  * bounded; the logger never sees an Authorization header, a password or a token.
@@ -13,11 +13,13 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { Delivery } from '../alerts/delivery/index.js';
 import type { Config } from '../core/config.js';
 import type { Store } from '../store/store.js';
 import { ApiError, toErrorReply } from './api-error.js';
 import { redactedUrl, SECRET_LOG_PATHS } from './log-redaction.js';
 import { installRequestAuth } from './request-auth.js';
+import { registerAlertRoutes } from './routes/alert-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerMarketRoutes } from './routes/market-routes.js';
 import { registerPipelineRoutes } from './routes/pipeline-routes.js';
@@ -33,6 +35,8 @@ export interface ApiDeps {
   store: Store;
   config: Config;
   logger: Logger;
+  /** The dashboard feed and "send a test message" (alerts/delivery); without it `/events` and `/alerts/:id/test` answer 409. */
+  delivery?: Pick<Delivery, 'dashboard' | 'sendTest'>;
   /** The package version `health` reports. */
   version: string;
   /** The clock: a session's expiry, which bars are complete, the universe's 24 h. The demo passes its replay clock. */
@@ -46,7 +50,7 @@ export interface ApiDeps {
 }
 
 /** Everything a route module needs. */
-export type RouteDeps = Required<Pick<ApiDeps, 'store' | 'config' | 'version' | 'now' | 'loginsPerMinute' | 'sessionMs'>>;
+export type RouteDeps = Required<Pick<ApiDeps, 'store' | 'config' | 'version' | 'now' | 'loginsPerMinute' | 'sessionMs'>> & Pick<ApiDeps, 'delivery'>;
 
 /** Builds the server (not yet listening): `await app.listen({ host, port })`, `await app.close()`. */
 export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -109,6 +113,7 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   const routeDeps: RouteDeps = {
     store: deps.store,
     config: deps.config,
+    delivery: deps.delivery,
     version: deps.version,
     now,
     loginsPerMinute: deps.loginsPerMinute ?? 10,
@@ -120,6 +125,7 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       registerAuthRoutes(api, routeDeps);
       registerMarketRoutes(api, routeDeps);
       registerPipelineRoutes(api, routeDeps);
+      registerAlertRoutes(api, routeDeps);
     },
     { prefix: '/api/v1' },
   );

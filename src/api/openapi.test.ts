@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { openStore } from '../store/open-store.js';
 import { startHarness } from './test-support/api-harness.js';
 
-/** Every route of docs/API.md (method, OpenAPI path). */
+/** Every route of the API contract (method, OpenAPI path). */
 const ROUTES = [
   ['post', '/api/v1/login'],
   ['post', '/api/v1/logout'],
@@ -20,6 +20,17 @@ const ROUTES = [
   ['get', '/api/v1/tokens'],
   ['post', '/api/v1/tokens'],
   ['delete', '/api/v1/tokens/{id}'],
+  ['get', '/api/v1/alerts'],
+  ['post', '/api/v1/alerts'],
+  ['post', '/api/v1/alerts/preview'],
+  ['get', '/api/v1/alerts/{id}'],
+  ['patch', '/api/v1/alerts/{id}'],
+  ['delete', '/api/v1/alerts/{id}'],
+  ['post', '/api/v1/alerts/{id}/test'],
+  ['get', '/api/v1/firings'],
+  ['get', '/api/v1/events'],
+  ['post', '/api/v1/telegram/link-code'],
+  ['get', '/api/v1/channels'],
 ] as const;
 
 test('api openapi - /docs/json is an OpenAPI 3 document naming every route with its parameters, and /docs serves the UI', async () => {

@@ -38,19 +38,20 @@ export function installRequestAuth(app: FastifyInstance, users: UserStore, now: 
     if (request.routeOptions.url === undefined || !request.routeOptions.url.startsWith('/api/')) return;
     const auth = config.auth ?? 'user';
     if (auth === 'none') return;
-    const token = bearerToken(request, config.queryToken === true);
+    const { token, field } = bearerToken(request, config.queryToken === true);
     const expiresAt = sessionExpiry(token);
-    if (expiresAt !== null && expiresAt <= now()) throw new ApiError(401, 'the session has expired; log in again', { field: 'headers.authorization' });
+    if (expiresAt !== null && expiresAt <= now()) throw new ApiError(401, 'the session has expired; log in again', { field });
     const hash = tokenHash(token);
     const user = await users.userForTokenHash(hash, now());
-    if (user === null) throw new ApiError(401, 'the token is unknown or revoked', { field: 'headers.authorization' });
+    if (user === null) throw new ApiError(401, 'the token is unknown or revoked', { field });
     if (auth === 'admin' && user.role !== 'admin') throw new ApiError(403, 'this route is for admins (the pipeline: jobs, gaps, coverage)');
     request.user = user;
     request.tokenHash = hash;
   });
 }
 
-function bearerToken(request: FastifyRequest, queryToken: boolean): string {
+/** The token and where it came from (`headers.authorization` or `query.token`), checked for shape. */
+function bearerToken(request: FastifyRequest, queryToken: boolean): { token: string; field: string } {
   const header = request.headers.authorization;
   let token: string | undefined;
   let field = 'headers.authorization';
@@ -67,7 +68,7 @@ function bearerToken(request: FastifyRequest, queryToken: boolean): string {
   }
   if (token === undefined) throw new ApiError(401, 'sign in: send Authorization: Bearer <token> (POST /api/v1/login gives one)', { field });
   if (!BEARER_TOKEN_PATTERN.test(token)) throw new ApiError(401, 'the token is malformed', { field });
-  return token;
+  return { token, field };
 }
 
 /** The signed-in user of a route that requires one (the hook has refused the request otherwise). */

@@ -85,4 +85,9 @@ universe_every_hours = 24
 # unless a reverse proxy with TLS is in front of it.
 host = "127.0.0.1"
 port = 8080
+
+[telegram]
+# The Bot API server alerts are sent through; the replay server's local endpoint for offline runs.
+# The bot token comes only from the environment: TELEGRAM_BOT_TOKEN (never logged).
+api_root = "https://api.telegram.org"
 `;

@@ -92,6 +92,16 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8080 }),
+    telegram: z
+      .object({
+        /**
+         * The Bot API server: Telegram's, a self-hosted Bot API server, or the replay server's
+         * local endpoint (`http://127.0.0.1:<port>`). The bot token comes only from TELEGRAM_BOT_TOKEN.
+         */
+        api_root: z.url().default('https://api.telegram.org'),
+      })
+      .strict()
+      .default({ api_root: 'https://api.telegram.org' }),
   })
   .strict();
 
