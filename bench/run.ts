@@ -52,12 +52,13 @@ function markers(s: Section): [string, string] {
   return [`<!-- bench:${s}:start -->`, `<!-- bench:${s}:end -->`];
 }
 
-/** The section body currently in the doc, if any. */
-function existingSection(doc: string, s: Section): string | null {
+/** The doc with section `s`'s body replaced, or the section appended when the doc has no markers for it. */
+function replaceSection(doc: string, s: Section, body: string): string {
   const [a, b] = markers(s);
   const i = doc.indexOf(a);
   const j = doc.indexOf(b);
-  return i >= 0 && j > i ? doc.slice(i + a.length, j).trim() : null;
+  if (i >= 0 && j > i) return `${doc.slice(0, i + a.length)}\n${body}\n${doc.slice(j)}`;
+  return `${doc.trimEnd()}\n\n${a}\n${body}\n${b}\n`;
 }
 
 async function indicatorSection(quick: boolean): Promise<string> {
@@ -122,21 +123,15 @@ async function main(): Promise<void> {
     bodies.set(s, `${runLine(command, startedAt, loadAtStart)}\n\n${md.trim()}`);
   }
   if (!wanted.some((s) => DOC_SECTIONS.includes(s))) return;
-  const parts = [
-    '# Benchmarks',
-    '',
-    'Written by `npm run bench` (`node --import tsx/esm bench/run.ts`; options `--only history|indicators|scale|alerts`, `--quick`). ' +
-      'Each section names the command and the run that produced it. Do not edit by hand: rerun the command.',
-    '',
-  ];
-  // The scale section is pasted by hand (from bench/scale/REPORT.md) and kept as it is.
+  // Each measured section replaces its own markers' body in place; everything else in the doc (the
+  // sections measured by hand, the scale section pasted from bench/scale/REPORT.md) is kept as it is.
+  let doc = old.trim() === '' ? '# Benchmarks\n\nWritten by `npm run bench` (`node --import tsx/esm bench/run.ts`).\n' : old;
   for (const s of SECTIONS) {
-    const body = bodies.get(s) ?? existingSection(old, s);
-    if (body === null) continue;
-    const [a, b] = markers(s);
-    parts.push(a, body, b, '');
+    const body = bodies.get(s);
+    if (body === undefined) continue;
+    doc = replaceSection(doc, s, body);
   }
-  writeFileSync(DOC, parts.join('\n'));
+  writeFileSync(DOC, doc);
   log(`bench: wrote ${DOC}`);
 }
 
