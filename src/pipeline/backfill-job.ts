@@ -5,7 +5,8 @@
  * where the last run stopped.
  *
  * Downloads, checksum checks and parsing of several files (of several symbols) run at once,
- * `concurrency` at a time; writes go to the store one at a time. A file holds its permit from
+ * `concurrency` at a time, the parsing on worker threads (the real sources' ArchiveDecodePool) so
+ * that it never holds up the writes, which go to the store one at a time. A file holds its permit from
  * download to commit, so at most `concurrency` parsed files are in memory.
  */
 import { setMaxListeners } from 'node:events';

@@ -6,6 +6,7 @@
 import { pino } from 'pino';
 import { ArchiveClient } from '../connectors/binance-archive/archive-client.js';
 import { klinesPrefix, parseArchiveKey, toArchiveInterval } from '../connectors/binance-archive/archive-layout.js';
+import { ArchiveDecodePool } from '../connectors/binance-archive/archive-decode-pool.js';
 import { loadArchiveFile } from '../connectors/binance-archive/load-archive-file.js';
 import { BinanceRestClient } from '../connectors/binance/binance-rest-client.js';
 import { toInstrument } from '../connectors/binance/exchange-info.js';
@@ -55,6 +56,8 @@ function createBinanceSources(config: Config, options: CreateSourcesOptions): Bu
   const archive = new ArchiveClient({ dataBaseUrl: overrides.archiveData ?? s.binance_archive, listBaseUrl: overrides.archiveList ?? s.binance_archive_list });
   const coingecko = new CoinGeckoClient({ baseUrl: overrides.coingecko ?? s.coingecko, apiKey: secrets.coingeckoApiKey, callsPerMinute: s.coingecko_calls_per_minute });
   const log = logger.child({ component: 'sources' });
+  // Workers start at the first archive file; an idle one does not keep the process alive.
+  const decoder = new ArchiveDecodePool();
 
   return {
     governor,
@@ -92,7 +95,8 @@ function createBinanceSources(config: Config, options: CreateSourcesOptions): Bu
         return files.sort((a, b) => a.start - b.start);
       },
       // The manifest's ingestedAt is a local receive time (two timestamps: never corrected).
-      load: (file, interval, signal) => loadArchiveFile(archive, file.key, interval, 'spot', clock, signal),
+      // Parsed on a worker thread, beside the store writes the main thread drives.
+      load: (file, interval, signal) => loadArchiveFile(archive, file.key, interval, 'spot', clock, signal, (...a) => decoder.decode(...a)),
     },
   };
 }

@@ -7,3 +7,4 @@ export * from './checksum.js';
 export * from './s3-listing.js';
 export * from './archive-client.js';
 export * from './load-archive-file.js';
+export * from './archive-decode-pool.js';

@@ -44,10 +44,14 @@ export function decodeArchiveFile(
   };
 }
 
+/** `decodeArchiveFile`, here or elsewhere (`ArchiveDecodePool.decode` runs it on a worker thread). */
+export type ArchiveDecoder = (...args: Parameters<typeof decodeArchiveFile>) => LoadedArchiveFile | Promise<LoadedArchiveFile>;
+
 /**
  * Fetches the zip at `key` and its `.CHECKSUM`, verifies the SHA-256, extracts and parses it.
  * Network errors propagate from the client (`NotFoundError`, `UpstreamError`); bad content is
- * `ChecksumMismatchError` or `BadArchiveError`. `signal` cancels both downloads.
+ * `ChecksumMismatchError` or `BadArchiveError`. `signal` cancels both downloads; `decode` does
+ * the verify, extract and parse (by default here, on the calling thread).
  */
 export async function loadArchiveFile(
   client: ArchiveSource,
@@ -56,7 +60,8 @@ export async function loadArchiveFile(
   market: ArchiveMarket,
   now: () => number = Date.now,
   signal?: AbortSignal,
+  decode: ArchiveDecoder = decodeArchiveFile,
 ): Promise<LoadedArchiveFile> {
   const [zip, checksum] = await Promise.all([client.fetchObject(key, signal), client.fetchChecksum(key, signal)]);
-  return decodeArchiveFile(zip, checksum, key, interval, market, now());
+  return decode(zip, checksum, key, interval, market, now());
 }

@@ -1,0 +1,39 @@
+/**
+ * The worker thread of `ArchiveDecodePool`: `decodeArchiveFile` on each zip it is sent, the
+ * candle columns sent back transferred (no copy), an error sent back as its class name and
+ * fields so the pool can throw the same class.
+ */
+import { parentPort } from 'node:worker_threads';
+import { BadArchiveError, ChecksumMismatchError } from '../../core/errors.js';
+import { CANDLE_FIELDS } from '../../core/candle.js';
+import { decodeArchiveFile } from './load-archive-file.js';
+import type { DecodeReply, DecodeRequest } from './decode-messages.js';
+
+const port = parentPort;
+if (port === null) throw new Error('decode-worker runs as a worker thread of ArchiveDecodePool');
+
+port.on('message', (req: DecodeRequest) => {
+  let reply: DecodeReply;
+  try {
+    // Structured clone delivers a plain Uint8Array; the checksum and zip code read a Buffer.
+    const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+    const out = decodeArchiveFile({ body, lastModified: req.lastModified, size: body.length }, req.checksum, req.key, req.interval, req.market, req.ingestedAt);
+    reply = { id: req.id, ok: true, candles: out.candles, manifest: out.manifest };
+    const buffers = new Set(CANDLE_FIELDS.map((f) => out.candles[f].buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer));
+    port.postMessage(reply, [...buffers]);
+    return;
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    reply = {
+      id: req.id,
+      ok: false,
+      error: {
+        name: e instanceof BadArchiveError ? 'BadArchiveError' : e instanceof ChecksumMismatchError ? 'ChecksumMismatchError' : 'Error',
+        message: e.message,
+        stack: e.stack,
+        row: e instanceof BadArchiveError ? e.row : undefined,
+      },
+    };
+  }
+  port.postMessage(reply);
+});
