@@ -87,7 +87,9 @@ describe('backfill job', () => {
     const t0 = Date.now();
     await runBackfillJob(store, src, silentLogger, { symbols: ['AAAUSDT', 'BBBUSDT'], interval: H1, concurrency: 2, progress, signal: abort.signal });
     const tookMs = Date.now() - t0;
-    assert.ok(tookMs < 2000, `stopped after ${tookMs} ms`);
+    // What shows the abort is the part-way manifest below; the bound only catches a hang (a loaded
+    // 2-core runner took up to 6.6 s here).
+    assert.ok(tookMs < 15_000, `stopped after ${tookMs} ms`);
     const manifest = await store.listManifest('data/spot/monthly/');
     assert.ok(manifest.length >= 3 && manifest.length < 12, `stopped part way: ${manifest.length} of 12 files`);
     for (const s of ['AAAUSDT', 'BBBUSDT']) {
