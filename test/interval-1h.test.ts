@@ -117,7 +117,7 @@ test('1h - up --replay follows a symbol at 1h: every stored hour of a whole day 
   try {
     writeFileSync(join(dir, 'tickerflow.toml'), '[universe]\ntop = 0\nsymbols = ["BTCUSDT"]\n\n[history]\ninterval = "1h"\n');
     // Stopped with SIGINT (as Ctrl-C) after 25 s; at 600x the simulated clock passes a few hours.
-    const up = await runAsync(['--config', join(dir, 'tickerflow.toml'), '--db', join(dir, 'h1.duckdb'), 'up', '--replay', '--now', '2020-01-03T10:30:00Z', '--speed', '600'], dir, 25_000);
+    const up = await runAsync(['--config', join(dir, 'tickerflow.toml'), '--db', join(dir, 'h1.duckdb'), 'up', '--replay', '--now', '2020-01-03T10:30:00Z', '--speed', '600', '--port', '0'], dir, 25_000);
     assert.match(up.stdout, /tickerflow up: stopped/, up.stderr);
     const hours = await stored(dir, 'BTCUSDT', '2020-01-01', '2020-01-04');
     assert.ok(hours.length >= 24 * 2 + 11, `2020-01-01 00:00 .. at least 2020-01-03 10:00 stored: ${hours.length} hours`);

@@ -13,6 +13,8 @@ import type { Store } from '../store/store.js';
 import { loadConfig, type Secrets } from './load-config.js';
 import { pauseBeforeCommitFromEnv } from './test-pause.js';
 import { createLogger } from './logger.js';
+import { RemoteApi } from './remote-api.js';
+import { readUpAddress, upAddressPath } from './up-address.js';
 
 export { createLogger };
 
@@ -66,4 +68,21 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The API of the `up` that holds this command's DuckDB file, or null when none runs (the command
+ * then opens the store itself). Read commands call it first, so they work beside `up`.
+ */
+export function runningUp(cmd: Command): RemoteApi | null {
+  const { config } = loadConfig(globalOptions(cmd));
+  const path = upAddressPath(config.store.db);
+  const address = path === null ? null : readUpAddress(path);
+  return address === null ? null : new RemoteApi(address);
+}
+
+/** Reads through the running `up`'s API when `remote` is given, else from the store; then prints. */
+export async function withStoreOr<T>(cmd: Command, remote: (() => Promise<T>) | undefined, local: (ctx: CliContext) => Promise<T>, print: (value: T) => void): Promise<void> {
+  if (remote !== undefined) print(await remote());
+  else await withContext(cmd, async (ctx) => print(await local(ctx)));
 }

@@ -6,7 +6,7 @@
 import { sliceColumns } from '../core/candle.js';
 import type { Interval } from '../core/intervals.js';
 import type { Store } from '../store/store.js';
-import { ChunkCompleteness } from './chunk-completeness.js';
+import { ChunkCompleteness } from '../store/chunk-completeness.js';
 import type { ChunkFormatter } from './format-candles.js';
 import type { OutputSink } from './output-sink.js';
 

@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import type { FileFormat, TableDecimals } from './format-candles.js';
 import { fileSink, streamSink, type OutputSink } from './output-sink.js';
 import { parquetSink, type ParquetType } from './parquet-sink.js';
-import { incrementDecimals } from './streamed-table.js';
+import { incrementDecimals } from '../core/instrument.js';
 
 /** Where the text goes: stdout, a file renamed into place when whole, or Parquet through a CSV. */
 export function openSink(format: FileFormat, output: string | undefined, parquetColumns: ReadonlyArray<readonly [string, ParquetType]>): OutputSink {

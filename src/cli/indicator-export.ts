@@ -6,7 +6,7 @@
  */
 import { sliceColumns } from '../core/candle.js';
 import type { Store } from '../store/store.js';
-import { ChunkCompleteness } from './chunk-completeness.js';
+import { ChunkCompleteness } from '../store/chunk-completeness.js';
 import { EXPORT_CHUNK_ROWS, TEXT_ROWS, type BarWindow } from './export-bars.js';
 import type { CandleFormat } from './format-candles.js';
 import { indicatorFormatter } from './format-indicators.js';

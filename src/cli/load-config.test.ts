@@ -20,6 +20,12 @@ test('config - the init template parses to the documented defaults', () => {
   assert.deepEqual([config.store.duckdb_memory_limit, config.store.duckdb_threads], ['512MB', 2]);
   assert.deepEqual(loadConfig({ config: withFile('') }, {}).config.store, config.store, 'the defaults (job retention bounded) equal the template');
   assert.deepEqual(config.universe.quote_preference, ['USDT', 'FDUSD', 'USDC', 'BUSD', 'BTC']);
+  assert.equal(config.telegram.api_root, 'https://api.telegram.org');
+  assert.deepEqual(loadConfig({ config: withFile('') }, {}).config.telegram, config.telegram);
+});
+
+test('config - [telegram] api_root must be a URL and names the key', () => {
+  assert.throws(() => loadConfig({ config: withFile('[telegram]\napi_root = "not a url"\n') }, {}), /telegram\.api_root/);
 });
 
 test('config - a DuckDB memory limit that is not a size names the key', () => {

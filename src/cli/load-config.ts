@@ -79,4 +79,15 @@ coingecko_calls_per_minute = 30
 sync_every_seconds = 60
 gaps_every_minutes = 60
 universe_every_hours = 24
+
+[api]
+# Where \`up\` serves the API and the dashboard (--host and --port override). Keep it on loopback
+# unless a reverse proxy with TLS is in front of it.
+host = "127.0.0.1"
+port = 8080
+
+[telegram]
+# The Bot API server alerts are sent through; the replay server's local endpoint for offline runs.
+# The bot token comes only from the environment: TELEGRAM_BOT_TOKEN (never logged).
+api_root = "https://api.telegram.org"
 `;

@@ -1,8 +1,8 @@
 /** Argument parsers shared by commands: each turns bad input into a one-line reason. */
 import { InvalidArgumentError } from 'commander';
-import { ConfigError } from '../core/errors.js';
-import { intervalMs, type Interval } from '../core/intervals.js';
 import { parseTime } from '../core/time.js';
+
+export { barWindow, defaultBars } from '../core/bar-window.js';
 
 /** A time flag (ISO-8601 UTC or epoch ms) whose errors name `what`. */
 export function timeArgNamed(what: string): (value: string) => number {
@@ -73,23 +73,5 @@ export function symbolsArg(values: string[]): string[] {
   return values.map(symbolArg);
 }
 
-/** Bars `--from` reaches back from `--to` when not given: one day at 1m, 500 bars at other intervals. */
-export function defaultBars(interval: Interval): number {
-  return interval === '1m' ? 1440 : 500;
-}
-
 /** Help text for the time defaults, shared by `candles` and `indicators`. */
 export const TIME_DEFAULTS_HELP = '--to defaults to now; --from to one day before --to at 1m, 500 bars before it at other intervals';
-
-/**
- * The window of a command: `--to` defaults to `now`, `--from` to {@link defaultBars} bars before
- * it, counting the bar that holds `--to` (still forming when `--to` is now) as the last.
- * Refuses a window that does not move forward.
- */
-export function barWindow(interval: Interval, from: number | undefined, to: number | undefined, now: number): { from: number; to: number } {
-  const end = to ?? now;
-  const len = intervalMs(interval);
-  const start = from ?? Math.ceil(end / len) * len - defaultBars(interval) * len;
-  if (end <= start) throw new ConfigError(`--to (${new Date(end).toISOString()}) must be after --from (${new Date(start).toISOString()})`);
-  return { from: start, to: end };
-}

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ColumnDecimals, exactCell, incrementDecimals, StreamedTable } from './streamed-table.js';
+import { incrementDecimals } from '../core/instrument.js';
+import { ColumnDecimals, exactCell, StreamedTable } from './streamed-table.js';
 
 test('incrementDecimals - decimals of an exchangeInfo tick or step size; anything else is unknown', () => {
   assert.equal(incrementDecimals('0.01000000'), 2); // BTCUSDT PRICE_FILTER tickSize

@@ -7,14 +7,6 @@
  * is never rounded away to keep the column straight.
  */
 
-/** Decimals of an exchange increment as the exchange writes it: "0.01000000" → 2, "1.00000000" → 0; undefined for anything else. */
-export function incrementDecimals(step: string | null | undefined): number | undefined {
-  if (step === null || step === undefined) return undefined;
-  const m = /^\d+(?:\.(\d*?)0*)?$/.exec(step.trim());
-  if (m === null || !(Number(step) > 0)) return undefined;
-  return (m[1] ?? '').length;
-}
-
 /**
  * A stored number exactly, with at least `decimals` decimals: its shortest round-trip form
  * (0.000000123 rather than 1.23e-7) padded with zeros as text, so no digit changes.

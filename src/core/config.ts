@@ -84,6 +84,24 @@ export const configSchema = z
       })
       .strict()
       .default({ sync_every_seconds: 60, gaps_every_minutes: 60, universe_every_hours: 24 }),
+    api: z
+      .object({
+        /** Address `up` serves the API and dashboard on: loopback unless configured (the API has its own users and tokens, but nothing should be exposed by default). */
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8080),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080 }),
+    telegram: z
+      .object({
+        /**
+         * The Bot API server: Telegram's, a self-hosted Bot API server, or the replay server's
+         * local endpoint (`http://127.0.0.1:<port>`). The bot token comes only from TELEGRAM_BOT_TOKEN.
+         */
+        api_root: z.url().default('https://api.telegram.org'),
+      })
+      .strict()
+      .default({ api_root: 'https://api.telegram.org' }),
   })
   .strict();
 

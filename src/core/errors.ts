@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'NETWORK'
   | 'UPSTREAM'
   | 'STORE'
-  | 'STORE_LOCKED';
+  | 'STORE_LOCKED'
+  | 'DELIVERY_FAILED';
 
 export class TickerflowError extends Error {
   readonly code: ErrorCode;
@@ -96,6 +97,16 @@ export class StoreError extends TickerflowError {
 export class StoreLockedError extends TickerflowError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORE_LOCKED', message, options);
+  }
+}
+
+/**
+ * Fatal for one delivery: the channel refused it for good (a webhook's 4xx, a chat that is not
+ * linked or that blocked the bot). The outbox marks it failed instead of retrying.
+ */
+export class DeliveryFailedError extends TickerflowError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DELIVERY_FAILED', message, options);
   }
 }
 

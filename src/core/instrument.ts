@@ -42,3 +42,11 @@ export interface SeriesKey {
   symbol: string;
   interval: import('./intervals.js').Interval;
 }
+
+/** Decimals of an exchange increment as the exchange writes it: "0.01000000" → 2, "1.00000000" → 0; undefined for anything else. */
+export function incrementDecimals(step: string | null | undefined): number | undefined {
+  if (step === null || step === undefined) return undefined;
+  const m = /^\d+(?:\.(\d*?)0*)?$/.exec(step.trim());
+  if (m === null || !(Number(step) > 0)) return undefined;
+  return (m[1] ?? '').length;
+}

@@ -16,6 +16,8 @@ import { binanceRoutes } from './binance-routes.js';
 import { coingeckoRoutes, loadMarkets } from './coingecko-routes.js';
 import { ArchiveCatalog, type AppliedArchiveFault } from './archive-catalog.js';
 import { archiveRoutes } from './archive-routes.js';
+import { telegramRoutes } from './telegram-routes.js';
+import { TelegramBotDouble } from './telegram-bot-double.js';
 import { DEFAULT_PUBLICATION_LAG_MS } from './publication.js';
 import { seededRandom } from '../core/seeded-random.js';
 import { DerivedSeries } from './scale/derived-series.js';
@@ -69,6 +71,8 @@ export interface ReplayServerOptions {
    * clock starts an hour after the last derived month is published.
    */
   scale?: ReplayScaleOptions;
+  /** The local Telegram Bot API endpoint: `token`, when set, is the only bot token it accepts. */
+  telegram?: { token?: string };
 }
 
 export interface ReplayScaleOptions {
@@ -99,8 +103,10 @@ export interface ReplayServer {
   url: string;
   port: number;
   /** Base URLs to configure the connectors with. */
-  urls: { coingecko: string; binance: string; archiveData: string; archiveList: string };
+  urls: { coingecko: string; binance: string; archiveData: string; archiveList: string; telegram: string };
   clock: SimClock;
+  /** The local Telegram endpoint's state: what the bot sent, the calls, injected updates and faults. */
+  telegram: TelegramBotDouble;
   stats(): ReplayStats;
   close(): Promise<void>;
 }
@@ -171,7 +177,9 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
   app.addHook('onRequest', async (req, reply) => {
     requests++;
     if (latencyMs > 0) await sleep(latencyMs);
-    if (fail5xx > 0 && random() < fail5xx) {
+    // The Telegram endpoint has its own faults (`POST /_telegram/faults`), in Telegram's shape.
+    const telegramPath = req.url.startsWith('/bot') || req.url.startsWith('/_telegram');
+    if (fail5xx > 0 && !telegramPath && random() < fail5xx) {
       injected5xx++;
       if (req.url.startsWith('/binance')) {
         return reply.code(503).type('application/json').send('{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}');
@@ -192,6 +200,8 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
   await app.register(binanceRoutes({ clock, limiter, klines, exchangeInfo, scale: series }), { prefix: '/binance' });
   await app.register(coingeckoRoutes(markets), { prefix: '/coingecko' });
   await app.register(archiveRoutes(clock, scaleArchive ? [archive, scaleArchive] : [archive]));
+  const telegram = new TelegramBotDouble(clock);
+  await app.register(telegramRoutes(telegram, { now: () => clock.now(), ...(opts.telegram?.token !== undefined ? { token: opts.telegram.token } : {}) }));
 
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   // Loading the fixtures took real time; start the simulated clock at `now` as the port opens.
@@ -203,8 +213,9 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
   return {
     url,
     port: address.port,
-    urls: { coingecko: `${url}/coingecko/api/v3`, binance: `${url}/binance`, archiveData: `${url}/vision`, archiveList: `${url}/s3` },
+    urls: { coingecko: `${url}/coingecko/api/v3`, binance: `${url}/binance`, archiveData: `${url}/vision`, archiveList: `${url}/s3`, telegram: url },
     clock,
+    telegram,
     stats: () => ({
       requests,
       binance: { ...limiter.stats },

@@ -109,46 +109,54 @@ export interface AlertStore {
   listRuleStates(): Promise<StoredRuleState[]>;
 
   /**
-   * One evaluation's result, in one transaction: the new rule states, the firings and one outbox
-   * row per firing channel. Returns the firings with their ids.
+   * One evaluation's result, in one transaction: the new rule states (upserted, the last per rule
+   * wins), the firings and one outbox row per distinct firing channel, due at the firing's
+   * `firedAt`. Returns the firings with their ids. A firing whose rule was deleted meanwhile (or
+   * is not its `userId`'s) is dropped and not returned; a firing the database refuses (empty
+   * symbol, negative open time, `firedAt` before the bar) rolls the whole evaluation back.
    */
   recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[]): Promise<StoredFiring[]>;
+  /** The user's firings, newest first; `since` keeps those with firedAt ≥ since. */
   listFirings(userId: number, filter: { ruleId?: number; since?: number; limit: number }): Promise<StoredFiring[]>;
 
-  /** Pending outbox rows due at `now`, oldest first. */
+  /** Pending outbox rows with nextAttemptAt ≤ `now`, by nextAttemptAt then id (a backed-off row waits behind newer due ones). */
   dueOutbox(now: number, limit: number): Promise<OutboxItem[]>;
   getFiring(id: number): Promise<StoredFiring | null>;
+  /** A firing's deliveries, one per channel, by id (the dashboard's delivery status). */
+  listOutbox(firingId: number): Promise<OutboxItem[]>;
   markDelivered(outboxId: number, at: number): Promise<void>;
-  /** Counts an attempt; `nextAttemptAt` null marks the row failed for good. */
+  /** Counts an attempt (error kept up to 2,000 characters); `nextAttemptAt` null marks the row failed for good. Only pending rows change. */
   markAttemptFailed(outboxId: number, error: string, nextAttemptAt: number | null): Promise<void>;
 
-  /** Stores a one-time link code (hashed is fine) for the user, valid until `expiresAt`. */
+  /** Stores a one-time link code (as its SHA-256) for the user, valid while now < `expiresAt`. */
   createLinkCode(userId: number, code: string, expiresAt: number): Promise<void>;
   /** Consumes a valid code (once) and links the chat to its user; null for an unknown, used or expired code. */
   redeemLinkCode(code: string, chatId: string, title: string | null, now: number): Promise<ChatLink | null>;
-  /** Links a chat directly (the local admin's CLI). */
+  /** Links a chat directly (the local admin's CLI). A chat has one user: linking it again moves it. */
   linkChat(userId: number, chatId: string, title: string | null, now: number): Promise<ChatLink>;
+  /** Unlinks the user's chat; false when it is not linked to them. */
+  unlinkChat(userId: number, chatId: string): Promise<boolean>;
   listChatLinks(userId?: number): Promise<ChatLink[]>;
   /** The user a chat is linked to, or null. */
   chatOwner(chatId: string): Promise<number | null>;
-  /** A group migrated to a supergroup: its links and pending outbox rows follow the new id. */
+  /** A group migrated to a supergroup: its link and pending outbox rows (`telegram:<id>`) follow the new id. */
   migrateChat(fromChatId: string, toChatId: string): Promise<void>;
 }
 
 export interface UserStore {
-  /** Creates a user; `passwordHash` is the scrypt hash string (the store never sees a password). */
+  /** Creates a user; `passwordHash` is the scrypt hash string (the store never sees a password). BadInputError when the name is taken. */
   createUser(name: string, role: UserRole, timezone: string, passwordHash: string, now: number): Promise<User>;
   getUserByName(name: string): Promise<(User & { passwordHash: string }) | null>;
   getUser(id: number): Promise<User | null>;
   listUsers(): Promise<User[]>;
   setPasswordHash(userId: number, passwordHash: string): Promise<boolean>;
   updateUser(userId: number, change: Partial<Pick<User, 'timezone' | 'role'>>): Promise<User | null>;
-  /** Deletes the user with their tokens, rules, states, chat links and pending outbox rows. */
+  /** Deletes the user with everything of theirs, in one transaction: tokens, rules, states, firings, outbox rows, chat links, link codes. */
   deleteUser(userId: number): Promise<boolean>;
 
   /** Stores a token by its SHA-256 hash (the token itself is shown once, never stored). */
   createApiToken(userId: number, label: string, tokenHash: string, now: number): Promise<ApiTokenInfo>;
-  /** The user of a valid (not revoked) token hash, updating its last use; null otherwise. */
+  /** The user of a valid (not revoked) token hash, updating its last use (to the minute); null otherwise. */
   userForTokenHash(tokenHash: string, now: number): Promise<User | null>;
   listApiTokens(userId: number): Promise<ApiTokenInfo[]>;
   revokeApiToken(userId: number, tokenId: number, now: number): Promise<boolean>;

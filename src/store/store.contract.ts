@@ -6,6 +6,9 @@ import { registerCandleCases } from './contract/candle-cases.js';
 import { registerAggregateCases } from './contract/aggregate-cases.js';
 import { registerCatalogCases } from './contract/catalog-cases.js';
 import { registerStreamCases } from './contract/stream-cases.js';
+import { registerRuleCases } from './contract/rule-cases.js';
+import { registerDeliveryCases } from './contract/delivery-cases.js';
+import { registerUserCases } from './contract/user-cases.js';
 import type { Store } from './store.js';
 
 /**
@@ -17,4 +20,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
   registerAggregateCases(name, makeStore);
   registerCatalogCases(name, makeStore);
   registerStreamCases(name, makeStore);
+  registerRuleCases(name, makeStore);
+  registerDeliveryCases(name, makeStore);
+  registerUserCases(name, makeStore);
 }

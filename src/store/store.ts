@@ -4,12 +4,14 @@
  * batch is committed whole or not at all.
  */
 import type { ArchiveManifestEntry } from '../core/archive-manifest.js';
+import type { AlertStore, UserStore } from './alert-records.js';
 import type { CandleColumns, CandleSource } from '../core/candle.js';
 import type { Interval } from '../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../core/instrument.js';
 
 /** Declared in core so connectors can build it without importing the store; re-exported for existing imports. */
 export type { ArchiveManifestEntry } from '../core/archive-manifest.js';
+export type * from './alert-records.js';
 
 /**
  * `abandoned`: the process running the job died before finishing it (killed, crashed, host lost).
@@ -111,7 +113,8 @@ export interface WriteCandlesOptions {
   taskId?: number;
 }
 
-export interface Store {
+/** Alert and user records (alert-records.ts) live in the same store, migrations 005 and 006. */
+export interface Store extends AlertStore, UserStore {
   readonly kind: 'duckdb' | 'postgres';
   /** Where the data lives, with any password removed (safe to print). */
   readonly location: string;

@@ -6,12 +6,14 @@ import { Command, Option } from 'commander';
 import type { Interval } from '../../core/intervals.js';
 import { QUERY_INTERVALS } from '../../core/intervals.js';
 import { ConfigError } from '../../core/errors.js';
-import { withContext } from '../context.js';
+import { runningUp, withContext } from '../context.js';
 import { exportBars } from '../export-bars.js';
 import { CANDLE_CSV_COLUMNS, candleFormatter, EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
 import { barWindow, symbolArg, timeArg, TIME_DEFAULTS_HELP } from '../options.js';
 import { finishSink, openSink, tableDecimals } from '../export-target.js';
+import type { OutputSink } from '../output-sink.js';
 import type { ParquetType } from '../parquet-sink.js';
+import type { RemoteApi } from '../remote-api.js';
 
 interface CandlesOptions {
   interval: Interval;
@@ -38,6 +40,11 @@ export function registerCandlesCommand(program: Command): void {
       const now = Date.now();
       const window = barWindow(opts.interval, opts.from, opts.to, now);
       if (opts.format === 'parquet' && opts.output === undefined) throw new ConfigError('--format parquet writes a file: give --output FILE');
+      const remote = runningUp(cmd);
+      if (remote !== null) {
+        await finishSink(await remoteCandles(remote, symbol, opts, window));
+        return;
+      }
       const sink = await withContext(cmd, async ({ store }) => {
         const decimals = opts.format === 'table' ? await tableDecimals(store, opts.exchange, symbol) : {};
         const out = openSink(opts.format, opts.output, CANDLE_PARQUET_COLUMNS);
@@ -55,10 +62,26 @@ export function registerCandlesCommand(program: Command): void {
     });
 }
 
+/** The same export through the API of the `up` that holds the store: its CSV read back into chunks for the same formatter. */
+async function remoteCandles(remote: RemoteApi, symbol: string, opts: CandlesOptions, window: { from: number; to: number }): Promise<OutputSink> {
+  const { decimals, chunks } = await remote.candles({ symbol, interval: opts.interval, from: window.from, to: window.to, exchange: opts.exchange });
+  const out = openSink(opts.format, opts.output, CANDLE_PARQUET_COLUMNS);
+  try {
+    const formatter = candleFormatter(opts.format === 'parquet' ? 'csv' : opts.format, opts.format === 'table' ? decimals : {});
+    if (!(await out.write(formatter.begin()))) return out;
+    for await (const chunk of chunks) if (!(await out.write(formatter.rows(chunk.candles, chunk.complete)))) return out;
+    await out.write(formatter.end());
+    return out;
+  } catch (err) {
+    await out.discard();
+    throw err;
+  }
+}
+
 const CANDLES_HELP = `Times: ${TIME_DEFAULTS_HELP}.
 Every bar ends with whether it is complete: its interval is over and every minute is stored or
 recorded by \`gaps\` as an exchange outage (column \`complete\` in csv, json and parquet; a
-trailing * in the table). The table takes each column's decimals from the symbol's tick size
+trailing * in the table). While \`up\` holds the store, the candles are read through its API. The table takes each column's decimals from the symbol's tick size
 (prices) and step size (volume), or from the first rows for a symbol without them; a later value
 with more decimals is printed exactly, never rounded.`;
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { parseTime } from '../../core/time.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import { btcusdtDay } from '../../store/test-support/fixture-candles.js';
-import { coverageCell, formatGapList, gapListRows, type GapListRow } from './gaps-list.js';
+import { gapListRows, type GapListRow } from '../../pipeline/gap-list-rows.js';
+import { coverageCell, formatGapList } from './gaps-list.js';
 
 const M = 60_000;
 const D1 = parseTime('2020-01-01');

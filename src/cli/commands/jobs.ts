@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '../../core/errors.js';
 import type { JobRun } from '../../store/store.js';
-import { withContext } from '../context.js';
+import { z } from 'zod';
+import { jobSchema, taskSchema } from '../../api/pipeline-schemas.js';
+import { runningUp, withStoreOr } from '../context.js';
 import { positiveIntArg } from '../options.js';
 
 const time = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
@@ -18,8 +20,9 @@ export function registerJobsCommand(program: Command): void {
     .description('list pipeline job runs, newest first: running, ok, partial, failed, or abandoned (its process died); see `jobs show <id>`')
     .option('-n, --limit <n>', 'how many', positiveIntArg, 20)
     .action(async (opts: { limit: number }, cmd: Command) => {
-      await withContext(cmd, async ({ store }) => {
-        const list = await store.listJobs(opts.limit);
+      const remote = runningUp(cmd);
+      const read = remote === null ? undefined : async (): Promise<JobRun[]> => z.object({ jobs: z.array(jobSchema) }).parse(await remote.getJson('/api/v1/jobs', { limit: opts.limit })).jobs;
+      await withStoreOr(cmd, read, ({ store }) => store.listJobs(opts.limit), (list) => {
         if (list.length === 0) process.stdout.write('no job runs yet\n');
         for (const j of list) process.stdout.write(`${jobLine(j)}\n`);
       });
@@ -29,8 +32,9 @@ export function registerJobsCommand(program: Command): void {
     .description('one job run with its tasks and their log lines')
     .argument('<id>', 'job id', positiveIntArg)
     .action(async (id: number, _opts: unknown, cmd: Command) => {
-      await withContext(cmd, async ({ store }) => {
-        const found = await store.getJob(id);
+      const remote = runningUp(cmd);
+      const read = remote === null ? undefined : async (): Promise<JobDetail> => jobDetail.parse(await remote.getJson(`/api/v1/jobs/${id}`));
+      await withStoreOr(cmd, read, ({ store }) => store.getJob(id), (found) => {
         if (found === null) throw new NotFoundError(`no job run with id ${id}`);
         process.stdout.write(`${jobLine(found.job)}\nparams: ${JSON.stringify(found.job.params)}\n`);
         for (const t of found.tasks) {
@@ -40,3 +44,6 @@ export function registerJobsCommand(program: Command): void {
       });
     });
 }
+
+const jobDetail = z.object({ job: jobSchema, tasks: z.array(taskSchema) });
+type JobDetail = z.infer<typeof jobDetail>;

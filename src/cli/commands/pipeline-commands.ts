@@ -7,8 +7,11 @@ import type { BuiltSources } from '../../pipeline/create-sources.js';
 import { runGapsJob } from '../../pipeline/gaps-job.js';
 import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
-import { withContext, type CliContext } from '../context.js';
-import { formatGapList, gapListRows } from './gaps-list.js';
+import { runningUp, withContext, withStoreOr, type CliContext } from '../context.js';
+import { formatGapList } from './gaps-list.js';
+import { z } from 'zod';
+import { gapListRowSchema } from '../../api/pipeline-schemas.js';
+import { gapListRows, type GapListRow } from '../../pipeline/gap-list-rows.js';
 import { nonNegativeIntArg, symbolsArg, timeArg } from '../options.js';
 import { progressBar } from '../progress-bar.js';
 
@@ -99,14 +102,20 @@ export function registerPipelineCommands(program: Command): void {
     .option('--since <time>', 'earliest open time to check', timeArg)
     .option('--list', 'run no job: per symbol, coverage since listing (or --since), first/last candle, open gaps by kind')
     .action(async (given: string[], opts: { repair: boolean; since?: number; list?: boolean }, cmd: Command) => {
+      if (opts.list === true) {
+        const remote = runningUp(cmd);
+        const read = remote === null ? undefined : async (): Promise<GapListRow[]> =>
+          z.object({ rows: z.array(gapListRowSchema) }).parse(await remote.getJson('/api/v1/gaps/summary', { symbols: given.length > 0 ? symbolsArg(given).join(',') : undefined, since: opts.since })).rows;
+        await withStoreOr(cmd, read, async (ctx) => {
+          const sources = await syncedSources(ctx);
+          const symbols = await symbolsFor(ctx, given, sources.exchange.now());
+          return gapListRows(ctx.store, sources.exchange.exchange, symbols, ctx.interval, since(ctx, opts.since), sources.exchange.now());
+        }, (rows) => process.stdout.write(formatGapList(rows)));
+        return;
+      }
       await withContext(cmd, async (ctx) => {
         const sources = await syncedSources(ctx);
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
-        if (opts.list === true) {
-          const rows = await gapListRows(ctx.store, sources.exchange.exchange, symbols, ctx.interval, since(ctx, opts.since), sources.exchange.now());
-          process.stdout.write(formatGapList(rows));
-          return;
-        }
         const s = await runGapsJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), repair: opts.repair });
         const kinds = Object.entries(s.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
         process.stdout.write(`gaps job ${s.jobId}: ${s.found} gaps (${kinds || 'none'}), ${s.missingCandles} missing candles, ${s.repairedCandles} repaired, ${s.closed} earlier gaps found filled\n`);

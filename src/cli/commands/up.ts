@@ -1,7 +1,8 @@
 /**
  * `tickerflow up`: everything in one process — universe daily, backfill of symbols that enter,
- * sync every minute, gap repair hourly — until SIGINT/SIGTERM. With --replay it runs against the
- * bundled replay server instead of the real exchange (offline).
+ * sync every minute, gap repair hourly, and the API with the dashboard (serve-api.ts) — until
+ * SIGINT/SIGTERM. With --replay it runs against the bundled replay server instead of the real
+ * exchange (offline).
  */
 import type { Command } from 'commander';
 import { parseTime } from '../../core/time.js';
@@ -10,12 +11,15 @@ import { runScheduler } from '../../pipeline/scheduler.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import { createReplaySources } from '../../pipeline/create-sources.js';
 import { withContext } from '../context.js';
-import { positiveNumberArg, timeArg } from '../options.js';
+import { intArg, positiveNumberArg, timeArg } from '../options.js';
+import { serveApi } from '../serve-api.js';
 
 interface UpOptions {
   replay?: boolean;
   now?: number;
   speed: number;
+  host?: string;
+  port?: number;
 }
 
 export function registerUpCommand(program: Command): void {
@@ -25,6 +29,8 @@ export function registerUpCommand(program: Command): void {
     .option('--replay', 'run offline against the bundled replay server instead of the real exchange')
     .option('--now <time>', 'with --replay: simulated start time', timeArg)
     .option('--speed <x>', 'with --replay: simulated seconds per real second', positiveNumberArg('--speed'), 1)
+    .option('--host <address>', 'address the API and dashboard listen on (default [api] host, 127.0.0.1)')
+    .option('--port <n>', 'port of the API and dashboard (default [api] port, 8080; 0 picks a free one)', intArg('--port', 0, 65_535))
     .action(async (opts: UpOptions, cmd: Command) => {
       let replay: ReplayServer | undefined;
       if (opts.replay === true) replay = await startReplayServer({ now: opts.now ?? parseTime('2020-01-03T12:00:00Z'), speed: opts.speed, publicationLagMs: 0 });
@@ -43,17 +49,23 @@ export function registerUpCommand(program: Command): void {
           // The first cycle's "now" (which minutes are closed) is the exchange's, not this machine's.
           // An unreachable exchange is no reason to stop: every response's Date header teaches it too.
           await sources.syncClock().catch((err: unknown) => ctx.logger.warn({ err }, `could not read the exchange's time yet: ${(err as Error).message}`));
+          const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now: () => sources.exchange.now() });
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
-          await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
-            interval: ctx.interval,
-            since: c.history.since === undefined ? undefined : parseTime(c.history.since),
-            universe: { top: c.universe.top, vsCurrency: c.universe.vs_currency, quotePreference: c.universe.quote_preference, manualSymbols: c.universe.symbols },
-            syncEveryMs: c.schedule.sync_every_seconds * 1000,
-            gapsEveryMs: c.schedule.gaps_every_minutes * 60_000,
-            universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
-            backfillConcurrency: c.history.backfill_concurrency,
-            sleep: (ms, signal) => abortableSleep(ms / speed, signal),
-          }, abort.signal);
+          process.stdout.write(`tickerflow up: API and dashboard at ${api.url} (OpenAPI at ${api.url}/docs)\n`);
+          try {
+            await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
+              interval: ctx.interval,
+              since: c.history.since === undefined ? undefined : parseTime(c.history.since),
+              universe: { top: c.universe.top, vsCurrency: c.universe.vs_currency, quotePreference: c.universe.quote_preference, manualSymbols: c.universe.symbols },
+              syncEveryMs: c.schedule.sync_every_seconds * 1000,
+              gapsEveryMs: c.schedule.gaps_every_minutes * 60_000,
+              universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
+              backfillConcurrency: c.history.backfill_concurrency,
+              sleep: (ms, signal) => abortableSleep(ms / speed, signal),
+            }, abort.signal);
+          } finally {
+            await api.stop();
+          }
           process.stdout.write('tickerflow up: stopped\n');
         });
       } finally {

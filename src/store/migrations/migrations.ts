@@ -3,6 +3,8 @@ import { initialSchema } from './001-initial-schema.js';
 import { seriesKeySchema } from './002-series-key.js';
 import { jobHeartbeat } from './003-job-heartbeat.js';
 import { manifestKeptRange } from './004-manifest-kept-range.js';
+import { alertRecords } from './005-alert-records.js';
+import { users } from './006-users.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange, alertRecords, users];

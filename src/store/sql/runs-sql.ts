@@ -1,6 +1,7 @@
 /** Job runs, task runs and their log lines, shared by both SQL backends. Ids are database integers. */
 import { StoreError } from '../../core/errors.js';
 import type { JobRun, RunStatus, TaskLogLine, TaskRun } from '../store.js';
+import { insertReturningId } from './insert-returning-id.js';
 import type { SqlExecutor, SqlSession } from './sql-session.js';
 import { col, toNumber, toNumberOrNull, toText, toTextOrNull } from './sql-values.js';
 
@@ -37,13 +38,6 @@ function params(v: unknown): Record<string, unknown> {
   const parsed: unknown = JSON.parse(toText(v, 'params'));
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new StoreError('job params are not a JSON object');
   return { ...parsed };
-}
-
-async function insertReturningId(db: SqlExecutor, sql: string, values: Array<string | number | null>): Promise<number> {
-  const rows = await db.all(`${sql} RETURNING id`, values);
-  const r = rows[0];
-  if (!r) throw new StoreError('insert returned no id');
-  return toNumber(col(r, 0), 'id');
 }
 
 export function startJobSql(db: SqlSession, kind: string, p: Record<string, unknown>, now: number): Promise<number> {

@@ -23,6 +23,7 @@ import {
   startJobSql, startTaskSql,
 } from './runs-sql.js';
 import { SeriesIds } from './series-ids.js';
+import { SqlRecords } from './sql-records.js';
 import type { BeforeCommitHook, SqlSession } from './sql-session.js';
 import { col, toNumber } from './sql-values.js';
 
@@ -32,17 +33,18 @@ export const DEFAULT_KEEP_JOBS_MS = 30 * 86_400_000;
 /** Default most bars per streamed chunk. */
 export const DEFAULT_CHUNK_ROWS = 65_536;
 
-export abstract class SqlStore implements Store {
+export abstract class SqlStore extends SqlRecords implements Store {
   abstract readonly kind: 'duckdb' | 'postgres';
   abstract readonly location: string;
   protected readonly series: SeriesIds;
 
   protected constructor(
-    protected readonly db: SqlSession,
+    db: SqlSession,
     protected readonly aggregateSql: AggregateSql,
     /** The store's clock for run timings; injectable so tests and replays can pin it. */
     protected readonly now: () => number = Date.now,
   ) {
+    super(db);
     this.series = new SeriesIds(db);
   }
 

@@ -3,7 +3,7 @@
  * (DuckDB gives bigint for BIGINT, pg gives strings unless told otherwise), so every read
  * goes through one of these instead of a cast.
  */
-import { StoreError } from '../../core/errors.js';
+import { BadInputError, StoreError } from '../../core/errors.js';
 
 export function toNumber(v: unknown, what: string): number {
   if (typeof v === 'number') return v;
@@ -34,4 +34,26 @@ export function toBool(v: unknown, what: string): boolean {
 export function col(row: readonly unknown[], i: number): unknown {
   if (i >= row.length) throw new StoreError(`query returned ${row.length} columns, wanted column ${i}`);
   return row[i];
+}
+
+/** A JSON document read back from a text column (rule definitions, states, firing inputs). */
+export function fromJsonText(v: unknown, what: string): unknown {
+  const text = toText(v, what);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new StoreError(`${what} in the store is not JSON`, { cause: err });
+  }
+}
+
+/** A value as the JSON text a column keeps; a value JSON cannot hold is the caller's bad input. */
+export function toJsonText(value: unknown, what: string): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (err) {
+    throw new BadInputError(`${what} cannot be stored as JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  if (text === undefined) throw new BadInputError(`${what} cannot be stored as JSON (it is ${typeof value})`);
+  return text;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barWindow } from './options.js';
+import { barWindow } from './bar-window.js';
 
 const now = Date.UTC(2024, 4, 6, 12, 34, 56);
 

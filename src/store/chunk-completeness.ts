@@ -1,11 +1,11 @@
 /**
- * The `complete` flag of every bar of a streamed read, by the one rule in core/bar-complete.ts.
+ * The `complete` flag of every bar of a streamed read (the CLI's column, the alerts' bar-close rule), by the one rule in core/bar-complete.ts.
  * The gap ledger's outages are read once; missing minutes are asked of the store only for a chunk
  * that has bars short of minutes (one query per such chunk, never one per bar).
  */
 import { isBarComplete, type MinuteRange } from '../core/bar-complete.js';
 import { intervalMs, MINUTE_MS, type Interval } from '../core/intervals.js';
-import type { CandleChunk, MissingRange, Store } from '../store/store.js';
+import type { CandleChunk, MissingRange, Store } from './store.js';
 
 export class ChunkCompleteness {
   private constructor(

@@ -1,0 +1,113 @@
+/**
+ * The live alert engine: told that series got bars up to a moment (the sync calls it), it reads
+ * every bar that closed since, evaluates the enabled rules on them with the shared indicator
+ * streams, and records the new fire states with the firings (and their outbox rows) in one
+ * `recordEvaluation` transaction. The preview runs the same runner with the same seeding, so over
+ * one window the two fire on the same bars.
+ */
+import type { AlertStore, NewFiring, StoredFiring, StoredRuleState } from '../store/alert-records.js';
+import type { Store } from '../store/store.js';
+import { compileStoredRule } from './compile-rule.js';
+import type { CompiledRule, RuleFiring } from './rule-evaluator.js';
+import type { RuleScope } from './rule-draft.js';
+import { RuleRunner, type SeriesBar } from './rule-runner.js';
+import { seedRunner } from './seed-runner.js';
+import { readClosedBars } from './series-bars.js';
+
+export interface AlertEngineOptions {
+  store: Store;
+  alerts: AlertStore;
+  exchange: string;
+  /** Minutes after its close an incomplete bar is evaluated anyway, its firing marked incomplete. */
+  graceMinutes: number;
+  /** The symbols of a scope at `now` (resolveScope over the store's universe, in production). */
+  symbolsOf(scope: RuleScope, now: number): Promise<readonly string[]>;
+}
+
+export class AlertEngine {
+  private runner: RuleRunner | null = null;
+  /** The moment up to which every closed bar's result is committed (start, or the last recorded evaluation). */
+  private committedUpTo: number | null = null;
+  /** Per series `symbol|interval`: open time of the next bar to read. */
+  private next = new Map<string, number>();
+  /** Rules whose stored definition did not compile (reported, never evaluated). */
+  rejected: Array<{ ruleId: number; error: string }> = [];
+
+  constructor(private readonly o: AlertEngineOptions) {}
+
+  /** Loads the enabled rules and their fire states and seeds the indicator streams from bars closed by `now`. */
+  async start(now: number): Promise<void> {
+    const stored = await this.o.alerts.listEnabledRules();
+    const rules: CompiledRule[] = [];
+    this.rejected = [];
+    for (const r of stored) {
+      try {
+        const c = compileStoredRule(r);
+        if (c !== null) rules.push(c);
+      } catch (err) {
+        this.rejected.push({ ruleId: r.id, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    const symbols = new Map<number, readonly string[]>();
+    for (const r of rules) symbols.set(r.id, await this.o.symbolsOf(r.definition.scope, now));
+    const states = new Map((await this.o.alerts.listRuleStates()).map((s) => [s.ruleId, s.state]));
+    this.runner = new RuleRunner(rules, (r) => symbols.get(r.id) ?? [], states);
+    this.next = await seedRunner(this.runner, this.o.store, this.o.exchange, now);
+    this.committedUpTo = now;
+  }
+
+  /** Rules changed (saved, edited, muted): reload them all, reseeding from the store. */
+  reload(now: number): Promise<void> {
+    return this.start(now);
+  }
+
+  /**
+   * Evaluates every bar closed by `upTo` since the last call (of `symbols` only, when given),
+   * and records states and firings in one transaction. Returns the stored firings.
+   */
+  async onBars(upTo: number, symbols?: readonly string[]): Promise<StoredFiring[]> {
+    if (this.runner === null && this.committedUpTo !== null) await this.start(this.committedUpTo);
+    const runner = this.runner;
+    if (runner === null) throw new Error('AlertEngine.start() must run before onBars()');
+    const only = symbols === undefined ? null : new Set(symbols);
+    const bars: SeriesBar[] = [];
+    for (const series of runner.pool.all()) {
+      if (only !== null && !only.has(series.symbol)) continue;
+      const key = `${series.symbol}|${series.interval}`;
+      const from = this.next.get(key) ?? 0;
+      const read = await readClosedBars(this.o.store, this.o.exchange, series.symbol, series.interval, from, Number.MAX_SAFE_INTEGER, upTo, this.o.graceMinutes * 60_000);
+      bars.push(...read.bars);
+      const last = read.bars.at(-1);
+      if (last !== undefined) this.next.set(key, last.bar.openTime + series.intervalMs);
+    }
+    const firings = runner.advance(bars);
+    const states: StoredRuleState[] = runner.takeChangedStates().map((s) => ({ ruleId: s.ruleId, state: s.state, updatedAt: upTo }));
+    if (states.length === 0 && firings.length === 0) return [];
+    try {
+      const stored = await this.o.alerts.recordEvaluation(states, firings.map((f) => this.toNewFiring(f)));
+      if (only === null) this.committedUpTo = upTo;
+      return stored;
+    } catch (err) {
+      // Nothing was written: forget what was evaluated in memory, so the next call reloads the
+      // stored states and evaluates these bars again instead of losing their firings.
+      this.runner = null;
+      throw err;
+    }
+  }
+
+  private toNewFiring(f: RuleFiring): NewFiring {
+    return {
+      ruleId: f.ruleId,
+      userId: f.userId,
+      exchange: this.o.exchange,
+      symbol: f.symbol,
+      interval: f.interval,
+      barOpenTime: f.barOpenTime,
+      firedAt: f.firedAt,
+      inputs: f.inputs,
+      incomplete: f.incomplete,
+      message: f.message,
+      channels: f.channels,
+    };
+  }
+}

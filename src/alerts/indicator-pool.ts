@@ -1,0 +1,114 @@
+/**
+ * Indicator state shared by every rule: one stream per (symbol, interval, indicator, params,
+ * input field), stepped once per closed bar with the catalog's streaming indicators, never
+ * recomputed from scratch.
+ */
+import { intervalMs, type Interval } from '../core/intervals.js';
+import { STREAM_CATALOG, type MadeStream } from '../indicators/stream-catalog.js';
+import type { IndicatorRef } from './rule-ast.js';
+import type { EvalBar } from './rule-evaluator.js';
+
+/**
+ * Bars a stream is seeded with before the first evaluated bar: four times its warm-up plus 100,
+ * so that the recursive ones (EMA, RSI, MACD: TA-Lib seeding) have forgotten their start. The
+ * live engine and the preview seed from the same window before their first bar, so they agree.
+ */
+export function seedBars(warmup: number): number {
+  return 4 * warmup + 100;
+}
+
+/** One shared stream and its output at the last bar stepped. */
+export class StreamCell {
+  value: number | Readonly<Record<string, number>> = NaN;
+  readonly seedBars: number;
+  constructor(private readonly made: MadeStream) {
+    this.seedBars = seedBars(made.warmup);
+  }
+
+  step(bar: Readonly<Required<EvalBar & { openTime: number }>>): void {
+    this.value = this.made.step(bar);
+  }
+
+  /** The output named `output` (null for a single-output stream); NaN while warming up. */
+  read(output: string | null): number {
+    const v = this.value;
+    if (typeof v === 'number') return v;
+    return output === null ? NaN : ((v as Record<string, number>)[output] ?? NaN);
+  }
+}
+
+/** The streams of one series, and the last bar stepped into them. */
+export class SeriesStreams {
+  readonly cells = new Map<string, StreamCell>();
+  readonly intervalMs: number;
+  /** Open time of the last bar stepped, or null before the first. */
+  lastOpenTime: number | null = null;
+  lastBar: EvalBar | null = null;
+
+  constructor(
+    readonly symbol: string,
+    readonly interval: Interval,
+  ) {
+    this.intervalMs = intervalMs(interval);
+  }
+
+  cell(ref: IndicatorRef): StreamCell {
+    let c = this.cells.get(ref.streamKey);
+    if (c === undefined) {
+      const entry = STREAM_CATALOG[ref.spec.name];
+      if (entry === undefined) throw new Error(`indicator ${ref.spec.name} has no streaming form`);
+      c = new StreamCell(entry.make(ref.spec.params, ref.source));
+      this.cells.set(ref.streamKey, c);
+    }
+    return c;
+  }
+
+  /** Bars the seed window must span so that every stream gets its own seed. */
+  seedSpan(): number {
+    let most = 0;
+    for (const c of this.cells.values()) most = Math.max(most, c.seedBars);
+    return most;
+  }
+
+  /**
+   * Seeds from the bars closed before `seedEnd` (on this interval's grid), ascending: each stream
+   * takes only the bars of its own seed window, so what a stream holds does not depend on which
+   * other rules share the series.
+   */
+  seed(bars: readonly EvalBar[], seedEnd: number): void {
+    for (const c of this.cells.values()) {
+      const from = seedEnd - c.seedBars * this.intervalMs;
+      for (const b of bars) if (b.openTime >= from && b.openTime < seedEnd) c.step(b);
+    }
+    const last = bars.length > 0 ? bars[bars.length - 1] : undefined;
+    if (last !== undefined) {
+      this.lastOpenTime = last.openTime;
+      this.lastBar = last;
+    }
+  }
+
+  step(bar: EvalBar): void {
+    for (const c of this.cells.values()) c.step(bar);
+    this.lastOpenTime = bar.openTime;
+    this.lastBar = bar;
+  }
+}
+
+/** Every series' streams, by symbol and interval. */
+export class IndicatorPool {
+  private readonly bySeries = new Map<string, SeriesStreams>();
+
+  series(symbol: string, interval: Interval): SeriesStreams {
+    const key = `${symbol}|${interval}`;
+    let s = this.bySeries.get(key);
+    if (s === undefined) {
+      s = new SeriesStreams(symbol, interval);
+      this.bySeries.set(key, s);
+    }
+    return s;
+  }
+
+  all(): IterableIterator<SeriesStreams> {
+    return this.bySeries.values();
+  }
+}

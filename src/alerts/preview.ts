@@ -1,0 +1,146 @@
+/**
+ * Preview: a draft rule evaluated over stored history [from, to) with the live engine's runner and
+ * seeding, so it fires where the live engine would have; each firing with its forward returns
+ * 1h, 4h and 1d (close to close from the firing bar's close) and a summary.
+ *
+ * History is read in blocks of whole days, every series of a block before the next, so memory
+ * stays bounded by the block and bars of all intervals still close in order.
+ */
+import { DAY_MS, intervalMs, type Interval } from '../core/intervals.js';
+import type { Store } from '../store/store.js';
+import { compileDefinition } from './compile-rule.js';
+import type { BarRuleDefinition } from './rule-draft.js';
+import { RuleRunner, type SeriesBar } from './rule-runner.js';
+import { seedRunner } from './seed-runner.js';
+import { readClosedBars } from './series-bars.js';
+
+export const HORIZONS = { '1h': 3_600_000, '4h': 14_400_000, '1d': DAY_MS } as const;
+export type Horizon = keyof typeof HORIZONS;
+const HORIZON_NAMES = Object.keys(HORIZONS) as Horizon[];
+const BLOCK_MS = 30 * DAY_MS;
+
+export interface PreviewOptions {
+  store: Store;
+  exchange: string;
+  definition: BarRuleDefinition;
+  /** The scope resolved to symbols (resolveScope). */
+  symbols: readonly string[];
+  from: number;
+  to: number;
+  /** The present: bars closing later are not read. */
+  now: number;
+  /** Minutes after its close an incomplete bar is evaluated (the engine's setting). */
+  graceMinutes: number;
+  /** Most firings listed (the summary covers them all). */
+  maxFirings?: number;
+}
+
+export interface PreviewFiring {
+  symbol: string;
+  openTime: number;
+  close: number;
+  incomplete: boolean;
+  operands: Record<string, number | null>;
+  /** Forward return as a fraction (0.012 = +1.2 %), null when the later bar is not stored. */
+  returns: Record<Horizon, number | null>;
+}
+
+export interface PreviewSummary {
+  count: number;
+  /** Share of firings (with a known return) followed by a positive return. */
+  positive: Record<Horizon, number | null>;
+  median: Record<Horizon, number | null>;
+  worst: Record<Horizon, number | null>;
+}
+
+export interface PreviewResult {
+  firings: PreviewFiring[];
+  summary: PreviewSummary;
+}
+
+/** Returns are read from the rule's bars up to 1h, from 1h bars above (every horizon is on their grid). */
+function returnsInterval(interval: Interval): Interval {
+  return intervalMs(interval) <= HORIZONS['1h'] ? interval : '1h';
+}
+
+export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
+  const rule = compileDefinition(0, 0, o.definition);
+  const len = intervalMs(rule.interval);
+  const start = Math.ceil(o.from / len) * len;
+  const runner = new RuleRunner([rule], () => o.symbols);
+  const rInterval = returnsInterval(rule.interval);
+  const rLen = intervalMs(rInterval);
+  for (const s of o.symbols) runner.pool.series(s, rInterval);
+  const next = await seedRunner(runner, o.store, o.exchange, start);
+  const done = new Set<string>();
+
+  const firings: PreviewFiring[] = [];
+  /** Targets still open: close time → the returns waiting for it. */
+  const pending = new Map<string, Array<{ firing: PreviewFiring; horizon: Horizon }>>();
+  const readTo = o.to + DAY_MS;
+  for (let block = Math.floor(start / DAY_MS) * DAY_MS; block < readTo; block += BLOCK_MS) {
+    const blockEnd = Math.min(block + BLOCK_MS, readTo);
+    const evaluate: SeriesBar[] = [];
+    const closes = new Map<string, number>();
+    for (const series of runner.pool.all()) {
+      const key = `${series.symbol}|${series.interval}`;
+      const isReturns = series.interval === rInterval;
+      const limit = isReturns ? readTo : o.to;
+      const from = Math.max(block, next.get(key) ?? block);
+      const to = Math.min(blockEnd, limit);
+      if (done.has(key) || to <= from) continue;
+      const read = await readClosedBars(o.store, o.exchange, series.symbol, series.interval, from, to, o.now, o.graceMinutes * 60_000);
+      if (read.waitingFrom !== null) done.add(key);
+      for (const b of read.bars) {
+        if (isReturns) closes.set(`${b.symbol}|${b.bar.openTime + rLen}`, b.bar.close);
+        if (b.bar.openTime < o.to) evaluate.push(b);
+      }
+    }
+    for (const f of runner.advance(evaluate)) {
+      const pf: PreviewFiring = {
+        symbol: f.symbol,
+        openTime: f.barOpenTime,
+        close: f.inputs.bar.close,
+        incomplete: f.incomplete,
+        operands: f.inputs.operands,
+        returns: { '1h': null, '4h': null, '1d': null },
+      };
+      firings.push(pf);
+      for (const h of HORIZON_NAMES) {
+        const key = `${f.symbol}|${f.barOpenTime + len + HORIZONS[h]}`;
+        const list = pending.get(key);
+        if (list === undefined) pending.set(key, [{ firing: pf, horizon: h }]);
+        else list.push({ firing: pf, horizon: h });
+      }
+    }
+    // Resolve the targets whose bar lies in this block (found or not stored); later ones wait.
+    for (const [key, waiting] of pending) {
+      const target = Number(key.slice(key.indexOf('|') + 1));
+      if (target - rLen >= blockEnd) continue;
+      const close = closes.get(key);
+      for (const w of waiting) w.firing.returns[w.horizon] = close === undefined ? null : close / w.firing.close - 1;
+      pending.delete(key);
+    }
+  }
+  const listed = o.maxFirings === undefined ? firings : firings.slice(0, o.maxFirings);
+  return { firings: listed, summary: summarise(firings) };
+}
+
+/** Median of an ascending array. */
+function median(sorted: readonly number[]): number | null {
+  if (sorted.length === 0) return null;
+  const m = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[m] as number) : ((sorted[m - 1] as number) + (sorted[m] as number)) / 2;
+}
+
+function summarise(firings: readonly PreviewFiring[]): PreviewSummary {
+  const s: PreviewSummary = { count: firings.length, positive: { '1h': null, '4h': null, '1d': null }, median: { '1h': null, '4h': null, '1d': null }, worst: { '1h': null, '4h': null, '1d': null } };
+  for (const h of HORIZON_NAMES) {
+    const rs = firings.map((f) => f.returns[h]).filter((r): r is number => r !== null).sort((a, b) => a - b);
+    if (rs.length === 0) continue;
+    s.positive[h] = rs.filter((r) => r > 0).length / rs.length;
+    s.median[h] = median(rs);
+    s.worst[h] = rs[0] as number;
+  }
+  return s;
+}

@@ -1,0 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../src/store/open-store.js';
+import { deliveryKillScenario } from './delivery-kill.scenario.js';
+
+deliveryKillScenario('DuckDB', {
+  makeDb: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-delivery-kill-'));
+    return { db: join(dir, 'tickerflow.duckdb'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+  open: (db) => openStore(db),
+});

@@ -1,0 +1,11 @@
+import { openStore } from '../src/store/open-store.js';
+import { createTempDatabase } from '../src/store/test-support/temp-postgres.js';
+import { deliveryKillScenario } from './delivery-kill.scenario.js';
+
+deliveryKillScenario('PostgreSQL', {
+  makeDb: async () => {
+    const temp = await createTempDatabase();
+    return { db: temp.url, drop: () => temp.drop() };
+  },
+  open: (db) => openStore(db),
+});
