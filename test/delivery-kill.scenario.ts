@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startReplayServer } from '../src/replay/replay-server.js';
+import { REPLAY_BOT_TOKEN } from '../src/cli/delivery-setup.js';
 import type { Store } from '../src/store/store.js';
+import { PAUSE_SEND_ENV, PAUSE_SEND_MARKER } from '../src/cli/test-pause.js';
 
-const CHILD = fileURLToPath(new URL('../src/alerts/delivery/test-support/delivery-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./support/delivery-child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
-const TOKEN = '555001:kill-test-token';
 const T0 = Date.UTC(2024, 0, 2, 10);
 
 export interface KillBackend {
@@ -21,18 +22,21 @@ export interface KillBackend {
   open(db: string): Promise<Store>;
 }
 
-/** Runs the child; resolves with its stdout once it exits, or kills it with SIGKILL when its stdout shows `killAt`. */
-function runChild(db: string, apiRoot: string, pauseMs: number, killAt?: string): Promise<{ stdout: string; signal: NodeJS.Signals | null; code: number | null }> {
+/** Runs the child; resolves once it exits, having killed it with SIGKILL at the pause marker when `pauseMs` is set. */
+function runChild(db: string, apiRoot: string, pauseMs?: number): Promise<{ stdout: string; signal: NodeJS.Signals | null; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CHILD, db, apiRoot, String(pauseMs)], { env: { ...process.env, TELEGRAM_BOT_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.TELEGRAM_BOT_TOKEN;
+    if (pauseMs !== undefined) env[PAUSE_SEND_ENV] = String(pauseMs);
+    const child = spawn(process.execPath, ['--import', TSX, CHILD, db, apiRoot], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-      if (killAt !== undefined && stdout.includes(killAt)) child.kill('SIGKILL');
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+      if (pauseMs !== undefined && stderr.includes(PAUSE_SEND_MARKER)) child.kill('SIGKILL');
     });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -44,7 +48,7 @@ function runChild(db: string, apiRoot: string, pauseMs: number, killAt?: string)
 
 export function deliveryKillScenario(name: string, backend: KillBackend): void {
   test(`delivery kill (${name}) - SIGKILL after the firing is stored and before it is sent; the restart delivers it exactly once`, async () => {
-    const server = await startReplayServer({ now: T0, speed: 0, telegram: { token: TOKEN } });
+    const server = await startReplayServer({ now: T0, speed: 0, telegram: { token: REPLAY_BOT_TOKEN } });
     const { db, drop } = await backend.makeDb();
     try {
       let store = await backend.open(db);
@@ -58,11 +62,11 @@ export function deliveryKillScenario(name: string, backend: KillBackend): void {
       assert.ok(firing);
       await store.close();
 
-      const killed = await runChild(db, server.urls.telegram, 60_000, 'paused before send');
+      const killed = await runChild(db, server.urls.telegram, 60_000);
       assert.equal(killed.signal, 'SIGKILL');
       assert.equal(server.telegram.sent.length, 0, 'nothing was sent before the kill');
 
-      const restarted = await runChild(db, server.urls.telegram, 0);
+      const restarted = await runChild(db, server.urls.telegram);
       assert.match(restarted.stdout, /drained/);
       assert.deepEqual(
         server.telegram.sent.map((m) => [m.chat_id, m.plain.split('\n')[1]]),
@@ -70,7 +74,7 @@ export function deliveryKillScenario(name: string, backend: KillBackend): void {
       );
 
       // A third start finds nothing to send: delivered exactly once.
-      await runChild(db, server.urls.telegram, 0);
+      await runChild(db, server.urls.telegram);
       assert.equal(server.telegram.sent.length, 1);
       store = await backend.open(db);
       const rows = await store.listOutbox(firing.id);

@@ -7,6 +7,10 @@ import { ConfigError } from '../core/errors.js';
 export interface Secrets {
   /** CoinGecko demo API key (COINGECKO_API_KEY); never logged. */
   coingeckoApiKey: string | undefined;
+  /** The Telegram bot's token (TELEGRAM_BOT_TOKEN); never logged. */
+  telegramBotToken: string | undefined;
+  /** The key every user's webhook signing secret derives from (TICKERFLOW_WEBHOOK_KEY); never logged. */
+  webhookKey: string | undefined;
 }
 
 export interface LoadedConfig {
@@ -34,7 +38,12 @@ export function loadConfig(opts: { config?: string; db?: string }, env: NodeJS.P
   const config = parsed.data;
   const db = opts.db ?? env.TICKERFLOW_DB;
   if (db !== undefined && db !== '') config.store.db = db;
-  return { config, secrets: { coingeckoApiKey: env.COINGECKO_API_KEY || undefined }, path };
+  const secrets: Secrets = {
+    coingeckoApiKey: env.COINGECKO_API_KEY || undefined,
+    telegramBotToken: env.TELEGRAM_BOT_TOKEN || undefined,
+    webhookKey: env.TICKERFLOW_WEBHOOK_KEY || undefined,
+  };
+  return { config, secrets, path };
 }
 
 export const CONFIG_TEMPLATE = `# tickerflow configuration. Every key is optional; shown with its default.

@@ -23,3 +23,23 @@ export function pauseBeforeCommitFromEnv(env: NodeJS.ProcessEnv): BeforeCommitHo
     await sleep(ms);
   };
 }
+
+export const PAUSE_SEND_ENV = 'TICKERFLOW_TEST_PAUSE_BEFORE_SEND';
+/** Printed as `<marker> <outbox id>` once a row's firing is read and before its channel is called. */
+export const PAUSE_SEND_MARKER = 'tickerflow-test: paused before send';
+
+/**
+ * The outbox worker's test-only pause: with TICKERFLOW_TEST_PAUSE_BEFORE_SEND=<ms>, each delivery
+ * prints PAUSE_SEND_MARKER and waits that long before calling its channel, so a test can SIGKILL
+ * the process between "stored" and "sent".
+ */
+export function pauseBeforeSendFromEnv(env: NodeJS.ProcessEnv): ((item: { id: number }) => Promise<void>) | undefined {
+  const raw = env[PAUSE_SEND_ENV];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) throw new ConfigError(`${PAUSE_SEND_ENV} must be a whole number of milliseconds 0..600000, not "${raw}"`);
+  return async (item) => {
+    process.stderr.write(`${PAUSE_SEND_MARKER} ${item.id}\n`);
+    await sleep(ms);
+  };
+}

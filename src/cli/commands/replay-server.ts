@@ -90,6 +90,7 @@ export function registerReplayServerCommand(program: Command): void {
       out.write(`  archive data   ${server.urls.archiveData}\n`);
       out.write(`  archive list   ${server.urls.archiveList}\n`);
       out.write(`  coingecko      ${server.urls.coingecko}\n`);
+      out.write(`  telegram       ${server.urls.telegram}  ([telegram] api_root; sent messages at ${server.url}/_telegram/messages)\n`);
       const sc = server.stats().scale;
       if (sc) {
         out.write(`  scale          ${sc.symbols.length} derived symbols ${sc.symbols[0]}…${sc.symbols[sc.symbols.length - 1]} × ${sc.months} months from ${new Date(sc.seriesStart).toISOString().slice(0, 7)}, `);

@@ -11,6 +11,7 @@ import { runScheduler } from '../../pipeline/scheduler.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import { createReplaySources } from '../../pipeline/create-sources.js';
 import { withContext } from '../context.js';
+import { setupDelivery } from '../delivery-setup.js';
 import { intArg, positiveNumberArg, timeArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
 
@@ -52,6 +53,9 @@ export function registerUpCommand(program: Command): void {
           const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now: () => sources.exchange.now() });
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
           process.stdout.write(`tickerflow up: API and dashboard at ${api.url} (OpenAPI at ${api.url}/docs)\n`);
+          // Alerts already stored are delivered from the first moment, beside the pipeline.
+          const delivery = setupDelivery(ctx.store, c, ctx.secrets, ctx.logger, replay ? { replayTelegramUrl: replay.urls.telegram } : {});
+          const delivering = delivery.run(abort.signal);
           try {
             await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
               interval: ctx.interval,
@@ -64,6 +68,8 @@ export function registerUpCommand(program: Command): void {
               sleep: (ms, signal) => abortableSleep(ms / speed, signal),
             }, abort.signal);
           } finally {
+            abort.abort();
+            await delivering;
             await api.stop();
           }
           process.stdout.write('tickerflow up: stopped\n');
