@@ -7,10 +7,14 @@
  * seconds, synced by `up`'s scheduler as each hour closes. `--no-serve` is the one-shot run of the
  * BTCUSDT 1m days of 2020 instead.
  */
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Interval } from '../../core/intervals.js';
 import { isoMinute, parseTime, utcDate } from '../../core/time.js';
 import { abortableSleep } from '../../pipeline/abortable.js';
+import { LiveEvaluation } from '../../alerts/live-evaluation.js';
+import { parseRuleDraft } from '../../alerts/rule-draft.js';
+import { hashPassword } from '../../api/auth/password-hash.js';
 import { runBackfillJob } from '../../pipeline/backfill-job.js';
 import { createReplaySources } from '../../pipeline/create-sources.js';
 import { runGapsJob } from '../../pipeline/gaps-job.js';
@@ -21,7 +25,9 @@ import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js'
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import type { Store } from '../../store/store.js';
 import { withContext, type CliContext } from '../context.js';
-import { nonNegativeIntArg, positiveNumberArg, timeArg } from '../options.js';
+import { setupDelivery } from '../delivery-setup.js';
+import { intArg, nonNegativeIntArg, positiveNumberArg, timeArg } from '../options.js';
+import { serveApi } from '../serve-api.js';
 import { progressBar } from '../progress-bar.js';
 
 /**
@@ -65,8 +71,21 @@ const LIVE_SYNC_EVERY_MS = 15 * 60_000;
 /** Gap checks and archive re-checks (none of these months is archived): once a simulated day. */
 const LIVE_HOUSEKEEPING_EVERY_MS = 24 * 3_600_000;
 
+/** The demo's own user in its own store; a new password is printed at each start. */
+const DEMO_USER = 'demo';
+/** The local Telegram endpoint's chat the sample alert goes to (linked to the demo user). */
+const DEMO_CHAT_ID = '700000001';
+/**
+ * The sample alert. On the recorded BTCUSDT 1h closes it first fires on the 2023-03-20 06:00 bar
+ * (close 27,628.50 over its EMA 20 of 27,592.6 after 27,519.97 under 27,588.8), which closes 7
+ * simulated hours (about 21 s at 1200x) after the demo's start, and again at 14:00, 18:00, 20:00.
+ */
+const SAMPLE_RULE = { name: 'BTCUSDT closes above its EMA 20 (demo)', expression: 'close crosses_above ema:20', scope: { symbol: 'BTCUSDT' }, interval: '1h', frequency: 'once_per_bar_close' };
+
 interface DemoOptions {
   serve: boolean;
+  host?: string;
+  port?: number;
   now?: number;
   top: number;
   speed: number;
@@ -82,6 +101,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--no-serve', `one run over the recorded BTCUSDT minutes of 2020-01-01..03, then exit (store ${DEMO_DB})`)
     .option('--now <time>', `simulated present (default ${LIVE_NOW}, or just after the hours a previous run stored; --no-serve: ${DEMO_NOW})`, timeArg)
     .option('--top <n>', 'with --no-serve: coins by market cap in the universe', nonNegativeIntArg, 5)
+    .option('--host <address>', 'address the API and dashboard listen on (default [api] host, 127.0.0.1)')
+    .option('--port <n>', 'port of the API and dashboard (default [api] port, 8080; 0 picks a free one)', intArg('--port', 0, 65_535))
     .option('--speed <x>', `simulated seconds per real second once the history is loaded (default ${LIVE_SPEED}: an hour closes every ${3600 / LIVE_SPEED} s)`, positiveNumberArg('--speed'), LIVE_SPEED)
     .action(async (opts: DemoOptions, cmd: Command) => {
       if (opts.serve) await serveDemo(opts, cmd);
@@ -135,36 +156,62 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
       if (abort.signal.aborted) return;
 
       const speed = opts.speed;
+      const c = ctx.config;
+      const now = (): number => sources.exchange.now();
+      const login = await demoLogin(ctx.store, now());
+      const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now });
+      const delivery = setupDelivery(ctx.store, c, ctx.secrets, ctx.logger, { replayTelegramUrl: replay.urls.telegram, now });
+      const delivering = delivery.run(abort.signal);
+      const evaluation = new LiveEvaluation(ctx.store, exchange, ctx.logger.child({ component: 'alerts' }));
+      const telegram = replay.telegram;
+      let printedMessages = telegram.sent.length;
       replay.clock.setSpeed(speed);
       const db = ctx.store.kind === 'duckdb' ? ctx.config.store.db : '<your --db URL>';
       out(`the demo's data is in its own store ${ctx.store.location}; your default store is untouched`);
+      out(`dashboard and API: ${api.url}  (OpenAPI at ${api.url}/docs)`);
+      out(`login: ${DEMO_USER} / ${login.password}  (a new password at each start)`);
+      out(`sample alert: "${SAMPLE_RULE.expression}" on BTCUSDT 1h → Telegram chat ${DEMO_CHAT_ID} of the local endpoint ${replay.urls.telegram}/_telegram/messages`);
+      out(`the CLI reaches it through the API while it runs:`);
+      out(`  tickerflow --db ${db} candles BTCUSDT --interval 1h --from 2023-03-19`);
+      out(`  tickerflow --db ${db} jobs`);
+      out(`  tickerflow --db ${db} gaps --list`);
       out(`replay clock: ${isoMinute(replay.clock.now())} UTC at ${speed}x, an hour closes every ${fmtSeconds(3_600_000 / speed)} s (the recorded hours end ${isoMinute(LIVE_END)}); Ctrl-C to stop`);
-      out(`while it runs, the store is held by this process; after Ctrl-C: tickerflow --db ${db} candles BTCUSDT --interval 1h --from ${LIVE_SINCE.slice(0, 10)}`);
 
-      const c = ctx.config;
       const btcKey = { exchange, symbol: 'BTCUSDT', interval };
       let reported = await ctx.store.lastOpenTime(btcKey);
-      await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'demo' }), {
-        interval,
-        since,
-        universe: { top: 0, vsCurrency: c.universe.vs_currency, quotePreference: c.universe.quote_preference, manualSymbols: [...DEMO_COINS] },
-        syncEveryMs: LIVE_SYNC_EVERY_MS,
-        // Daily, not `up`'s hourly: at 1200x an hour is 3 s, and the gap ledger needs no more.
-        gapsEveryMs: LIVE_HOUSEKEEPING_EVERY_MS,
-        reconcileEveryMs: LIVE_HOUSEKEEPING_EVERY_MS,
-        universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
-        backfillConcurrency: c.history.backfill_concurrency,
-        sleep: (ms, signal) => abortableSleep(ms / speed, signal),
-        afterSync: async (_now, sync) => {
-          // One line per hour that closed and was stored, with BTCUSDT's close as a sign of life.
-          if (sync.rows === 0) return;
-          const last = await ctx.store.lastOpenTime(btcKey);
-          if (last === null || last === reported) return;
-          reported = last;
-          const bar = await ctx.store.readCandles(btcKey, last, last + 1);
-          out(`${isoMinute(last)} hour closed: ${sync.rows} bars stored, BTCUSDT close ${bar.close[0] ?? '?'}`);
-        },
-      }, abort.signal);
+      try {
+        await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'demo' }), {
+          interval,
+          since,
+          universe: { top: 0, vsCurrency: c.universe.vs_currency, quotePreference: c.universe.quote_preference, manualSymbols: [...DEMO_COINS] },
+          syncEveryMs: LIVE_SYNC_EVERY_MS,
+          // Daily, not `up`'s hourly: at 1200x an hour is 3 s, and the gap ledger needs no more.
+          gapsEveryMs: LIVE_HOUSEKEEPING_EVERY_MS,
+          reconcileEveryMs: LIVE_HOUSEKEEPING_EVERY_MS,
+          universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
+          backfillConcurrency: c.history.backfill_concurrency,
+          sleep: (ms, signal) => abortableSleep(ms / speed, signal),
+          afterSync: async (cycleNow, sync) => {
+            const firings = await evaluation.afterSync(cycleNow, sync.rows);
+            // One line per hour that closed and was stored, with BTCUSDT's close as a sign of life.
+            const last = await ctx.store.lastOpenTime(btcKey);
+            if (sync.rows > 0 && last !== null && last !== reported) {
+              reported = last;
+              const bar = await ctx.store.readCandles(btcKey, last, last + 1);
+              out(`${isoMinute(last)} hour closed: ${sync.rows} bars stored, BTCUSDT close ${bar.close[0] ?? '?'}`);
+            }
+            for (const f of firings) out(`  alert fired: rule ${f.ruleId} ${f.symbol} ${f.interval} bar ${isoMinute(f.barOpenTime)}${f.incomplete ? ' (incomplete bar)' : ''}`);
+            for (; printedMessages < telegram.sent.length; printedMessages++) {
+              const m = telegram.sent[printedMessages];
+              if (m) out(`  telegram → chat ${m.chat_id}: ${m.plain.replace(/\s+/g, ' ')}`);
+            }
+          },
+        }, abort.signal);
+      } finally {
+        abort.abort();
+        await delivering;
+        await api.stop();
+      }
       out('tickerflow demo: stopped');
     }, { defaultDb: DEMO_LIVE_DB });
   } finally {
@@ -182,6 +229,24 @@ interface HistoryPlan {
   since?: number;
   /** Real start of the command, for the summary's duration. */
   started: number;
+}
+
+/**
+ * The demo user (created at the first start, a new random password each start), its linked chat
+ * of the local Telegram endpoint, and the sample alert, created once.
+ */
+async function demoLogin(store: Store, now: number): Promise<{ password: string }> {
+  const password = randomBytes(9).toString('base64url');
+  const hash = await hashPassword(password);
+  const existing = await store.getUserByName(DEMO_USER);
+  const user = existing ?? (await store.createUser(DEMO_USER, 'admin', 'UTC', hash, now));
+  if (existing) await store.setPasswordHash(existing.id, hash);
+  await store.linkChat(user.id, DEMO_CHAT_ID, 'tickerflow demo', now);
+  if (!(await store.listRules(user.id)).some((r) => r.name === SAMPLE_RULE.name)) {
+    const definition = parseRuleDraft({ ...SAMPLE_RULE, channels: [`telegram:${DEMO_CHAT_ID}`, 'dashboard'] });
+    await store.createRule(user.id, SAMPLE_RULE.name, definition, now);
+  }
+  return { password };
 }
 
 /** Universe → backfill → sync → gaps, once, with a line per step and a summary. */
