@@ -31,10 +31,10 @@ function recordedCloses(): Map<number, number> {
   return new Map(rows.map((r) => [r[0], Number(r[4])]));
 }
 
-test('demo - serves: history from 2023-01-01 at 1h, then hours close on the replay clock and print with their recorded close; SIGINT exits 0', { timeout: 300_000 }, async () => {
+test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay clock with their recorded close, the API with the printed login, the sample alert in Telegram; SIGINT exits 0', { timeout: 300_000 }, async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'tf-demo-serve-'));
   try {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'demo'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'demo', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -43,10 +43,29 @@ test('demo - serves: history from 2023-01-01 at 1h, then hours close on the repl
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
-        if (hourLines().length >= 3) resolve();
+        if (/^ {2}telegram → chat /m.test(stdout)) resolve();
       });
-      void exited.then((code) => reject(new Error(`demo exited (${code}) before 3 hours closed:\n${stdout}\n${stderr}`)));
+      void exited.then((code) => reject(new Error(`demo exited (${code}) before the sample alert reached Telegram:\n${stdout}\n${stderr}`)));
     });
+    const url = /^dashboard and API: (http:\/\/127\.0\.0\.1:\d+) /m.exec(stdout)?.[1];
+    const [, name, password] = /^login: (\S+) \/ (\S+) /m.exec(stdout) ?? [];
+    const replayUrl = /^tickerflow demo: replay server (http:\/\/127\.0\.0\.1:\d+)/m.exec(stdout)?.[1];
+    assert.ok(url && name && password && replayUrl, stdout);
+    const health = await fetch(`${url}/api/v1/health`);
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { ok: boolean }).ok, true);
+    const badLogin = await fetch(`${url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: `${password}x` }) });
+    assert.equal(badLogin.status, 401);
+    const login = await fetch(`${url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+    assert.equal(login.status, 200);
+    const { token } = (await login.json()) as { token: string };
+    const me = (await (await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { name: string };
+    assert.equal(me.name, 'demo');
+    // The local Telegram endpoint recorded the sample alert's first firing: the 06:00 bar, its close and EMA 20.
+    const sent = ((await (await fetch(`${replayUrl}/_telegram/messages`)).json()) as { result: Array<{ chat_id: number; plain: string }> }).result;
+    assert.equal(sent[0]?.chat_id, 700000001);
+    assert.match(sent[0]?.plain ?? '', /BTCUSDT 1h bar 2023-03-20T06:00Z close 27628\.5 \(close 27628\.5, ema:20 27592\.56/);
+    assert.match(stdout, /^ {2}alert fired: rule 1 BTCUSDT 1h bar 2023-03-20T06:00Z$/m);
     child.kill('SIGINT');
     assert.equal(await exited, 0, stderr);
     assert.match(stdout, /^tickerflow demo: replay server http:\/\/127\.0\.0\.1:\d+, simulated now 2023-03-20T00:00:30/m);
@@ -73,6 +92,13 @@ test('demo - serves: history from 2023-01-01 at 1h, then hours close on the repl
         assert.equal(s?.count, ((s?.last ?? 0) - parseTime('2023-01-01')) / HOUR + 1, `${symbol}: no hour missing`);
       }
       assert.equal((await store.seriesStats({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' })), null, 'the serving demo keeps no minutes');
+      const user = await store.getUserByName('demo');
+      const firings = await store.listFirings(user?.id ?? -1, { limit: 10 });
+      // close crosses_above ema:20 on the recorded closes: 06:00, then 14:00, 18:00 and 20:00 of 2023-03-20.
+      const crossings = ['06', '14', '18', '20'].map((h) => parseTime(`2023-03-20T${h}:00:00Z`));
+      const bars = firings.map((f) => f.barOpenTime).sort((a, b) => a - b);
+      assert.deepEqual(bars, crossings.slice(0, bars.length));
+      assert.ok(bars.length >= 1);
     } finally {
       await store.close();
     }
