@@ -57,6 +57,24 @@ const SERVICES = {
   },
 };
 
+// The dashboard's browser tests drive Debian's Chromium (never a downloaded browser).
+const BROWSER_TESTS = /(^|\/)test\/dashboard\.test\.ts$/;
+const CHROMIUM = '/usr/bin/chromium';
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  console.log(`run-tests: ${CHROMIUM} is missing; installing Debian's chromium`);
+  try {
+    execSync('apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)', { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch (err) {
+    console.error(`run-tests: could not install chromium: ${err.message}`);
+  }
+  if (!existsSync(CHROMIUM)) {
+    console.error(`run-tests: the dashboard tests need ${CHROMIUM} (apt-get install -y chromium) and will not be skipped`);
+    process.exit(1);
+  }
+}
+
 async function ensureService(name) {
   const svc = SERVICES[name];
   if (await portOpen(svc.port)) return;
@@ -73,7 +91,7 @@ async function ensureService(name) {
   }
 }
 
-let files = ['src', 'test', 'bench'].flatMap((d) => findTests(d)).sort();
+let files = ['src', 'test', 'bench', 'web'].flatMap((d) => findTests(d)).sort();
 if (unitOnly) files = files.filter((f) => !f.endsWith('.int.test.ts'));
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
@@ -84,6 +102,7 @@ const needs = new Set();
 for (const f of files) if (f.endsWith('.int.test.ts')) needs.add('postgres');
 if (files.some((f) => /nats|bus/.test(f) && f.endsWith('.int.test.ts'))) needs.add('nats');
 for (const s of needs) await ensureService(s);
+if (files.some((f) => BROWSER_TESTS.test(f))) ensureChromium();
 
 process.env.TICKERFLOW_TEST_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 process.env.TICKERFLOW_TEST_NATS_URL ??= 'nats://127.0.0.1:4222';
