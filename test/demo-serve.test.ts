@@ -51,6 +51,11 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
     const [, name, password] = /^login: (\S+) \/ (\S+) /m.exec(stdout) ?? [];
     const replayUrl = /^tickerflow demo: replay server (http:\/\/127\.0\.0\.1:\d+)/m.exec(stdout)?.[1];
     assert.ok(url && name && password && replayUrl, stdout);
+    // The dashboard (web/dist, built by npm ci's prepare step) at the printed URL.
+    const page = await fetch(`${url}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await page.text(), /<html/i);
     const health = await fetch(`${url}/api/v1/health`);
     assert.equal(health.status, 200);
     assert.equal(((await health.json()) as { ok: boolean }).ok, true);
