@@ -14,11 +14,11 @@ export function cliScenario(backend: string, makeDb: () => Promise<{ db: string;
   test(`cli on ${backend} - demo, then candles, aggregates and indicators from the stored data`, async () => {
     const { db, drop } = await makeDb();
     try {
-      const first = runCli(['--db', db, 'demo']);
+      const first = runCli(['--db', db, 'demo', '--no-serve']);
       assert.equal(first.code, 0, first.stderr);
       assert.match(first.stdout, /backfill BTCUSDT +3 archive files \(4320 rows\)/);
       assert.match(first.stdout, /4320 candles stored, 4320 added by this run/);
-      const second = runCli(['--db', db, 'demo']);
+      const second = runCli(['--db', db, 'demo', '--no-serve']);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stdout, /4320 candles stored, 0 added by this run/);
 

@@ -16,7 +16,7 @@ test('demo - writes its own store, not the default one; the README follow-ups re
   try {
     // TICKERFLOW_DB names the user's real store: the demo must not write there either.
     const env = { TICKERFLOW_DB: join(cwd, 'real.duckdb') };
-    const demo = runCli(['demo'], { cwd, env });
+    const demo = runCli(['demo', '--no-serve'], { cwd, env });
     assert.equal(demo.code, 0, demo.stderr);
     assert.match(demo.stdout, /the demo's data is in its own store .*tickerflow-data\/demo\.duckdb; your default store is untouched/);
     assert.match(demo.stdout, /try: tickerflow --db \.\/tickerflow-data\/demo\.duckdb candles BTCUSDT/);

@@ -250,4 +250,29 @@ describe('scheduler (up)', () => {
     }
     assert.ok(logs.includes(`reconciled: ${febRows} REST rows replaced by the verified archive, ${febRows} of them differed`), logs.join('\n'));
   });
+
+  test('afterSync - called after every cycle\'s sync with its now and the rows it wrote; its error is logged and the loop goes on', async () => {
+    src.symbols.set('AAAUSDT', { listedAt: JAN });
+    src.files.set('AAAUSDT', monthlyFiles('AAAUSDT', H1, JAN, 2));
+    src.now = parseTime('2020-03-01T00:00:30Z');
+    const abort = new AbortController();
+    const calls: Array<{ now: number; rows: number; last: number | undefined }> = [];
+    const light = lightStore();
+    const sleep = simulatedSleep(src, (cycle) => cycle === 130 && abort.abort());
+    await runScheduler(light, src, silentLogger, {
+      ...options(['AAAUSDT'], sleep),
+      afterSync: async (now, sync) => {
+        calls.push({ now, rows: sync.rows, last: (await light.seriesStats({ exchange: 'binance', symbol: 'AAAUSDT', interval: H1 }))?.last });
+        if (calls.length === 3) throw new Error('an evaluation failed');
+      },
+    }, abort.signal);
+    assert.equal(calls.length, 130, 'one call a cycle, the failing one included');
+    assert.deepEqual(calls.map((c) => c.now).slice(0, 3), [0, 1, 2].map((i) => src.now - (130 - i) * MINUTE));
+    // An hour closes every 60 cycles: the syncs after 01:00 and 02:00 wrote one bar each, seen stored by the hook.
+    const wrote = calls.filter((c) => c.rows > 0);
+    assert.deepEqual(wrote.map((c) => [c.now - (c.now % HOUR), c.rows, c.last]), [
+      [parseTime('2020-03-01T01:00:00Z'), 1, parseTime('2020-03-01T00:00:00Z')],
+      [parseTime('2020-03-01T02:00:00Z'), 1, parseTime('2020-03-01T01:00:00Z')],
+    ]);
+  });
 });

@@ -13,7 +13,7 @@ import { abortableSleep } from './abortable.js';
 import { BackfillLane } from './backfill-lane.js';
 import { runGapsJob } from './gaps-job.js';
 import { NothingFound } from './nothing-found.js';
-import { runSyncJob } from './sync-job.js';
+import { runSyncJob, type SyncResult } from './sync-job.js';
 import { followedSymbols, runUniverseJob, type UniverseOptions } from './universe-job.js';
 import type { Sources } from './sources.js';
 
@@ -30,6 +30,12 @@ export interface SchedulerOptions {
   backfillConcurrency?: number;
   /** Sleep until the next cycle or the abort, whichever comes first; tests and the replay clock shorten it. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Called after each cycle's sync with the exchange's now and what the sync wrote: the place for
+   * work that follows closed bars (the demo reports them). An error it throws is logged like any
+   * cycle's, and the loop goes on.
+   */
+  afterSync?: (now: number, sync: SyncResult) => Promise<void> | void;
 }
 
 /**
@@ -61,6 +67,7 @@ export async function runScheduler(store: Store, sources: Sources, logger: Logge
       const idle = symbols.filter((s) => !lane.busy(s));
       const sync = await runSyncJob(store, sources, logger, { symbols: idle, interval: opts.interval, signal });
       lane.request(sync.needBackfill.filter((s) => !nothingFound.has(s, now)));
+      await opts.afterSync?.(now, sync);
       if (now >= nextGaps) {
         const withData = idle.filter((s) => !sync.needBackfill.includes(s));
         await runGapsJob(store, sources, logger, { symbols: withData, interval: opts.interval, since: opts.since, repair: true, signal });

@@ -61,3 +61,27 @@ test('klines selection - without startTime gives the most recent rows up to endT
   assert.deepEqual(selectKlines(t, { limit: 1000, now: D1 + 10 * 60_000 + 30_000 }), { from: 0, to: 11 });
   assert.deepEqual(selectKlines(t, { limit: 1000, now: D1 - 1 }), { from: 0, to: 0 });
 });
+
+test('kline catalog - serves the 14 continuous recorded months of 1h of the 10 static-klines coins, with the real 2023-03-24 halt', () => {
+  // fixtures/SOURCES.md: 2023-01-01 00:00 .. 2024-02-29 23:00 UTC, 10,199 rows per symbol; the
+  // 12:00 candle of 2023-03-24 is the halt (0 trades) and 13:00 does not exist.
+  const halt = Date.UTC(2023, 2, 24, 12);
+  for (const symbol of ['ADAUSDT', 'AVAXUSDT', 'BNBUSDT', 'BTCUSDT', 'DOGEUSDT', 'DOTUSDT', 'ETHUSDT', 'LINKUSDT', 'SOLUSDT', 'XRPUSDT']) {
+    const t = catalog.table(symbol, '1h');
+    // BTCUSDT also has 1h from its 2020 1m and 2026 1h archive files, outside this range.
+    const range = selectKlines(t.openTime, { startTime: Date.UTC(2023, 0, 1), endTime: Date.UTC(2024, 2, 1) - 1, limit: 20_000, now: FAR });
+    assert.equal(range.to - range.from, 10_199, symbol);
+    assert.equal(t.openTime[range.from], Date.UTC(2023, 0, 1), symbol);
+    assert.equal(t.openTime[range.to - 1], Date.UTC(2024, 1, 29, 23), symbol);
+    const i = t.openTime.indexOf(halt);
+    assert.ok(i > 0, symbol);
+    assert.equal(t.openTime[i + 1], halt + 2 * 3_600_000, `${symbol}: the 13:00 candle of the halt is missing`);
+    const row = JSON.parse(t.rows[i] as string) as unknown[];
+    assert.equal(row[8], 0, `${symbol}: no trades in the halt candle`);
+  }
+  // A request in the middle of the range is answered from the recorded months (2023-05 here).
+  const btc = catalog.table('BTCUSDT', '1h');
+  const may = selectKlines(btc.openTime, { startTime: Date.UTC(2023, 4, 1), limit: 1000, now: FAR });
+  assert.equal(may.to - may.from, 1000);
+  assert.equal(btc.openTime[may.from], Date.UTC(2023, 4, 1));
+});

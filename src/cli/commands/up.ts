@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { parseTime } from '../../core/time.js';
 import { abortableSleep } from '../../pipeline/abortable.js';
+import { LiveEvaluation } from '../../alerts/live-evaluation.js';
 import { runScheduler } from '../../pipeline/scheduler.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import { createReplaySources } from '../../pipeline/create-sources.js';
@@ -58,6 +59,7 @@ export function registerUpCommand(program: Command): void {
           const delivering = delivery.run(abort.signal);
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
           process.stdout.write(`tickerflow up: API and dashboard at ${api.url} (OpenAPI at ${api.url}/docs)\n`);
+          const evaluation = new LiveEvaluation(ctx.store, sources.exchange.exchange, ctx.logger.child({ component: 'alerts' }));
           try {
             await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
               interval: ctx.interval,
@@ -68,6 +70,8 @@ export function registerUpCommand(program: Command): void {
               universeEveryMs: c.schedule.universe_every_hours * 3_600_000,
               backfillConcurrency: c.history.backfill_concurrency,
               sleep: (ms, signal) => abortableSleep(ms / speed, signal),
+              // Rules are evaluated as the sync stores their bars; firings go out through `delivery`.
+              afterSync: async (now, sync) => void (await evaluation.afterSync(now, sync.rows)),
             }, abort.signal);
           } finally {
             abort.abort();

@@ -84,6 +84,18 @@ test('binance klines - with an interval, a close above the high breaks the invar
   assert.throws(() => parseKlineRows(body, { interval: '1m' }), /row 3: close 99999 is outside/);
 });
 
+test('binance klines - the real 2023-03-24 trading halt: a candle closed early with no trades is kept; a traded one closing early is not', () => {
+  const c = parseKlineRows(fixture('klines/BTCUSDT/1h/2023-03-01.json'), { interval: '1h' });
+  assert.equal(c.length, 743, 'March 2023 has 744 hours; 13:00 of the 24th does not exist');
+  const i = c.openTime.indexOf(Date.UTC(2023, 2, 24, 12));
+  assert.equal(c.closeTime[i], 1679661581646, 'closed at the halt, 12:39:41.646');
+  assert.equal(c.trades[i], 0);
+  assert.equal(c.openTime[i + 1], Date.UTC(2023, 2, 24, 14));
+  const traded = (fixture('klines/BTCUSDT/1h/2023-03-01.json') as unknown[][]).slice(0, 3);
+  (traded[1] as unknown[])[6] = Date.UTC(2023, 2, 1, 1, 30);
+  assert.throws(() => parseKlineRows(traded, { interval: '1h' }), /row 1: close time 1677634200000 is not open time \+ 1h - 1 ms/);
+});
+
 test('binance klines - a body that is not an array is rejected', () => {
   assert.throws(() => parseKlineRows({ code: -1121, msg: 'Invalid symbol.' }), /expected a JSON array of rows, got an object/);
   assert.equal(parseKlineRows([]).length, 0);

@@ -1,0 +1,50 @@
+/**
+ * The alert engine on the sync loop: the scheduler's `afterSync` hook (up and the demo) hands it
+ * each cycle's "now"; when the sync wrote bars, every bar closed since the last call is evaluated
+ * and its firings stored with their outbox rows (AlertEngine.onBars, one transaction). Rules saved,
+ * edited or muted since (through the API or the CLI) are picked up first: the enabled rules'
+ * ids and update times are compared each cycle, and a change reloads and reseeds the engine.
+ */
+import type { Logger } from 'pino';
+import { utcDate } from '../core/time.js';
+import type { StoredFiring } from '../store/alert-records.js';
+import type { Store } from '../store/store.js';
+import { AlertEngine } from './alert-engine.js';
+import { resolveScope } from './resolve-scope.js';
+
+/** Minutes after its close an incomplete bar is evaluated anyway (its firing marked incomplete). */
+export const DEFAULT_GRACE_MINUTES = 10;
+
+export class LiveEvaluation {
+  private readonly engine: AlertEngine;
+  private rulesKey: string | null = null;
+
+  constructor(
+    private readonly store: Store,
+    exchange: string,
+    private readonly logger: Logger,
+    graceMinutes = DEFAULT_GRACE_MINUTES,
+  ) {
+    this.engine = new AlertEngine({
+      store,
+      alerts: store,
+      exchange,
+      graceMinutes,
+      symbolsOf: (scope, now) => resolveScope(store, exchange, scope, utcDate(now)),
+    });
+  }
+
+  /** Evaluates the bars closed by `now` (after a sync that wrote `rows`); returns the stored firings. */
+  async afterSync(now: number, rows: number): Promise<StoredFiring[]> {
+    const key = (await this.store.listEnabledRules()).map((r) => `${r.id}@${r.updatedAt}/${r.mutedUntil ?? ''}`).join(',');
+    if (key !== this.rulesKey) {
+      // Started (or reloaded) at now: bars closed before it only seed the indicator streams.
+      await this.engine.reload(now);
+      this.rulesKey = key;
+      for (const r of this.engine.rejected) this.logger.warn(`alert rule ${r.ruleId} is not evaluated: ${r.error}`);
+      return [];
+    }
+    if (rows === 0) return [];
+    return this.engine.onBars(now);
+  }
+}

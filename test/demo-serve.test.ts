@@ -1,0 +1,138 @@
+/**
+ * `tickerflow demo` keeps going: the 10 recorded coins at 1h from 2023-01-01, then hours closing on
+ * the fast replay clock, each printed as it is stored (its BTCUSDT close is the recorded one), until
+ * SIGINT, which exits 0. And the real 2023-03-24 trading halt on its way: stored as the exchange
+ * sent it, the missing 13:00 recorded as an exchange outage.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configSchema } from '../src/core/config.js';
+import { parseTime } from '../src/core/time.js';
+import { runBackfillJob } from '../src/pipeline/backfill-job.js';
+import { createReplaySources } from '../src/pipeline/create-sources.js';
+import { runGapsJob } from '../src/pipeline/gaps-job.js';
+import { startReplayServer } from '../src/replay/index.js';
+import { openStore } from '../src/store/open-store.js';
+import { silentLogger } from './support/pipeline-harness.js';
+
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+const HOUR = 3_600_000;
+const COINS = ['ADAUSDT', 'AVAXUSDT', 'BNBUSDT', 'BTCUSDT', 'DOGEUSDT', 'DOTUSDT', 'ETHUSDT', 'LINKUSDT', 'SOLUSDT', 'XRPUSDT'];
+
+/** Recorded BTCUSDT 1h closes of March 2023 by open time (the fixture the replay serves). */
+function recordedCloses(): Map<number, number> {
+  const rows = JSON.parse(readFileSync(new URL('../fixtures/binance-rest/klines/BTCUSDT/1h/2023-03-01.json', import.meta.url), 'utf8')) as [number, string, string, string, string][];
+  return new Map(rows.map((r) => [r[0], Number(r[4])]));
+}
+
+test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay clock with their recorded close, the API with the printed login, the sample alert in Telegram; SIGINT exits 0', { timeout: 300_000 }, async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'tf-demo-serve-'));
+  try {
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'demo', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const hourLines = (): RegExpMatchArray[] => [...stdout.matchAll(/^(\S+) hour closed: (\d+) bars stored, BTCUSDT close (\S+)$/gm)];
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (/^ {2}telegram → chat /m.test(stdout)) resolve();
+      });
+      void exited.then((code) => reject(new Error(`demo exited (${code}) before the sample alert reached Telegram:\n${stdout}\n${stderr}`)));
+    });
+    const url = /^dashboard and API: (http:\/\/127\.0\.0\.1:\d+) /m.exec(stdout)?.[1];
+    const [, name, password] = /^login: (\S+) \/ (\S+) /m.exec(stdout) ?? [];
+    const replayUrl = /^tickerflow demo: replay server (http:\/\/127\.0\.0\.1:\d+)/m.exec(stdout)?.[1];
+    assert.ok(url && name && password && replayUrl, stdout);
+    // The dashboard (web/dist, built by npm ci's prepare step) at the printed URL.
+    const page = await fetch(`${url}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await page.text(), /<html/i);
+    const health = await fetch(`${url}/api/v1/health`);
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { ok: boolean }).ok, true);
+    const badLogin = await fetch(`${url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: `${password}x` }) });
+    assert.equal(badLogin.status, 401);
+    const login = await fetch(`${url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+    assert.equal(login.status, 200);
+    const { token } = (await login.json()) as { token: string };
+    const me = (await (await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { name: string };
+    assert.equal(me.name, 'demo');
+    // The local Telegram endpoint recorded the sample alert's first firing: the 06:00 bar, its close and EMA 20.
+    const sent = ((await (await fetch(`${replayUrl}/_telegram/messages`)).json()) as { result: Array<{ chat_id: number; plain: string }> }).result;
+    assert.equal(sent[0]?.chat_id, 700000001);
+    assert.match(sent[0]?.plain ?? '', /BTCUSDT 1h bar 2023-03-20T06:00Z close 27628\.5 \(close 27628\.5, ema:20 27592\.56/);
+    assert.match(stdout, /^ {2}alert fired: rule 1 BTCUSDT 1h bar 2023-03-20T06:00Z$/m);
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+    assert.match(stdout, /^tickerflow demo: replay server http:\/\/127\.0\.0\.1:\d+, simulated now 2023-03-20T00:00:30/m);
+    assert.match(stdout, /summary: 10 symbols with candles, 18720 candles stored, 18720 added by this run/, '78 days × 24 h × 10 coins');
+    assert.match(stdout, /replay clock: 2023-03-20T00:0\dZ UTC at 1200x, an hour closes every 3\.0 s/);
+    assert.match(stdout, /tickerflow demo: stopped\n$/);
+
+    const closes = recordedCloses();
+    const lines = hourLines();
+    let prev = parseTime('2023-03-19T23:00:00Z');
+    for (const [, at, , close] of lines) {
+      const open = parseTime(at as string);
+      assert.ok(open > prev, `${at} follows ${new Date(prev).toISOString()}`);
+      assert.equal(Number(close), closes.get(open), `BTCUSDT close of ${at}`);
+      prev = open;
+    }
+
+    const store = await openStore(join(cwd, 'tickerflow-data', 'demo-live.duckdb'));
+    try {
+      for (const symbol of COINS) {
+        const s = await store.seriesStats({ exchange: 'binance', symbol, interval: '1h' });
+        assert.equal(s?.first, parseTime('2023-01-01'), symbol);
+        assert.ok((s?.last ?? 0) >= parseTime('2023-03-20T00:00:00Z'), `${symbol}: hours after the demo's start were stored`);
+        assert.equal(s?.count, ((s?.last ?? 0) - parseTime('2023-01-01')) / HOUR + 1, `${symbol}: no hour missing`);
+      }
+      assert.equal((await store.seriesStats({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' })), null, 'the serving demo keeps no minutes');
+      const user = await store.getUserByName('demo');
+      const firings = await store.listFirings(user?.id ?? -1, { limit: 10 });
+      // close crosses_above ema:20 on the recorded closes: 06:00, then 14:00, 18:00 and 20:00 of 2023-03-20.
+      const crossings = ['06', '14', '18', '20'].map((h) => parseTime(`2023-03-20T${h}:00:00Z`));
+      const bars = firings.map((f) => f.barOpenTime).sort((a, b) => a - b);
+      assert.deepEqual(bars, crossings.slice(0, bars.length));
+      assert.ok(bars.length >= 1);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('demo data - the real 2023-03-24 halt at 1h: its early-closed candle is stored as sent, the missing 13:00 is an exchange outage', async () => {
+  const replay = await startReplayServer({ now: '2023-03-25T00:00:30Z', speed: 0, publicationLagMs: 0 });
+  const store = await openStore(':memory:');
+  try {
+    const sources = createReplaySources(configSchema.parse({}), replay);
+    const since = parseTime('2023-03-23');
+    const key = { exchange: 'binance', symbol: 'BTCUSDT', interval: '1h' as const };
+    const backfill = await runBackfillJob(store, sources, silentLogger, { symbols: ['BTCUSDT'], interval: '1h', since });
+    assert.deepEqual(backfill.results[0], { symbol: 'BTCUSDT', archiveFiles: 0, archiveRows: 0, restRows: 47, rejectedFiles: [] });
+    const halt = parseTime('2023-03-24T12:00:00Z');
+    const c = await store.readCandles(key, halt, halt + 1);
+    assert.equal(c.closeTime[0], 1679661581646, 'closed at the halt, 12:39:41.646, as Binance sent it');
+    assert.equal(c.trades[0], 0);
+
+    const gaps = await runGapsJob(store, sources, silentLogger, { symbols: ['BTCUSDT'], interval: '1h', since, repair: true });
+    assert.equal(gaps.byKind.exchange_outage, 1);
+    assert.equal(gaps.missingCandles, 1);
+    const ledger = (await store.listGaps({ exchange: 'binance', symbol: 'BTCUSDT' })).filter((g) => g.interval === '1h');
+    assert.deepEqual(ledger.map((g) => [g.from, g.to, g.kind, g.status]), [[halt + HOUR, halt + HOUR, 'exchange_outage', 'unrepairable']]);
+  } finally {
+    await store.close();
+    await replay.close();
+  }
+});
