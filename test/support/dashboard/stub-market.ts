@@ -1,6 +1,6 @@
 /**
  * The market data the dashboard's stand-in API serves: real recorded Binance 1h klines from
- * fixtures/ (three months per coin: 2023-01, 2023-07, 2024-02; see fixtures/SOURCES.md) read
+ * fixtures/ (the 14 continuous months 2023-01 … 2024-02 per coin; see fixtures/SOURCES.md) read
  * with JSON.parse and Number() alone, price decimals from the recorded exchangeInfo's
  * PRICE_FILTER tickSize.
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#klinecandlestick-data
