@@ -6,6 +6,7 @@ import { registerCandleCases } from './contract/candle-cases.js';
 import { registerAggregateCases } from './contract/aggregate-cases.js';
 import { registerCatalogCases } from './contract/catalog-cases.js';
 import { registerStreamCases } from './contract/stream-cases.js';
+import { registerVolumeSumCases } from './contract/volume-sum-cases.js';
 import type { Store } from './store.js';
 
 /**
@@ -17,4 +18,5 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
   registerAggregateCases(name, makeStore);
   registerCatalogCases(name, makeStore);
   registerStreamCases(name, makeStore);
+  registerVolumeSumCases(name, makeStore);
 }

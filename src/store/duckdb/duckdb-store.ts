@@ -121,7 +121,7 @@ export class DuckDbStore extends SqlStore {
     if (!q) return;
     const conn = await this.instance.connect();
     try {
-      yield* streamCandleColumns(conn, q, chunkRows, options.signal);
+      for await (const chunk of streamCandleColumns(conn, q, chunkRows, options.signal)) yield await this.settleSums(src, interval, chunk);
     } catch (err) {
       throw options.signal?.aborted ? err : wrap(err, q.sql);
     } finally {
