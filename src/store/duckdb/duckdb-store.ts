@@ -130,7 +130,7 @@ export class DuckDbStore extends SqlStore {
         const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(to, start + chunkRows * len));
         if (q === null) continue;
         sql = q.sql;
-        for await (const chunk of streamCandleColumns(conn, q, chunkRows, options.signal)) yield await this.settleSums(src, interval, chunk);
+        yield* streamCandleColumns(conn, q, chunkRows, options.signal);
       }
     } catch (err) {
       throw options.signal?.aborted ? err : wrap(err, sql);

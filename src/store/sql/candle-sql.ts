@@ -78,16 +78,7 @@ export interface AggregateSql {
    * (16792.388165000022 for 16792.388165).
    */
   exactSum(column: string): string;
-  /**
-   * A cheaper sum that gives the same double as `exactSum` where it can prove it, and NaN for a
-   * bucket where it cannot; the store then sums those buckets again with `exactSum`
-   * ({@link VOLUME_FIELDS}, SqlStore). Absent: every bucket takes `exactSum`.
-   */
-  provenSum?(column: string): string;
 }
-
-/** The volume fields, the ones an aggregation sums as decimals; NaN in them marks an unsettled bucket. */
-export const VOLUME_FIELDS = ['volume', 'quoteVolume', 'takerBuyBase', 'takerBuyQuote'] as const;
 
 /** 1e7, well under 2^26: volumes are ≥ 0 (a CHECK), so no abs(). */
 const EXACT_CAST_BELOW = 10_000_000;
@@ -104,18 +95,6 @@ export const DUCKDB_AGGREGATE: AggregateSql = {
   // bucket: it gives the correctly rounded double, where DECIMAL → DOUBLE divides two doubles.
   exactSum: (c) =>
     `CAST(CAST(sum(CASE WHEN ${c} < ${EXACT_CAST_BELOW} THEN CAST(${c} AS DECIMAL(38,8)) ELSE CAST(CAST(${c} AS VARCHAR) AS DECIMAL(38,8)) END) AS VARCHAR) AS DOUBLE)`,
-  // The decimal sum in whole 1e-8 units, as a plain float sum. Below 1e7 a row's double lies within
-  // 1e-9 of its 8-decimal value and x * 1e8 < 2^50 is off by at most 0.07 more, so round() gives
-  // the value's units exactly; a row of 1e7 or more is NaN, which the sum carries. Units are ≥ 0
-  // (a CHECK), so while their total stays below 2^53 every partial sum is an exact integer too,
-  // and units / 1e8 is one correctly rounded division: the double nearest the decimal sum, as the
-  // text step gives. A bucket with a row of 1e7 or more, or 2^53 units (≈ 9e7) or more, is NaN
-  // (NaN compares above everything) and is summed again by exactSum. On 3 years → 1h of real
-  // futures volumes (bench/store) 72 of 26,304 buckets took that second sum.
-  provenSum: (c) => {
-    const units = `sum(CASE WHEN ${c} < ${EXACT_CAST_BELOW} THEN round(${c} * 100000000) ELSE CAST('NaN' AS DOUBLE) END)`;
-    return `CASE WHEN ${units} < ${2 ** 53} THEN ${units} / 100000000 ELSE CAST('NaN' AS DOUBLE) END`;
-  },
 };
 
 export const POSTGRES_AGGREGATE: AggregateSql = {
@@ -128,7 +107,6 @@ export const POSTGRES_AGGREGATE: AggregateSql = {
 /**
  * Bars of `interval` built from the stored series `src` (whose interval divides it), or null
  * when the window holds no whole bucket start. A bucket is returned only if it holds a stored row.
- * A volume the engine's provenSum cannot settle is NaN (see exactSumsQuery).
  */
 export function aggregateCandlesQuery(sql: AggregateSql, src: SourceSeries, interval: Interval, from: number, to: number): CandleQuery | null {
   const len = intervalMs(interval);
@@ -137,27 +115,13 @@ export function aggregateCandlesQuery(sql: AggregateSql, src: SourceSeries, inte
   const hi = alignUp(to, len);
   if (hi <= lo) return null;
   if (src.interval === interval) return readCandlesQuery(src, lo, hi);
-  return bucketsQuery(sql, src, len, lo, hi, sql.provenSum ?? sql.exactSum, '');
-}
-
-/**
- * The bars of `interval` starting at `starts` (ascending bucket starts), every volume by exactSum:
- * what fills in the buckets a proven sum left NaN.
- */
-export function exactSumsQuery(sql: AggregateSql, src: SourceSeries, interval: Interval, starts: readonly number[]): CandleQuery {
-  const len = intervalMs(interval);
-  if (starts.length === 0 || !starts.every((b) => Number.isSafeInteger(b) && b % len === 0)) throw new Error(`bucket starts must be whole ${interval} starts`);
-  // Numbers checked above, so the list is written into the statement as literals.
-  return bucketsQuery(sql, src, len, starts[0] as number, (starts[starts.length - 1] as number) + len, sql.exactSum, ` AND open_time - open_time % ${len} IN (${starts.join(', ')})`);
-}
-
-function bucketsQuery(sql: AggregateSql, src: SourceSeries, len: number, lo: number, hi: number, s: (column: string) => string, where: string): CandleQuery {
+  const s = sql.exactSum;
   return {
     sql: `SELECT b, ${sql.first('open')}, max(high), min(low), ${sql.last('close')}, ${s('volume')}, b + ${len - 1},
        ${s('quote_volume')}, CAST(sum(trades) AS BIGINT), ${s('taker_buy_base')}, ${s('taker_buy_quote')},
        count(*) * ${intervalMs(src.interval) / MINUTE_MS}
      FROM (SELECT open_time - open_time % ${len} AS b, * FROM candles
-           WHERE series_id = $1 AND open_time >= $2 AND open_time < $3${where}) AS m
+           WHERE series_id = $1 AND open_time >= $2 AND open_time < $3) AS m
      GROUP BY b ORDER BY b`,
     params: [src.id, lo, hi],
   };

@@ -5,14 +5,14 @@
 import { allocateColumns, type CandleColumns, type CandleSource } from '../../core/candle.js';
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../../core/instrument.js';
-import { BadInputError, ConfigError, StoreError } from '../../core/errors.js';
+import { BadInputError, ConfigError } from '../../core/errors.js';
 import { runMigrations } from '../migrations/run-migrations.js';
 import type {
   ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StorageStats, StreamCandlesOptions, TaskLogLine, TaskRun, WriteCandlesOptions,
 } from '../store.js';
 import {
-  aggregateCandlesQuery, alignUp, countBySourceSql, exactSumsQuery, lastOpenTimeSql, missingRangesSql, rangeHasRows, readCandlesQuery, rowsToColumns, seriesStatsSql,
-  VOLUME_FIELDS, type AggregateSql, type CandleQuery, type CandleRows, type SourceSeries,
+  aggregateCandlesQuery, alignUp, countBySourceSql, lastOpenTimeSql, missingRangesSql, rangeHasRows, readCandlesQuery, rowsToColumns, seriesStatsSql,
+  type AggregateSql, type CandleQuery, type CandleRows, type SourceSeries,
 } from './candle-sql.js';
 import {
   getManifestSql, getUniverseSql, listGapsSql, listInstrumentsSql, listManifestSql, reconcileGapsSql, recordGapsSql, saveUniverseSql,
@@ -130,27 +130,7 @@ export abstract class SqlStore implements Store {
   async aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns> {
     const src = await this.sourceSeries(exchange, symbol, interval, from, to);
     const q = src && aggregateCandlesQuery(this.aggregateSql, src, interval, from, to);
-    return src && q ? (await this.settleSums(src, interval, await this.queryCandles(q))).candles : allocateColumns(0);
-  }
-
-  /**
-   * Fills in the volumes the engine's proven sum left NaN (AggregateSql.provenSum) with its exact
-   * sum, in one more query over those buckets only (usually there are none). That query runs after
-   * the first, so a write committed in between can show in those bars.
-   */
-  protected async settleSums(src: SourceSeries, interval: Interval, rows: CandleRows): Promise<CandleRows> {
-    const c = rows.candles;
-    const unsettled: number[] = [];
-    for (let i = 0; i < c.length; i++) {
-      if (VOLUME_FIELDS.some((f) => Number.isNaN(c[f][i]))) unsettled.push(i);
-    }
-    if (unsettled.length === 0) return rows;
-    const exact = (await this.queryCandles(exactSumsQuery(this.aggregateSql, src, interval, unsettled.map((i) => c.openTime[i] as number)))).candles;
-    unsettled.forEach((i, j) => {
-      if (exact.openTime[j] !== c.openTime[i]) throw new StoreError(`the exact re-sum of ${interval} bars lacks the bar at ${c.openTime[i]}`);
-      for (const f of VOLUME_FIELDS) c[f][i] = exact[f][j] as number;
-    });
-    return rows;
+    return q ? (await this.queryCandles(q)).candles : allocateColumns(0);
   }
 
   /**
@@ -167,7 +147,7 @@ export abstract class SqlStore implements Store {
       options.signal?.throwIfAborted();
       const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(to, start + chunkRows * len));
       if (q === null) continue;
-      const rows = await this.settleSums(src, interval, await this.queryCandles(q));
+      const rows = await this.queryCandles(q);
       if (rows.candles.length > 0) yield rows;
     }
   }
