@@ -9,6 +9,7 @@ import { registerStreamCases } from './contract/stream-cases.js';
 import { registerRuleCases } from './contract/rule-cases.js';
 import { registerDeliveryCases } from './contract/delivery-cases.js';
 import { registerUserCases } from './contract/user-cases.js';
+import { registerVolumeSumCases } from './contract/volume-sum-cases.js';
 import type { Store } from './store.js';
 
 /**
@@ -23,4 +24,5 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
   registerRuleCases(name, makeStore);
   registerDeliveryCases(name, makeStore);
   registerUserCases(name, makeStore);
+  registerVolumeSumCases(name, makeStore);
 }

@@ -11,11 +11,11 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import { DUCKDB_DEFAULTS } from '../../core/config.js';
-import type { Interval } from '../../core/intervals.js';
+import { intervalMs, type Interval } from '../../core/intervals.js';
 import { StoreError } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../sql/assert-ascending.js';
-import { aggregateCandlesQuery, DUCKDB_AGGREGATE, insertFromStageSql, mergeFromStageSql, rangeHasRows, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
+import { aggregateCandlesQuery, alignUp, DUCKDB_AGGREGATE, insertFromStageSql, mergeFromStageSql, rangeHasRows, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { checkedChunkRows, SqlStore } from '../sql/sql-store.js';
 import { col, toNumber, toText } from '../sql/sql-values.js';
@@ -109,22 +109,33 @@ export class DuckDbStore extends SqlStore {
   }
 
   /**
-   * One streaming query on a connection of its own, so a slow consumer never holds the queue
-   * the writers wait in (DuckDB connections of one instance read concurrently, each at its
-   * snapshot). Aborting stops between chunks and closes the connection.
+   * Time windows of at most `chunkRows` bars, one query each, on a connection of its own inside
+   * one read transaction: every window sees the same snapshot, and a slow consumer never holds
+   * the queue the writers wait in (DuckDB connections of one instance read concurrently). One
+   * query over the whole window sorted all of it first: on 3 years of 1m that sort held ≈ 150 MB
+   * (peak RSS of `candles --format csv` 505 MB against 2xx MB paged, same CPU). Aborting stops
+   * between chunks and closes the connection.
    */
   override async *streamCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number, options: StreamCandlesOptions = {}): AsyncIterable<CandleChunk> {
     const chunkRows = checkedChunkRows(options.chunkRows);
     options.signal?.throwIfAborted();
     const src = await this.sourceSeries(exchange, symbol, interval, from, to);
-    const q = src && aggregateCandlesQuery(this.aggregateSql, src, interval, from, to);
-    if (!q) return;
+    if (src === null) return;
+    const len = intervalMs(interval);
     const conn = await this.instance.connect();
+    let sql = 'BEGIN TRANSACTION';
     try {
-      yield* streamCandleColumns(conn, q, chunkRows, options.signal);
+      await conn.run(sql);
+      for (let start = alignUp(from, len); start < to; start += chunkRows * len) {
+        const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(to, start + chunkRows * len));
+        if (q === null) continue;
+        sql = q.sql;
+        yield* streamCandleColumns(conn, q, chunkRows, options.signal);
+      }
     } catch (err) {
-      throw options.signal?.aborted ? err : wrap(err, q.sql);
+      throw options.signal?.aborted ? err : wrap(err, sql);
     } finally {
+      // Closing the connection ends its read-only transaction.
       conn.closeSync();
     }
   }
