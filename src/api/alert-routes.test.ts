@@ -154,3 +154,19 @@ test('api alerts - firings are the owner\'s only; the live feed sends them as se
   assert.equal(refused.status, 401);
   assert.equal(errorOf(refused.body).field, 'query.token');
 });
+
+test('api alerts - an admin links a chat by id (the local CLI); a user may not, and a bad id is 400', async () => {
+  const refused = await h.call('POST', '/api/v1/telegram/chats', { token: bob, body: { chatId: '4242' } });
+  assert.equal(refused.status, 403);
+  const bad = await h.call('POST', '/api/v1/telegram/chats', { token: alice, body: { chatId: '42x' } });
+  assert.equal(bad.status, 400);
+  assert.equal((errorOf(bad.body) as { field?: string }).field, 'body.chatId');
+  assert.deepEqual(await store.listChatLinks(h.users.alice), []);
+  const linked = await h.call('POST', '/api/v1/telegram/chats', { token: alice, body: { chatId: '-4242' } });
+  assert.equal(linked.status, 200, linked.text);
+  assert.deepEqual(linked.body, { chatId: '-4242', title: null });
+  assert.deepEqual((await store.listChatLinks(h.users.alice)).map((c) => c.chatId), ['-4242']);
+  const saved = await h.call('POST', '/api/v1/alerts', { token: alice, body: { ...DRAFT, channels: ['telegram:-4242'] } });
+  assert.equal(saved.status, 201, saved.text);
+  await h.call('DELETE', `/api/v1/alerts/${(saved.body as Rule).id}`, { token: alice });
+});

@@ -30,6 +30,7 @@ const ROUTES = [
   ['get', '/api/v1/firings'],
   ['get', '/api/v1/events'],
   ['post', '/api/v1/telegram/link-code'],
+  ['post', '/api/v1/telegram/chats'],
   ['get', '/api/v1/channels'],
 ] as const;
 

@@ -1,5 +1,6 @@
 /** Builds the commander program: global options and one subcommand per file under cli/commands/. */
 import { Command, Option } from 'commander';
+import { registerAlertsCommand } from './commands/alerts.js';
 import { registerCandlesCommand } from './commands/candles.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
@@ -29,5 +30,6 @@ export function buildProgram(): Command {
   registerReplayServerCommand(program);
   registerDoctorCommand(program);
   registerUsersCommand(program);
+  registerAlertsCommand(program);
   return program;
 }

@@ -1,6 +1,6 @@
 /**
- * The CLI's client of a running `up`'s API (found through up-address.ts): JSON reads, and the
- * candles CSV read back into column chunks so `candles` prints exactly what it prints from the
+ * The CLI's client of a running `up`'s API (found through up-address.ts): JSON reads and changes
+ * (`alerts add|rm|mute|test|preview`), and the candles CSV read back into column chunks so `candles` prints exactly what it prints from the
  * store. An API refusal becomes the same one-line error a local run gives.
  */
 import { allocateColumns, type CandleColumns } from '../core/candle.js';
@@ -28,6 +28,12 @@ export class RemoteApi {
     return res.json();
   }
 
+  /** A JSON change (POST, PATCH, DELETE): the answer's JSON, or null for an empty answer (204). */
+  async sendJson(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    const res = await this.request(path, {}, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    return res.status === 204 ? null : res.json();
+  }
+
   /** Candles of `columns=all` CSV as chunks; `decimals` from the response's headers. */
   async candles(query: Record<string, string | number | undefined>): Promise<{ decimals: { price?: number; volume?: number }; chunks: AsyncGenerator<RemoteCandleChunk> }> {
     const res = await this.request('/api/v1/candles', { ...query, format: 'csv', columns: 'all' });
@@ -41,12 +47,12 @@ export class RemoteApi {
     return { decimals: { ...(price === undefined ? {} : { price }), ...(volume === undefined ? {} : { volume }) }, chunks: csvChunks(res.body) };
   }
 
-  private async request(path: string, query: Record<string, string | number | undefined>): Promise<Response> {
+  private async request(path: string, query: Record<string, string | number | undefined>, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
     const url = new URL(path, this.address.url);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     let res: Response;
     try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${this.address.token}` } });
+      res = await fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${this.address.token}` } });
     } catch (err) {
       throw new UpstreamError(`tickerflow up holds the store but its API at ${this.address.url} did not answer: ${(err as Error).message}`, undefined, { cause: err });
     }

@@ -10,9 +10,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DAY_MS } from '../../core/intervals.js';
 import { utcDate } from '../../core/time.js';
-import { previewRule } from '../../alerts/preview.js';
+import { previewRule, type PreviewResult } from '../../alerts/preview.js';
 import { resolveScope } from '../../alerts/resolve-scope.js';
-import { parseRuleDraft, type RuleDefinition } from '../../alerts/rule-draft.js';
+import { parseRuleDraft, type BarRuleDefinition, type RuleDefinition } from '../../alerts/rule-draft.js';
 import { RuleDraftError } from '../../alerts/rule-draft-error.js';
 import type { StoredFiring, StoredRule } from '../../store/alert-records.js';
 import type { Store } from '../../store/store.js';
@@ -22,7 +22,7 @@ import { idParams, intField, timeField } from '../query-fields.js';
 import { signedIn } from '../request-auth.js';
 
 /** Longest preview window: a year of 1m bars is the speed goal (issue 16); more is refused, not slow. */
-const MAX_PREVIEW_MS = 366 * DAY_MS;
+export const MAX_PREVIEW_MS = 366 * DAY_MS;
 /** Firings listed by a preview (its summary counts them all). */
 const MAX_PREVIEW_FIRINGS = 2000;
 /** How long a Telegram link code is valid. */
@@ -31,10 +31,10 @@ const LINK_CODE_MS = 15 * 60_000;
 const SSE_HEARTBEAT_MS = 15_000;
 
 const draftSchema = z.record(z.string(), z.unknown()).describe('a rule draft: {name?, expression, scope:{symbols:[…]}|{symbol}|{top:N}, interval, frequency?, expiresAt?, cooldownMinutes?, quietHours?, channels:[…]} or a health rule {kind:"health", event:"gap"|"job_failed", …}');
-const ruleSchema = z.looseObject({ id: z.number().int(), name: z.string(), enabled: z.boolean(), mutedUntil: z.number().nullable(), createdAt: z.number(), updatedAt: z.number() });
+export const ruleSchema = z.looseObject({ id: z.number().int(), name: z.string(), enabled: z.boolean(), mutedUntil: z.number().nullable(), createdAt: z.number(), updatedAt: z.number() });
 const firingSchema = z.object({ id: z.number().int(), ruleId: z.number().int(), symbol: z.string(), interval: z.string(), barOpenTime: z.number(), firedAt: z.number(), message: z.string(), incomplete: z.boolean(), inputs: z.unknown() });
 const horizonRecord = z.record(z.string(), z.number().nullable());
-const previewSchema = z.object({
+export const previewSchema = z.object({
   firings: z.array(z.object({ symbol: z.string(), openTime: z.number(), close: z.number(), incomplete: z.boolean(), operands: horizonRecord, returns: horizonRecord })),
   summary: z.object({ count: z.number().int(), positive: horizonRecord, median: horizonRecord, worst: horizonRecord }),
 });
@@ -73,8 +73,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
       const to = request.body.to === undefined ? now : bodyTime(request.body.to, 'body.to');
       if (to <= from) throw new ApiError(400, 'to must be after from', { field: 'body.to' });
       if (to - from > MAX_PREVIEW_MS) throw new ApiError(400, 'a preview covers at most 366 days', { field: 'body.from' });
-      const symbols = await resolveScope(store, request.body.exchange, definition.scope, utcDate(now));
-      return previewRule({ store, exchange: request.body.exchange, definition, symbols, from, to, now, graceMinutes: 5, maxFirings: MAX_PREVIEW_FIRINGS });
+      return previewDraft(store, request.body.exchange, definition, from, to, now);
     },
   );
 
@@ -193,6 +192,25 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     },
   );
 
+  api.post(
+    '/telegram/chats',
+    {
+      // Admin only: a code proves the chat is the user's; the local admin (the CLI's
+      // `alerts add --channel telegram:<id>` through a running `up`) is trusted to name it.
+      config: { auth: 'admin' as const },
+      schema: {
+        summary: 'link a Telegram chat to you by its id, without a code (admins: the local CLI)',
+        tags: ['alerts'],
+        body: z.object({ chatId: z.string().regex(/^-?\d{1,20}$/, 'a Telegram chat id: digits, negative for a group') }).strict(),
+        response: { 200: z.object({ chatId: z.string(), title: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const link = await store.linkChat(signedIn(request).id, request.body.chatId, null, deps.now());
+      return { chatId: link.chatId, title: link.title };
+    },
+  );
+
   api.get(
     '/channels',
     { schema: { summary: 'your linked Telegram chats and the webhooks your rules use', tags: ['alerts'], response: { 200: z.object({ telegram: z.array(z.object({ chatId: z.string(), title: z.string().nullable() })), webhooks: z.array(z.string()) }) } } },
@@ -238,8 +256,19 @@ function notFound(id: number): ApiError {
   return new ApiError(404, `you have no rule ${id}`, { field: 'params.id' });
 }
 
-/** The contract's Rule: the stored document's fields, then the row's. */
-function ruleJson(r: StoredRule): z.infer<typeof ruleSchema> {
+/**
+ * A checked bar rule's preview over [from, to) with the API's limits on what it lists; the CLI's
+ * `alerts preview` runs it on the store directly, so both print the same firings.
+ */
+export async function previewDraft(store: Store, exchange: string, definition: BarRuleDefinition, from: number, to: number, now: number): Promise<PreviewResult> {
+  const symbols = await resolveScope(store, exchange, definition.scope, utcDate(now));
+  return previewRule({ store, exchange, definition, symbols, from, to, now, graceMinutes: 5, maxFirings: MAX_PREVIEW_FIRINGS });
+}
+
+export type RuleJson = z.infer<typeof ruleSchema>;
+
+/** The contract's Rule: the stored document's fields, then the row's (the CLI prints rules from it too). */
+export function ruleJson(r: StoredRule): RuleJson {
   const definition = typeof r.definition === 'object' && r.definition !== null ? r.definition : {};
   return { ...definition, id: r.id, name: r.name, enabled: r.enabled, mutedUntil: r.mutedUntil, createdAt: r.createdAt, updatedAt: r.updatedAt };
 }
