@@ -26,6 +26,8 @@ const root = document.getElementById('app')!;
 const nav = document.getElementById('nav')!;
 let user: User | null = null;
 let cleanups: Array<() => void> = [];
+/** Counts routes: a route that finds a later one started while it waited on the API stops there. */
+let routeSeq = 0;
 
 const views: Record<string, (ctx: ViewContext) => Promise<void> | void> = {
   universe: universeView,
@@ -36,17 +38,24 @@ const views: Record<string, (ctx: ViewContext) => Promise<void> | void> = {
 };
 
 async function route(): Promise<void> {
+  const seq = ++routeSeq;
   for (const c of cleanups) c();
   cleanups = [];
   const [path = '', search = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const [name = 'universe', ...params] = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (!user && api.token) user = await api.me().catch(() => null);
+  if (seq !== routeSeq) return;
+  // Each route draws into a container of its own: a view whose route was left while it still
+  // waited on the API draws into a detached element, never over the view now shown.
+  const viewRoot = document.createElement('div');
+  mount(root, viewRoot);
   if (!user || name === 'login') {
     nav.hidden = true;
-    loginView(root, api, (u) => {
+    loginView(viewRoot, api, (u) => {
       user = u;
-      location.hash = '#/universe';
-      void route();
+      // Setting the hash to the one already shown fires no hashchange; otherwise its event routes.
+      if (location.hash === '#/universe') void route();
+      else location.hash = '#/universe';
     });
     return;
   }
@@ -54,16 +63,17 @@ async function route(): Promise<void> {
   for (const a of nav.querySelectorAll<HTMLElement>('[data-admin]')) a.hidden = user.role !== 'admin';
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.getAttribute('href')?.startsWith(`#/${name}`) ?? false);
   const view = views[name] ?? universeView;
-  const ctx: ViewContext = { api, user, root, params, query: new URLSearchParams(search), onLeave: (c) => cleanups.push(c) };
+  const ctx: ViewContext = { api, user, root: viewRoot, params, query: new URLSearchParams(search), onLeave: (c) => cleanups.push(c) };
   try {
     await view(ctx);
   } catch (err) {
+    if (seq !== routeSeq) return;
     if (err instanceof ApiError && err.status === 401) {
       user = null;
       location.hash = '#/login';
       return;
     }
-    mount(root, errorLine(err));
+    mount(viewRoot, errorLine(err));
   }
 }
 
