@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { previewRule } from '../src/alerts/preview.js';
 import { parseRuleDraft, type BarRuleDefinition } from '../src/alerts/rule-draft.js';
 import { parseTime } from '../src/core/time.js';
@@ -12,9 +10,8 @@ import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { btcusdtDay } from '../src/store/test-support/fixture-candles.js';
 import { runCli, type CliResult } from './support/run-cli.js';
+import { spawnUp } from './support/spawn-up.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const PASSWORD = 'correct horse battery';
 const D1 = parseTime('2020-01-01');
 
@@ -176,15 +173,10 @@ test('cli alerts through up - while up holds the DuckDB file, add, list, mute, r
   writeFileSync(config, '[universe]\ntop = 0\nsymbols = []\n\n[schedule]\nuniverse_every_hours = 1000\n');
   const base = ['--config', config, '--db', db];
   const cli = (args: string[]): CliResult => runCli([...base, ...args], { cwd: dir });
-  const up = spawn(process.execPath, ['--import', TSX, MAIN, ...base, 'up', '--replay', '--now', '2020-01-04T00:00:30Z', '--port', '0'], { cwd: dir });
-  let upOut = '';
-  up.stdout.on('data', (b: Buffer) => (upOut += b.toString()));
-  up.stderr.on('data', (b: Buffer) => (upOut += b.toString()));
-  const exited = new Promise<number | null>((resolve) => up.once('exit', (code) => resolve(code)));
+  const up = await spawnUp(base, db, dir);
   try {
-    const addressFile = `${db}.api.json`;
-    for (let i = 0; i < 600 && !existsSync(addressFile); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(existsSync(addressFile), `up wrote no address file: ${upOut}`);
+    const addressFile = up.addressFile;
+    assert.ok(existsSync(addressFile), `up wrote no address file: ${up.output()}`);
 
     assert.equal(ok(cli(['alerts', 'add', 'rsi:14 < 40', '--symbol', 'BTCUSDT', '--interval', '15m', '--channel', 'telegram:555', '--channel', 'dashboard']), 'add through up'), 'added rule 1 "rsi:14 < 40" for alice\n');
     assert.equal(ok(cli(['alerts', 'add', 'close > 1', '--symbol', 'BTCUSDT', '--interval', '1h', '--channel', 'dashboard']), 'add'), 'added rule 2 "close > 1" for alice\n');
@@ -200,8 +192,8 @@ test('cli alerts through up - while up holds the DuckDB file, add, list, mute, r
     const remotePreview = ok(cli([...PREVIEW, '--format', 'csv']), 'preview through up');
     const remoteTable = ok(cli(PREVIEW), 'preview table through up');
 
-    up.kill('SIGINT');
-    assert.equal(await exited, 0, upOut);
+    up.child.kill('SIGINT');
+    assert.equal(await up.exited, 0, up.output());
     assert.match(remoteList, /^2\s.*close > 1\s+BTCUSDT\s+1h\s+once_per_bar_close\s+dashboard\s+muted to /m);
     assert.equal(remoteList.split('\n').length, 4, 'rule 3 was removed through up');
     assert.equal(ok(cli(['alerts', 'list']), 'list on the store'), remoteList);
@@ -211,7 +203,7 @@ test('cli alerts through up - while up holds the DuckDB file, add, list, mute, r
     const alice = await inStore(db, async (s) => s.getUserByName('alice'));
     assert.deepEqual(await inStore(db, async (s) => (await s.listChatLinks(alice?.id)).map((c) => c.chatId)), ['555'], 'the chat named through up is linked to alice');
   } finally {
-    if (up.exitCode === null) up.kill('SIGKILL');
+    if (up.child.exitCode === null) up.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 });

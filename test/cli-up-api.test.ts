@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parseTime } from '../src/core/time.js';
 import { openStore } from '../src/store/open-store.js';
 import { btcusdtDay } from '../src/store/test-support/fixture-candles.js';
 import { runCli } from './support/run-cli.js';
+import { spawnUp } from './support/spawn-up.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const D1 = parseTime('2020-01-01');
 
 test('cli through up - while up holds the DuckDB file, candles, jobs and gaps --list read through its API; what they print equals a direct read', async () => {
@@ -33,17 +30,12 @@ test('cli through up - while up holds the DuckDB file, candles, jobs and gaps --
   await store.close();
 
   const base = ['--config', config, '--db', db];
-  const up = spawn(process.execPath, ['--import', TSX, MAIN, ...base, 'up', '--replay', '--now', '2020-01-04T00:00:30Z', '--port', '0'], { cwd: dir });
-  let upOut = '';
-  up.stdout.on('data', (b: Buffer) => (upOut += b.toString()));
-  up.stderr.on('data', (b: Buffer) => (upOut += b.toString()));
-  const exited = new Promise<number | null>((resolve) => up.once('exit', (code) => resolve(code)));
+  const up = await spawnUp(base, db, dir);
   try {
-    const addressFile = `${db}.api.json`;
-    for (let i = 0; i < 600 && !existsSync(addressFile); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(existsSync(addressFile), `up wrote no address file: ${upOut}`);
+    const addressFile = up.addressFile;
+    assert.ok(existsSync(addressFile), `up wrote no address file: ${up.output()}`);
     assert.equal(statSync(addressFile).mode & 0o777, 0o600);
-    assert.match(upOut, /API and dashboard at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(up.output(), /API and dashboard at http:\/\/127\.0\.0\.1:\d+/);
     const { url, token } = JSON.parse(readFileSync(addressFile, 'utf8')) as { url: string; token: string };
     const health = (await (await fetch(`${url}/api/v1/health`)).json()) as { ok: boolean; store: string };
     assert.deepEqual([health.ok, health.store], [true, 'duckdb']);
@@ -71,10 +63,10 @@ test('cli through up - while up holds the DuckDB file, candles, jobs and gaps --
     const refused = await fetch(`${url}/api/v1/jobs`, { headers: { authorization: `Bearer ${token}x` } });
     assert.equal(refused.status, 401);
 
-    up.kill('SIGINT');
-    assert.equal(await exited, 0, upOut);
+    up.child.kill('SIGINT');
+    assert.equal(await up.exited, 0, up.output());
     assert.ok(!existsSync(addressFile), 'the address file outlived up');
-    assert.match(upOut, /tickerflow up: stopped/);
+    assert.match(up.output(), /tickerflow up: stopped/);
 
     // The same commands reading the file directly print the same bytes.
     const localCsv = runCli(csvArgs, { cwd: dir });
@@ -95,7 +87,7 @@ test('cli through up - while up holds the DuckDB file, candles, jobs and gaps --
       await after.close();
     }
   } finally {
-    if (up.exitCode === null) up.kill('SIGKILL');
+    if (up.child.exitCode === null) up.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 });

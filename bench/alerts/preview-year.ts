@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseKlineCsv } from '../../src/connectors/binance-archive/kline-csv.js';
-import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../../src/core/candle.js';
-import { DAY_MS } from '../../src/core/intervals.js';
+import type { CandleColumns } from '../../src/core/candle.js';
 import { previewRule } from '../../src/alerts/preview.js';
 import { parseRuleDraft } from '../../src/alerts/rule-draft.js';
 import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
+import { timeShiftedMonth } from '../time-shifted-month.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/binance-vision/data/futures/um/monthly/klines-csv/', import.meta.url));
 const FILES = ['LINKUSDT-1m-2023-02.csv', 'AVAXUSDT-1m-2024-02.csv', 'LTCUSDT-1m-2026-02.csv'];
@@ -23,22 +23,7 @@ const YEAR = Date.UTC(2020, 0, 1);
 const SYMBOL = 'YEARUSDT';
 
 function derivedMonth(sources: readonly CandleColumns[], m: number): CandleColumns {
-  const src = sources[m % sources.length] as CandleColumns;
-  const srcStart = src.openTime[0] as number;
-  const start = Date.UTC(2020, m, 1);
-  const days = (Date.UTC(2020, m + 1, 1) - start) / DAY_MS;
-  const out = allocateColumns(days * 1440);
-  for (let d = 0; d < days; d++) {
-    const from = (d % 28) * 1440;
-    const shift = start + d * DAY_MS - (srcStart + (d % 28) * DAY_MS);
-    for (let i = from; i < from + 1440; i++) {
-      const j = out.length++;
-      for (const f of CANDLE_FIELDS) out[f][j] = src[f][i] as number;
-      out.openTime[j] = (src.openTime[i] as number) + shift;
-      out.closeTime[j] = (src.closeTime[i] as number) + shift;
-    }
-  }
-  return out;
+  return timeShiftedMonth(sources[m % sources.length] as CandleColumns, m, 28);
 }
 
 export interface PreviewYearCase {

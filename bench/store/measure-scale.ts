@@ -19,15 +19,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
-import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../../src/core/candle.js';
+import type { CandleColumns } from '../../src/core/candle.js';
 import { DUCKDB_DEFAULTS } from '../../src/core/config.js';
 import { parseKlineCsv } from '../../src/connectors/binance-archive/kline-csv.js';
 import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTempDatabase } from '../../src/store/test-support/temp-postgres.js';
+import { timeShiftedMonth } from '../time-shifted-month.js';
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 // The bundled copies (fixtures/SOURCES.md); TICKERFLOW_MONTHLY_DIR points elsewhere.
 const SOURCE_DIR = process.env.TICKERFLOW_MONTHLY_DIR ?? fileURLToPath(new URL('../../fixtures/binance-vision/data/futures/um/monthly/klines-csv/', import.meta.url));
@@ -50,22 +50,7 @@ const sources = SOURCE_FILES.map((f) => parseKlineCsv(readFileSync(join(SOURCE_D
 /** Month `m` (from 2020-01) of symbol `s`, derived as the header says. */
 function derivedMonth(s: number, m: number): CandleColumns {
   const src = sources[(s + m) % sources.length] as CandleColumns;
-  const srcStart = src.openTime[0] as number;
-  const srcDays = Math.floor(src.length / 1440);
-  const start = Date.UTC(2020, m, 1);
-  const days = (Date.UTC(2020, m + 1, 1) - start) / DAY_MS;
-  const out = allocateColumns(days * 1440);
-  for (let d = 0; d < days; d++) {
-    const from = (d % srcDays) * 1440;
-    const shift = start + d * DAY_MS - (srcStart + (d % srcDays) * DAY_MS);
-    for (let i = from; i < from + 1440; i++) {
-      const j = out.length++;
-      for (const f of CANDLE_FIELDS) out[f][j] = src[f][i] as number;
-      out.openTime[j] = (src.openTime[i] as number) + shift;
-      out.closeTime[j] = (src.closeTime[i] as number) + shift;
-    }
-  }
-  return out;
+  return timeShiftedMonth(src, m, Math.floor(src.length / 1440));
 }
 
 let peakRss = 0;

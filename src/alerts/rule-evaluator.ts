@@ -6,6 +6,7 @@
  * Every node of the expression is evaluated on every bar, `or` and `and` included, so the state of
  * a cross or a `for N bars` run inside a branch not taken still advances.
  */
+import type { Candle } from '../core/candle.js';
 import { intervalMs, type Interval } from '../core/intervals.js';
 import { inQuietHours } from './quiet-hours.js';
 import type { ConditionNode, IndicatorRef, NumberNode, RuleExpression } from './rule-ast.js';
@@ -39,14 +40,7 @@ export interface SymbolFireState {
   lastFiredAt: number | null;
 }
 
-export interface EvalBar {
-  openTime: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
+export type EvalBar = Pick<Candle, 'openTime' | 'open' | 'high' | 'low' | 'close' | 'volume'>;
 
 export interface BarContext {
   symbol: string;
