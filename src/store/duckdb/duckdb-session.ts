@@ -7,7 +7,8 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../core/errors.js';
 import type { BeforeCommitHook, SqlExecutor, SqlParam, SqlSession } from '../sql/sql-session.js';
 
-function executor(conn: DuckDBConnection): SqlExecutor {
+/** SqlExecutor over one DuckDB connection (e.g. a streamed read's own). */
+export function executor(conn: DuckDBConnection): SqlExecutor {
   return {
     async all(sql: string, params: readonly SqlParam[] = []): Promise<unknown[][]> {
       const reader = await conn.runAndReadAll(sql, params.length ? params.slice() : undefined);

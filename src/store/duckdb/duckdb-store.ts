@@ -15,7 +15,7 @@ import { intervalMs, type Interval } from '../../core/intervals.js';
 import { StoreError } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../sql/assert-ascending.js';
-import { aggregateCandlesQuery, alignUp, DUCKDB_AGGREGATE, insertFromStageSql, mergeFromStageSql, rangeHasRows, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
+import { aggregateCandlesQuery, DUCKDB_AGGREGATE, insertFromStageSql, mergeFromStageSql, rangeHasRows, storedBarWindow, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { checkedChunkRows, SqlStore } from '../sql/sql-store.js';
 import { col, toNumber, toText } from '../sql/sql-values.js';
@@ -24,7 +24,7 @@ import type { ArchiveManifestEntry, CandleChunk, StreamCandlesOptions, WriteCand
 import { createStage, DUCKDB_STAGE, fillStage } from './duckdb-candle-stage.js';
 import { lockErrorFrom } from './duckdb-lock-error.js';
 import { readCandleColumns, streamCandleColumns } from './duckdb-read-columns.js';
-import { DuckDbSession, wrap } from './duckdb-session.js';
+import { DuckDbSession, executor, wrap } from './duckdb-session.js';
 
 /** Where the embedded store lives when no --db is given. */
 export const DEFAULT_DUCKDB_FILE = './tickerflow-data/tickerflow.duckdb';
@@ -126,8 +126,9 @@ export class DuckDbStore extends SqlStore {
     let sql = 'BEGIN TRANSACTION';
     try {
       await conn.run(sql);
-      for (let start = alignUp(from, len); start < to; start += chunkRows * len) {
-        const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(to, start + chunkRows * len));
+      const window = await storedBarWindow(executor(conn), src.id, len, from, to);
+      for (let start = window?.start ?? to; start < (window?.end ?? to); start += chunkRows * len) {
+        const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(window?.end ?? to, start + chunkRows * len));
         if (q === null) continue;
         sql = q.sql;
         yield* streamCandleColumns(conn, q, chunkRows, options.signal);

@@ -7,7 +7,7 @@ import { allocateColumns, CANDLE_FIELDS, SOURCE_RANK, type CandleColumns, type C
 import { intervalMs, MINUTE_MS, type Interval } from '../../core/intervals.js';
 import type { MissingRange, SeriesStats } from '../store.js';
 import type { SqlExecutor, SqlParam } from './sql-session.js';
-import { col, toNumber } from './sql-values.js';
+import { col, toNumber, toNumberOrNull } from './sql-values.js';
 
 /** Column names in CANDLE_FIELDS order. */
 export const CANDLE_COLUMNS = [
@@ -236,6 +236,20 @@ WHERE NOT EXISTS (SELECT 1 FROM candles WHERE candles.series_id = $1 AND candles
 }
 
 /** True when the series has any stored candle with first ≤ open_time ≤ last. */
+/**
+ * The bars of `len` in [from, to) that hold stored rows of the series, as [start, end) on the bar
+ * grid, or null when none do: a streamed read pages through it, so a window reaching far before or
+ * after the data (e.g. `from` 0) costs no empty page queries.
+ */
+export async function storedBarWindow(db: SqlExecutor, id: number, len: number, from: number, to: number): Promise<{ start: number; end: number } | null> {
+  const rows = await db.all('SELECT min(open_time), max(open_time) FROM candles WHERE series_id = $1 AND open_time >= $2 AND open_time < $3', [id, alignUp(from, len), to]);
+  const r = rows[0] ?? [];
+  const first = toNumberOrNull(col(r, 0), 'first open time');
+  const last = toNumberOrNull(col(r, 1), 'last open time');
+  if (first === null || last === null) return null;
+  return { start: Math.floor(first / len) * len, end: Math.min(to, Math.floor(last / len) * len + len) };
+}
+
 export async function rangeHasRows(db: SqlExecutor, id: number, first: number, last: number): Promise<boolean> {
   const rows = await db.all('SELECT 1 FROM candles WHERE series_id = $1 AND open_time >= $2 AND open_time <= $3 LIMIT 1', [id, first, last]);
   return rows.length > 0;

@@ -11,7 +11,7 @@ import type {
   ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StorageStats, StreamCandlesOptions, TaskLogLine, TaskRun, WriteCandlesOptions,
 } from '../store.js';
 import {
-  aggregateCandlesQuery, alignUp, countBySourceSql, lastOpenTimeSql, missingRangesSql, rangeHasRows, readCandlesQuery, rowsToColumns, seriesStatsSql,
+  aggregateCandlesQuery, alignUp, countBySourceSql, lastOpenTimeSql, missingRangesSql, rangeHasRows, readCandlesQuery, storedBarWindow, rowsToColumns, seriesStatsSql,
   type AggregateSql, type CandleQuery, type CandleRows, type SourceSeries,
 } from './candle-sql.js';
 import {
@@ -145,9 +145,11 @@ export abstract class SqlStore extends SqlRecords implements Store {
     const src = await this.sourceSeries(exchange, symbol, interval, from, to);
     if (src === null) return;
     const len = intervalMs(interval);
-    for (let start = alignUp(from, len); start < to; start += chunkRows * len) {
+    const window = await storedBarWindow(this.db, src.id, len, from, to);
+    if (window === null) return;
+    for (let start = window.start; start < window.end; start += chunkRows * len) {
       options.signal?.throwIfAborted();
-      const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(to, start + chunkRows * len));
+      const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(window.end, start + chunkRows * len));
       if (q === null) continue;
       const rows = await this.queryCandles(q);
       if (rows.candles.length > 0) yield rows;
