@@ -7,3 +7,4 @@ export * from './instrument.js';
 export * from './intervals.js';
 export * from './time.js';
 export * from './seeded-random.js';
+export * from './market-events.js';
