@@ -44,48 +44,108 @@ function toDouble(u: bigint): number {
   return Number(`${u / 100_000_000n}.${frac}`);
 }
 
+/** What the rows of one test hour look like. */
+type HourKind = 'small' | 'millions' | 'below2to24' | 'oneAbove1e7' | 'hundredMillions' | 'hundredBillions';
+
+/**
+ * Writes one hour of rows of each kind (volumes from `text`) to a fresh series and checks every
+ * hour's four aggregated volumes, by aggregateCandles and by streamCandles, against BigInt sums.
+ */
+async function checkHours(store: Store, kinds: HourKind[], seed: number): Promise<void> {
+  const s: SeriesKey = { exchange: uniqueExchange(), symbol: 'BIGUSDT', interval: '1m' };
+  const next = decimals(seed);
+  const text = (kind: HourKind, m: number): string => {
+    switch (kind) {
+      case 'small': return next(3);
+      case 'millions': return next(7);
+      // 16,777,210.x … 16,777,215.x: 16 significant digits, just under 2^24.
+      case 'below2to24': return `167772${10 + (m % 6)}.${next(0).slice(2)}`;
+      // One row of 8 integer digits (≥ 1e7, written with 15 significant digits so its double reads back as the same decimal).
+      case 'oneAbove1e7': return m === 17 ? next(8, 7) : next(1);
+      case 'hundredMillions': return next(9, 6);
+      case 'hundredBillions': return next(12, 3);
+    }
+  };
+  const c: CandleColumns = allocateColumns(kinds.length * 60);
+  const want = new Map<string, bigint[]>();
+  kinds.forEach((kind, h) => {
+    const sums = [0n, 0n, 0n, 0n];
+    for (let m = 0; m < 60; m++) {
+      const i = c.length++;
+      const cells = [text(kind, m), text(kind, m), text(kind, m), text(kind, m)];
+      c.openTime[i] = T0 + h * HOUR + m * MIN;
+      c.closeTime[i] = (c.openTime[i] as number) + MIN - 1;
+      c.open[i] = c.high[i] = c.low[i] = c.close[i] = 1;
+      c.trades[i] = 1;
+      [c.volume[i], c.quoteVolume[i], c.takerBuyBase[i], c.takerBuyQuote[i]] = cells.map(Number) as [number, number, number, number];
+      cells.forEach((cell, k) => (sums[k] = (sums[k] as bigint) + units(cell)));
+    }
+    want.set(String(T0 + h * HOUR), sums);
+  });
+  await store.writeCandles(s, c, 'archive');
+  const end = T0 + kinds.length * HOUR;
+  const got = await store.aggregateCandles(s.exchange, s.symbol, '1h', T0, end);
+  const streamed: number[][] = [];
+  for await (const chunk of store.streamCandles(s.exchange, s.symbol, '1h', T0, end, { chunkRows: 1 })) {
+    const k = chunk.candles;
+    streamed.push([k.volume[0], k.quoteVolume[0], k.takerBuyBase[0], k.takerBuyQuote[0]] as number[]);
+  }
+  assert.equal(got.length, kinds.length);
+  kinds.forEach((kind, h) => {
+    const w = (want.get(String(got.openTime[h])) as bigint[]).map(toDouble);
+    const g = [got.volume[h], got.quoteVolume[h], got.takerBuyBase[h], got.takerBuyQuote[h]];
+    assert.deepEqual(g, w, `hour ${h} (${kind}): aggregateCandles`);
+    assert.deepEqual(streamed[h], w, `hour ${h} (${kind}): streamCandles`);
+  });
+  // A float sum of the same doubles misses at least one of them: the case can tell the two apart.
+  const floatSum = (f: 'volume' | 'quoteVolume', h: number): number => c[f].subarray(h * 60, h * 60 + 60).reduce((a, v) => a + v, 0);
+  assert.ok(kinds.some((_, h) => floatSum('volume', h) !== got.volume[h] || floatSum('quoteVolume', h) !== got.quoteVolume[h]));
+}
+
 export function registerVolumeSumCases(name: string, makeStore: () => Promise<Store>): void {
-  test(`${name} store - aggregated volumes are the exact decimal sums, small and large (below and above 1e7 a row, 2^53 units a bucket)`, () =>
+  // Every row below 2^24: the series takes the integer-units sum (candle-sql.ts); the millions
+  // hour sums above 2^53 units, so its doubles come from the decimal text.
+  test(`${name} store - aggregated volumes are the exact decimal sums when every row is below 2^24 (units path; totals below and above 2^53 units)`, () =>
+    withStore(makeStore, (store) => checkHours(store, ['small', 'millions', 'below2to24'], 7)));
+  // Rows of ≥ 2^24 in the series: the units sum, and each large row corrected from its text.
+  test(`${name} store - aggregated volumes are the exact decimal sums when rows reach 2^24 (units corrected from the text of large rows)`, () =>
+    withStore(makeStore, (store) => checkHours(store, ['small', 'millions', 'oneAbove1e7', 'hundredMillions'], 11)));
+  // A row of ≥ 9e10, whose units overflow a BIGINT: every bucket takes the per-row decimal path.
+  test(`${name} store - aggregated volumes are the exact decimal sums when a row's units overflow 64 bits (per-row decimal path)`, () =>
+    withStore(makeStore, (store) => checkHours(store, ['small', 'millions', 'hundredMillions', 'hundredBillions'], 13)));
+  // A row's correction follows the row: replaced by a large row of a higher source, then by a small
+  // one. Both large values are ones whose units the multiply misses by one, and the hour's sum is
+  // small enough (below 2^53 units) for one unit to change the double.
+  test(`${name} store - a replaced row's volume correction is replaced with it, and a small replacement leaves none`, () =>
     withStore(makeStore, async (store) => {
       const s: SeriesKey = { exchange: uniqueExchange(), symbol: 'BIGUSDT', interval: '1m' };
-      const next = decimals(7);
-      // Hour 0: rows < 1000. Hour 1: rows of 1e6–1e7, 60 of them ≈ 3e8 (above 2^53 units). Hour 2:
-      // rows < 10 with one of 8 integer digits (≥ 1e7, written with 15 significant digits so its
-      // double reads back as the same decimal). Hour 3: rows of 1e8–1e9 with 6 decimals.
-      const text = (h: number, m: number): string =>
-        h === 0 ? next(3) : h === 1 ? next(7) : h === 2 ? (m === 17 ? next(8, 7) : next(1)) : next(9, 6);
-      const c: CandleColumns = allocateColumns(240);
-      const want = new Map<string, bigint[]>();
-      for (let h = 0; h < 4; h++) {
-        const sums = [0n, 0n, 0n, 0n];
-        for (let m = 0; m < 60; m++) {
-          const i = c.length++;
-          const cells = [text(h, m), text(h, m), text(h, m), text(h, m)];
-          c.openTime[i] = T0 + h * HOUR + m * MIN;
-          c.closeTime[i] = (c.openTime[i] as number) + MIN - 1;
-          c.open[i] = c.high[i] = c.low[i] = c.close[i] = 1;
-          c.trades[i] = 1;
-          [c.volume[i], c.quoteVolume[i], c.takerBuyBase[i], c.takerBuyQuote[i]] = cells.map(Number) as [number, number, number, number];
-          cells.forEach((cell, k) => (sums[k] = (sums[k] as bigint) + units(cell)));
-        }
-        want.set(String(T0 + h * HOUR), sums);
-      }
-      await store.writeCandles(s, c, 'archive');
-      const got = await store.aggregateCandles(s.exchange, s.symbol, '1h', T0, T0 + 4 * HOUR);
-      const streamed: number[][] = [];
-      for await (const chunk of store.streamCandles(s.exchange, s.symbol, '1h', T0, T0 + 4 * HOUR, { chunkRows: 1 })) {
-        const k = chunk.candles;
-        streamed.push([k.volume[0], k.quoteVolume[0], k.takerBuyBase[0], k.takerBuyQuote[0]] as number[]);
-      }
-      assert.equal(got.length, 4);
-      for (let h = 0; h < 4; h++) {
-        const w = (want.get(String(got.openTime[h])) as bigint[]).map(toDouble);
-        const g = [got.volume[h], got.quoteVolume[h], got.takerBuyBase[h], got.takerBuyQuote[h]];
-        assert.deepEqual(g, w, `hour ${h}: aggregateCandles`);
-        assert.deepEqual(streamed[h], w, `hour ${h}: streamCandles`);
-      }
-      // A float sum of the same doubles misses at least one of them: the case can tell the two apart.
-      const floatSum = (f: 'volume' | 'quoteVolume', h: number): number => c[f].subarray(h * 60, h * 60 + 60).reduce((a, v) => a + v, 0);
-      assert.ok([0, 1, 2, 3].some((h) => floatSum('volume', h) !== got.volume[h] || floatSum('quoteVolume', h) !== got.quoteVolume[h]));
+      const hourOf = (texts: string[]): CandleColumns => {
+        const c = allocateColumns(60);
+        texts.forEach((t, m) => {
+          c.openTime[m] = T0 + m * MIN;
+          c.closeTime[m] = T0 + m * MIN + MIN - 1;
+          c.open[m] = c.high[m] = c.low[m] = c.close[m] = 1;
+          c.trades[m] = 1;
+          c.volume[m] = c.quoteVolume[m] = c.takerBuyBase[m] = c.takerBuyQuote[m] = Number(t);
+        });
+        c.length = 60;
+        return c;
+      };
+      const next = decimals(17);
+      const base = Array.from({ length: 60 }, () => next(2));
+      const check = async (texts: string[], what: string): Promise<void> => {
+        const want = toDouble(texts.reduce((a, t) => a + units(t), 0n));
+        const got = await store.aggregateCandles(s.exchange, s.symbol, '1h', T0, T0 + HOUR);
+        assert.deepEqual([got.volume[0], got.quoteVolume[0], got.takerBuyBase[0], got.takerBuyQuote[0]], [want, want, want, want], what);
+      };
+      const rest = base.map((t, m) => (m === 30 ? '44511353.04780766' : t));
+      await store.writeCandles(s, hourOf(rest), 'rest');
+      await check(rest, 'a REST hour with one row above 2^24');
+      const archive = base.map((t, m) => (m === 30 ? '36221004.92756765' : t));
+      assert.equal(await store.writeCandles(s, hourOf(archive), 'archive'), 60);
+      await check(archive, 'the archive replaced it with another large row');
+      const small = base.map((t, m) => (m === 30 ? '1.5' : t));
+      assert.equal(await store.writeCandles(s, hourOf(small), 'archive'), 1);
+      await check(small, 'then with a small one');
     }));
 }

@@ -15,7 +15,7 @@ import { intervalMs, type Interval } from '../../core/intervals.js';
 import { StoreError } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../sql/assert-ascending.js';
-import { aggregateCandlesQuery, DUCKDB_AGGREGATE, insertFromStageSql, mergeFromStageSql, rangeHasRows, storedBarWindow, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
+import { aggregateCandlesQuery, DUCKDB_AGGREGATE, insertFromStageSql, mergeFromStageSql, noteVolumesSql, rangeHasRows, storedBarWindow, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { checkedChunkRows, SqlStore } from '../sql/sql-store.js';
 import { col, toNumber, toText } from '../sql/sql-values.js';
@@ -90,6 +90,7 @@ export class DuckDbStore extends SqlStore {
           const merge = mergeFromStageSql(DUCKDB_STAGE, source);
           changed = (await tx.run(merge.update, [id, first, last])) + (await tx.run(merge.insertMissing, [id, first, last]));
         }
+        await noteVolumesSql(tx, DUCKDB_AGGREGATE, id, candles);
       }
       if (manifest) await writeManifestSql(tx, manifest);
       if (options.taskId !== undefined) await addTaskRowsSql(tx, options.taskId, changed);

@@ -6,7 +6,7 @@
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../sql/assert-ascending.js';
-import { POSTGRES_AGGREGATE, rangeHasRows, upsertFromStageSql, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
+import { POSTGRES_AGGREGATE, noteVolumesSql, rangeHasRows, upsertFromStageSql, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
 import { col, toNumber } from '../sql/sql-values.js';
@@ -68,6 +68,7 @@ export class PostgresStore extends SqlStore {
             await fillStage(client, candles);
             changed = await tx.run(upsertFromStageSql(PG_STAGE, source), [id]);
           }
+          await noteVolumesSql(tx, POSTGRES_AGGREGATE, id, candles);
         }
         if (manifest) await writeManifestSql(tx, manifest);
         if (options.taskId !== undefined) await addTaskRowsSql(tx, options.taskId, changed);

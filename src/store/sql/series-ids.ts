@@ -5,7 +5,7 @@
 import { isInterval, type Interval } from '../../core/intervals.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import type { SqlExecutor } from './sql-session.js';
-import { col, toNumber, toText } from './sql-values.js';
+import { col, toNumber, toNumberOrNull, toText } from './sql-values.js';
 
 function keyOf(s: SeriesKey): string {
   return JSON.stringify([s.exchange, s.symbol, s.interval]);
@@ -42,13 +42,13 @@ export class SeriesIds {
     return id;
   }
 
-  /** Every stored interval of one instrument, with its series id. */
-  async intervalsOf(exchange: string, symbol: string): Promise<Array<{ id: number; interval: Interval }>> {
-    const rows = await this.db.all('SELECT id, "interval" FROM series WHERE exchange = $1 AND symbol = $2', [exchange, symbol]);
-    const out: Array<{ id: number; interval: Interval }> = [];
+  /** Every stored interval of one instrument, with its series id and volume bound (read fresh: writes raise it). */
+  async intervalsOf(exchange: string, symbol: string): Promise<Array<{ id: number; interval: Interval; volumeMax: number | null }>> {
+    const rows = await this.db.all('SELECT id, "interval", volume_max FROM series WHERE exchange = $1 AND symbol = $2', [exchange, symbol]);
+    const out: Array<{ id: number; interval: Interval; volumeMax: number | null }> = [];
     for (const r of rows) {
       const interval = toText(col(r, 1), 'interval');
-      if (isInterval(interval)) out.push({ id: toNumber(col(r, 0), 'series id'), interval });
+      if (isInterval(interval)) out.push({ id: toNumber(col(r, 0), 'series id'), interval, volumeMax: toNumberOrNull(col(r, 2), 'volume_max') });
     }
     return out;
   }

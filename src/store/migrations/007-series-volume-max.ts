@@ -1,0 +1,34 @@
+/**
+ * Migration 7: what the aggregation needs to sum volumes exactly as integers (candle-sql.ts).
+ * `series.volume_max` is the largest value any stored row of the series ever had in its four
+ * volume columns; it only grows, so it is an upper bound. Below 2^24 every row's 1e-8 units come
+ * out of one multiply; a series that reached it keeps, in `volume_corrections`, the difference
+ * each of its large rows' text makes; from 9e10 (units beyond 64 bits) a series is summed row by
+ * row as decimals. Both are filled here from the stored rows and kept by every candle write.
+ */
+import { DUCKDB_AGGREGATE, POSTGRES_AGGREGATE, volumeCorrectionRowsSql } from '../sql/candle-sql.js';
+import type { Dialect, Migration } from './migration.js';
+
+function statements(dialect: Dialect): string[] {
+  const duck = dialect === 'duckdb';
+  const double = duck ? 'DOUBLE' : 'DOUBLE PRECISION';
+  const units = duck ? 'HUGEINT' : 'NUMERIC';
+  return [
+    `ALTER TABLE series ADD COLUMN volume_max ${double}`,
+    `UPDATE series SET volume_max = (
+  SELECT max(greatest(volume, quote_volume, taker_buy_base, taker_buy_quote)) FROM candles WHERE candles.series_id = series.id
+)`,
+    // Like candles, unkeyed on DuckDB (rows are replaced by range); a btree key on PostgreSQL.
+    `CREATE TABLE volume_corrections (
+  series_id INTEGER NOT NULL,
+  open_time BIGINT NOT NULL,
+  volume ${units} NOT NULL,
+  quote_volume ${units} NOT NULL,
+  taker_buy_base ${units} NOT NULL,
+  taker_buy_quote ${units} NOT NULL${duck ? '' : ',\n  PRIMARY KEY (series_id, open_time)'}
+)`,
+    `INSERT INTO volume_corrections ${volumeCorrectionRowsSql(duck ? DUCKDB_AGGREGATE : POSTGRES_AGGREGATE, 'TRUE')}`,
+  ];
+}
+
+export const seriesVolumeMax: Migration = { version: 7, name: 'series.volume_max and volume_corrections, for exact integer volume sums', statements };
