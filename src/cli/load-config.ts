@@ -83,6 +83,24 @@ binance_archive_list = "https://s3-ap-northeast-1.amazonaws.com/data.binance.vis
 coingecko = "https://api.coingecko.com/api/v3"
 coingecko_calls_per_minute = 30
 # The CoinGecko API key, if you have one, comes from the environment: COINGECKO_API_KEY.
+# Websocket hosts of the live feeds ([stream]).
+binance_ws = "wss://data-stream.binance.vision"
+gemini_ws = "wss://api.gemini.com"
+
+[stream]
+# Markets to stream live, as <exchange>:<symbol> (binance, gemini), e.g. ["binance:BTCUSDT", "gemini:BTCUSD"].
+markets = []
+# Event kinds to subscribe to where the exchange has them.
+kinds = ["trade", "book_snapshot", "book_delta", "candle"]
+# Length of the liquidity signal windows.
+window_seconds = 60
+# Folder of the Parquet lake of normalised events ("" writes none), when a buffer is written, and retention.
+lake = "./tickerflow-data/lake"
+lake_flush_events = 50000
+lake_flush_seconds = 60
+lake_retention_days = 30
+# Seconds without a message on a channel before its connection is restarted.
+stale_seconds = 60
 
 [schedule]
 sync_every_seconds = 60

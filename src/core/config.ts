@@ -4,6 +4,17 @@
  */
 import { z } from 'zod';
 import { isInterval } from './intervals.js';
+import { MARKET_EVENT_KINDS, parseMarketRef } from './market-events.js';
+
+/** `binance:BTCUSDT`: an exchange with a live feed and its own symbol. */
+const marketRef = z.string().refine((v) => {
+  try {
+    parseMarketRef(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected <exchange>:<symbol>, e.g. "binance:BTCUSDT" or "gemini:BTCUSD"');
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 const symbol = z.string().regex(/^[A-Z0-9]{2,20}$/, 'expected an exchange symbol in upper case, e.g. BTCUSDT');
@@ -67,6 +78,10 @@ export const configSchema = z
         coingecko: z.url().default('https://api.coingecko.com/api/v3'),
         /** Client-side pace for CoinGecko (the free tier's published limit has varied: 10–30, 30, 100/min). */
         coingecko_calls_per_minute: z.number().int().min(1).max(1000).default(30),
+        /** Binance's market-data websocket host (combined streams at `/stream`). */
+        binance_ws: z.url().default('wss://data-stream.binance.vision'),
+        /** Gemini's websocket host (market data v2 at `/v2/marketdata`). */
+        gemini_ws: z.url().default('wss://api.gemini.com'),
       })
       .strict()
       .default({
@@ -75,6 +90,38 @@ export const configSchema = z
         binance_archive_list: 'https://s3-ap-northeast-1.amazonaws.com/data.binance.vision',
         coingecko: 'https://api.coingecko.com/api/v3',
         coingecko_calls_per_minute: 30,
+        binance_ws: 'wss://data-stream.binance.vision',
+        gemini_ws: 'wss://api.gemini.com',
+      }),
+    stream: z
+      .object({
+        /** Markets `up` and `tickerflow stream` stream live (none by default). */
+        markets: z.array(marketRef).default([]),
+        /** Event kinds to subscribe to where the exchange has them. */
+        kinds: z.array(z.enum(MARKET_EVENT_KINDS)).min(1).default([...MARKET_EVENT_KINDS]),
+        /** Length of the liquidity signal windows. */
+        window_seconds: z.number().int().min(1).max(86_400).default(60),
+        /** Folder of the Parquet lake of normalised events ("" writes none). */
+        lake: z.string().default('./tickerflow-data/lake'),
+        /** A lake buffer is written when it holds this many events… */
+        lake_flush_events: z.number().int().min(1).max(10_000_000).default(50_000),
+        /** …or its oldest event is this old. */
+        lake_flush_seconds: z.number().int().min(1).max(3_600).default(60),
+        /** Days of lake partitions to keep (0 keeps everything). */
+        lake_retention_days: z.number().int().min(0).max(36_500).default(30),
+        /** Seconds without a message on a channel before its connection is restarted. */
+        stale_seconds: z.number().int().min(5).max(3_600).default(60),
+      })
+      .strict()
+      .default({
+        markets: [],
+        kinds: [...MARKET_EVENT_KINDS],
+        window_seconds: 60,
+        lake: './tickerflow-data/lake',
+        lake_flush_events: 50_000,
+        lake_flush_seconds: 60,
+        lake_retention_days: 30,
+        stale_seconds: 60,
       }),
     schedule: z
       .object({
