@@ -1,7 +1,9 @@
 /**
  * `tickerflow demo` keeps going: the 10 recorded coins at 1h from 2023-01-01, then hours closing on
  * the fast replay clock, each printed as it is stored (its BTCUSDT close is the recorded one), until
- * SIGINT, which exits 0. And the real 2023-03-24 trading halt on its way: stored as the exchange
+ * SIGINT, which exits 0. In between, in Chromium, the demo user builds an RSI alert on the
+ * dashboard, previews and saves it, and sees it fire as the replay clock advances: in the history
+ * view and in the local Telegram endpoint's recorded messages. And the real 2023-03-24 trading halt on its way: stored as the exchange
  * sent it, the missing 13:00 recorded as an exchange outage.
  */
 import { test } from 'node:test';
@@ -19,6 +21,7 @@ import { runGapsJob } from '../src/pipeline/gaps-job.js';
 import { startReplayServer } from '../src/replay/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { silentLogger } from './support/pipeline-harness.js';
+import { launchChromium } from './support/dashboard/browser.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -33,8 +36,9 @@ function recordedCloses(): Map<number, number> {
 
 test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay clock with their recorded close, the API with the printed login, the sample alert in Telegram; SIGINT exits 0', { timeout: 300_000 }, async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'tf-demo-serve-'));
+  let child: ReturnType<typeof spawn> | undefined;
   try {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'demo', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', TSX, MAIN, 'demo', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -71,6 +75,47 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
     assert.equal(sent[0]?.chat_id, 700000001);
     assert.match(sent[0]?.plain ?? '', /BTCUSDT 1h bar 2023-03-20T06:00Z close 27628\.5 \(close 27628\.5, ema:20 27592\.56/);
     assert.match(stdout, /^ {2}alert fired: rule 1 BTCUSDT 1h bar 2023-03-20T06:00Z$/m);
+
+    // In the browser: an RSI alert built, previewed and saved on the dashboard fires on a later
+    // close of the running replay clock, into the history view and the local Telegram endpoint.
+    const browser = await launchChromium();
+    try {
+      const ui = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      ui.setDefaultTimeout(120_000);
+      await ui.goto(`${url}/#/login`);
+      await ui.fill('input[name=name]', name!);
+      await ui.fill('input[name=password]', password!);
+      await ui.click('button[type=submit]');
+      await ui.waitForSelector('table.universe tbody tr');
+      await ui.goto(`${url}/#/alerts?symbol=ETHUSDT&interval=1h`);
+      await ui.waitForSelector('#chart canvas');
+      await ui.fill('input[name=name]', 'ETH RSI above 1');
+      await ui.fill('input[name=expression]', 'rsi:14 > 1');
+      await ui.fill('input[name=channels]', 'telegram:700000001');
+      await ui.click('button[name=preview]');
+      await ui.waitForSelector('.summary h2');
+      assert.match((await ui.textContent('.summary h2')) ?? '', /^Preview: \d+ firings?$/);
+      await ui.click('form.builder button[type=submit]');
+      await ui.waitForSelector('[role=status]');
+      const rules = ((await (await fetch(`${url}/api/v1/alerts`, { headers: { authorization: `Bearer ${token}` } })).json()) as { alerts: Array<{ id: number; expression: string }> }).alerts;
+      const rule = rules.find((r) => r.expression === 'rsi:14 > 1');
+      assert.ok(rule, JSON.stringify(rules));
+      await ui.click('nav a[href="#/history"]');
+      const row = ui.locator('tr[data-firing] td.message', { hasText: /^ETHUSDT 1h bar \S+ rsi:14 > 1/ }).first();
+      await row.waitFor();
+      const shown = (await row.textContent()) ?? '';
+      const bar = /^ETHUSDT 1h bar (\S+) /.exec(shown)?.[1];
+      assert.ok(bar && parseTime(bar.replace('Z', ':00Z')) > parseTime('2023-03-20T06:00:00Z'), `fired on a later close than the sample alert: ${shown}`);
+      let inTelegram: string | undefined;
+      for (let i = 0; i < 120 && !inTelegram; i++) {
+        const all = ((await (await fetch(`${replayUrl}/_telegram/messages`)).json()) as { result: Array<{ chat_id: number; plain: string }> }).result;
+        inTelegram = all.find((m) => m.chat_id === 700000001 && m.plain.includes(`ETHUSDT 1h bar ${bar}`) && m.plain.includes('rsi:14 > 1'))?.plain;
+        if (!inTelegram) await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(inTelegram, `the dashboard's alert reached the local Telegram endpoint (bar ${bar})`);
+    } finally {
+      await browser.close();
+    }
     child.kill('SIGINT');
     assert.equal(await exited, 0, stderr);
     assert.match(stdout, /^tickerflow demo: replay server http:\/\/127\.0\.0\.1:\d+, simulated now 2023-03-20T00:00:30/m);
@@ -98,7 +143,7 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
       }
       assert.equal((await store.seriesStats({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' })), null, 'the serving demo keeps no minutes');
       const user = await store.getUserByName('demo');
-      const firings = await store.listFirings(user?.id ?? -1, { limit: 10 });
+      const firings = (await store.listFirings(user?.id ?? -1, { limit: 100 })).filter((f) => f.symbol === 'BTCUSDT');
       // close crosses_above ema:20 on the recorded closes: 06:00, then 14:00, 18:00 and 20:00 of 2023-03-20.
       const crossings = ['06', '14', '18', '20'].map((h) => parseTime(`2023-03-20T${h}:00:00Z`));
       const bars = firings.map((f) => f.barOpenTime).sort((a, b) => a - b);
@@ -108,6 +153,7 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
       await store.close();
     }
   } finally {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
     rmSync(cwd, { recursive: true, force: true });
   }
 });
