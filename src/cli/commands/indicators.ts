@@ -18,6 +18,7 @@ import { runningUp, withContext } from '../context.js';
 import type { RemoteApi } from '../remote-api.js';
 import { finishSink, openSink, tableDecimals } from '../export-target.js';
 import type { OutputSink } from '../output-sink.js';
+import type { ParquetType } from '../parquet-sink.js';
 import { EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
 import { streamIndicators, writeIndicators, type IndicatorChunk } from '../indicator-export.js';
 import { IndicatorStreams } from '../indicator-streams.js';
@@ -70,8 +71,7 @@ export function registerIndicatorsCommand(program: Command): void {
       }
       const sink = await withContext(cmd, async ({ store }) => {
         const closeDecimals = opts.format === 'table' ? (await tableDecimals(store, opts.exchange, symbol)).price : undefined;
-        const parquetColumns = [['open_time', 'BIGINT'], ['close', 'DOUBLE'], ...streams.names.map((n) => [n, 'DOUBLE'] as const), ['complete', 'BOOLEAN']] as const;
-        const out = openSink(opts.format, opts.output, parquetColumns);
+        const out = openSink(opts.format, opts.output, parquetColumns(streams));
         try {
           const read = await streamIndicators(store, { exchange: opts.exchange, symbol, interval: opts.interval, from: start, to: window.to }, window.from, streams, {
             format: opts.format === 'parquet' ? 'csv' : opts.format,
@@ -92,6 +92,11 @@ export function registerIndicatorsCommand(program: Command): void {
     });
 }
 
+/** The Parquet file's columns: open time, close, one per indicator output, complete. */
+function parquetColumns(streams: IndicatorStreams): ReadonlyArray<readonly [string, ParquetType]> {
+  return [['open_time', 'BIGINT'], ['close', 'DOUBLE'], ...streams.names.map((n) => [n, 'DOUBLE'] as const), ['complete', 'BOOLEAN']];
+}
+
 function noCandles(symbol: string, opts: IndicatorsOptions, start: number, to: number): ConfigError {
   return new ConfigError(`no ${opts.interval} candles of ${symbol} stored from ${isoMinute(start)} (--from less --warmup ${opts.warmup} bars) to ${isoMinute(to)} UTC; run backfill first`);
 }
@@ -102,8 +107,7 @@ function noCandles(symbol: string, opts: IndicatorsOptions, start: number, to: n
  */
 async function remoteIndicators(remote: RemoteApi, symbol: string, opts: IndicatorsOptions, streams: IndicatorStreams, start: number, window: { from: number; to: number }): Promise<OutputSink> {
   const { decimals, chunks } = await remote.candles({ symbol, interval: opts.interval, from: start, to: window.to, exchange: opts.exchange });
-  const parquetColumns = [['open_time', 'BIGINT'], ['close', 'DOUBLE'], ...streams.names.map((n) => [n, 'DOUBLE'] as const), ['complete', 'BOOLEAN']] as const;
-  const out = openSink(opts.format, opts.output, parquetColumns);
+  const out = openSink(opts.format, opts.output, parquetColumns(streams));
   async function* bars(): AsyncGenerator<IndicatorChunk> {
     for await (const { candles, complete } of chunks) yield { candles, complete: async (first) => complete.subarray(first) };
   }
