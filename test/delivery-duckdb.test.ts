@@ -10,4 +10,5 @@ deliveryScenarios('DuckDB', {
     return { db: join(dir, 'tickerflow.duckdb'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   },
   open: (db) => openStore(db),
+  second: async (_db, first) => first,
 });

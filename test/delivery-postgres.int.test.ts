@@ -8,4 +8,5 @@ deliveryScenarios('PostgreSQL', {
     return { db: temp.url, drop: () => temp.drop() };
   },
   open: (db) => openStore(db),
+  second: (db) => openStore(db),
 });

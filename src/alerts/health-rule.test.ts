@@ -22,6 +22,9 @@ test('health rule - a gap fires with its detail; the cooldown holds back the nex
   assert.equal(evaluateHealthEvent(rule(), { lastFiredAt: null }, gap, ['ETHUSDT'], T).firing, null);
   const job = evaluateHealthEvent(rule({ event: 'job_failed' }), { lastFiredAt: null }, { ...gap, kind: 'job_failed', symbol: null, interval: null, detail: 'sync: HTTP 503' }, ['ETHUSDT'], T);
   assert.equal(job.firing?.message, 'failed job: job failed: sync: HTTP 503');
+  assert.deepEqual([job.firing?.symbol, job.firing?.interval], ['*', '-'], 'a job over every symbol is stored with a symbol and interval the store accepts');
+  const ahead = evaluateHealthEvent(rule({ event: 'job_failed' }), { lastFiredAt: null }, { ...gap, kind: 'job_failed', at: T + 5_000 }, null, T);
+  assert.equal(ahead.firing?.barOpenTime, T, 'an event stamped ahead of now is recorded at now');
 });
 
 test('health rule - quiet hours keep the firing for the history only; expiry and mute stop it', () => {

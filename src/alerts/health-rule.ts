@@ -31,6 +31,10 @@ export interface HealthState {
   lastFiredAt: number | null;
 }
 
+/** The symbol and interval of a health firing of an event that has none (a job over every symbol). */
+export const ALL_SYMBOLS = '*';
+export const NO_INTERVAL = '-';
+
 /**
  * `scopeSymbols`: the rule's scope as symbols (null: every symbol). An event without a symbol
  * (a job over all of them) matches every scope.
@@ -50,9 +54,12 @@ export function evaluateHealthEvent(rule: HealthRule, state: HealthState, event:
       ruleId: rule.id,
       userId: rule.userId,
       exchange: event.exchange,
-      symbol: event.symbol ?? '',
-      interval: event.interval ?? '',
-      barOpenTime: event.at,
+      // A job over every symbol is stored as `*` (the store refuses an empty symbol or interval).
+      symbol: event.symbol ?? ALL_SYMBOLS,
+      interval: event.interval ?? NO_INTERVAL,
+      // A firing never predates its event: an event stamped by another clock (a job's end on the
+      // machine's, a replay's exchange clock) ahead of `now` is recorded at `now`.
+      barOpenTime: Math.min(event.at, now),
       firedAt: now,
       inputs: { event },
       incomplete: false,

@@ -4,12 +4,16 @@
  * and its firings stored with their outbox rows (AlertEngine.onBars, one transaction). Rules saved,
  * edited or muted since (through the API or the CLI) are picked up first: the enabled rules'
  * ids and update times are compared each cycle, and a change reloads and reseeds the engine.
+ * Health rules are evaluated on every call, whether or not bars were written: a failed or
+ * abandoned job and a new open gap in the ledger fire them (HealthEvaluation), through the same
+ * `recordEvaluation` and outbox as bar rules.
  */
 import type { Logger } from 'pino';
 import { utcDate } from '../core/time.js';
 import type { StoredFiring } from '../store/alert-records.js';
 import type { Store } from '../store/store.js';
 import { AlertEngine } from './alert-engine.js';
+import { HealthEvaluation } from './health-evaluation.js';
 import { resolveScope } from './resolve-scope.js';
 
 /** Minutes after its close an incomplete bar is evaluated anyway (its firing marked incomplete). */
@@ -17,6 +21,7 @@ export const DEFAULT_GRACE_MINUTES = 10;
 
 export class LiveEvaluation {
   private readonly engine: AlertEngine;
+  private readonly health: HealthEvaluation;
   private rulesKey: string | null = null;
 
   constructor(
@@ -32,19 +37,28 @@ export class LiveEvaluation {
       graceMinutes,
       symbolsOf: (scope, now) => resolveScope(store, exchange, scope, utcDate(now)),
     });
+    this.health = new HealthEvaluation(store, exchange);
   }
 
   /** Evaluates the bars closed by `now` (after a sync that wrote `rows`); returns the stored firings. */
   async afterSync(now: number, rows: number): Promise<StoredFiring[]> {
-    const key = (await this.store.listEnabledRules()).map((r) => `${r.id}@${r.updatedAt}/${r.mutedUntil ?? ''}`).join(',');
+    const rules = await this.store.listEnabledRules();
+    let health: StoredFiring[] = [];
+    try {
+      health = await this.health.evaluate(now, rules);
+    } catch (err) {
+      // Nothing was recorded: the same events are evaluated again at the next call.
+      this.logger.error({ err }, `health rules not evaluated: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const key = rules.map((r) => `${r.id}@${r.updatedAt}/${r.mutedUntil ?? ''}`).join(',');
     if (key !== this.rulesKey) {
       // Started (or reloaded) at now: bars closed before it only seed the indicator streams.
       await this.engine.reload(now);
       this.rulesKey = key;
       for (const r of this.engine.rejected) this.logger.warn(`alert rule ${r.ruleId} is not evaluated: ${r.error}`);
-      return [];
+      return health;
     }
-    if (rows === 0) return [];
-    return this.engine.onBars(now);
+    if (rows === 0) return health;
+    return [...health, ...(await this.engine.onBars(now))];
   }
 }

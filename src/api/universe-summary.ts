@@ -23,6 +23,15 @@ export interface UniverseRow {
   priceDecimals: number | null;
 }
 
+/** The followed symbols on `date`: the newest snapshot's mapped ones by rank, then the hand-added (`manual`, rank null). */
+export async function universeSymbols(store: Store, exchange: string, manual: readonly string[], date: string): Promise<Array<{ symbol: string; rank: number | null }>> {
+  const snapshot = await store.getUniverse(exchange, date);
+  const symbols: Array<{ symbol: string; rank: number | null }> = [];
+  for (const e of [...(snapshot?.entries ?? [])].sort((a, b) => a.rank - b.rank)) if (e.symbol !== null && !e.manual) symbols.push({ symbol: e.symbol, rank: e.rank });
+  for (const s of manual) if (!symbols.some((x) => x.symbol === s)) symbols.push({ symbol: s, rank: null });
+  return symbols;
+}
+
 /** Symbols by rank (the day's snapshot, then the hand-added ones), with their figures. */
 export async function universeRows(store: Store, exchange: string, symbols: ReadonlyArray<{ symbol: string; rank: number | null }>, interval: Interval, now: number): Promise<UniverseRow[]> {
   const instruments = new Map((await store.listInstruments(exchange)).map((i) => [i.symbol, i]));

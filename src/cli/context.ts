@@ -81,6 +81,19 @@ export function runningUp(cmd: Command): RemoteApi | null {
   return address === null ? null : new RemoteApi(address);
 }
 
+/**
+ * Refuses a command that only a holder of the store can run (it writes the store or runs a job)
+ * while `up` holds its DuckDB file, before anything is done: the message says why and what to do
+ * (`instead`), not DuckDB's "file in use".
+ */
+export function refuseWhileUp(cmd: Command, instead: string): void {
+  const { config } = loadConfig(globalOptions(cmd));
+  const path = upAddressPath(config.store.db);
+  const address = path === null ? null : readUpAddress(path);
+  if (address === null) return;
+  throw new ConfigError(`tickerflow up (pid ${address.pid}, API at ${address.url}) holds ${config.store.db}: ${instead}`);
+}
+
 /** Reads through the running `up`'s API when `remote` is given, else from the store; then prints. */
 export async function withStoreOr<T>(cmd: Command, remote: (() => Promise<T>) | undefined, local: (ctx: CliContext) => Promise<T>, print: (value: T) => void): Promise<void> {
   if (remote !== undefined) print(await remote());

@@ -119,8 +119,17 @@ export interface AlertStore {
   /** The user's firings, newest first; `since` keeps those with firedAt ≥ since. */
   listFirings(userId: number, filter: { ruleId?: number; since?: number; limit: number }): Promise<StoredFiring[]>;
 
-  /** Pending outbox rows with nextAttemptAt ≤ `now`, by nextAttemptAt then id (a backed-off row waits behind newer due ones). */
+  /** Pending outbox rows with nextAttemptAt ≤ `now` and no live claim, by nextAttemptAt then id (a backed-off row waits behind newer due ones). */
   dueOutbox(now: number, limit: number): Promise<OutboxItem[]>;
+  /**
+   * The delivery worker's claim: of `ids` (picked from dueOutbox), those still due are claimed
+   * until `now + leaseMs` and returned. Two workers never get the same row while its lease runs;
+   * markDelivered, markAttemptFailed and releaseOutbox end the claim, and a lapsed one (its worker
+   * died) makes the row due again.
+   */
+  claimOutbox(ids: readonly number[], now: number, leaseMs: number): Promise<OutboxItem[]>;
+  /** Ends a claim without an outcome (a send aborted by a stop): the row is due again at once. */
+  releaseOutbox(outboxId: number): Promise<void>;
   /** Any user's firing, for the delivery worker (the API reads firings through listFirings). */
   getFiring(id: number): Promise<StoredFiring | null>;
   /**

@@ -166,9 +166,30 @@ test('outbox worker - run stops on abort: a delivery cut short stays pending as 
   const running = worker.run(stop.signal);
   for (let i = 0; i < 500 && webhook.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(webhook.calls.length, 1);
+  assert.deepEqual(await store.dueOutbox(T0, 10), [], 'while it is sent, the row is claimed');
   stop.abort();
   await running;
   assert.deepEqual([store.outbox[0]?.status, store.outbox[0]?.attempts, store.outbox[0]?.lastError], ['pending', 0, null]);
+  assert.deepEqual((await store.dueOutbox(T0, 10)).map((o) => o.id), [store.outbox[0]?.id], 'and its claim is given back at the stop');
+});
+
+test('outbox worker - starts only the rows it claimed: a row another worker holds is left alone', async () => {
+  const store = new MemoryAlertStore();
+  const webhook = new ScriptedChannel('webhook');
+  await store.recordEvaluation([], [firing(5, ['webhook:https://a.example', 'webhook:https://b.example'])]);
+  const [a, b] = store.outbox;
+  assert.ok(a && b);
+  // Another worker claims row a between this worker's read and its claim.
+  const claim = store.claimOutbox.bind(store);
+  store.claimOutbox = async (ids, now, lease) => {
+    await claim([a.id], now, lease);
+    return claim(ids, now, lease);
+  };
+  const worker = new OutboxWorker(store, { channels: [webhook], now: () => T0, claimLeaseMs: 60_000 });
+  assert.equal(await worker.pollOnce(), 1);
+  await worker.idle();
+  assert.deepEqual(webhook.calls.map((c) => c.target), ['https://b.example']);
+  assert.deepEqual(store.outbox.map((o) => o.status), ['pending', 'delivered']);
 });
 
 test('send test message - one notice per channel, answering which took it and why the others did not', async () => {

@@ -1,5 +1,7 @@
 /**
  * The outbox worker: delivers every pending outbox row at least once. It polls `dueOutbox`,
+ * claims the rows it will start (`claimOutbox`: a lease, so a second worker on the same
+ * PostgreSQL database never sends them too; a lapsed lease of a dead worker is claimed again),
  * hands each row to its channel without waiting for it (a slow or failing channel never holds
  * up another: at most `perKind` rows of one channel kind and one row per target are in flight),
  * marks a row delivered only after its channel answered, and reschedules a failure with capped
@@ -16,7 +18,14 @@ import { DeliveryFailedError, RateLimitError, TickerflowError } from '../../core
 import { backoffMs } from '../../connectors/http/backoff.js';
 import { parseChannel, type ChannelKind, type DeliveryChannel } from './delivery-channel.js';
 
-export type OutboxStore = Pick<AlertStore, 'dueOutbox' | 'getFiring' | 'markDelivered' | 'markAttemptFailed'>;
+export type OutboxStore = Pick<AlertStore, 'dueOutbox' | 'claimOutbox' | 'releaseOutbox' | 'getFiring' | 'markDelivered' | 'markAttemptFailed'>;
+
+/**
+ * How long a claim holds a row: longer than any one send can take (a Telegram 429 waited out in
+ * place is up to a minute, a webhook times out after 10 s), so a live worker's row is never
+ * claimed by another; a row of a worker that died goes out this long after its claim.
+ */
+export const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
 
 export interface RetryPolicy {
   baseMs: number;
@@ -40,6 +49,8 @@ export interface OutboxWorkerOptions {
   /** Rows of one channel kind in flight at once. */
   perKind?: number;
   retry?: RetryPolicy;
+  /** How long a claimed row is this worker's (DEFAULT_CLAIM_LEASE_MS). */
+  claimLeaseMs?: number;
   /**
    * Test-only pause point: awaited after a row's firing is read and before its channel is
    * called, so a crash test can kill the process between "stored" and "sent".
@@ -68,6 +79,7 @@ export class OutboxWorker {
   readonly #batch: number;
   readonly #perKind: number;
   readonly #retry: RetryPolicy;
+  readonly #claimLeaseMs: number;
   readonly #logger: Logger | undefined;
   readonly #beforeDeliver: ((item: OutboxItem) => Promise<void>) | undefined;
   readonly #onDelivered: ((item: OutboxItem, firing: StoredFiring) => void) | undefined;
@@ -87,32 +99,44 @@ export class OutboxWorker {
     this.#batch = opts.batch ?? 200;
     this.#perKind = opts.perKind ?? 4;
     this.#retry = opts.retry ?? DEFAULT_RETRY;
+    this.#claimLeaseMs = opts.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
     this.#logger = opts.logger;
     this.#beforeDeliver = opts.beforeDeliver;
     this.#onDelivered = opts.onDelivered;
   }
 
-  /** Starts the due rows that no delivery in flight blocks; returns how many it started. */
+  /** Claims and starts the due rows that no delivery in flight blocks; returns how many it started. */
   async pollOnce(): Promise<number> {
     const due = await this.#store.dueOutbox(this.#now(), this.#batch);
-    let started = 0;
+    const picked: OutboxItem[] = [];
+    const targets = new Set<string>();
+    const kinds = new Map<ChannelKind, number>();
     for (const item of due) {
-      if (this.#stop.signal.aborted) break;
-      if (this.#inFlight.has(item.id) || this.#busyTargets.has(item.channel)) continue;
+      if (this.#inFlight.has(item.id) || this.#busyTargets.has(item.channel) || targets.has(item.channel)) continue;
       const kind = this.#kindOf(item.channel);
-      if (kind !== null && (this.#busyKinds.get(kind) ?? 0) >= this.#perKind) continue;
-      started++;
-      this.#busyTargets.add(item.channel);
-      if (kind !== null) this.#busyKinds.set(kind, (this.#busyKinds.get(kind) ?? 0) + 1);
-      const run = this.#deliver(item).finally(() => {
-        this.#inFlight.delete(item.id);
-        this.#busyTargets.delete(item.channel);
-        if (kind !== null) this.#busyKinds.set(kind, (this.#busyKinds.get(kind) ?? 1) - 1);
-        this.#wake?.();
-      });
-      this.#inFlight.set(item.id, run);
+      if (kind !== null && (this.#busyKinds.get(kind) ?? 0) + (kinds.get(kind) ?? 0) >= this.#perKind) continue;
+      picked.push(item);
+      targets.add(item.channel);
+      if (kind !== null) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
-    return started;
+    if (picked.length === 0 || this.#stop.signal.aborted) return 0;
+    // Another worker may have claimed some of them since the read: only the rows won are started.
+    const claimed = await this.#store.claimOutbox(picked.map((o) => o.id), this.#now(), this.#claimLeaseMs);
+    for (const item of claimed) this.#start(item);
+    return claimed.length;
+  }
+
+  #start(item: OutboxItem): void {
+    const kind = this.#kindOf(item.channel);
+    this.#busyTargets.add(item.channel);
+    if (kind !== null) this.#busyKinds.set(kind, (this.#busyKinds.get(kind) ?? 0) + 1);
+    const run = this.#deliver(item).finally(() => {
+      this.#inFlight.delete(item.id);
+      this.#busyTargets.delete(item.channel);
+      if (kind !== null) this.#busyKinds.set(kind, (this.#busyKinds.get(kind) ?? 1) - 1);
+      this.#wake?.();
+    });
+    this.#inFlight.set(item.id, run);
   }
 
   /** Resolves when every delivery in flight has settled. */
@@ -181,8 +205,12 @@ export class OutboxWorker {
         /* a watcher's error is not a delivery failure */
       }
     } catch (err) {
-      // Stopping mid-send: the row stays pending as it was, and is sent at the next start.
-      if (this.#stop.signal.aborted) return;
+      // Stopping mid-send: the row stays pending as it was, its claim given back, and is sent at
+      // the next start (or by another worker).
+      if (this.#stop.signal.aborted) {
+        await this.#store.releaseOutbox(item.id).catch(() => undefined);
+        return;
+      }
       try {
         await this.#failed(item, err);
       } catch (storeErr) {

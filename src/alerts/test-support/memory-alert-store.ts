@@ -83,8 +83,18 @@ export class MemoryAlertStore implements AlertStore {
       .slice(-filter.limit);
   }
 
+  /** Outbox id → claimed until (epoch ms); a claim ends with an outcome or a release. */
+  claims = new Map<number, number>();
+  async claimOutbox(ids: readonly number[], now: number, leaseMs: number): Promise<OutboxItem[]> {
+    const due = (await this.dueOutbox(now, Number.MAX_SAFE_INTEGER)).filter((o) => ids.includes(o.id));
+    for (const o of due) this.claims.set(o.id, now + leaseMs);
+    return due;
+  }
+  async releaseOutbox(outboxId: number): Promise<void> {
+    this.claims.delete(outboxId);
+  }
   async dueOutbox(now: number, limit: number): Promise<OutboxItem[]> {
-    return this.outbox.filter((o) => o.status === 'pending' && o.nextAttemptAt <= now).slice(0, limit);
+    return this.outbox.filter((o) => o.status === 'pending' && o.nextAttemptAt <= now && (this.claims.get(o.id) ?? 0) <= now).slice(0, limit);
   }
 
   async getFiring(id: number): Promise<StoredFiring | null> {
@@ -96,11 +106,13 @@ export class MemoryAlertStore implements AlertStore {
   }
 
   async markDelivered(outboxId: number, at: number): Promise<void> {
+    this.claims.delete(outboxId);
     const o = this.outbox.find((x) => x.id === outboxId);
     if (o !== undefined) Object.assign(o, { status: 'delivered', deliveredAt: at });
   }
 
   async markAttemptFailed(outboxId: number, error: string, nextAttemptAt: number | null): Promise<void> {
+    this.claims.delete(outboxId);
     const o = this.outbox.find((x) => x.id === outboxId);
     if (o === undefined) return;
     o.attempts++;

@@ -18,7 +18,7 @@ import type { RouteDeps } from '../api-server.js';
 import { candleText } from '../candle-stream.js';
 import { exchangeField, intervalField, intField, symbolField, timeField } from '../query-fields.js';
 import { signedIn } from '../request-auth.js';
-import { universeRows } from '../universe-summary.js';
+import { universeRows, universeSymbols } from '../universe-summary.js';
 import { armedCounts } from '../armed-rules.js';
 
 /** Most bars one indicators answer computes over (warm-up included): the answer is one JSON document. */
@@ -26,7 +26,7 @@ export const MAX_INDICATOR_BARS = 200_000;
 
 const windowQuery = { symbol: symbolField, interval: intervalField.default('1h'), from: timeField.optional(), to: timeField.optional(), exchange: exchangeField };
 
-const universeRowSchema = z.object({
+export const universeRowSchema = z.object({
   symbol: z.string(),
   rank: z.number().int().nullable(),
   last: z.number().nullable(),
@@ -56,10 +56,7 @@ export function registerMarketRoutes(app: FastifyInstance, deps: RouteDeps): voi
       const user = signedIn(request);
       const now = deps.now();
       const { exchange, interval } = request.query;
-      const snapshot = await deps.store.getUniverse(exchange, utcDate(now));
-      const symbols: Array<{ symbol: string; rank: number | null }> = [];
-      for (const e of [...(snapshot?.entries ?? [])].sort((a, b) => a.rank - b.rank)) if (e.symbol !== null && !e.manual) symbols.push({ symbol: e.symbol, rank: e.rank });
-      for (const s of deps.config.universe.symbols) if (!symbols.some((x) => x.symbol === s)) symbols.push({ symbol: s, rank: null });
+      const symbols = await universeSymbols(deps.store, exchange, deps.config.universe.symbols, utcDate(now));
       const rows = await universeRows(deps.store, exchange, symbols, interval, now);
       const armed = await armedCounts(deps.store, user.id, rows, now);
       return { asOf: now, interval, symbols: rows.map((r) => ({ ...r, alertsArmed: armed.get(r.symbol) ?? 0 })) };

@@ -4,7 +4,9 @@
  * levels. --warmup bars of history before --from are computed over too, so the first printed
  * bars carry values; recursive indicators (EMA, RSI, ATR, TD counts…) still depend on where that
  * history starts, less the longer it is. Bars are read, computed (through the indicators' streaming
- * forms) and written chunk by chunk, so any window runs in bounded memory.
+ * forms) and written chunk by chunk, so any window runs in bounded memory. While `up` holds the
+ * DuckDB file the bars come through its candles API (streamed, with their completeness), and the
+ * same loop computes and prints them: the output is the same bytes.
  */
 import { Command, Option } from 'commander';
 import type { SeriesKey } from '../../core/instrument.js';
@@ -12,10 +14,13 @@ import { ConfigError } from '../../core/errors.js';
 import { DAY_MS, intervalMs, MINUTE_MS, QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
 import { INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
 import type { MissingRange, Store } from '../../store/store.js';
-import { withContext } from '../context.js';
+import { runningUp, withContext } from '../context.js';
+import type { RemoteApi } from '../remote-api.js';
 import { finishSink, openSink, tableDecimals } from '../export-target.js';
+import type { OutputSink } from '../output-sink.js';
+import type { ParquetType } from '../parquet-sink.js';
 import { EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
-import { streamIndicators } from '../indicator-export.js';
+import { streamIndicators, writeIndicators, type IndicatorChunk } from '../indicator-export.js';
 import { IndicatorStreams } from '../indicator-streams.js';
 import { barWindow, nonNegativeIntArgUpTo, symbolArg, timeArg, TIME_DEFAULTS_HELP } from '../options.js';
 import { isoMinute } from '../text-table.js';
@@ -58,11 +63,15 @@ export function registerIndicatorsCommand(program: Command): void {
       const specs = parseIndicatorSpecs(opts.ind);
       // Built before anything is read or written: a clash of two specs is refused up front.
       const streams = new IndicatorStreams(specs);
+      const start = window.from - opts.warmup * intervalMs(opts.interval);
+      const remote = runningUp(cmd);
+      if (remote !== null) {
+        await finishSink(await remoteIndicators(remote, symbol, opts, streams, start, window));
+        return;
+      }
       const sink = await withContext(cmd, async ({ store }) => {
-        const start = window.from - opts.warmup * intervalMs(opts.interval);
         const closeDecimals = opts.format === 'table' ? (await tableDecimals(store, opts.exchange, symbol)).price : undefined;
-        const parquetColumns = [['open_time', 'BIGINT'], ['close', 'DOUBLE'], ...streams.names.map((n) => [n, 'DOUBLE'] as const), ['complete', 'BOOLEAN']] as const;
-        const out = openSink(opts.format, opts.output, parquetColumns);
+        const out = openSink(opts.format, opts.output, parquetColumns(streams));
         try {
           const read = await streamIndicators(store, { exchange: opts.exchange, symbol, interval: opts.interval, from: start, to: window.to }, window.from, streams, {
             format: opts.format === 'parquet' ? 'csv' : opts.format,
@@ -70,11 +79,7 @@ export function registerIndicatorsCommand(program: Command): void {
             sink: out,
             now,
           });
-          if (read === 0) {
-            throw new ConfigError(
-              `no ${opts.interval} candles of ${symbol} stored from ${isoMinute(start)} (--from less --warmup ${opts.warmup} bars) to ${isoMinute(window.to)} UTC; run backfill first`,
-            );
-          }
+          if (read === 0) throw noCandles(symbol, opts, start, window.to);
         } catch (err) {
           await out.discard();
           throw err;
@@ -85,6 +90,39 @@ export function registerIndicatorsCommand(program: Command): void {
       });
       await finishSink(sink);
     });
+}
+
+/** The Parquet file's columns: open time, close, one per indicator output, complete. */
+function parquetColumns(streams: IndicatorStreams): ReadonlyArray<readonly [string, ParquetType]> {
+  return [['open_time', 'BIGINT'], ['close', 'DOUBLE'], ...streams.names.map((n) => [n, 'DOUBLE'] as const), ['complete', 'BOOLEAN']];
+}
+
+function noCandles(symbol: string, opts: IndicatorsOptions, start: number, to: number): ConfigError {
+  return new ConfigError(`no ${opts.interval} candles of ${symbol} stored from ${isoMinute(start)} (--from less --warmup ${opts.warmup} bars) to ${isoMinute(to)} UTC; run backfill first`);
+}
+
+/**
+ * The bars through the running `up`'s candles API (CSV with every column and `complete`), fed
+ * through the same loop as a local read. The missing-minutes note is a local read's only.
+ */
+async function remoteIndicators(remote: RemoteApi, symbol: string, opts: IndicatorsOptions, streams: IndicatorStreams, start: number, window: { from: number; to: number }): Promise<OutputSink> {
+  const { decimals, chunks } = await remote.candles({ symbol, interval: opts.interval, from: start, to: window.to, exchange: opts.exchange });
+  const out = openSink(opts.format, opts.output, parquetColumns(streams));
+  async function* bars(): AsyncGenerator<IndicatorChunk> {
+    for await (const { candles, complete } of chunks) yield { candles, complete: async (first) => complete.subarray(first) };
+  }
+  try {
+    const read = await writeIndicators(bars(), window.from, streams, {
+      format: opts.format === 'parquet' ? 'csv' : opts.format,
+      closeDecimals: opts.format === 'table' ? decimals.price : undefined,
+      sink: out,
+    });
+    if (read === 0) throw noCandles(symbol, opts, start, window.to);
+  } catch (err) {
+    await out.discard();
+    throw err;
+  }
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** `tickerflow universe | backfill | sync | gaps`: run one pipeline job now and print its summary. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { utcDate } from '../../core/time.js';
 import { parseTime } from '../../core/time.js';
 import { runBackfillJob } from '../../pipeline/backfill-job.js';
@@ -7,7 +7,11 @@ import type { BuiltSources } from '../../pipeline/create-sources.js';
 import { runGapsJob } from '../../pipeline/gaps-job.js';
 import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
-import { runningUp, withContext, withStoreOr, type CliContext } from '../context.js';
+import { refuseWhileUp, runningUp, withContext, withStoreOr, type CliContext } from '../context.js';
+import { universeRowSchema } from '../../api/routes/market-routes.js';
+import { universeRows, universeSymbols, type UniverseRow } from '../../api/universe-summary.js';
+import { QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
+import { formatUniverse } from './universe-list.js';
 import { formatGapList } from './gaps-list.js';
 import { z } from 'zod';
 import { gapListRowSchema } from '../../api/pipeline-schemas.js';
@@ -39,7 +43,21 @@ export function registerPipelineCommands(program: Command): void {
     .description('refresh the top-N universe from CoinGecko, map it to exchange pairs, save a dated snapshot, backfill coins that entered')
     .option('--top <n>', 'how many coins by market cap (overrides [universe].top)', nonNegativeIntArg)
     .option('--no-backfill', 'do not backfill symbols that entered the universe')
-    .action(async (opts: { top?: number; backfill: boolean }, cmd: Command) => {
+    .option('--list', 'refresh nothing: list the followed symbols with last price, 24 h change, RSI(14) and TD setup (through a running up\'s API)')
+    .addOption(new Option('-i, --interval <interval>', 'with --list: the interval of the figures').choices(QUERY_INTERVALS).default('1h'))
+    .action(async (opts: { top?: number; backfill: boolean; list?: boolean; interval: Interval }, cmd: Command) => {
+      if (opts.list === true) {
+        const remote = runningUp(cmd);
+        const read = remote === null ? undefined : async (): Promise<UniverseRow[]> =>
+          z.object({ symbols: z.array(universeRowSchema) }).parse(await remote.getJson('/api/v1/universe', { interval: opts.interval })).symbols;
+        await withStoreOr(cmd, read, async (ctx) => {
+          const now = Date.now();
+          const u = ctx.config.universe;
+          return universeRows(ctx.store, u.exchange, await universeSymbols(ctx.store, u.exchange, u.symbols, utcDate(now)), opts.interval, now);
+        }, (rows) => process.stdout.write(formatUniverse(rows, opts.interval)));
+        return;
+      }
+      refuseWhileUp(cmd, `up refreshes the universe itself every [schedule] universe_every_hours and backfills the symbols that enter; \`tickerflow universe --list\` shows it now. To refresh it now, stop up (Ctrl-C), run this again, then start up.`);
       await withContext(cmd, async (ctx) => {
         const sources = await syncedSources(ctx);
         const u = ctx.config.universe;
@@ -65,6 +83,7 @@ export function registerPipelineCommands(program: Command): void {
     .argument('[symbols...]', 'symbols (default: the current universe)')
     .option('--since <time>', 'earliest open time to keep (default [history].since, else the listing)', timeArg)
     .action(async (given: string[], opts: { since?: number }, cmd: Command) => {
+      refuseWhileUp(cmd, 'up backfills every symbol that enters the universe by itself. To backfill other symbols or an earlier --since now, stop up (Ctrl-C), run this backfill, then start up again.');
       await withContext(cmd, async (ctx) => {
         const sources = await syncedSources(ctx);
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
@@ -85,6 +104,7 @@ export function registerPipelineCommands(program: Command): void {
     .description('top up every followed symbol to the last closed candle from REST')
     .argument('[symbols...]', 'symbols (default: the current universe)')
     .action(async (given: string[], _opts: unknown, cmd: Command) => {
+      refuseWhileUp(cmd, 'up syncs the followed symbols itself every [schedule] sync_every_seconds; stop it (Ctrl-C) to run sync by hand.');
       await withContext(cmd, async (ctx) => {
         const sources = await syncedSources(ctx);
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
@@ -113,6 +133,7 @@ export function registerPipelineCommands(program: Command): void {
         }, (rows) => process.stdout.write(formatGapList(rows)));
         return;
       }
+      refuseWhileUp(cmd, 'up finds and repairs gaps itself every [schedule] gaps_every_minutes; `tickerflow gaps --list` reads the ledger through its API. To run the gaps job now, stop up (Ctrl-C) first.');
       await withContext(cmd, async (ctx) => {
         const sources = await syncedSources(ctx);
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());

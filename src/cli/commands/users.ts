@@ -11,7 +11,7 @@ import { newApiToken, tokenHash } from '../../api/auth/api-token.js';
 import { checkNewPassword, hashPassword } from '../../api/auth/password-hash.js';
 import { checkTimezone, checkUserName } from '../../api/auth/user-fields.js';
 import type { User, UserStore } from '../../store/alert-records.js';
-import { withContext } from '../context.js';
+import { refuseWhileUp, withContext } from '../context.js';
 import { readNewPassword } from '../password-input.js';
 import { alignedTable, isoMinute } from '../text-table.js';
 
@@ -44,7 +44,16 @@ const passwordStdin = new Option('--password-stdin', 'read the password from the
 export function registerUsersCommand(program: Command): void {
   const users = program
     .command('users')
-    .description('the people who may sign in to the API and dashboard: add, passwd, rm, list, token');
+    .description('the people who may sign in to the API and dashboard: add, passwd, rm, list, token')
+    // Not routed through up's API: a password would then travel over HTTP and up would need an
+    // admin surface for a rare, local task. Refused up front (before a password is asked) instead.
+    .hook('preAction', (_users, action) =>
+      refuseWhileUp(
+        action,
+        'users are managed only by the process that holds the store: stop up (Ctrl-C), run `tickerflow users …`, then start up again. ' +
+          'A signed-in user makes and revokes their own API tokens while up runs (the dashboard, or POST /api/v1/tokens).',
+      ),
+    );
 
   users
     .command('add')

@@ -1,7 +1,9 @@
 /**
  * Migration 7: what the aggregation needs to sum volumes exactly as integers (candle-sql.ts).
- * `series.volume_max` is the largest value any stored row of the series ever had in its four
- * volume columns; it only grows, so it is an upper bound. Below 2^24 every row's 1e-8 units come
+ * `series_volume_max.volume_max` is the largest value any stored row of a series ever had in its
+ * four volume columns; it only grows, so it is an upper bound. A table of its own, not a column
+ * of `series`: DuckDB (1.5) cannot replay a WAL holding an ALTER TABLE of a table whose id
+ * defaults to nextval() (see 003). Below 2^24 every row's 1e-8 units come
  * out of one multiply; a series that reached it keeps, in `volume_corrections`, the difference
  * each of its large rows' text makes; from 9e10 (units beyond 64 bits) a series is summed row by
  * row as decimals. Both are filled here from the stored rows and kept by every candle write.
@@ -14,10 +16,9 @@ function statements(dialect: Dialect): string[] {
   const double = duck ? 'DOUBLE' : 'DOUBLE PRECISION';
   const units = duck ? 'HUGEINT' : 'NUMERIC';
   return [
-    `ALTER TABLE series ADD COLUMN volume_max ${double}`,
-    `UPDATE series SET volume_max = (
-  SELECT max(greatest(volume, quote_volume, taker_buy_base, taker_buy_quote)) FROM candles WHERE candles.series_id = series.id
-)`,
+    `CREATE TABLE series_volume_max (series_id INTEGER PRIMARY KEY, volume_max ${double} NOT NULL)`,
+    `INSERT INTO series_volume_max
+SELECT series_id, max(greatest(volume, quote_volume, taker_buy_base, taker_buy_quote)) FROM candles GROUP BY series_id`,
     // Like candles, unkeyed on DuckDB (rows are replaced by range); a btree key on PostgreSQL.
     `CREATE TABLE volume_corrections (
   series_id INTEGER NOT NULL,
@@ -31,4 +32,4 @@ function statements(dialect: Dialect): string[] {
   ];
 }
 
-export const seriesVolumeMax: Migration = { version: 7, name: 'series.volume_max and volume_corrections, for exact integer volume sums', statements };
+export const seriesVolumeMax: Migration = { version: 7, name: 'series_volume_max and volume_corrections, for exact integer volume sums', statements };

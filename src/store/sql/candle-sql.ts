@@ -56,7 +56,7 @@ export function rowsToColumns(rows: readonly unknown[][]): CandleRows {
 export interface SourceSeries {
   id: number;
   interval: Interval;
-  /** `series.volume_max` (migration 7): an upper bound of its volume columns, null when unknown. */
+  /** `series_volume_max` (migration 7): an upper bound of its volume columns, null when unknown. */
   volumeMax: number | null;
 }
 
@@ -192,7 +192,7 @@ export function aggregateCandlesQuery(sql: AggregateSql, src: SourceSeries, inte
   };
 }
 
-/** The largest of the four volume columns over `candles`, for `series.volume_max`. */
+/** The largest of the four volume columns over `candles`, for `series_volume_max`. */
 export function volumeMaxOf(candles: CandleColumns): number {
   let max = 0;
   for (let i = 0; i < candles.length; i++) {
@@ -213,15 +213,19 @@ FROM candles WHERE (${where}) AND (${VOLUME_COLUMNS.map((c) => `(${large(c)})`).
 }
 
 /**
- * Inside a candle write's transaction, after its rows are in: raises `series.volume_max` to cover
+ * Inside a candle write's transaction, after its rows are in: raises `series_volume_max` to cover
  * them and, for a series that has reached 2^24, recomputes the volume corrections of the written
  * range from the rows now stored there (a replaced row's correction goes with it).
  */
 export async function noteVolumesSql(db: SqlExecutor, sql: AggregateSql, id: number, candles: CandleColumns): Promise<void> {
   const first = candles.openTime[0] as number;
   const last = candles.openTime[candles.length - 1] as number;
-  await db.run('UPDATE series SET volume_max = $2 WHERE id = $1 AND (volume_max IS NULL OR volume_max < $2)', [id, volumeMaxOf(candles)]);
-  const bound = toNumberOrNull((await db.all('SELECT volume_max FROM series WHERE id = $1', [id]))[0]?.[0], 'volume_max');
+  await db.run(
+    `INSERT INTO series_volume_max (series_id, volume_max) VALUES ($1, $2)
+     ON CONFLICT (series_id) DO UPDATE SET volume_max = greatest(series_volume_max.volume_max, excluded.volume_max)`,
+    [id, volumeMaxOf(candles)],
+  );
+  const bound = toNumberOrNull((await db.all('SELECT volume_max FROM series_volume_max WHERE series_id = $1', [id]))[0]?.[0], 'volume_max');
   if (bound === null || bound < UNITS_EXACT_BELOW) return;
   await db.run('DELETE FROM volume_corrections WHERE series_id = $1 AND open_time >= $2 AND open_time <= $3', [id, first, last]);
   await db.run(`INSERT INTO volume_corrections ${volumeCorrectionRowsSql(sql, 'series_id = $1 AND open_time >= $2 AND open_time <= $3')}`, [id, first, last]);

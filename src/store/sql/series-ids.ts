@@ -44,7 +44,8 @@ export class SeriesIds {
 
   /** Every stored interval of one instrument, with its series id and volume bound (read fresh: writes raise it). */
   async intervalsOf(exchange: string, symbol: string): Promise<Array<{ id: number; interval: Interval; volumeMax: number | null }>> {
-    const rows = await this.db.all('SELECT id, "interval", volume_max FROM series WHERE exchange = $1 AND symbol = $2', [exchange, symbol]);
+    const rows = await this.db.all(`SELECT s.id, s."interval", v.volume_max FROM series s LEFT JOIN series_volume_max v ON v.series_id = s.id
+       WHERE s.exchange = $1 AND s.symbol = $2`, [exchange, symbol]);
     const out: Array<{ id: number; interval: Interval; volumeMax: number | null }> = [];
     for (const r of rows) {
       const interval = toText(col(r, 1), 'interval');

@@ -5,7 +5,7 @@
 import type { AlertStore, ApiTokenInfo, ChatLink, NewFiring, OutboxItem, StoredFiring, StoredRule, StoredRuleState, User, UserRole, UserStore } from '../alert-records.js';
 import { chatOwnerSql, createLinkCodeSql, linkChatSql, listChatLinksSql, migrateChatSql, redeemLinkCodeSql, unlinkChatSql } from './chat-sql.js';
 import { getFiringSql, listFiringsSql, recordEvaluationSql } from './firing-sql.js';
-import { dueOutboxSql, listOutboxSql, markAttemptFailedSql, markDeliveredSql } from './outbox-sql.js';
+import { claimOutboxSql, dueOutboxSql, listOutboxSql, markAttemptFailedSql, markDeliveredSql, releaseOutboxSql } from './outbox-sql.js';
 import {
   createRuleSql, deleteRuleSql, getRuleSql, listEnabledRulesSql, listRulesSql, listRuleStatesSql, updateRuleSql, type RuleChange,
 } from './rule-sql.js';
@@ -55,6 +55,12 @@ export abstract class SqlRecords implements AlertStore, UserStore {
   }
   dueOutbox(now: number, limit: number): Promise<OutboxItem[]> {
     return dueOutboxSql(this.db, now, limit);
+  }
+  claimOutbox(ids: readonly number[], now: number, leaseMs: number): Promise<OutboxItem[]> {
+    return claimOutboxSql(this.db, ids, now, leaseMs);
+  }
+  releaseOutbox(outboxId: number): Promise<void> {
+    return releaseOutboxSql(this.db, outboxId);
   }
   markDelivered(outboxId: number, at: number): Promise<void> {
     return markDeliveredSql(this.db, outboxId, at);

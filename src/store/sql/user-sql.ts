@@ -73,6 +73,7 @@ export async function updateUserSql(db: SqlExecutor, userId: number, change: Par
 export function deleteUserSql(db: SqlSession, userId: number): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.run('DELETE FROM rule_states WHERE rule_id IN (SELECT id FROM rules WHERE user_id = $1)', [userId]);
+    await tx.run('DELETE FROM outbox_claims WHERE outbox_id IN (SELECT id FROM outbox WHERE user_id = $1)', [userId]);
     for (const table of ['rules', 'outbox', 'firings', 'chat_links', 'link_codes', 'api_tokens']) {
       await tx.run(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);
     }

@@ -1,5 +1,5 @@
 /**
- * Child process for the alert records' crash test: on a fresh DuckDB file (migrations 005 and 006
+ * Child process for the alert records' crash test: on a fresh DuckDB file (migrations 005 to 007
  * still only in its WAL), makes one of every kind of alert and user write, prints `written`, then
  * starts one more evaluation and, paused before its COMMIT, prints `paused` and waits for SIGKILL.
  * The ids it used go to stdout as `ids <json>` for the parent to check.
@@ -34,6 +34,7 @@ const gone = await store.createRule(alice.id, 'gone', { expression: 'close > 1' 
 await store.updateRule(alice.id, kept.id, { enabled: false, mutedUntil: T0 + 1 }, T0 + 1);
 const [first] = await store.recordEvaluation([{ ruleId: kept.id, state: { n: 1 }, updatedAt: T0 }], [firing(kept.id, alice.id, T0, ['telegram:-5', 'dashboard'])]);
 const [tg, dash] = await store.listOutbox(first?.id ?? -1);
+await store.claimOutbox([tg?.id ?? -1, dash?.id ?? -1], T0 + 1, 300_000);
 await store.markAttemptFailed(tg?.id ?? -1, 'HTTP 502', T0 + 60_000);
 await store.markDelivered(dash?.id ?? -1, T0 + 5);
 await store.linkChat(alice.id, '-5', 'group', T0);

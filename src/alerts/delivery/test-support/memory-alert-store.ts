@@ -62,9 +62,19 @@ export class MemoryAlertStore implements AlertStore {
       .slice(-filter.limit)
       .reverse();
   }
+  /** Outbox id → claimed until (epoch ms); a claim ends with an outcome or a release. */
+  claims = new Map<number, number>();
+  async claimOutbox(ids: readonly number[], now: number, leaseMs: number): Promise<OutboxItem[]> {
+    const due = (await this.dueOutbox(now, Number.MAX_SAFE_INTEGER)).filter((o) => ids.includes(o.id));
+    for (const o of due) this.claims.set(o.id, now + leaseMs);
+    return due;
+  }
+  async releaseOutbox(outboxId: number): Promise<void> {
+    this.claims.delete(outboxId);
+  }
   async dueOutbox(now: number, limit: number): Promise<OutboxItem[]> {
     return this.outbox
-      .filter((o) => o.status === 'pending' && o.nextAttemptAt <= now)
+      .filter((o) => o.status === 'pending' && o.nextAttemptAt <= now && (this.claims.get(o.id) ?? 0) <= now)
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
       .slice(0, limit)
       .map((o) => ({ ...o }));
@@ -76,10 +86,12 @@ export class MemoryAlertStore implements AlertStore {
     return this.outbox.filter((o) => o.firingId === firingId && (userId === undefined || o.userId === userId)).map((o) => ({ ...o }));
   }
   async markDelivered(outboxId: number, at: number): Promise<void> {
+    this.claims.delete(outboxId);
     const o = this.outbox.find((x) => x.id === outboxId);
     if (o) Object.assign(o, { status: 'delivered', deliveredAt: at, attempts: o.attempts + 1 });
   }
   async markAttemptFailed(outboxId: number, error: string, nextAttemptAt: number | null): Promise<void> {
+    this.claims.delete(outboxId);
     const o = this.outbox.find((x) => x.id === outboxId);
     if (!o) return;
     o.attempts++;
