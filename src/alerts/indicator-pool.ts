@@ -7,6 +7,7 @@ import { intervalMs, type Interval } from '../core/intervals.js';
 import { STREAM_CATALOG, type MadeStream } from '../indicators/stream-catalog.js';
 import type { IndicatorRef } from './rule-ast.js';
 import type { EvalBar } from './rule-evaluator.js';
+import type { SeriesBar } from './rule-runner.js';
 
 /**
  * Bars a stream is seeded with before the first evaluated bar: four times its warm-up plus 100,
@@ -44,6 +45,9 @@ export class SeriesStreams {
   /** Open time of the last bar stepped, or null before the first. */
   lastOpenTime: number | null = null;
   lastBar: EvalBar | null = null;
+  /** The runner's step at which this series last closed a bar, and that bar (rule-runner.ts). */
+  closingStep = 0;
+  closingBar: SeriesBar | null = null;
 
   constructor(
     readonly symbol: string,
@@ -96,19 +100,27 @@ export class SeriesStreams {
 
 /** Every series' streams, by symbol and interval. */
 export class IndicatorPool {
-  private readonly bySeries = new Map<string, SeriesStreams>();
+  /** By symbol, then interval: no key string built per lookup (one per bar in the preview). */
+  private readonly bySymbol = new Map<string, Map<Interval, SeriesStreams>>();
+  /** In creation order. */
+  private readonly list: SeriesStreams[] = [];
 
   series(symbol: string, interval: Interval): SeriesStreams {
-    const key = `${symbol}|${interval}`;
-    let s = this.bySeries.get(key);
+    let m = this.bySymbol.get(symbol);
+    if (m === undefined) {
+      m = new Map<Interval, SeriesStreams>();
+      this.bySymbol.set(symbol, m);
+    }
+    let s = m.get(interval);
     if (s === undefined) {
       s = new SeriesStreams(symbol, interval);
-      this.bySeries.set(key, s);
+      m.set(interval, s);
+      this.list.push(s);
     }
     return s;
   }
 
   all(): IterableIterator<SeriesStreams> {
-    return this.bySeries.values();
+    return this.list.values();
   }
 }

@@ -77,8 +77,8 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
   const done = new Set<string>();
 
   const firings: PreviewFiring[] = [];
-  /** Targets still open: close time → the returns waiting for it. */
-  const pending = new Map<string, Array<{ firing: PreviewFiring; horizon: Horizon }>>();
+  /** Returns still open: each waits for the bar of the returns series that closes at `target`. */
+  let pending: Array<{ firing: PreviewFiring; horizon: Horizon; target: number }> = [];
   const readTo = o.to + DAY_MS;
   let finest = DAY_MS;
   for (const series of runner.pool.all()) finest = Math.min(finest, series.intervalMs);
@@ -86,7 +86,8 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
   for (let block = Math.floor(start / DAY_MS) * DAY_MS; block < readTo; block += blockMs) {
     const blockEnd = Math.min(block + blockMs, readTo);
     const evaluate: SeriesBar[] = [];
-    const closes = new Map<string, number>();
+    /** Per symbol, the close of each bar of the returns series read in this block (NaN: not read), by (openTime − block) / rLen. */
+    const closes = new Map<string, Float64Array>();
     for (const series of runner.pool.all()) {
       const key = `${series.symbol}|${series.interval}`;
       const isReturns = series.interval === rInterval;
@@ -96,8 +97,10 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
       if (done.has(key) || to <= from) continue;
       const read = await readClosedBars(o.store, o.exchange, series.symbol, series.interval, from, to, o.now, o.graceMinutes * 60_000);
       if (read.waitingFrom !== null) done.add(key);
+      const column = isReturns ? new Float64Array(Math.ceil((blockEnd - block) / rLen)).fill(NaN) : null;
+      if (column !== null) closes.set(series.symbol, column);
       for (const b of read.bars) {
-        if (isReturns) closes.set(`${b.symbol}|${b.bar.openTime + rLen}`, b.bar.close);
+        if (column !== null) column[(b.bar.openTime - block) / rLen] = b.bar.close;
         if (b.bar.openTime < o.to) evaluate.push(b);
       }
     }
@@ -111,21 +114,20 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
         returns: { '1h': null, '4h': null, '1d': null },
       };
       firings.push(pf);
-      for (const h of HORIZON_NAMES) {
-        const key = `${f.symbol}|${f.barOpenTime + len + HORIZONS[h]}`;
-        const list = pending.get(key);
-        if (list === undefined) pending.set(key, [{ firing: pf, horizon: h }]);
-        else list.push({ firing: pf, horizon: h });
-      }
+      for (const h of HORIZON_NAMES) pending.push({ firing: pf, horizon: h, target: f.barOpenTime + len + HORIZONS[h] });
     }
     // Resolve the targets whose bar lies in this block (found or not stored); later ones wait.
-    for (const [key, waiting] of pending) {
-      const target = Number(key.slice(key.indexOf('|') + 1));
-      if (target - rLen >= blockEnd) continue;
-      const close = closes.get(key);
-      for (const w of waiting) w.firing.returns[w.horizon] = close === undefined ? null : close / w.firing.close - 1;
-      pending.delete(key);
+    const waiting: typeof pending = [];
+    for (const p of pending) {
+      const open = p.target - rLen;
+      if (open >= blockEnd) {
+        waiting.push(p);
+        continue;
+      }
+      const close = open >= block ? closes.get(p.firing.symbol)?.[(open - block) / rLen] : undefined;
+      p.firing.returns[p.horizon] = close === undefined || Number.isNaN(close) ? null : close / p.firing.close - 1;
     }
+    pending = waiting;
   }
   const listed = o.maxFirings === undefined ? firings : firings.slice(0, o.maxFirings);
   return { firings: listed, summary: summarise(firings) };

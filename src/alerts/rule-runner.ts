@@ -5,7 +5,7 @@
  * interval reads its last closed bar at that moment and never a later one.
  */
 import { intervalMs, type Interval } from '../core/intervals.js';
-import { IndicatorPool, type StreamCell } from './indicator-pool.js';
+import { IndicatorPool, type SeriesStreams, type StreamCell } from './indicator-pool.js';
 import type { IndicatorRef } from './rule-ast.js';
 import { emptyFireState, stepRuleBar, type BarContext, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
 
@@ -41,7 +41,8 @@ class Binding implements BarContext {
     readonly rule: CompiledRule,
     readonly entry: RuleEntry,
     readonly symbol: string,
-    readonly seriesKey: string,
+    /** The series whose close evaluates this binding (the rule's interval on its symbol). */
+    readonly series: SeriesStreams,
     private readonly cells: StreamCell[],
     state: SymbolFireState | undefined,
   ) {
@@ -65,6 +66,8 @@ interface RuleEntry {
 export class RuleRunner {
   readonly pool = new IndicatorPool();
   private readonly byRule = new Map<number, RuleEntry>();
+  /** Closes stepped so far: marks the series stepped at the current one. */
+  private steps = 0;
 
   constructor(rules: readonly CompiledRule[], symbolsOf: (rule: CompiledRule) => readonly string[], states: ReadonlyMap<number, unknown> = new Map()) {
     for (const rule of rules) {
@@ -72,8 +75,7 @@ export class RuleRunner {
       const entry: RuleEntry = { rule, bindings: new Map<string, Binding>(), list: [], changed: false };
       for (const symbol of symbolsOf(rule)) {
         const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref));
-        this.pool.series(symbol, rule.interval);
-        const b = new Binding(rule, entry, symbol, `${symbol}|${rule.interval}`, cells, saved?.symbols[symbol]);
+        const b = new Binding(rule, entry, symbol, this.pool.series(symbol, rule.interval), cells, saved?.symbols[symbol]);
         entry.bindings.set(symbol, b);
         entry.list.push(b);
       }
@@ -86,26 +88,27 @@ export class RuleRunner {
    * rules they close, in close-time order. Returns the firings in that order.
    */
   advance(bars: readonly SeriesBar[]): RuleFiring[] {
-    const sorted = [...bars].sort((a, b) => a.bar.openTime + intervalMs(a.interval) - (b.bar.openTime + intervalMs(b.interval)));
+    const sorted = byClose(bars);
     const firings: RuleFiring[] = [];
-    const closing: SeriesBar[] = [];
     for (let i = 0; i < sorted.length; ) {
       const t = closeOf(sorted[i] as SeriesBar);
-      closing.length = 0;
+      // Each series stepped at this close is marked with the step's number and its bar, so that a
+      // rule finds its closing bar without a lookup.
+      const mark = ++this.steps;
       for (; i < sorted.length && closeOf(sorted[i] as SeriesBar) === t; i++) {
         const sb = sorted[i] as SeriesBar;
         const series = this.pool.series(sb.symbol, sb.interval);
         if (series.lastOpenTime !== null && sb.bar.openTime <= series.lastOpenTime) continue;
         series.step(sb.bar);
-        closing.push(sb);
+        series.closingStep = mark;
+        series.closingBar = sb;
       }
       // Rule after rule (each rule's tree stays in cache across its symbols), symbol after symbol.
-      const closed = new Map<string, SeriesBar>();
-      for (const sb of closing) closed.set(`${sb.symbol}|${sb.interval}`, sb);
       for (const entry of this.byRule.values()) {
         for (const b of entry.list) {
-          const sb = closed.get(b.seriesKey);
-          if (sb === undefined) continue;
+          const series = b.series;
+          if (series.closingStep !== mark) continue;
+          const sb = series.closingBar as SeriesBar;
           b.bar = sb.bar;
           b.incomplete = sb.incomplete;
           b.evaluatedAt = sb.evaluatedAt;
@@ -142,6 +145,17 @@ export class RuleRunner {
 }
 
 const closeOf = (sb: SeriesBar): number => sb.bar.openTime + intervalMs(sb.interval);
+
+/** The bars in close-time order (stable), the array itself when already in order (a single series read). */
+function byClose(bars: readonly SeriesBar[]): readonly SeriesBar[] {
+  let prev = -Infinity;
+  for (const sb of bars) {
+    const t = closeOf(sb);
+    if (t < prev) return [...bars].sort((a, b) => closeOf(a) - closeOf(b));
+    prev = t;
+  }
+  return bars;
+}
 
 /** A stored state if it belongs to this rule's expression and has its shape; else none (start afresh). */
 function asFireState(raw: unknown, rule: CompiledRule): { symbols: Record<string, SymbolFireState> } | undefined {
