@@ -10,7 +10,7 @@ import type { IndicatorRef } from './rule-ast.js';
 import { emptyFireState, stepRuleBar, type BarContext, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
 
 /** A symbol's fire state as stored: JSON has no NaN, so a cross without a previous value holds null. */
-export type StoredSymbolState = Omit<SymbolFireState, 'cross'> & { cross: Array<number | null> };
+export type StoredSymbolState = Omit<SymbolFireState, 'cross' | 'changed'> & { cross: Array<number | null> };
 
 /** A rule's fire state on every symbol of its scope: `StoredRuleState.state`. */
 export interface RuleFireState {
@@ -29,25 +29,33 @@ export interface SeriesBar {
   evaluatedAt: number;
 }
 
-/** One rule on one symbol: its fire state and its context, reused bar after bar (no allocation per bar). */
-class Binding implements BarContext {
-  state: SymbolFireState;
+/**
+ * One rule on one symbol: its fire state and its context in one object, reused bar after bar (no
+ * allocation per bar; one object fewer to reach per evaluation, 209,000 of them at a close).
+ */
+class Binding implements BarContext, SymbolFireState {
+  cross: number[];
+  runs: number[];
+  lastBarOpenTime: number | null;
+  lastFiredAt: number | null;
+  changed = false;
   bar: EvalBar = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   incomplete = false;
   evaluatedAt = 0;
-  private readonly outputs: Array<string | null>;
 
   constructor(
-    readonly rule: CompiledRule,
-    readonly entry: RuleEntry,
     readonly symbol: string,
     /** The series whose close evaluates this binding (the rule's interval on its symbol). */
     readonly series: SeriesStreams,
     private readonly cells: StreamCell[],
-    state: SymbolFireState | undefined,
+    /** The output each cell is read at (the rule's, shared by its bindings). */
+    private readonly outputs: ReadonlyArray<string | null>,
+    state: SymbolFireState,
   ) {
-    this.state = state ?? emptyFireState(rule.expression);
-    this.outputs = rule.expression.indicators.map((r) => r.outputKey);
+    this.cross = state.cross;
+    this.runs = state.runs;
+    this.lastBarOpenTime = state.lastBarOpenTime;
+    this.lastFiredAt = state.lastFiredAt;
   }
 
   value(_ref: IndicatorRef, index: number): number {
@@ -57,9 +65,9 @@ class Binding implements BarContext {
 
 interface RuleEntry {
   rule: CompiledRule;
-  bindings: Map<string, Binding>;
+  /** One per symbol of the rule's scope. */
   list: Binding[];
-  /** Evaluated since the last takeChangedStates. */
+  /** A binding's state changed (cross, runs, last firing) since the last takeChangedStates. */
   changed: boolean;
 }
 
@@ -68,16 +76,21 @@ export class RuleRunner {
   private readonly byRule = new Map<number, RuleEntry>();
   /** Closes stepped so far: marks the series stepped at the current one. */
   private steps = 0;
+  /** Rule × symbol evaluations in the last `advance`. */
+  evaluated = 0;
 
   constructor(rules: readonly CompiledRule[], symbolsOf: (rule: CompiledRule) => readonly string[], states: ReadonlyMap<number, unknown> = new Map()) {
     for (const rule of rules) {
       const saved = asFireState(states.get(rule.id), rule);
-      const entry: RuleEntry = { rule, bindings: new Map<string, Binding>(), list: [], changed: false };
+      const entry: RuleEntry = { rule, list: [], changed: false };
+      const outputs = rule.expression.indicators.map((r) => r.outputKey);
+      const seen = new Set<string>();
       for (const symbol of symbolsOf(rule)) {
+        if (seen.has(symbol)) continue;
+        seen.add(symbol);
         const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref));
-        const b = new Binding(rule, entry, symbol, this.pool.series(symbol, rule.interval), cells, saved?.symbols[symbol]);
-        entry.bindings.set(symbol, b);
-        entry.list.push(b);
+        const state = saved?.symbols[symbol] ?? emptyFireState(rule.expression);
+        entry.list.push(new Binding(symbol, this.pool.series(symbol, rule.interval), cells, outputs, state));
       }
       this.byRule.set(rule.id, entry);
     }
@@ -90,6 +103,7 @@ export class RuleRunner {
   advance(bars: readonly SeriesBar[]): RuleFiring[] {
     const sorted = byClose(bars);
     const firings: RuleFiring[] = [];
+    this.evaluated = 0;
     for (let i = 0; i < sorted.length; ) {
       const t = closeOf(sorted[i] as SeriesBar);
       // Each series stepped at this close is marked with the step's number and its bar, so that a
@@ -112,8 +126,9 @@ export class RuleRunner {
           b.bar = sb.bar;
           b.incomplete = sb.incomplete;
           b.evaluatedAt = sb.evaluatedAt;
-          const firing = stepRuleBar(entry.rule, b.state, b);
-          entry.changed = true;
+          const firing = stepRuleBar(entry.rule, b, b);
+          this.evaluated++;
+          if (b.changed) entry.changed = true;
           if (firing !== null) firings.push(firing);
         }
       }
@@ -121,13 +136,21 @@ export class RuleRunner {
     return firings;
   }
 
-  /** The fire states of the rules evaluated since the last call, to store; clears the list. */
+  /**
+   * The fire states to store, of the rules whose state changed since the last call beyond the last
+   * bar evaluated; clears the list. A rule whose bars changed nothing is not rewritten (10,000
+   * rules at a close rewrote 209,000 symbol states): its stored state differs only by an older
+   * `lastBarOpenTime`. The engine never evaluates a bar closed before it starts, so this shows
+   * only when it restarts at an earlier moment (after a failed write): such a bar is evaluated
+   * again from the same state, and changes nothing again unless its indicator values differ.
+   */
   takeChangedStates(): Array<{ ruleId: number; state: RuleFireState }> {
     const out: Array<{ ruleId: number; state: RuleFireState }> = [];
     for (const [ruleId, entry] of this.byRule) {
       if (!entry.changed) continue;
       out.push({ ruleId, state: this.ruleState(ruleId) });
       entry.changed = false;
+      for (const b of entry.list) b.changed = false;
     }
     return out;
   }
@@ -136,9 +159,14 @@ export class RuleRunner {
     const r = this.byRule.get(ruleId);
     if (r === undefined) throw new Error(`rule ${ruleId} is not loaded`);
     const symbols: Record<string, StoredSymbolState> = {};
-    for (const [s, b] of r.bindings) {
-      const st = b.state;
-      symbols[s] = { cross: st.cross.map((x) => (Number.isFinite(x) ? x : null)), runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime, lastFiredAt: st.lastFiredAt };
+    for (const b of r.list) {
+      const st = b;
+      const cross = new Array<number | null>(st.cross.length);
+      for (let i = 0; i < cross.length; i++) {
+        const x = st.cross[i] as number;
+        cross[i] = Number.isFinite(x) ? x : null;
+      }
+      symbols[b.symbol] = { cross, runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime, lastFiredAt: st.lastFiredAt };
     }
     return { expression: r.rule.expression.source, symbols };
   }
@@ -165,7 +193,7 @@ function asFireState(raw: unknown, rule: CompiledRule): { symbols: Record<string
   const symbols: Record<string, SymbolFireState> = {};
   for (const [sym, st] of Object.entries(s.symbols)) {
     const ok = Array.isArray(st.cross) && st.cross.length === rule.expression.crossSlots * 2 && Array.isArray(st.runs) && st.runs.length === rule.expression.forSlots;
-    if (ok) symbols[sym] = { cross: st.cross.map((x) => (typeof x === 'number' ? x : NaN)), runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime ?? null, lastFiredAt: st.lastFiredAt ?? null };
+    if (ok) symbols[sym] = { cross: st.cross.map((x) => (typeof x === 'number' ? x : NaN)), runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime ?? null, lastFiredAt: st.lastFiredAt ?? null, changed: false };
   }
   return { symbols };
 }
