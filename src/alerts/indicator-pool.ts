@@ -18,16 +18,25 @@ export function seedBars(warmup: number): number {
   return 4 * warmup + 100;
 }
 
+/** One output of a shared stream at the last bar stepped, as a rule reads it: NaN while warming up. */
+export class OutputCell {
+  value = NaN;
+  constructor(readonly output: string | null) {}
+}
+
 /** One shared stream and its output at the last bar stepped. */
 export class StreamCell {
   value: number | Readonly<Record<string, number>> = NaN;
   readonly seedBars: number;
+  /** The outputs rules read, updated at each step (a rule then reads a number, no lookup by name). */
+  private readonly outputs: OutputCell[] = [];
   constructor(private readonly made: MadeStream) {
     this.seedBars = seedBars(made.warmup);
   }
 
   step(bar: Readonly<Required<EvalBar & { openTime: number }>>): void {
     this.value = this.made.step(bar);
+    for (const o of this.outputs) o.value = this.read(o.output);
   }
 
   /** The output named `output` (null for a single-output stream); NaN while warming up. */
@@ -35,6 +44,17 @@ export class StreamCell {
     const v = this.value;
     if (typeof v === 'number') return v;
     return output === null ? NaN : ((v as Record<string, number>)[output] ?? NaN);
+  }
+
+  /** The cell holding {@link read}(output) after every step, shared by the rules that read it. */
+  output(output: string | null): OutputCell {
+    let o = this.outputs.find((x) => x.output === output);
+    if (o === undefined) {
+      o = new OutputCell(output);
+      o.value = this.read(output);
+      this.outputs.push(o);
+    }
+    return o;
   }
 }
 

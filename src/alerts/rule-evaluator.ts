@@ -86,10 +86,16 @@ function compileNumber(n: NumberNode): CompiledNumber {
       const v = n.value;
       return () => v;
     }
-    case 'field': {
-      const f = n.field;
-      return (ctx) => ctx.bar[f];
-    }
+    case 'field':
+      // One closure per field: a property read the engine can inline, not a lookup by name.
+      switch (n.field) {
+        case 'open': return (ctx) => ctx.bar.open;
+        case 'high': return (ctx) => ctx.bar.high;
+        case 'low': return (ctx) => ctx.bar.low;
+        case 'close': return (ctx) => ctx.bar.close;
+        case 'volume': return (ctx) => ctx.bar.volume;
+      }
+      break;
     case 'indicator': {
       const { ref, index } = n;
       return (ctx) => ctx.value(ref, index);

@@ -5,7 +5,7 @@
  * interval reads its last closed bar at that moment and never a later one.
  */
 import { intervalMs, type Interval } from '../core/intervals.js';
-import { IndicatorPool, type SeriesStreams, type StreamCell } from './indicator-pool.js';
+import { IndicatorPool, type OutputCell, type SeriesStreams } from './indicator-pool.js';
 import type { IndicatorRef } from './rule-ast.js';
 import { emptyFireState, stepRuleBar, type BarContext, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
 
@@ -47,9 +47,8 @@ class Binding implements BarContext, SymbolFireState {
     readonly symbol: string,
     /** The series whose close evaluates this binding (the rule's interval on its symbol). */
     readonly series: SeriesStreams,
-    private readonly cells: StreamCell[],
-    /** The output each cell is read at (the rule's, shared by its bindings). */
-    private readonly outputs: ReadonlyArray<string | null>,
+    /** The value of each of the rule's indicator operands, in `expression.indicators` order. */
+    private readonly cells: OutputCell[],
     state: SymbolFireState,
   ) {
     this.cross = state.cross;
@@ -59,7 +58,7 @@ class Binding implements BarContext, SymbolFireState {
   }
 
   value(_ref: IndicatorRef, index: number): number {
-    return (this.cells[index] as StreamCell).read(this.outputs[index] as string | null);
+    return (this.cells[index] as OutputCell).value;
   }
 }
 
@@ -83,14 +82,13 @@ export class RuleRunner {
     for (const rule of rules) {
       const saved = asFireState(states.get(rule.id), rule);
       const entry: RuleEntry = { rule, list: [], changed: false };
-      const outputs = rule.expression.indicators.map((r) => r.outputKey);
       const seen = new Set<string>();
       for (const symbol of symbolsOf(rule)) {
         if (seen.has(symbol)) continue;
         seen.add(symbol);
-        const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref));
+        const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref).output(ref.outputKey));
         const state = saved?.symbols[symbol] ?? emptyFireState(rule.expression);
-        entry.list.push(new Binding(symbol, this.pool.series(symbol, rule.interval), cells, outputs, state));
+        entry.list.push(new Binding(symbol, this.pool.series(symbol, rule.interval), cells, state));
       }
       this.byRule.set(rule.id, entry);
     }
