@@ -99,15 +99,15 @@ export class RuleRunner {
    * rules they close, in close-time order. Returns the firings in that order.
    */
   advance(bars: readonly SeriesBar[]): RuleFiring[] {
-    const sorted = byClose(bars);
+    const { sorted, closes } = byClose(bars);
     const firings: RuleFiring[] = [];
     this.evaluated = 0;
     for (let i = 0; i < sorted.length; ) {
-      const t = closeOf(sorted[i] as SeriesBar);
+      const t = closes[i] as number;
       // Each series stepped at this close is marked with the step's number and its bar, so that a
       // rule finds its closing bar without a lookup.
       const mark = ++this.steps;
-      for (; i < sorted.length && closeOf(sorted[i] as SeriesBar) === t; i++) {
+      for (; i < sorted.length && closes[i] === t; i++) {
         const sb = sorted[i] as SeriesBar;
         const series = this.pool.series(sb.symbol, sb.interval);
         if (series.lastOpenTime !== null && sb.bar.openTime <= series.lastOpenTime) continue;
@@ -170,17 +170,18 @@ export class RuleRunner {
   }
 }
 
-const closeOf = (sb: SeriesBar): number => sb.bar.openTime + intervalMs(sb.interval);
-
-/** The bars in close-time order (stable), the array itself when already in order (a single series read). */
-function byClose(bars: readonly SeriesBar[]): readonly SeriesBar[] {
-  let prev = -Infinity;
-  for (const sb of bars) {
-    const t = closeOf(sb);
-    if (t < prev) return [...bars].sort((a, b) => closeOf(a) - closeOf(b));
-    prev = t;
+/** The bars in close-time order (stable) with their close times; the array itself when already in order (a single series read). */
+function byClose(bars: readonly SeriesBar[]): { sorted: readonly SeriesBar[]; closes: Float64Array } {
+  const closes = new Float64Array(bars.length);
+  let inOrder = true;
+  for (let i = 0; i < bars.length; i++) {
+    const sb = bars[i] as SeriesBar;
+    closes[i] = sb.bar.openTime + intervalMs(sb.interval);
+    if (i > 0 && (closes[i] as number) < (closes[i - 1] as number)) inOrder = false;
   }
-  return bars;
+  if (inOrder) return { sorted: bars, closes };
+  const order = Array.from(bars.keys()).sort((a, b) => (closes[a] as number) - (closes[b] as number) || a - b);
+  return { sorted: order.map((k) => bars[k] as SeriesBar), closes: Float64Array.from(order, (k) => closes[k] as number) };
 }
 
 /** A stored state if it belongs to this rule's expression and has its shape; else none (start afresh). */
