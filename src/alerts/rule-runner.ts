@@ -39,9 +39,6 @@ class Binding implements BarContext, SymbolFireState {
   lastBarOpenTime: number | null;
   lastFiredAt: number | null;
   changed = false;
-  bar: EvalBar = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
-  incomplete = false;
-  evaluatedAt = 0;
 
   constructor(
     readonly symbol: string,
@@ -55,6 +52,19 @@ class Binding implements BarContext, SymbolFireState {
     this.runs = state.runs;
     this.lastBarOpenTime = state.lastBarOpenTime;
     this.lastFiredAt = state.lastFiredAt;
+  }
+
+  /** The bar its series closes now (advance evaluates a binding only then), read from the series: nothing copied per binding. */
+  get bar(): EvalBar {
+    return (this.series.closingBar as SeriesBar).bar;
+  }
+
+  get incomplete(): boolean {
+    return (this.series.closingBar as SeriesBar).incomplete;
+  }
+
+  get evaluatedAt(): number {
+    return (this.series.closingBar as SeriesBar).evaluatedAt;
   }
 
   value(_ref: IndicatorRef, index: number): number {
@@ -101,7 +111,7 @@ export class RuleRunner {
   advance(bars: readonly SeriesBar[]): RuleFiring[] {
     const { sorted, closes } = byClose(bars);
     const firings: RuleFiring[] = [];
-    this.evaluated = 0;
+    let evaluated = 0;
     for (let i = 0; i < sorted.length; ) {
       const t = closes[i] as number;
       // Each series stepped at this close is marked with the step's number and its bar, so that a
@@ -118,19 +128,15 @@ export class RuleRunner {
       // Rule after rule (each rule's tree stays in cache across its symbols), symbol after symbol.
       for (const entry of this.byRule.values()) {
         for (const b of entry.list) {
-          const series = b.series;
-          if (series.closingStep !== mark) continue;
-          const sb = series.closingBar as SeriesBar;
-          b.bar = sb.bar;
-          b.incomplete = sb.incomplete;
-          b.evaluatedAt = sb.evaluatedAt;
+          if (b.series.closingStep !== mark) continue;
           const firing = stepRuleBar(entry.rule, b, b);
-          this.evaluated++;
+          evaluated++;
           if (b.changed) entry.changed = true;
           if (firing !== null) firings.push(firing);
         }
       }
     }
+    this.evaluated = evaluated;
     return firings;
   }
 
