@@ -36,11 +36,13 @@ export interface SeriesBar {
 class Binding implements BarContext, SymbolFireState {
   cross: number[];
   runs: number[];
-  lastBarOpenTime: number | null;
   lastFiredAt: number | null;
   changed = false;
 
   constructor(
+    /** The rule's `lastBarOpenTime` of every binding (NaN for none), at `slot`: a number written in place at every close, not a new boxed number. */
+    private readonly openTimes: Float64Array,
+    private readonly slot: number,
     readonly symbol: string,
     /** The series whose close evaluates this binding (the rule's interval on its symbol). */
     readonly series: SeriesStreams,
@@ -52,6 +54,15 @@ class Binding implements BarContext, SymbolFireState {
     this.runs = state.runs;
     this.lastBarOpenTime = state.lastBarOpenTime;
     this.lastFiredAt = state.lastFiredAt;
+  }
+
+  get lastBarOpenTime(): number | null {
+    const t = this.openTimes[this.slot] as number;
+    return Number.isNaN(t) ? null : t;
+  }
+
+  set lastBarOpenTime(t: number | null) {
+    this.openTimes[this.slot] = t ?? NaN;
   }
 
   /** The bar its series closes now (advance evaluates a binding only then), read from the series: nothing copied per binding. */
@@ -92,13 +103,12 @@ export class RuleRunner {
     for (const rule of rules) {
       const saved = asFireState(states.get(rule.id), rule);
       const entry: RuleEntry = { rule, list: [], changed: false };
-      const seen = new Set<string>();
-      for (const symbol of symbolsOf(rule)) {
-        if (seen.has(symbol)) continue;
-        seen.add(symbol);
+      const symbols = [...new Set(symbolsOf(rule))];
+      const openTimes = new Float64Array(symbols.length);
+      for (const [slot, symbol] of symbols.entries()) {
         const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref).output(ref.outputKey));
         const state = saved?.symbols[symbol] ?? emptyFireState(rule.expression);
-        entry.list.push(new Binding(symbol, this.pool.series(symbol, rule.interval), cells, state));
+        entry.list.push(new Binding(openTimes, slot, symbol, this.pool.series(symbol, rule.interval), cells, state));
       }
       this.byRule.set(rule.id, entry);
     }
