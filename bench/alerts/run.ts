@@ -32,8 +32,8 @@ export async function runAlertsBench(options: { log: (line: string) => void; qui
     '',
     `Median of the closes after the first (the first runs every rule cold): CPU ${f0(medianCpu)} ms (${medianCpu < 100 ? 'goal met' : 'goal NOT met'}), ` +
       `wall ${f0(medianWall)} ms (${medianWall < 100 ? 'goal met' : 'goal NOT met'}; wall time here is mostly waiting for a CPU, see the load average). ` +
-      '"states ms" (wall) is building the states of the changed rules for `recordEvaluation`: not part of the goal. Before only changed states were stored, ' +
-      'every evaluated rule was (10,000 rules, 209,000 symbol states, 1.3–2.0 s at load 18 in the previous run); the rules with a cross still change at every bar (their sides move).',
+      '"states ms" (wall) is building the states of the changed rules for `recordEvaluation`: not part of the goal. Until only changed states were stored, ' +
+      'every evaluated rule\'s state was rebuilt (10,000 rules, 209,000 symbol states, 1.3–2.0 s at load 18 in the previous run); the rules with a cross still change at every bar (their sides move).',
     '',
     `**Preview over a year of 1m** (goal < 1 s): one symbol, ${preview.rows.toLocaleString('en')} 1m rows on DuckDB (derived from real monthly files, bench/alerts/preview-year.ts), ` +
       'from 2020-01-01 to 2021-01-01, forward returns and summary included; best of the rounds.',
