@@ -4,7 +4,8 @@
  * symbols. Bars are real: symbol s replays the real 1h klines of coin s mod 10 (fixtures/
  * binance-rest/klines, January 2023), so the streams and conditions see real values. The streams
  * are warmed on 700 hours first (not timed); then each of the next closes is timed: the runner
- * steps the shared streams of all 200 symbols and evaluates every rule on every symbol of its scope.
+ * steps the shared streams of all 200 symbols and evaluates every rule on every symbol of its scope;
+ * then, apart, the states to store are built: those of the rules whose state changed.
  */
 import { intervalMs } from '../../src/core/intervals.js';
 import { compileDefinition } from '../../src/alerts/compile-rule.js';
@@ -30,7 +31,7 @@ export interface RulesAtCloseResult {
   evaluations: number;
   streams: number;
   /** Per timed close, ms. */
-  closes: Array<{ at: number; fourHour: boolean; ms: number; cpuMs: number; firings: number; statesMs: number }>;
+  closes: Array<{ at: number; fourHour: boolean; ms: number; cpuMs: number; firings: number; statesMs: number; rulesStored: number; symbolStates: number }>;
 }
 
 export function measureRulesAtClose(timedCloses = 8): RulesAtCloseResult {
@@ -94,10 +95,12 @@ export function measureRulesAtClose(timedCloses = 8): RulesAtCloseResult {
     const firings = runner.advance(bars);
     const t1 = performance.now();
     const cpu = process.cpuUsage(c0);
-    runner.takeChangedStates();
+    const states = runner.takeChangedStates();
     const t2 = performance.now();
+    let symbolStates = 0;
+    for (const s of states) symbolStates += Object.keys(s.state.symbols).length;
     const at = (bars[0] as SeriesBar).bar.openTime + hour;
-    closes.push({ at, fourHour: at % (4 * hour) === 0, ms: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, firings: firings.length, statesMs: t2 - t1 });
+    closes.push({ at, fourHour: at % (4 * hour) === 0, ms: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, firings: firings.length, statesMs: t2 - t1, rulesStored: states.length, symbolStates });
   }
   return { rules: rules.length, evaluations, streams, closes };
 }

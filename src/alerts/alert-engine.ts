@@ -82,7 +82,11 @@ export class AlertEngine {
     }
     const firings = runner.advance(bars);
     const states: StoredRuleState[] = runner.takeChangedStates().map((s) => ({ ruleId: s.ruleId, state: s.state, updatedAt: upTo }));
-    if (states.length === 0 && firings.length === 0) return [];
+    if (states.length === 0 && firings.length === 0) {
+      // Rules evaluated but no state changed (takeChangedStates): these bars are as good as recorded.
+      if (only === null && runner.evaluated > 0) this.committedUpTo = upTo;
+      return [];
+    }
     try {
       const stored = await this.o.alerts.recordEvaluation(states, firings.map((f) => this.toNewFiring(f)));
       if (only === null) this.committedUpTo = upTo;

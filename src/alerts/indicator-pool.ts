@@ -7,6 +7,7 @@ import { intervalMs, type Interval } from '../core/intervals.js';
 import { STREAM_CATALOG, type MadeStream } from '../indicators/stream-catalog.js';
 import type { IndicatorRef } from './rule-ast.js';
 import type { EvalBar } from './rule-evaluator.js';
+import type { SeriesBar } from './rule-runner.js';
 
 /**
  * Bars a stream is seeded with before the first evaluated bar: four times its warm-up plus 100,
@@ -17,16 +18,25 @@ export function seedBars(warmup: number): number {
   return 4 * warmup + 100;
 }
 
+/** One output of a shared stream at the last bar stepped, as a rule reads it: NaN while warming up. */
+export class OutputCell {
+  value = NaN;
+  constructor(readonly output: string | null) {}
+}
+
 /** One shared stream and its output at the last bar stepped. */
 export class StreamCell {
   value: number | Readonly<Record<string, number>> = NaN;
   readonly seedBars: number;
+  /** The outputs rules read, updated at each step (a rule then reads a number, no lookup by name). */
+  private readonly outputs: OutputCell[] = [];
   constructor(private readonly made: MadeStream) {
     this.seedBars = seedBars(made.warmup);
   }
 
   step(bar: Readonly<Required<EvalBar & { openTime: number }>>): void {
     this.value = this.made.step(bar);
+    for (const o of this.outputs) o.value = this.read(o.output);
   }
 
   /** The output named `output` (null for a single-output stream); NaN while warming up. */
@@ -34,6 +44,17 @@ export class StreamCell {
     const v = this.value;
     if (typeof v === 'number') return v;
     return output === null ? NaN : ((v as Record<string, number>)[output] ?? NaN);
+  }
+
+  /** The cell holding {@link read}(output) after every step, shared by the rules that read it. */
+  output(output: string | null): OutputCell {
+    let o = this.outputs.find((x) => x.output === output);
+    if (o === undefined) {
+      o = new OutputCell(output);
+      o.value = this.read(output);
+      this.outputs.push(o);
+    }
+    return o;
   }
 }
 
@@ -44,6 +65,9 @@ export class SeriesStreams {
   /** Open time of the last bar stepped, or null before the first. */
   lastOpenTime: number | null = null;
   lastBar: EvalBar | null = null;
+  /** The runner's step at which this series last closed a bar, and that bar (rule-runner.ts). */
+  closingStep = 0;
+  closingBar: SeriesBar | null = null;
 
   constructor(
     readonly symbol: string,
@@ -96,19 +120,27 @@ export class SeriesStreams {
 
 /** Every series' streams, by symbol and interval. */
 export class IndicatorPool {
-  private readonly bySeries = new Map<string, SeriesStreams>();
+  /** By symbol, then interval: no key string built per lookup (one per bar in the preview). */
+  private readonly bySymbol = new Map<string, Map<Interval, SeriesStreams>>();
+  /** In creation order. */
+  private readonly list: SeriesStreams[] = [];
 
   series(symbol: string, interval: Interval): SeriesStreams {
-    const key = `${symbol}|${interval}`;
-    let s = this.bySeries.get(key);
+    let m = this.bySymbol.get(symbol);
+    if (m === undefined) {
+      m = new Map<Interval, SeriesStreams>();
+      this.bySymbol.set(symbol, m);
+    }
+    let s = m.get(interval);
     if (s === undefined) {
       s = new SeriesStreams(symbol, interval);
-      this.bySeries.set(key, s);
+      m.set(interval, s);
+      this.list.push(s);
     }
     return s;
   }
 
   all(): IterableIterator<SeriesStreams> {
-    return this.bySeries.values();
+    return this.list.values();
   }
 }

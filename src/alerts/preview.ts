@@ -5,15 +5,18 @@
  *
  * History is read in blocks of whole days (about 50,000 bars of the finest series: one block for a
  * year of 1h, 11 for a year of 1m), every series of a block before the next, so memory stays
- * bounded by the block and bars of all intervals still close in order.
+ * bounded by the block and bars of all intervals still close in order. A block stays in columns:
+ * its bars go to the runner merged by close a few thousand at a time (bar-merge.ts), and the
+ * closes forward returns need are found by index in a column per symbol.
  */
 import { DAY_MS, intervalMs, type Interval } from '../core/intervals.js';
 import type { Store } from '../store/store.js';
 import { compileDefinition } from './compile-rule.js';
 import type { BarRuleDefinition } from './rule-draft.js';
-import { RuleRunner, type SeriesBar } from './rule-runner.js';
+import { mergeByClose, type MergeSeries } from './bar-merge.js';
+import { RuleRunner } from './rule-runner.js';
 import { seedRunner } from './seed-runner.js';
-import { readClosedBars } from './series-bars.js';
+import { readClosedColumns } from './series-bars.js';
 
 export const HORIZONS = { '1h': 3_600_000, '4h': 14_400_000, '1d': DAY_MS } as const;
 export type Horizon = keyof typeof HORIZONS;
@@ -77,16 +80,18 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
   const done = new Set<string>();
 
   const firings: PreviewFiring[] = [];
-  /** Targets still open: close time → the returns waiting for it. */
-  const pending = new Map<string, Array<{ firing: PreviewFiring; horizon: Horizon }>>();
+  /** Returns still open: each waits for the bar of the returns series that closes at `target`. */
+  let pending: Array<{ firing: PreviewFiring; horizon: Horizon; target: number }> = [];
   const readTo = o.to + DAY_MS;
+  const graceMs = o.graceMinutes * 60_000;
   let finest = DAY_MS;
   for (const series of runner.pool.all()) finest = Math.min(finest, series.intervalMs);
   const blockMs = Math.max(1, Math.floor((BLOCK_BARS * finest) / DAY_MS)) * DAY_MS;
   for (let block = Math.floor(start / DAY_MS) * DAY_MS; block < readTo; block += blockMs) {
     const blockEnd = Math.min(block + blockMs, readTo);
-    const evaluate: SeriesBar[] = [];
-    const closes = new Map<string, number>();
+    const reads: MergeSeries[] = [];
+    /** Per symbol, the close of each bar of the returns series read in this block (NaN: not read), by (openTime − block) / rLen. */
+    const closes = new Map<string, Float64Array>();
     for (const series of runner.pool.all()) {
       const key = `${series.symbol}|${series.interval}`;
       const isReturns = series.interval === rInterval;
@@ -94,38 +99,43 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
       const from = Math.max(block, next.get(key) ?? block);
       const to = Math.min(blockEnd, limit);
       if (done.has(key) || to <= from) continue;
-      const read = await readClosedBars(o.store, o.exchange, series.symbol, series.interval, from, to, o.now, o.graceMinutes * 60_000);
+      const read = await readClosedColumns(o.store, o.exchange, series.symbol, series.interval, from, to, o.now, graceMs);
       if (read.waitingFrom !== null) done.add(key);
-      for (const b of read.bars) {
-        if (isReturns) closes.set(`${b.symbol}|${b.bar.openTime + rLen}`, b.bar.close);
-        if (b.bar.openTime < o.to) evaluate.push(b);
+      reads.push({ symbol: series.symbol, interval: series.interval, read, before: o.to });
+      if (!isReturns) continue;
+      const column = new Float64Array(Math.ceil((blockEnd - block) / rLen)).fill(NaN);
+      closes.set(series.symbol, column);
+      for (const chunk of read.chunks) {
+        const c = chunk.candles;
+        for (let i = 0; i < chunk.count; i++) column[((c.openTime[i] as number) - block) / rLen] = c.close[i] as number;
       }
     }
-    for (const f of runner.advance(evaluate)) {
-      const pf: PreviewFiring = {
-        symbol: f.symbol,
-        openTime: f.barOpenTime,
-        close: f.inputs.bar.close,
-        incomplete: f.incomplete,
-        operands: f.inputs.operands,
-        returns: { '1h': null, '4h': null, '1d': null },
-      };
-      firings.push(pf);
-      for (const h of HORIZON_NAMES) {
-        const key = `${f.symbol}|${f.barOpenTime + len + HORIZONS[h]}`;
-        const list = pending.get(key);
-        if (list === undefined) pending.set(key, [{ firing: pf, horizon: h }]);
-        else list.push({ firing: pf, horizon: h });
+    mergeByClose(reads, graceMs, (bars) => {
+      for (const f of runner.advance(bars)) {
+        const pf: PreviewFiring = {
+          symbol: f.symbol,
+          openTime: f.barOpenTime,
+          close: f.inputs.bar.close,
+          incomplete: f.incomplete,
+          operands: f.inputs.operands,
+          returns: { '1h': null, '4h': null, '1d': null },
+        };
+        firings.push(pf);
+        for (const h of HORIZON_NAMES) pending.push({ firing: pf, horizon: h, target: f.barOpenTime + len + HORIZONS[h] });
       }
-    }
+    });
     // Resolve the targets whose bar lies in this block (found or not stored); later ones wait.
-    for (const [key, waiting] of pending) {
-      const target = Number(key.slice(key.indexOf('|') + 1));
-      if (target - rLen >= blockEnd) continue;
-      const close = closes.get(key);
-      for (const w of waiting) w.firing.returns[w.horizon] = close === undefined ? null : close / w.firing.close - 1;
-      pending.delete(key);
+    const waiting: typeof pending = [];
+    for (const p of pending) {
+      const open = p.target - rLen;
+      if (open >= blockEnd) {
+        waiting.push(p);
+        continue;
+      }
+      const close = open >= block ? closes.get(p.firing.symbol)?.[(open - block) / rLen] : undefined;
+      p.firing.returns[p.horizon] = close === undefined || Number.isNaN(close) ? null : close / p.firing.close - 1;
     }
+    pending = waiting;
   }
   const listed = o.maxFirings === undefined ? firings : firings.slice(0, o.maxFirings);
   return { firings: listed, summary: summarise(firings) };

@@ -38,6 +38,11 @@ export interface SymbolFireState {
   lastBarOpenTime: number | null;
   /** `firedAt` of the last firing, for frequency and cooldown. */
   lastFiredAt: number | null;
+  /**
+   * Set when a bar changed `cross`, `runs` or `lastFiredAt` (not `lastBarOpenTime` alone): the
+   * runner stores only such states. Not stored itself.
+   */
+  changed: boolean;
 }
 
 export type EvalBar = Pick<Candle, 'openTime' | 'open' | 'high' | 'low' | 'close' | 'volume'>;
@@ -72,7 +77,7 @@ export interface RuleFiring {
 }
 
 export function emptyFireState(expression: RuleExpression): SymbolFireState {
-  return { cross: new Array<number>(expression.crossSlots * 2).fill(NaN), runs: new Array<number>(expression.forSlots).fill(0), lastBarOpenTime: null, lastFiredAt: null };
+  return { cross: new Array<number>(expression.crossSlots * 2).fill(NaN), runs: new Array<number>(expression.forSlots).fill(0), lastBarOpenTime: null, lastFiredAt: null, changed: false };
 }
 
 function compileNumber(n: NumberNode): CompiledNumber {
@@ -81,10 +86,16 @@ function compileNumber(n: NumberNode): CompiledNumber {
       const v = n.value;
       return () => v;
     }
-    case 'field': {
-      const f = n.field;
-      return (ctx) => ctx.bar[f];
-    }
+    case 'field':
+      // One closure per field: a property read the engine can inline, not a lookup by name.
+      switch (n.field) {
+        case 'open': return (ctx) => ctx.bar.open;
+        case 'high': return (ctx) => ctx.bar.high;
+        case 'low': return (ctx) => ctx.bar.low;
+        case 'close': return (ctx) => ctx.bar.close;
+        case 'volume': return (ctx) => ctx.bar.volume;
+      }
+      break;
     case 'indicator': {
       const { ref, index } = n;
       return (ctx) => ctx.value(ref, index);
@@ -139,8 +150,11 @@ export function compileCondition(n: ConditionNode): CompiledCondition {
         const y = b(ctx);
         const px = state.cross[i] as number;
         const py = state.cross[i + 1] as number;
-        state.cross[i] = x;
-        state.cross[i + 1] = y;
+        if (!same(px, x) || !same(py, y)) {
+          state.cross[i] = x;
+          state.cross[i + 1] = y;
+          state.changed = true;
+        }
         if (!Number.isFinite(px) || !Number.isFinite(py) || !Number.isFinite(x) || !Number.isFinite(y)) return false;
         // TradingView's ta.crossover: above now, at or below on the previous bar.
         return above ? x > y && px <= py : x < y && px >= py;
@@ -165,12 +179,21 @@ export function compileCondition(n: ConditionNode): CompiledCondition {
       const { slot, bars } = n;
       return (ctx, state) => {
         const run = c(ctx, state) ? (state.runs[slot] ?? 0) + 1 : 0;
-        state.runs[slot] = Math.min(run, bars);
+        const kept = Math.min(run, bars);
+        if (state.runs[slot] !== kept) {
+          state.runs[slot] = kept;
+          state.changed = true;
+        }
         return run >= bars;
       };
     }
   }
   throw new Error('unreachable: every condition kind is compiled');
+}
+
+/** Equal, NaN equal to NaN (a cross side still warming up). */
+function same(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /** Whether frequency, cooldown, expiry and mute let the rule fire at `at`. */
@@ -189,7 +212,7 @@ const round = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPre
 
 /** Evaluates one closed bar of one symbol. The state passed in is not changed. */
 export function evaluateRuleBar(rule: CompiledRule, state: SymbolFireState, ctx: BarContext): { state: SymbolFireState; firing: RuleFiring | null } {
-  const next: SymbolFireState = { cross: state.cross.slice(), runs: state.runs.slice(), lastBarOpenTime: state.lastBarOpenTime, lastFiredAt: state.lastFiredAt };
+  const next: SymbolFireState = { cross: state.cross.slice(), runs: state.runs.slice(), lastBarOpenTime: state.lastBarOpenTime, lastFiredAt: state.lastFiredAt, changed: false };
   const firing = stepRuleBar(rule, next, ctx);
   return { state: next, firing };
 }
@@ -204,6 +227,7 @@ export function stepRuleBar(rule: CompiledRule, state: SymbolFireState, ctx: Bar
   state.lastBarOpenTime = ctx.bar.openTime;
   if (!held || !mayFire(rule, state, ctx.evaluatedAt)) return null;
   state.lastFiredAt = ctx.evaluatedAt;
+  state.changed = true;
 
   const operands: Record<string, number | null> = {};
   for (const f of rule.expression.fields) operands[f] = ctx.bar[f];
