@@ -64,6 +64,8 @@ export class PartitionCursor {
           continue;
         }
         this.#result = null;
+        // Every row of the file is behind us, in range or not: never list it again.
+        if (this.#file) this.#lastSeq = Math.max(this.#lastSeq, this.#file.last);
       }
       if (!(await this.#openNextFile())) {
         this.head = null;
