@@ -24,13 +24,20 @@ export async function fsyncPath(path: string): Promise<void> {
 }
 
 /** `COPY (<select>) TO <dir>/<name>` published atomically; returns the final path. */
-export async function publishParquet(conn: DuckDBConnection, select: string, dir: string, name: string): Promise<string> {
+export async function publishParquet(
+  conn: DuckDBConnection,
+  select: string,
+  dir: string,
+  name: string,
+  beforeRename?: (tempPath: string) => Promise<void>,
+): Promise<string> {
   const path = join(dir, name);
   const temp = path + TEMP_SUFFIX;
   try {
     await mkdir(dir, { recursive: true });
     await conn.run(`COPY (${select}) TO ${sqlPath(temp)} (FORMAT parquet, COMPRESSION zstd)`);
     await fsyncPath(temp);
+    if (beforeRename) await beforeRename(temp);
     await rename(temp, path);
     await fsyncPath(dir);
   } catch (err) {

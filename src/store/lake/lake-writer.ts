@@ -40,6 +40,8 @@ export interface PublishedFile extends LakeFile {
 export interface LakeWriterOptions extends Partial<LakeWriterSettings> {
   /** Called after each file is published (durable): for metrics and tests. */
   onPublish?: (file: PublishedFile) => void;
+  /** Test-only pause point: the file is written and fsynced under its temp name, not yet renamed. */
+  beforeRename?: (tempPath: string) => Promise<void>;
 }
 
 const levelCount = (e: MarketEvent): number => (e.kind === 'book_snapshot' || e.kind === 'book_delta' ? e.bids.length + e.asks.length : 0);
@@ -66,6 +68,7 @@ export class LakeWriter {
     private readonly partitionMax: Map<string, number>,
     last: number,
     private readonly onPublish: ((file: PublishedFile) => void) | undefined,
+    private readonly beforeRename: ((tempPath: string) => Promise<void>) | undefined,
   ) {
     this.settings = settings;
     this.#last = last;
@@ -73,7 +76,7 @@ export class LakeWriter {
 
   /** Opens a writer on `root` (created if missing), removing leftover temp files of a crashed flush. */
   static async open(root: string, options: LakeWriterOptions = {}): Promise<LakeWriter> {
-    const { onPublish, ...rest } = options;
+    const { onPublish, beforeRename, ...rest } = options;
     const settings = checkWriterSettings({ ...DEFAULT_LAKE_WRITER_SETTINGS, ...rest });
     const partitionMax = new Map<string, number>();
     let last = 0;
@@ -93,7 +96,7 @@ export class LakeWriter {
     }
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
-    return new LakeWriter(root, settings, instance, conn, partitionMax, last, onPublish);
+    return new LakeWriter(root, settings, instance, conn, partitionMax, last, onPublish, beforeRename);
   }
 
   /** Highest sequence assigned, accepted or found on disk when opened. */
@@ -209,7 +212,7 @@ export class LakeWriter {
     } finally {
       appender.closeSync();
     }
-    const path = await publishParquet(this.conn, 'SELECT * FROM lake_stage', partitionDir(this.root, partition), fileName(first, last));
+    const path = await publishParquet(this.conn, 'SELECT * FROM lake_stage', partitionDir(this.root, partition), fileName(first, last), this.beforeRename);
     await this.conn.run('DROP TABLE lake_stage');
     const key = partitionKey(partition);
     this.partitionMax.set(key, Math.max(last, this.partitionMax.get(key) ?? 0));
