@@ -96,8 +96,9 @@ test('lake - kill -9 while writing, then restart, four times: no duplicate seque
       const run = await runAndKill(root, pauseAt, 2 + Math.floor(rnd() * 12), Math.floor(rnd() * 40));
       assert.equal(run.openedAt, highest, `round ${round}: the restarted writer continues after the highest sequence on disk`);
       if (pauseAt >= 0) {
-        assert.ok(run.pausedTemp?.endsWith(TEMP_SUFFIX), `round ${round}: killed between write and rename`);
-        assert.ok(readdirSync(join(run.pausedTemp, '..')).some((n) => run.pausedTemp?.endsWith(n)), 'the unpublished temp file is there');
+        const temp = run.pausedTemp;
+        assert.ok(temp?.endsWith(TEMP_SUFFIX), `round ${round}: killed between write and rename`);
+        assert.ok(readdirSync(join(temp, '..')).some((n) => temp.endsWith(`/${n}`)), 'the unpublished temp file is there');
       }
       allPublished.push(...run.published);
       for (const f of run.published) assert.ok(f.first > highest, `round ${round}: new file ${f.first}-${f.last} starts above ${highest}`);
