@@ -97,7 +97,7 @@ test('lake - kill -9 while writing, then restart, four times: no duplicate seque
       assert.equal(run.openedAt, highest, `round ${round}: the restarted writer continues after the highest sequence on disk`);
       if (pauseAt >= 0) {
         const temp = run.pausedTemp;
-        assert.ok(temp?.endsWith(TEMP_SUFFIX), `round ${round}: killed between write and rename`);
+        if (!temp?.endsWith(TEMP_SUFFIX)) assert.fail(`round ${round}: killed between write and rename, not at ${temp}`);
         assert.ok(readdirSync(join(temp, '..')).some((n) => temp.endsWith(`/${n}`)), 'the unpublished temp file is there');
       }
       allPublished.push(...run.published);
