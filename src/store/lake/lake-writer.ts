@@ -13,13 +13,14 @@
  * same StoreError, and every file published before it stays as it was.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { DuckDBDataChunk, DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { BadInputError, StoreError } from '../../core/errors.js';
 import type { MarketEvent } from '../../core/market-events.js';
 import { fileName, partitionDir, partitionKey, utcDate, type LakeFile, type Partition } from './lake-layout.js';
 import { publishParquet } from './lake-file.js';
 import { listPartition, listPartitions } from './lake-scan.js';
-import { columnsDdl, columnTypes, eventRow } from './lake-schema.js';
+import { eventsChunk } from './lake-chunks.js';
+import { columnsDdl } from './lake-schema.js';
 import { checkWriterSettings, DEFAULT_LAKE_WRITER_SETTINGS, type LakeWriterSettings } from './lake-settings.js';
 import { validateLakeEvent } from './lake-validate.js';
 
@@ -199,14 +200,8 @@ export class LakeWriter {
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE lake_stage (${columnsDdl(partition.kind)})`);
     const appender = await this.conn.createAppender('lake_stage', 'main', 'temp');
     try {
-      const types = columnTypes(partition.kind);
       for (let start = 0; start < events.length; start += CHUNK_ROWS) {
-        const n = Math.min(CHUNK_ROWS, events.length - start);
-        const chunk = DuckDBDataChunk.create(types, n);
-        const rows = [];
-        for (let i = start; i < start + n; i++) rows.push(eventRow(seqs[i] as number, events[i] as MarketEvent));
-        chunk.setRows(rows);
-        appender.appendDataChunk(chunk);
+        appender.appendDataChunk(eventsChunk(partition.kind, seqs, events, start, Math.min(CHUNK_ROWS, events.length - start)));
       }
       appender.flushSync();
     } finally {

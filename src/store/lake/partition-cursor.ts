@@ -10,7 +10,8 @@ import type { MarketEvent } from '../../core/market-events.js';
 import type { LakeFile, Partition } from './lake-layout.js';
 import { sqlPath } from './lake-file.js';
 import { listPartition } from './lake-scan.js';
-import { columnNames, rowEvent } from './lake-schema.js';
+import { chunkEvents } from './lake-chunks.js';
+import { columnNames } from './lake-schema.js';
 
 export interface SequencedEvent {
   /** The lake's global arrival sequence. */
@@ -59,7 +60,7 @@ export class PartitionCursor {
         const chunk = await this.#result.fetchChunk();
         if (chunk && chunk.rowCount > 0) {
           const where = this.#file?.path ?? '';
-          this.#rows = chunk.getRows().map((r) => rowEvent(this.partition.kind, this.partition, r, where));
+          this.#rows = chunkEvents(this.partition.kind, this.partition, chunk, where);
           this.#next = 0;
           continue;
         }
