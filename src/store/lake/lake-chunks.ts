@@ -17,6 +17,12 @@ export function eventsChunk(kind: MarketEventKind, seqs: readonly number[], even
   LAKE_COLUMNS[kind].forEach((column, c) => {
     if (column.levels) {
       writeLevels(bindings.data_chunk_get_vector(chunk.chunk, c), events, start, n, column.levels);
+    } else if (c === 0) {
+      const values = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) values[i] = BigInt(seqs[start + i] as number);
+      bindings.copy_data_to_vector(bindings.data_chunk_get_vector(chunk.chunk, c), 0, values.buffer, 0, n * 8);
+    } else if (column.sql === 'DOUBLE' && copyDoubles(chunk, c, events, start, n, column.value)) {
+      // copied in one piece: a fresh chunk's vectors have no validity mask, every row is valid
     } else {
       const values: DuckDBValue[] = new Array<DuckDBValue>(n);
       for (let i = 0; i < n; i++) values[i] = c === 0 ? BigInt(seqs[start + i] as number) : column.value(events[start + i] as MarketEvent);
@@ -24,6 +30,18 @@ export function eventsChunk(kind: MarketEventKind, seqs: readonly number[], even
     }
   });
   return chunk;
+}
+
+/** A DOUBLE column without NULLs in one memcpy; false (nothing written) if a value is NULL. */
+function copyDoubles(chunk: DuckDBDataChunk, c: number, events: readonly MarketEvent[], start: number, n: number, value: (e: MarketEvent) => DuckDBValue): boolean {
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = value(events[start + i] as MarketEvent);
+    if (typeof v !== 'number') return false;
+    values[i] = v;
+  }
+  bindings.copy_data_to_vector(bindings.data_chunk_get_vector(chunk.chunk, c), 0, values.buffer, 0, n * 8);
+  return true;
 }
 
 function writeLevels(vector: bindings.Vector, events: readonly MarketEvent[], start: number, n: number, side: (e: MarketEvent) => readonly BookLevel[]): void {

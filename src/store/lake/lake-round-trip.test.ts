@@ -103,6 +103,9 @@ test('lake - a bad event is refused naming the field, and nothing of it is writt
     await assert.rejects(w.write({ ...trade, price: Infinity }), (e: unknown) => e instanceof BadInputError && /price must be a finite number/.test(e.message));
     await assert.rejects(w.write({ ...trade, symbol: '../etc' }), (e: unknown) => e instanceof BadInputError && /symbol/.test(e.message));
     await assert.rejects(w.write(trade, 0), /sequence must be a positive safe integer/);
+    const delta = good.find((e) => e.kind === 'book_delta');
+    assert.ok(delta);
+    await assert.rejects(w.write({ ...delta, asks: [[1, 2], [NaN, 1]] }), /book_delta event for binance:BTCUSDT: asks\[1\] must be \[price, quantity\] of finite numbers, got \[null,1\]/);
     await w.close();
     const got: MarketEvent[] = [];
     for await (const e of lakeEvents(root, ALL)) got.push(e);

@@ -27,9 +27,10 @@ function levels(event: MarketEvent, side: string, list: readonly BookLevel[]): v
   if (!Array.isArray(list)) fail(event, `${side} must be an array of [price, quantity]`);
   for (let i = 0; i < list.length; i++) {
     const level = list[i];
-    if (!Array.isArray(level) || level.length !== 2) fail(event, `${side}[${i}] must be [price, quantity]`);
-    finite(event, `${side}[${i}] price`, level[0]);
-    finite(event, `${side}[${i}] quantity`, level[1]);
+    // The message is built only on failure: this loop runs for every level of every book event.
+    if (!Array.isArray(level) || level.length !== 2 || !Number.isFinite(level[0]) || !Number.isFinite(level[1])) {
+      fail(event, `${side}[${i}] must be [price, quantity] of finite numbers, got ${JSON.stringify(level)}`);
+    }
   }
 }
 
