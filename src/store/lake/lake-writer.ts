@@ -15,6 +15,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { BadInputError, StoreError } from '../../core/errors.js';
+import { DAY_MS } from '../../core/intervals.js';
 import type { MarketEvent } from '../../core/market-events.js';
 import { fileName, partitionDir, partitionKey, utcDate, type LakeFile, type Partition } from './lake-layout.js';
 import { publishParquet } from './lake-file.js';
@@ -60,6 +61,9 @@ export class LakeWriter {
   #last: number;
   /** Highest caller-given sequence this session (they must rise). */
   #lastGiven = 0;
+  /** The UTC day of the last event and its YYYY-MM-DD (formatting a Date per event costs). */
+  #day = NaN;
+  #date = '';
 
   private constructor(
     readonly root: string,
@@ -117,7 +121,12 @@ export class LakeWriter {
   async write(event: MarketEvent, sequence?: number): Promise<number | null> {
     this.#throwIfStopped();
     validateLakeEvent(event);
-    const partition: Partition = { kind: event.kind, exchange: event.exchange, symbol: event.symbol, date: utcDate(event.receivedAt) };
+    const day = Math.floor(event.receivedAt / DAY_MS);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#date = utcDate(event.receivedAt);
+    }
+    const partition: Partition = { kind: event.kind, exchange: event.exchange, symbol: event.symbol, date: this.#date };
     const key = partitionKey(partition);
     let seq: number;
     if (sequence === undefined) {
