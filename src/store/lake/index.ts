@@ -10,4 +10,4 @@ export {
   type LakeWriterSettings,
   type LakeMaintenanceSettings,
 } from './lake-settings.js';
-export { partitionDir, fileName, parseFileName, utcDate, type Partition, type LakeFile } from './lake-layout.js';
+export { partitionDir, fileName, parseFileName, type Partition, type LakeFile } from './lake-layout.js';

@@ -28,11 +28,6 @@ export interface LakeFile {
   last: number;
 }
 
-/** UTC day (YYYY-MM-DD) of an epoch-ms time. */
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 /** A symbol is a path segment: no separators, no `=` (hive), no leading dot (hidden, temp). */
 export function isSafeSymbol(symbol: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(symbol) && symbol.length <= 64;

@@ -9,7 +9,8 @@
 import { rm, stat } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DAY_MS } from '../../core/intervals.js';
-import { fileName, partitionDir, partitionKey, utcDate, type LakeFile } from './lake-layout.js';
+import { utcDate } from '../../core/time.js';
+import { fileName, partitionDir, partitionKey, type LakeFile } from './lake-layout.js';
 import { fsyncPath, publishParquet, sqlPath } from './lake-file.js';
 import { listPartition, listPartitions, type PartitionFilter } from './lake-scan.js';
 import { checkMaintenanceSettings, DEFAULT_LAKE_MAINTENANCE_SETTINGS, type LakeMaintenanceSettings } from './lake-settings.js';

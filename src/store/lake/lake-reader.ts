@@ -5,8 +5,9 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { BadInputError } from '../../core/errors.js';
+import { utcDate } from '../../core/time.js';
 import type { MarketEvent, MarketEventKind, MarketRef } from '../../core/market-events.js';
-import { partitionKey, utcDate } from './lake-layout.js';
+import { partitionKey } from './lake-layout.js';
 import { listPartition, listPartitions } from './lake-scan.js';
 import { PartitionCursor, type SequencedEvent } from './partition-cursor.js';
 
