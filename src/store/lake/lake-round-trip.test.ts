@@ -142,3 +142,18 @@ test('lake - caller-given sequences: a re-send after a restart stores each event
       /sequence 4999 is not above the last given, 5000/,
     );
   }));
+
+test('lake - buffers are flushed by age without a call to flush', () =>
+  withDir(async (root) => {
+    const events = mergedCapture(['ethusdt_20240808'], 20);
+    const published: number[] = [];
+    const w = await LakeWriter.open(root, { maxBufferAgeMs: 50, onPublish: (f) => published.push(f.rows) });
+    for (const e of events) await w.write(e);
+    assert.deepEqual(published, [], 'nothing is published before the age is reached');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(published.reduce((a, b) => a + b, 0), events.length, 'every buffered event was published by the timer');
+    await w.close();
+    const got: MarketEvent[] = [];
+    for await (const e of lakeEvents(root, ALL)) got.push(e);
+    assert.deepStrictEqual(got, events);
+  }));
