@@ -78,10 +78,15 @@ export async function* readLake(root: string, query: LakeQuery): AsyncGenerator<
   const instance = await DuckDBInstance.create(':memory:');
   const heap = new CursorHeap();
   const opened = new Set<string>();
+  // Every cursor, so an early return (the caller's `break`) closes the one being yielded from too.
+  const cursors: PartitionCursor[] = [];
   try {
     for (const p of partitions) {
       const first = (await listPartition(root, p)).files[0];
-      if (first) heap.push(new PartitionCursor(instance, root, p, first, query.from, query.to));
+      if (!first) continue;
+      const cursor = new PartitionCursor(instance, root, p, first, query.from, query.to);
+      cursors.push(cursor);
+      heap.push(cursor);
     }
     for (;;) {
       const cursor = heap.pop();
@@ -100,7 +105,7 @@ export async function* readLake(root: string, query: LakeQuery): AsyncGenerator<
       if (cursor.head) heap.push(cursor);
     }
   } finally {
-    for (const c of heap.items) c.close();
+    for (const c of cursors) c.close();
     instance.closeSync();
   }
 }

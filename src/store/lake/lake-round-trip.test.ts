@@ -91,6 +91,12 @@ test('lake - a read picks kinds, markets and a receive-time range, still in sequ
     const got: MarketEvent[] = [];
     for await (const e of lakeEvents(root, { from, to, kinds: ['trade'], markets: [{ exchange: 'binance', symbol: 'ETHUSDT' }] })) got.push(e);
     assert.deepStrictEqual(got, want);
+    const firstFive: MarketEvent[] = [];
+    for await (const e of lakeEvents(root, ALL)) {
+      firstFive.push(e);
+      if (firstFive.length === 5) break; // closes the reader's cursors and DuckDB
+    }
+    assert.deepStrictEqual(firstFive, events.slice(0, 5));
   }));
 
 test('lake - a bad event is refused naming the field, and nothing of it is written', () =>
