@@ -100,7 +100,7 @@ export class PartitionCursor {
         this.#next = 0;
         return true;
       } catch (err) {
-        const gone = err instanceof Error && /No such file|not exist/i.test(err.message);
+        const gone = err instanceof Error && /No such file|No files found|not exist/i.test(err.message);
         if (gone && attempt < RELIST_ATTEMPTS) continue;
         throw new StoreError(`lake: cannot read ${file.path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
