@@ -5,3 +5,4 @@ export { DuckDbStore, DEFAULT_DUCKDB_FILE } from './duckdb/duckdb-store.js';
 export { PostgresStore } from './postgres/postgres-store.js';
 export { redactUrl } from './postgres/redact-url.js';
 export { runMigrations } from './migrations/run-migrations.js';
+export * from './lake/index.js';
