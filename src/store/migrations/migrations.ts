@@ -5,6 +5,7 @@ import { jobHeartbeat } from './003-job-heartbeat.js';
 import { manifestKeptRange } from './004-manifest-kept-range.js';
 import { alertRecords } from './005-alert-records.js';
 import { users } from './006-users.js';
+import { signals } from './007-signals.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange, alertRecords, users];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange, alertRecords, users, signals];
