@@ -53,6 +53,6 @@ export function marketPattern(kind: MarketEventKind | '*', exchange?: string): s
 }
 
 /** Derived stream outputs: `bar.1m.binance.BTCUSDT`, `signal.liquidity_60s.gemini.BTCUSD`. */
-export function derivedSubject(family: 'bar' | 'signal', name: string, ref: MarketRef): string {
-  return `${family}.${checkToken(name, `${family} name`)}.${ref.exchange}.${checkToken(ref.symbol, 'symbol')}`;
+export function derivedSubject(family: 'bar' | 'signal', name: string, ref: { exchange: string; symbol: string }): string {
+  return `${family}.${checkToken(name, `${family} name`)}.${checkToken(ref.exchange, 'exchange')}.${checkToken(ref.symbol, 'symbol')}`;
 }

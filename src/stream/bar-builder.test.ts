@@ -59,6 +59,23 @@ test('bar builder - exchange time decides the minute, receive time stands in whe
   assert.deepEqual([next?.candle.open, next?.candle.low, next?.candle.trades], [102, 102, 1], 'the late trade touched nothing');
 });
 
+test('bar builder - a silent market gets at most maxFlatBars flat bars; its next trade opens a new bar after the gap', () => {
+  const b = new BarBuilder({ maxFlatBars: 2, graceMs: 0 });
+  b.onTrade(t(1, T0 + 1_000, 100, 1, 'buy'));
+  assert.deepEqual(b.tick(T0 + 10 * 60_000).map((x) => [x.candle.openTime - T0, x.candle.trades]), [[0, 1], [60_000, 0], [120_000, 0]]);
+  assert.deepEqual(b.tick(T0 + 20 * 60_000), []);
+  const resumed = b.onTrade(t(2, T0 + 30 * 60_000 + 5, 104, 1, 'buy'));
+  assert.deepEqual(resumed, [], 'no flat bars are made up for the silent stretch');
+  const [next] = b.tick(T0 + 31 * 60_000);
+  assert.deepEqual([next?.candle.openTime, next?.candle.open, next?.candle.trades], [T0 + 30 * 60_000, 104, 1]);
+  // Under the limit the flat bars come from a trade too, and the count starts over after a traded bar.
+  const c = new BarBuilder({ maxFlatBars: 2 });
+  c.onTrade(t(1, T0 + 1_000, 100, 1, 'buy'));
+  assert.deepEqual(c.onTrade(t(2, T0 + 3 * 60_000, 101, 1, 'buy')).map((x) => x.candle.trades), [1, 0, 0]);
+  assert.deepEqual(c.onTrade(t(3, T0 + 6 * 60_000, 102, 1, 'buy')).map((x) => x.candle.trades), [1, 0, 0]);
+  assert.deepEqual(c.onTrade(t(4, T0 + 10 * 60_000, 103, 1, 'buy')).map((x) => x.candle.openTime - T0), [360_000, 420_000, 480_000]);
+});
+
 test('bar builder - markets are kept apart by exchange and symbol', () => {
   const b = new BarBuilder();
   b.onTrade(t(1, T0 + 1_000, 100, 1, 'buy'));

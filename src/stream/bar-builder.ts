@@ -27,6 +27,13 @@ export interface StreamBar extends MarketRef {
 export interface BarBuilderOptions {
   /** How long after a minute's end `tick` waits for its late trades before emitting it (default 2 s). */
   graceMs?: number;
+  /**
+   * Most zero-trade bars in a row a market gets (default 60). Past that the market is taken as
+   * silent (its feed stopped or it halted): no more flat bars are made up, and its next trade
+   * starts a new bar after a gap that the gap scan and REST repair see, instead of hours of
+   * invented flat minutes.
+   */
+  maxFlatBars?: number;
 }
 
 /** The minute being built for one market: `openTime`, and its trades so far (none yet: `open` is NaN). */
@@ -78,13 +85,22 @@ class OpenMinute {
   }
 }
 
+interface Market {
+  ref: MarketRef;
+  minute: OpenMinute;
+  /** Zero-trade bars emitted since the last traded one. */
+  flat: number;
+}
+
 export class BarBuilder {
   readonly #graceMs: number;
-  readonly #markets = new Map<string, { ref: MarketRef; minute: OpenMinute }>();
+  readonly #maxFlatBars: number;
+  readonly #markets = new Map<string, Market>();
   #late = 0;
 
   constructor(options: BarBuilderOptions = {}) {
     this.#graceMs = options.graceMs ?? 2000;
+    this.#maxFlatBars = options.maxFlatBars ?? 60;
   }
 
   /** Trades dropped because their minute had already been emitted. */
@@ -101,7 +117,7 @@ export class BarBuilder {
     if (market === undefined) {
       const minute = new OpenMinute(openTime, t.price);
       minute.add(t);
-      this.#markets.set(key, { ref: { exchange: t.exchange, symbol: t.symbol }, minute });
+      this.#markets.set(key, { ref: { exchange: t.exchange, symbol: t.symbol }, minute, flat: 0 });
       return [];
     }
     if (openTime < market.minute.openTime) {
@@ -110,10 +126,14 @@ export class BarBuilder {
     }
     const out: StreamBar[] = [];
     while (market.minute.openTime < openTime) {
-      out.push({ ...market.ref, candle: market.minute.candle() });
-      market.minute = market.minute.next();
+      if (this.#silent(market)) {
+        market.minute = new OpenMinute(openTime, market.minute.previousClose);
+        break;
+      }
+      this.#emit(market, out);
     }
     market.minute.add(t);
+    if (market.minute.trades === 1) market.flat = 0;
     return out;
   }
 
@@ -121,11 +141,19 @@ export class BarBuilder {
   tick(now: number): StreamBar[] {
     const out: StreamBar[] = [];
     for (const market of this.#markets.values()) {
-      while (now >= market.minute.openTime + MINUTE_MS + this.#graceMs) {
-        out.push({ ...market.ref, candle: market.minute.candle() });
-        market.minute = market.minute.next();
-      }
+      while (now >= market.minute.openTime + MINUTE_MS + this.#graceMs && !this.#silent(market)) this.#emit(market, out);
     }
     return out;
+  }
+
+  /** Whether the market's open minute is flat and it already had its most flat bars in a row. */
+  #silent(market: Market): boolean {
+    return market.minute.trades === 0 && market.flat >= this.#maxFlatBars;
+  }
+
+  #emit(market: Market, out: StreamBar[]): void {
+    out.push({ ...market.ref, candle: market.minute.candle() });
+    market.flat = market.minute.trades === 0 ? market.flat + 1 : 0;
+    market.minute = market.minute.next();
   }
 }
