@@ -76,6 +76,17 @@ test('bar builder - a silent market gets at most maxFlatBars flat bars; its next
   assert.deepEqual(c.onTrade(t(4, T0 + 10 * 60_000, 103, 1, 'buy')).map((x) => x.candle.openTime - T0), [360_000, 420_000, 480_000]);
 });
 
+test('bar builder - a trade with a non-finite or non-positive price, a negative quantity or no time is refused naming it, and changes no bar', () => {
+  const b = new BarBuilder();
+  b.onTrade(t(1, T0 + 1_000, 100, 1, 'buy'));
+  assert.throws(() => b.onTrade(t(2, T0 + 2_000, Number.NaN, 1, 'buy')), /trade binance:BTCUSDT 2: price NaN, quantity 1/);
+  assert.throws(() => b.onTrade(t(3, T0 + 2_000, 0, 1, 'buy')), /trade binance:BTCUSDT 3: price 0/);
+  assert.throws(() => b.onTrade(t(4, T0 + 2_000, 101, -1, 'buy')), /quantity -1/);
+  assert.throws(() => b.onTrade({ ...t(5, T0 + 2_000, 101, 1, 'buy', null), receivedAt: Number.NaN }), /time NaN/);
+  const [bar] = b.tick(T0 + 62_000);
+  assert.deepEqual([bar?.candle.trades, bar?.candle.high, bar?.candle.volume], [1, 100, 1]);
+});
+
 test('bar builder - markets are kept apart by exchange and symbol', () => {
   const b = new BarBuilder();
   b.onTrade(t(1, T0 + 1_000, 100, 1, 'buy'));

@@ -14,6 +14,7 @@
  * a trade with an unknown side counts in neither taker-buy sum.
  */
 import type { Candle } from '../core/candle.js';
+import { BadInputError } from '../core/errors.js';
 import type { MarketRef, TradeEvent } from '../core/market-events.js';
 import { DecimalSum } from './decimal-sum.js';
 
@@ -111,6 +112,10 @@ export class BarBuilder {
   /** Adds a trade; returns the bars it closed (its market's earlier minutes, zero-trade ones included), oldest first. */
   onTrade(t: TradeEvent): StreamBar[] {
     const time = t.exchangeTime ?? t.receivedAt;
+    // Checked before any state changes, so a bad trade leaves every bar as it was.
+    if (!(t.price > 0 && t.price < Infinity) || !(t.quantity >= 0 && t.quantity < Infinity) || !Number.isFinite(time)) {
+      throw new BadInputError(`trade ${t.exchange}:${t.symbol} ${t.tradeId}: price ${t.price}, quantity ${t.quantity} and time ${time} must be finite, the price > 0 and the quantity ≥ 0`);
+    }
     const openTime = Math.floor(time / MINUTE_MS) * MINUTE_MS;
     const key = `${t.exchange}:${t.symbol}`;
     const market = this.#markets.get(key);

@@ -89,3 +89,13 @@ test('liquidity window - markets are apart, windows are keyed by start, and the 
   ]);
   assert.deepEqual(once(), first);
 });
+
+test('liquidity window - an event with a level or quantity that cannot be summed is refused naming it and counts nowhere', () => {
+  const p = new LiquidityWindows();
+  p.onEvent(delta(W0 + 1_000, [[100, 1]], []));
+  assert.throws(() => p.onEvent(delta(W0 + 2_000, [[100, 2]], [[Number.POSITIVE_INFINITY, 1]])), /book_delta gemini:BTCUSD at \d+: level \[Infinity, 1\]/);
+  assert.throws(() => p.onEvent(delta(W0 + 2_000, [[100, -2]], [])), /level \[100, -2\]/);
+  assert.throws(() => p.onEvent(trade(W0 + 3_000, Number.NaN, 'buy')), /trade gemini:BTCUSD at \d+: quantity NaN/);
+  const [w] = p.tick(W0 + 62_000);
+  assert.deepEqual([w?.bidDeltaNotional, w?.deltaEvents, w?.trades], [100, 1, 0]);
+});

@@ -12,8 +12,8 @@
  * The book at a window's end is read through `bookFor` when the first event at or after the end
  * arrives, before it is applied: call `onEvent` with an event before applying it to the book.
  */
-import type { BookDeltaEvent, MarketEvent, MarketRef, TradeEvent } from '../core/market-events.js';
-import { ConfigError } from '../core/errors.js';
+import type { BookDeltaEvent, BookSnapshotEvent, MarketEvent, MarketRef, TradeEvent } from '../core/market-events.js';
+import { BadInputError, ConfigError } from '../core/errors.js';
 import type { LiquidityWindow } from '../store/signal-records.js';
 import type { BookView } from './book-view.js';
 import { DecimalSum } from './decimal-sum.js';
@@ -65,6 +65,21 @@ class OpenWindow {
   }
 }
 
+const finite = (x: number): boolean => x > -Infinity && x < Infinity;
+
+/** Refuses an event whose numbers cannot be summed, before any state changes (a bad event is never half-counted). */
+function checkEvent(e: TradeEvent | BookDeltaEvent | BookSnapshotEvent, time: number): void {
+  const what = `${e.kind} ${e.exchange}:${e.symbol} at ${time}`;
+  if (!finite(time)) throw new BadInputError(`${what}: time is not a finite number`);
+  if (e.kind === 'trade') {
+    if (!(e.quantity >= 0 && finite(e.quantity))) throw new BadInputError(`${what}: quantity ${e.quantity} is not a finite number ≥ 0`);
+    return;
+  }
+  for (const [p, q] of [...e.bids, ...e.asks]) {
+    if (!(p > 0 && finite(p)) || !(q >= 0 && finite(q))) throw new BadInputError(`${what}: level [${p}, ${q}] is not a finite price > 0 and quantity ≥ 0`);
+  }
+}
+
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
 
 function notional(levels: readonly (readonly [number, number])[]): number {
@@ -111,6 +126,7 @@ export class LiquidityWindows {
     let m = this.#markets.get(key);
     if (m === undefined) this.#markets.set(key, (m = new MarketWindows({ exchange: e.exchange, symbol: e.symbol })));
     const time = e.exchangeTime ?? e.receivedAt;
+    checkEvent(e, time);
     this.#readBooksEndedBy(m, time);
     const start = Math.floor(time / this.windowMs) * this.windowMs;
     if (start < m.emittedBefore) {

@@ -65,7 +65,7 @@ test('stream processors - recorded events on the memory bus become stored and pu
       await processors.stop(); // drains what the bus buffered, so the clock comes after every event
       await processors.tick(end);
       await bus.close();
-      assert.deepEqual(processors.counts, { events: events.length, bars: allBars.length, windows: windows.length, lateTrades: 0, lateWindowEvents: 0 }, `run ${run}`);
+      assert.deepEqual(processors.counts, { events: events.length, rejected: 0, bars: allBars.length, windows: windows.length, lateTrades: 0, lateWindowEvents: 0 }, `run ${run}`);
 
       const stored = candlesFromColumns(await store.readCandles({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' }, 0, Number.MAX_SAFE_INTEGER));
       assert.deepEqual(stored, bars, `run ${run}: the stored bars`);
@@ -85,4 +85,23 @@ test('stream processors - recorded events on the memory bus become stored and pu
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('stream processors - an event the processors refuse is counted, reported and skipped; the stream goes on', async () => {
+  const bus = new MemoryBus<StreamPayload>();
+  const written: number[] = [];
+  const store = { writeCandles: async () => { written.push(1); return 1; }, upsertSignals: async () => 0 };
+  const refused: string[] = [];
+  const processors = new StreamProcessors({ bus, store, onRejected: (e, err) => refused.push(`${e.kind}: ${err.message}`) });
+  const T0 = Date.UTC(2024, 7, 8, 23, 54);
+  const trade = (id: number, at: number, price: number): MarketEvent => ({
+    kind: 'trade', exchange: 'binance', symbol: 'BTCUSDT', receivedAt: at, exchangeTime: at, tradeId: String(id), price, quantity: 1, takerSide: 'buy',
+  });
+  for (const e of [trade(1, T0 + 1_000, 100), trade(2, T0 + 2_000, Number.NaN), trade(3, T0 + 61_000, 101)]) await bus.publish(marketSubject(e.kind, e), e);
+  await processors.stop();
+  assert.deepEqual(refused, ['trade: trade binance:BTCUSDT 2: price NaN, quantity 1 and time 1723161242000 must be finite, the price > 0 and the quantity ≥ 0']);
+  assert.equal(processors.counts.rejected, 1);
+  assert.equal(processors.counts.bars, 1, 'the trade after the bad one still closed the first minute');
+  assert.equal(written.length, 1);
+  await bus.close();
 });

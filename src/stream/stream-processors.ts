@@ -4,12 +4,16 @@
  * (`bar.1m.<exchange>.<symbol>`, `signal.liquidity.<exchange>.<symbol>`). Both writes are keyed
  * upserts, so a redelivered or replayed event range rewrites the same rows.
  *
+ * `done` rejects with the first error that is not bad input (a store write that failed); the
+ * processing stops there, and the caller decides (restart and replay: the writes are keyed).
+ *
  * Books: the windows read a market's book at a window's end before the event that ends it is
  * applied, so when `books` is given the runner applies each book event itself, after the
  * processors saw it.
  */
 import type { Bus, Subscription } from '../bus/bus.js';
 import { derivedSubject } from '../bus/subjects.js';
+import { BadInputError } from '../core/errors.js';
 import type { BookDeltaEvent, BookSnapshotEvent, MarketEvent, MarketRef } from '../core/market-events.js';
 import type { Store } from '../store/store.js';
 import { BarBuilder, type StreamBar } from './bar-builder.js';
@@ -29,10 +33,14 @@ export interface StreamProcessorsOptions {
   books?: BookKeeper;
   windows?: Omit<LiquidityWindowOptions, 'bookFor'>;
   barGraceMs?: number;
+  /** Told about each event the processors refuse (to log it); the stream goes on. */
+  onRejected?: (event: MarketEvent, error: BadInputError) => void;
 }
 
 export interface StreamProcessorCounts {
   events: number;
+  /** Events refused as bad input (counted in `events` too). */
+  rejected: number;
   bars: number;
   windows: number;
   lateTrades: number;
@@ -48,6 +56,7 @@ export class StreamProcessors {
   #events = 0;
   #barCount = 0;
   #windowCount = 0;
+  #rejected = 0;
   /** Serialises ticks with event handling, so a tick never interleaves with an event's writes. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -60,7 +69,9 @@ export class StreamProcessors {
   }
 
   get counts(): StreamProcessorCounts {
-    return { events: this.#events, bars: this.#barCount, windows: this.#windowCount, lateTrades: this.#bars.late, lateWindowEvents: this.#windows.late };
+    return {
+      events: this.#events, rejected: this.#rejected, bars: this.#barCount, windows: this.#windowCount, lateTrades: this.#bars.late, lateWindowEvents: this.#windows.late,
+    };
   }
 
   async #run(): Promise<void> {
@@ -72,8 +83,18 @@ export class StreamProcessors {
 
   async #onEvent(e: MarketEvent): Promise<void> {
     this.#events++;
-    const bars = e.kind === 'trade' ? this.#bars.onTrade(e) : [];
-    const windows = this.#windows.onEvent(e);
+    let bars: StreamBar[];
+    let windows: LiquidityWindow[];
+    try {
+      bars = e.kind === 'trade' ? this.#bars.onTrade(e) : [];
+      windows = this.#windows.onEvent(e);
+    } catch (err) {
+      // An event the processors refuse (a number that cannot be summed) is counted and skipped; it never stops the stream.
+      if (!(err instanceof BadInputError)) throw err;
+      this.#rejected++;
+      this.options.onRejected?.(e, err);
+      return;
+    }
     if ((e.kind === 'book_snapshot' || e.kind === 'book_delta') && this.options.books) this.options.books.apply(e);
     await this.#emit(bars, windows);
   }
