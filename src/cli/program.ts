@@ -10,6 +10,7 @@ import { registerJobsCommand } from './commands/jobs.js';
 import { registerPipelineCommands } from './commands/pipeline-commands.js';
 import { registerReplayServerCommand } from './commands/replay-server.js';
 import { registerUpCommand } from './commands/up.js';
+import { registerSignalsCommand } from './commands/signals.js';
 import { registerUsersCommand } from './commands/users.js';
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerPipelineCommands(program);
   registerCandlesCommand(program);
+  registerSignalsCommand(program);
   registerIndicatorsCommand(program);
   registerJobsCommand(program);
   registerReplayServerCommand(program);

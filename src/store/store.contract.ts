@@ -10,6 +10,7 @@ import { registerRuleCases } from './contract/rule-cases.js';
 import { registerDeliveryCases } from './contract/delivery-cases.js';
 import { registerUserCases } from './contract/user-cases.js';
 import { registerVolumeSumCases } from './contract/volume-sum-cases.js';
+import { registerSignalCases } from './contract/signal-cases.js';
 import type { Store } from './store.js';
 
 /**
@@ -25,4 +26,5 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
   registerDeliveryCases(name, makeStore);
   registerUserCases(name, makeStore);
   registerVolumeSumCases(name, makeStore);
+  registerSignalCases(name, makeStore);
 }

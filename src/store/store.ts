@@ -5,6 +5,7 @@
  */
 import type { ArchiveManifestEntry } from '../core/archive-manifest.js';
 import type { AlertStore, UserStore } from './alert-records.js';
+import type { SignalStore } from './signal-records.js';
 import type { CandleColumns, CandleSource } from '../core/candle.js';
 import type { Interval } from '../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../core/instrument.js';
@@ -12,6 +13,7 @@ import type { Instrument, SeriesKey, UniverseSnapshot } from '../core/instrument
 /** Declared in core so connectors can build it without importing the store; re-exported for existing imports. */
 export type { ArchiveManifestEntry } from '../core/archive-manifest.js';
 export type * from './alert-records.js';
+export type * from './signal-records.js';
 
 /**
  * `abandoned`: the process running the job died before finishing it (killed, crashed, host lost).
@@ -113,8 +115,8 @@ export interface WriteCandlesOptions {
   taskId?: number;
 }
 
-/** Alert and user records (alert-records.ts) live in the same store, migrations 005 and 006. */
-export interface Store extends AlertStore, UserStore {
+/** Alert and user records (alert-records.ts) live in the same store, migrations 005 and 006; stream signals (signal-records.ts) too, 007. */
+export interface Store extends AlertStore, UserStore, SignalStore {
   readonly kind: 'duckdb' | 'postgres';
   /** Where the data lives, with any password removed (safe to print). */
   readonly location: string;

@@ -1,5 +1,5 @@
 /**
- * The alert and user records of both SQL backends (AlertStore, UserStore), over a SqlSession.
+ * The alert, user and signal records of both SQL backends (AlertStore, UserStore, SignalStore), over a SqlSession.
  * SqlStore builds on it, so each backend gets them without code of its own.
  */
 import type { AlertStore, ApiTokenInfo, ChatLink, NewFiring, OutboxItem, StoredFiring, StoredRule, StoredRuleState, User, UserRole, UserStore } from '../alert-records.js';
@@ -9,14 +9,23 @@ import { claimOutboxSql, dueOutboxSql, listOutboxSql, markAttemptFailedSql, mark
 import {
   createRuleSql, deleteRuleSql, getRuleSql, listEnabledRulesSql, listRulesSql, listRuleStatesSql, updateRuleSql, type RuleChange,
 } from './rule-sql.js';
+import type { LiquidityWindow, SignalStore } from '../signal-records.js';
+import { readSignalsSql, upsertSignalsSql } from './signal-sql.js';
 import type { SqlSession } from './sql-session.js';
 import {
   createApiTokenSql, createUserSql, deleteUserSql, getUserByNameSql, getUserSql, listApiTokensSql, listUsersSql, revokeApiTokenSql, setPasswordHashSql,
   updateUserSql, userForTokenHashSql,
 } from './user-sql.js';
 
-export abstract class SqlRecords implements AlertStore, UserStore {
+export abstract class SqlRecords implements AlertStore, UserStore, SignalStore {
   protected constructor(protected readonly db: SqlSession) {}
+
+  upsertSignals(windows: readonly LiquidityWindow[]): Promise<number> {
+    return upsertSignalsSql(this.db, windows);
+  }
+  readSignals(exchange: string, symbol: string, windowMs: number, from: number, to: number): Promise<LiquidityWindow[]> {
+    return readSignalsSql(this.db, exchange, symbol, windowMs, from, to);
+  }
 
   createRule(userId: number, name: string, definition: unknown, now: number): Promise<StoredRule> {
     return createRuleSql(this.db, userId, name, definition, now);

@@ -1,0 +1,7 @@
+/**
+ * The bus module: the Bus interface, subject names and the backends (memory/, later nats/).
+ * It carries events without reading them and knows nothing about exchanges.
+ */
+export type { Bus, BusMessage, DeliverySemantics, OverflowPolicy, SubscribeOptions, Subscription } from './bus.js';
+export { checkToken, derivedSubject, marketPattern, marketSubject, subjectTokens, tokensMatch } from './subjects.js';
+export { MemoryBus } from './memory/memory-bus.js';
