@@ -27,11 +27,10 @@ function validId(v: unknown): v is Id {
   return v === null || (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^[A-Za-z0-9]{1,36}$/.test(v));
 }
 
-/** 1-based line and column of character `pos` of `text`, as serde_json reports them. */
-function lineColumn(text: string, pos: number): { line: number; column: number } {
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  return { line, column: pos - before.lastIndexOf('\n') };
+/** 1-based line and column of the character at 0-based index `idx`, as serde_json reports them. */
+function lineColumn(text: string, idx: number): { line: number; column: number } {
+  const before = text.slice(0, idx);
+  return { line: before.split('\n').length, column: idx - before.lastIndexOf('\n') };
 }
 
 export class BinanceSession {
@@ -125,20 +124,21 @@ export class BinanceSession {
       msg = JSON.parse(text);
     } catch (err) {
       const m = err instanceof SyntaxError ? /position (\d+)/.exec(err.message) : null;
-      const { line, column } = lineColumn(text, m ? Number(m[1]) + 1 : text.length);
+      const { line, column } = lineColumn(text, m ? Number(m[1]) : Math.max(0, text.length - 1));
       this.reply({ code: 3, msg: `Invalid JSON: expected value at line ${line} column ${column}` });
       return;
     }
     if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || !('method' in msg)) {
-      const { line, column } = lineColumn(text, text.length);
+      const { line, column } = lineColumn(text, Math.max(0, text.length - 1));
       this.reply({ code: 2, msg: `Invalid request: missing field \`method\` at line ${line} column ${column}` });
       return;
     }
     const req = msg as Record<string, unknown>;
     const method = req.method;
     if (typeof method !== 'string' || !METHODS.includes(method)) {
-      const at = text.indexOf(JSON.stringify(method)) + JSON.stringify(method).length;
-      const { line, column } = lineColumn(text, at);
+      // serde stops at the variant's closing quote.
+      const quoted = JSON.stringify(method) ?? '';
+      const { line, column } = lineColumn(text, Math.max(0, text.indexOf(quoted) + quoted.length - 1));
       this.reply({ code: 2, msg: `Invalid request: unknown variant ${JSON.stringify(method)}, expected one of \`SUBSCRIBE\`, \`UNSUBSCRIBE\`, \`LIST_SUBSCRIPTIONS\`, \`SET_PROPERTY\`, \`GET_PROPERTY\` at line ${line} column ${column}` });
       return;
     }
