@@ -73,6 +73,56 @@ test('ccxt pro binance - watchOrderBook syncs from the REST snapshot and its bes
   }
 });
 
+test('ccxt pro binance - watchOrderBook rides over the loop seam without a resync; the book equals the recorded one one loop earlier', async () => {
+  // The recorded snapshots' arrival (both 0808 files): loops replay from the later one on.
+  const snapshotAt = Math.max(
+    ...['btcusdt_20240808.gz', 'ethusdt_20240808.gz'].map((f) => {
+      const line = gunzipSync(readFileSync(new URL(`hftbacktest/spot/${f}`, WS))).toString('utf8').split('\n').find((l) => l.includes(' {"lastUpdateId"')) ?? '';
+      return Number(BigInt(line.slice(0, line.indexOf(' '))) / 1_000_000n);
+    }),
+  );
+  const lines = ['btcusdt_20240808.gz', 'btcusdt_20240809.gz'].flatMap((f) => gunzipSync(readFileSync(new URL(`hftbacktest/spot/${f}`, WS))).toString('utf8').split('\n'));
+  const depth = lines.filter((l) => l.includes('"stream":"btcusdt@depth@100ms"')).map((l) => ({ at: Number(BigInt(l.slice(0, l.indexOf(' '))) / 1_000_000n), ...(JSON.parse(l.slice(l.indexOf(' ') + 1)) as { data: { U: number; u: number } }).data }));
+  const firstLooped = depth.find((d) => d.at >= snapshotAt);
+  const lastU = depth[depth.length - 1]?.u ?? 0;
+  assert.equal(lastU, 50_093_696_318);
+  // One loop of update ids: the recording's, plus one for the seam frame.
+  const span = lastU - (firstLooped?.U ?? 0) + 2;
+
+  // Recordings are due from the server's start time `now`.
+  const start = Date.UTC(2026, 0, 1);
+  const seamServer = await startReplayServer({ now: start, speed: 2 });
+  const ex = new ccxt.pro.binance({ options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false } });
+  ex.urls.api = { ...ex.urls.api, public: `${seamServer.urls.binance}/api/v3`, ws: { spot: seamServer.urls.binanceWs } };
+  await ex.loadHttpProxyAgent();
+  try {
+    await ex.loadMarkets();
+    seamServer.ws?.binanceData(); // load the captures now, not on the simulated clock's time
+    // About 8 recorded seconds before the end of the recording.
+    const recordingLength = (depth[depth.length - 1]?.at ?? 0) - (btcFirstAt() ?? 0);
+    seamServer.clock.setNow(start + recordingLength - 8_000);
+    let book = await ex.watchOrderBook('BTC/USDT');
+    const requestsAfterSync = seamServer.stats().binance.requests;
+    assert.ok((book.nonce ?? 0) < lastU, 'synced in the recorded loop');
+    while ((book.nonce ?? 0) <= lastU + 50) book = await ex.watchOrderBook('BTC/USDT');
+    assert.equal(seamServer.stats().binance.requests, requestsAfterSync, 'no new REST snapshot: no gap seen at the seam');
+    const nonce = (book.nonce ?? 0) - span;
+    let ticker: Recorded['data'] | undefined;
+    for (const r of btc) if (r.stream === 'btcusdt@bookTicker' && (r.data.u ?? 0) <= nonce && (ticker === undefined || (r.data.u ?? 0) > (ticker.u ?? 0))) ticker = r.data;
+    assert.equal(book.bids[0]?.[0], Number(ticker?.b), `best bid at looped update id ${book.nonce}`);
+    assert.equal(book.asks[0]?.[0], Number(ticker?.a), `best ask at looped update id ${book.nonce}`);
+  } finally {
+    await ex.close();
+    await seamServer.close();
+  }
+});
+
+/** Receive time of the first message of the hftbacktest recording (BTCUSDT's file starts first). */
+function btcFirstAt(): number | undefined {
+  const first = gunzipSync(readFileSync(new URL('hftbacktest/spot/btcusdt_20240808.gz', WS))).toString('utf8').split('\n', 1)[0] ?? '';
+  return Number(BigInt(first.slice(0, first.indexOf(' '))) / 1_000_000n);
+}
+
 interface GeminiFrame {
   type: string;
   symbol?: string;
