@@ -220,6 +220,10 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
   });
   const ws = opts.ws === false ? null : new ReplayWs(clock, start, join(fixtures, 'ws'), opts.ws ?? {});
   if (ws) {
+    if (opts.ws && opts.ws.preload) {
+      ws.binanceData();
+      ws.geminiData();
+    }
     await app.register(websocket);
     await app.register(wsRoutes(ws));
   }

@@ -72,6 +72,8 @@ export function registerReplayServerCommand(program: Command): void {
         seed: flags.seed,
         publicationLagMs: flags.publicationLag * 60_000,
         faults,
+        // A standing server: read the websocket captures before listening, not on first connect.
+        ws: { preload: true },
         ...(flags.scale
           ? {
               scale: {

@@ -26,6 +26,8 @@ export const GEMINI_SYMBOLS = 'cryptofeed_GEMINI.0_symbols_details_2021-06-24.ca
 export interface ReplayWsOptions extends Partial<WsSessionOptions> {
   /** Real ms between ticks that send due frames; default 20. */
   tickMs?: number;
+  /** Load the captures before the server listens instead of on first use (the CLI does). */
+  preload?: boolean;
   /** Called for every frame sent, with whether (and why) it is derived. */
   onFrame?: (exchange: 'binance' | 'gemini', frame: OutFrame) => void;
 }
