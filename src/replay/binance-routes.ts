@@ -1,11 +1,12 @@
 /**
  * Binance spot REST under `/binance`: `/api/v3/klines`, `/api/v3/exchangeInfo`, `/api/v3/time`,
- * `/api/v3/ping`, with REQUEST_WEIGHT accounting on the simulated clock. Every response carries
+ * `/api/v3/ping`, `/api/v3/depth` (the websocket replay's books, see `ws/binance-capture.ts`), with REQUEST_WEIGHT accounting on the simulated clock. Every response carries
  * `X-MBX-USED-WEIGHT-1M`; over the limit the answer is 429, and 418 (ban) for a client that
  * keeps sending after a 429, both with `Retry-After` in (simulated) seconds.
  *
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#klinecandlestick-data
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits
+ * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#order-book
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimClock } from './sim-clock.js';
@@ -26,6 +27,8 @@ export interface BinanceRoutesContext {
   exchangeInfo: ExchangeInfoDoc;
   /** Scale mode's derived symbols, served over REST at 1m from the same rows as their zips. */
   scale?: DerivedSeries | undefined;
+  /** `/api/v3/depth` body for a symbol and limit now; undefined when none was recorded. */
+  depth?: ((symbol: string, limit: number) => string | undefined) | undefined;
 }
 
 /** Request weights (rest-api.md, current values; klines and exchangeInfo doubled on 2023-08-25). */
@@ -35,6 +38,26 @@ export const WEIGHTS: Record<string, number> = {
   '/api/v3/time': 1,
   '/api/v3/ping': 1,
 };
+export const DEFAULT_DEPTH_LIMIT = 100;
+/** "If limit > 5000, the response will truncate to 5000." */
+export const MAX_DEPTH_LIMIT = 5000;
+
+/** `/api/v3/depth` weight by limit: 1–100 → 5, 101–500 → 25, 501–1000 → 50, 1001–5000 → 250. */
+export function depthWeight(limit: number): number {
+  if (limit <= 100) return 5;
+  if (limit <= 500) return 25;
+  if (limit <= 1000) return 50;
+  return 250;
+}
+
+function requestWeight(path: string, query: unknown): number {
+  if (path === '/api/v3/depth') {
+    const raw = typeof query === 'object' && query !== null ? (query as Record<string, unknown>).limit : undefined;
+    const limit = typeof raw === 'string' && /^[0-9]{1,20}$/.test(raw) ? Number(raw) : DEFAULT_DEPTH_LIMIT;
+    return depthWeight(Math.min(limit, MAX_DEPTH_LIMIT));
+  }
+  return WEIGHTS[path] ?? 1;
+}
 export const DEFAULT_KLINES_LIMIT = 500;
 export const MAX_KLINES_LIMIT = 1000;
 
@@ -45,7 +68,7 @@ function sendError(reply: FastifyReply, err: unknown): FastifyReply {
 
 /** Registers the Binance routes; mount with `{ prefix: '/binance' }`. */
 export function binanceRoutes(ctx: BinanceRoutesContext) {
-  const { clock, limiter, klines, exchangeInfo, scale } = ctx;
+  const { clock, limiter, klines, exchangeInfo, scale, depth } = ctx;
   const dataSymbols = klines.symbolsWithData();
   const known = (s: string): boolean => exchangeInfo.symbols.has(s) || dataSymbols.has(s);
   const usedWeight = new WeakMap<FastifyRequest, number>();
@@ -53,7 +76,7 @@ export function binanceRoutes(ctx: BinanceRoutesContext) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.addHook('onRequest', async (req, reply) => {
       const path = req.url.slice('/binance'.length).split('?')[0] ?? '';
-      const decision = limiter.charge(clock.now(), WEIGHTS[path] ?? 1);
+      const decision = limiter.charge(clock.now(), requestWeight(path, req.query));
       usedWeight.set(req, decision.usedWeight);
       if (decision.status === 200) return;
       const limit = limiter.limit;
@@ -120,6 +143,23 @@ export function binanceRoutes(ctx: BinanceRoutesContext) {
         return sendError(reply, err);
       }
     });
+
+    if (depth) {
+      app.get('/api/v3/depth', async (req, reply) => {
+        try {
+          const q = req.query as Record<string, unknown>;
+          const symbol = symbolParam(q, known);
+          const limit = unsigned(q, 'limit') ?? DEFAULT_DEPTH_LIMIT;
+          if (limit < 1) throw invalid('limit');
+          const body = depth(symbol, Math.min(limit, MAX_DEPTH_LIMIT));
+          // Only depth that was recorded is served; any other symbol is answered as unknown.
+          if (body === undefined) throw new BinanceParamError({ code: -1121, msg: 'Invalid symbol.' });
+          return reply.type('application/json').send(body);
+        } catch (err) {
+          return sendError(reply, err);
+        }
+      });
+    }
 
     app.setNotFoundHandler(async (_req, reply) => reply.code(404).type('text/html').send('<html><body><h2>404 Not found</h2></body></html>'));
   };

@@ -26,3 +26,10 @@ test('replay independence - src/replay and test/support import nothing from src/
   const offending = all.filter((i) => i.spec.includes('/connectors/')).map((i) => `${i.file}: ${i.spec}`);
   assert.deepEqual(offending, []);
 });
+
+test('replay independence - the websocket replay (src/replay/ws) reads captures with its own code: nothing from connectors, stream or bus', () => {
+  const ws = imports(fileURLToPath(new URL('./ws', import.meta.url)));
+  assert.ok(ws.length > 10, `expected to find the websocket replay's imports, found ${ws.length}`);
+  const offending = ws.filter((i) => /\/(connectors|stream|bus)\//.test(i.spec) || /^\.\.\/\.\.\/(connectors|stream|bus)\b/.test(i.spec)).map((i) => `${i.file}: ${i.spec}`);
+  assert.deepEqual(offending, []);
+});

@@ -5,3 +5,5 @@ export { parseScaleSpec, scaleSymbol, type ScaleSpec } from './scale/scale-layou
 export { SimClock } from './sim-clock.js';
 export type { AppliedArchiveFault } from './archive-catalog.js';
 export { DEFAULT_PUBLICATION_LAG_MS, publicationTime } from './publication.js';
+export type { ReplayWs, ReplayWsOptions, ReplayWsStats, DerivedLogEntry } from './ws/replay-ws.js';
+export type { WsFault, AppliedWsFault } from './ws/ws-faults.js';

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join } from 'node:path';
 import Fastify from 'fastify';
+import websocket from '@fastify/websocket';
 import { parseTime } from '../core/time.js';
 import { ConfigError } from '../core/errors.js';
 import { SimClock } from './sim-clock.js';
@@ -24,6 +25,8 @@ import { DerivedSeries } from './scale/derived-series.js';
 import { loadSourceMonths } from './scale/source-months.js';
 import { ScaleArchive } from './scale/scale-archive.js';
 import { derivedCoins, derivedSymbolEntries } from './scale/scale-listings.js';
+import { ReplayWs, type ReplayWsOptions } from './ws/replay-ws.js';
+import { wsRoutes } from './ws/ws-routes.js';
 import { defaultScaleNow, scaleSymbol, seriesStart, type ScaleSpec } from './scale/scale-layout.js';
 
 /** Fault injection; every fault is deterministic for a given `seed` and request order. */
@@ -73,6 +76,11 @@ export interface ReplayServerOptions {
   scale?: ReplayScaleOptions;
   /** The local Telegram Bot API endpoint: `token`, when set, is the only bot token it accepts. */
   telegram?: { token?: string };
+  /**
+   * Binance and Gemini websocket endpoints replaying `fixtures/ws/` (on unless `false`; the
+   * captures load on first use). Every capture's first message is due at the start time `now`.
+   */
+  ws?: ReplayWsOptions | false;
 }
 
 export interface ReplayScaleOptions {
@@ -103,8 +111,21 @@ export interface ReplayServer {
   url: string;
   port: number;
   /** Base URLs to configure the connectors with. */
-  urls: { coingecko: string; binance: string; archiveData: string; archiveList: string; telegram: string };
+  urls: {
+    coingecko: string;
+    binance: string;
+    archiveData: string;
+    archiveList: string;
+    telegram: string;
+    /** Binance market streams: raw `…/ws` (`/ws/<stream>`); combined is `…/stream?streams=`. */
+    binanceWs: string;
+    /** Gemini REST (`/v1/symbols`) and websocket (`/v2/marketdata`) root, http and ws. */
+    gemini: string;
+    geminiWs: string;
+  };
   clock: SimClock;
+  /** The websocket side: fault injection, stats and the log of derived frames; null when off. */
+  ws: ReplayWs | null;
   /** The local Telegram endpoint's state: what the bot sent, the calls, injected updates and faults. */
   telegram: TelegramBotDouble;
   stats(): ReplayStats;
@@ -197,7 +218,16 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
     reply.header('Date', new Date(clock.now()).toUTCString());
     return payload;
   });
-  await app.register(binanceRoutes({ clock, limiter, klines, exchangeInfo, scale: series }), { prefix: '/binance' });
+  const ws = opts.ws === false ? null : new ReplayWs(clock, start, join(fixtures, 'ws'), opts.ws ?? {});
+  if (ws) {
+    if (opts.ws && opts.ws.preload) {
+      ws.binanceData();
+      ws.geminiData();
+    }
+    await app.register(websocket);
+    await app.register(wsRoutes(ws));
+  }
+  await app.register(binanceRoutes({ clock, limiter, klines, exchangeInfo, scale: series, ...(ws ? { depth: (symbol: string, limit: number) => ws.depth(symbol, limit) } : {}) }), { prefix: '/binance' });
   await app.register(coingeckoRoutes(markets), { prefix: '/coingecko' });
   await app.register(archiveRoutes(clock, scaleArchive ? [archive, scaleArchive] : [archive]));
   const telegram = new TelegramBotDouble(clock);
@@ -209,12 +239,23 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new ConfigError('replay server did not get a TCP address');
   const host = opts.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const hostPort = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const url = `http://${hostPort}`;
   return {
     url,
     port: address.port,
-    urls: { coingecko: `${url}/coingecko/api/v3`, binance: `${url}/binance`, archiveData: `${url}/vision`, archiveList: `${url}/s3`, telegram: url },
+    urls: {
+      coingecko: `${url}/coingecko/api/v3`,
+      binance: `${url}/binance`,
+      archiveData: `${url}/vision`,
+      archiveList: `${url}/s3`,
+      telegram: url,
+      binanceWs: `ws://${hostPort}/binance/ws`,
+      gemini: `${url}/gemini`,
+      geminiWs: `ws://${hostPort}/gemini`,
+    },
     clock,
+    ws,
     telegram,
     stats: () => ({
       requests,
@@ -233,6 +274,9 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
             }
           : null,
     }),
-    close: () => app.close(),
+    close: async () => {
+      ws?.close();
+      await app.close();
+    },
   };
 }

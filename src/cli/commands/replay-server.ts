@@ -72,6 +72,8 @@ export function registerReplayServerCommand(program: Command): void {
         seed: flags.seed,
         publicationLagMs: flags.publicationLag * 60_000,
         faults,
+        // A standing server: read the websocket captures before listening, not on first connect.
+        ws: { preload: true },
         ...(flags.scale
           ? {
               scale: {
@@ -90,6 +92,8 @@ export function registerReplayServerCommand(program: Command): void {
       out.write(`  archive data   ${server.urls.archiveData}\n`);
       out.write(`  archive list   ${server.urls.archiveList}\n`);
       out.write(`  coingecko      ${server.urls.coingecko}\n`);
+      out.write(`  binance WS     ${server.urls.binanceWs}  (combined: …/binance/stream?streams=; faults: POST ${server.url}/_ws/faults)\n`);
+      out.write(`  gemini         ${server.urls.gemini} (REST), ${server.urls.geminiWs}/v2/marketdata\n`);
       out.write(`  telegram       ${server.urls.telegram}  ([telegram] api_root; sent messages at ${server.url}/_telegram/messages)\n`);
       const sc = server.stats().scale;
       if (sc) {
