@@ -38,6 +38,4 @@ export class GeminiFeedPolicy implements FeedPolicy {
   onSnapshot(): PolicyOutput {
     return emptyOutput();
   }
-
-  snapshotFailed(): void {}
 }

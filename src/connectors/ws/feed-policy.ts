@@ -36,8 +36,6 @@ export interface FeedPolicy {
   onFrame(frame: RawFrame): PolicyOutput;
   /** A REST snapshot body for a symbol that asked for one; throws BadInputError if malformed. */
   onSnapshot(symbol: string, body: string, receivedAt: number): PolicyOutput;
-  /** A snapshot fetch for the symbol failed; the policy may ask again later. */
-  snapshotFailed(symbol: string): void;
 }
 
 export function emptyOutput(): PolicyOutput {

@@ -47,10 +47,6 @@ export class BinanceFeedPolicy implements FeedPolicy {
     const sync = this.#sync(symbol);
     return stepOutput(sync, sync.onSnapshot(snapshot));
   }
-
-  snapshotFailed(symbol: string): void {
-    this.#syncs.get(symbol)?.snapshotFailed();
-  }
 }
 
 function stepOutput(sync: DepthSync, step: DepthSyncStep): PolicyOutput {

@@ -54,11 +54,6 @@ export class DepthSync {
     this.#snapshotPending = false;
   }
 
-  /** A snapshot request failed: the next event asks again. */
-  snapshotFailed(): void {
-    this.#snapshotPending = false;
-  }
-
   onDelta(d: BookDeltaEvent): DepthSyncStep {
     const U = d.firstSequence ?? NaN;
     const u = d.lastSequence ?? NaN;
