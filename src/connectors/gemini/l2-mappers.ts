@@ -12,7 +12,7 @@
  */
 import { BadInputError } from '../../core/errors.js';
 import type { BookLevel, BookDeltaEvent, BookSnapshotEvent, TradeEvent } from '../../core/market-events.js';
-import { decimal, describe, decimalField, integerField, isObject, stringField, type JsonObject } from '../ws/json-fields.js';
+import { toDecimal, describe, decimalField, integerField, isObject, stringField, type JsonObject } from '../ws/json-fields.js';
 
 export type GeminiMessage =
   | { type: 'l2_updates'; symbol: string; data: JsonObject }
@@ -47,18 +47,25 @@ export function mapGeminiTrade(t: JsonObject, receivedAt: number, what: string):
   };
 }
 
-function splitChanges(d: JsonObject, what: string): { bids: BookLevel[]; asks: BookLevel[] } {
+/** `what` is built only for an error message: this runs for every l2_updates frame. */
+function splitChanges(d: JsonObject, whatOf: () => string): { bids: BookLevel[]; asks: BookLevel[] } {
   const changes = d.changes;
-  if (!Array.isArray(changes)) throw new BadInputError(`${what}: field "changes" should be an array, got ${describe(changes)}`);
+  if (!Array.isArray(changes)) throw new BadInputError(`${whatOf()}: field "changes" should be an array, got ${describe(changes)}`);
   const bids: BookLevel[] = [];
   const asks: BookLevel[] = [];
   for (let i = 0; i < changes.length; i++) {
     const c: unknown = changes[i];
-    if (!Array.isArray(c) || c.length !== 3) throw new BadInputError(`${what}: changes[${i}] should be [side, price, quantity], got ${describe(c)}`);
-    const level: BookLevel = [decimal(c[1], what, `changes[${i}][1]`), decimal(c[2], what, `changes[${i}][2]`)];
+    if (!Array.isArray(c) || c.length !== 3) throw new BadInputError(`${whatOf()}: changes[${i}] should be [side, price, quantity], got ${describe(c)}`);
+    const price = toDecimal(c[1]);
+    const quantity = toDecimal(c[2]);
+    if (price !== price || quantity !== quantity) {
+      const [j, bad]: [number, unknown] = price !== price ? [1, c[1]] : [2, c[2]];
+      throw new BadInputError(`${whatOf()}: field "changes[${i}][${j}]" should be a decimal string, got ${describe(bad)}`);
+    }
+    const level: BookLevel = [price, quantity];
     if (c[0] === 'buy') bids.push(level);
     else if (c[0] === 'sell') asks.push(level);
-    else throw new BadInputError(`${what}: changes[${i}][0] should be "buy" or "sell", got ${describe(c[0])}`);
+    else throw new BadInputError(`${whatOf()}: changes[${i}][0] should be "buy" or "sell", got ${describe(c[0])}`);
   }
   return { bids, asks };
 }
@@ -66,7 +73,7 @@ function splitChanges(d: JsonObject, what: string): { bids: BookLevel[]; asks: B
 /** The symbol's first `l2_updates` since connect: the whole book and its recent trades, oldest first. */
 export function mapL2Snapshot(symbol: string, d: JsonObject, receivedAt: number): { snapshot: BookSnapshotEvent; trades: TradeEvent[] } {
   const what = `gemini l2_updates snapshot for ${symbol}`;
-  const { bids, asks } = splitChanges(d, what);
+  const { bids, asks } = splitChanges(d, () => what);
   bids.sort((a, b) => b[0] - a[0]);
   asks.sort((a, b) => a[0] - b[0]);
   const rawTrades = d.trades ?? [];
@@ -84,6 +91,6 @@ export function mapL2Snapshot(symbol: string, d: JsonObject, receivedAt: number)
 }
 
 export function mapL2Delta(symbol: string, d: JsonObject, receivedAt: number): BookDeltaEvent {
-  const { bids, asks } = splitChanges(d, `gemini l2_updates for ${symbol}`);
+  const { bids, asks } = splitChanges(d, () => `gemini l2_updates for ${symbol}`);
   return { kind: 'book_delta', exchange: 'gemini', symbol, receivedAt, exchangeTime: null, bids, asks, firstSequence: null, lastSequence: null };
 }
