@@ -31,7 +31,12 @@ function cleanBook(symbol: string, untilU = Infinity): { book: OrderBook; bookId
           const m = mapBinanceFrame(f.text, 0);
           return m.kind === 'book_delta' ? sync.onDelta(m) : null;
         })();
-    if (step?.type === 'apply') for (const e of step.events) e.kind === 'book_snapshot' ? book.applySnapshot(e.bids, e.asks) : book.applyLevels(e.bids, e.asks);
+    if (step?.type === 'apply') {
+      for (const e of step.events) {
+        if (e.kind === 'book_snapshot') book.applySnapshot(e.bids, e.asks);
+        else book.applyLevels(e.bids, e.asks);
+      }
+    }
     if (sync.bookId !== null && sync.bookId >= untilU) break;
   }
   return { book, bookId: sync.bookId };

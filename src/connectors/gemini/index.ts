@@ -2,3 +2,4 @@
 export { GEMINI_WS_DEFAULT_URL, geminiFrameChannel, geminiL2Subscribe, geminiStreamCapabilities } from './marketdata-v2.js';
 export { classifyGeminiFrame, mapGeminiTrade, mapL2Delta, mapL2Snapshot, type GeminiMessage } from './l2-mappers.js';
 export { GeminiFeedPolicy } from './gemini-feed-policy.js';
+export { geminiWsFeedOptions, type GeminiFeedSettings } from './gemini-ws-feed.js';

@@ -17,3 +17,4 @@ export { mapBinanceFrame, type BinanceBookTicker, type BinanceControl, type Bina
 export { parseDepthSnapshot } from './depth-snapshot.js';
 export { DepthSync, DEFAULT_DEPTH_BUFFER_LIMIT, type DepthSyncStep } from './depth-sync.js';
 export { BinanceFeedPolicy } from './binance-feed-policy.js';
+export { binanceWsFeedOptions, createBinanceSnapshotFetcher, type BinanceFeedSettings, type BinanceSnapshotFetchSettings } from './binance-ws-feed.js';

@@ -35,11 +35,11 @@ test('binance stream mappers - aggTrade becomes a trade with the aggregate id, t
 
 test('binance stream mappers - kline becomes an open 1m candle with all eleven fields', () => {
   const f = cryptofeed.find((x) => x.text.includes('"nknusdt@kline_1m"'))!;
-  assert.deepEqual(mapBinanceFrame(f.text, 1633998523957.2978), {
+  assert.deepEqual(mapBinanceFrame(f.text, 1633998523957.25), {
     kind: 'candle',
     exchange: 'binance',
     symbol: 'NKNUSDT',
-    receivedAt: 1633998523957.2978,
+    receivedAt: 1633998523957.25,
     exchangeTime: 1633998523963,
     interval: '1m',
     closed: false,
