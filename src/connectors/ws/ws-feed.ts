@@ -36,6 +36,8 @@ export interface WsFeedOptions {
   expectedChannels?: readonly string[];
   /** Which channel a frame belongs to, or null for a connection-level frame (heartbeat, ack), which refreshes every channel. */
   channelOf?: (text: string) => string | null;
+  /** A reason to reconnect now when a frame is the exchange's "going away" notice (Binance `serverShutdown`), else null. Runs on every frame: keep it cheap. */
+  reconnectOn?: (text: string) => string | null;
   /** Force a reconnect after this long on one connection (Binance: 24 h). Off when unset. */
   maxConnectionAgeMs?: number;
   /** Give up a connect attempt after this long. Default 10 s. */
@@ -151,10 +153,16 @@ function connectOnce(
       for (const ch of channels) lastSeen.set(ch, openedAt);
       lastSeen.set('', openedAt);
       const messages = o.subscribeMessages === undefined ? [] : typeof o.subscribeMessages === 'function' ? o.subscribeMessages() : o.subscribeMessages;
-      const spacingMs = 1000 / o.maxMessagesPerSecond;
-      messages.forEach((m, i) => {
-        timers.push(setTimeout(() => ws.readyState === WebSocket.OPEN && ws.send(m), Math.ceil(i * spacingMs)));
-      });
+      // Each send schedules the next one a full spacing after it really went out, so a stalled
+      // event loop delays messages but never bunches them above the exchange's rate.
+      const spacingMs = Math.ceil(1000 / o.maxMessagesPerSecond);
+      const sendFrom = (i: number): void => {
+        const m = messages[i];
+        if (m === undefined || ws.readyState !== WebSocket.OPEN) return;
+        ws.send(m);
+        if (i + 1 < messages.length) timers.push(setTimeout(() => sendFrom(i + 1), spacingMs));
+      };
+      sendFrom(0);
       if (o.maxConnectionAgeMs !== undefined) {
         timers.push(setTimeout(() => closeWith(`max connection age ${o.maxConnectionAgeMs} ms reached`), o.maxConnectionAgeMs));
       }
@@ -184,7 +192,10 @@ function connectOnce(
         lastSeen.set(ch, receivedAt);
         lastSeen.set('', receivedAt);
       }
-      if (!isBinary) push({ type: 'frame', receivedAt, text });
+      if (isBinary) return;
+      push({ type: 'frame', receivedAt, text });
+      const goAway = o.reconnectOn?.(text) ?? null;
+      if (goAway !== null) closeWith(goAway);
     });
 
     ws.on('error', (err: Error) => {

@@ -10,6 +10,7 @@ import {
   binanceCombinedUrl,
   binanceDepthSnapshotUrl,
   binanceFrameStream,
+  binanceShutdownNotice,
   binanceStreamName,
   binanceStreamNames,
   type BinanceStreamKind,
@@ -38,6 +39,7 @@ export function binanceWsFeedOptions(s: BinanceFeedSettings): WsFeedOptions {
     staleAfterMs: s.staleAfterMs ?? 30_000,
     expectedChannels: s.symbols.flatMap((sym) => staleKinds.map((k) => binanceStreamName(sym, k))),
     channelOf: binanceFrameStream,
+    reconnectOn: binanceShutdownNotice,
     maxConnectionAgeMs: BINANCE_WS_LIMITS.maxConnectionAgeMs,
   };
   if (s.backoff !== undefined) options.backoff = s.backoff;

@@ -6,6 +6,7 @@ export {
   binanceCombinedUrl,
   binanceDepthSnapshotUrl,
   binanceFrameStream,
+  binanceShutdownNotice,
   binanceStreamCapabilities,
   binanceStreamName,
   binanceStreamNames,

@@ -81,3 +81,8 @@ export function binanceFrameStream(text: string): string | null {
 export function binanceDepthSnapshotUrl(restBaseUrl: string, symbol: string, limit = 1000): string {
   return `${restBaseUrl.replace(/\/+$/, '')}/api/v3/depth?symbol=${encodeURIComponent(symbol.toUpperCase())}&limit=${limit}`;
 }
+
+/** Binance announces a server shutdown with `{"e":"serverShutdown","E":…}` (PROTOCOLS.md §3): reconnect at once. Cheap: the notice is short. */
+export function binanceShutdownNotice(text: string): string | null {
+  return text.length < 200 && text.includes('"e":"serverShutdown"') ? 'server shutdown notice' : null;
+}
