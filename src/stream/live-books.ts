@@ -190,7 +190,14 @@ export class LiveBooks {
       } else if (ev.kind === 'book_delta') {
         const e = this.#entry(ev.symbol);
         if (!e.status.synced) continue;
-        e.book.applyLevels(ev.bids, ev.asks);
+        try {
+          e.book.applyLevels(ev.bids, ev.asks);
+        } catch (err) {
+          // The mappers refuse bad levels first; should one get here, the book is no longer trustworthy.
+          e.status.synced = false;
+          this.#malformedFrame(JSON.stringify(ev), err, 'book update');
+          continue;
+        }
         this.#checkCrossed(e);
       }
     }

@@ -58,9 +58,9 @@ function splitChanges(d: JsonObject, whatOf: () => string): { bids: BookLevel[];
     if (!Array.isArray(c) || c.length !== 3) throw new BadInputError(`${whatOf()}: changes[${i}] should be [side, price, quantity], got ${describe(c)}`);
     const price = toDecimal(c[1]);
     const quantity = toDecimal(c[2]);
-    if (price !== price || quantity !== quantity) {
-      const [j, bad]: [number, unknown] = price !== price ? [1, c[1]] : [2, c[2]];
-      throw new BadInputError(`${whatOf()}: field "changes[${i}][${j}]" should be a decimal string, got ${describe(bad)}`);
+    if (!(price > 0) || !(quantity >= 0)) {
+      const [j, bad]: [number, unknown] = !(price > 0) ? [1, c[1]] : [2, c[2]];
+      throw new BadInputError(`${whatOf()}: field "changes[${i}][${j}]" should be a ${j === 1 ? 'positive' : 'non-negative'} decimal string, got ${describe(bad)}`);
     }
     const level: BookLevel = [price, quantity];
     if (c[0] === 'buy') bids.push(level);

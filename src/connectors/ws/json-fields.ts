@@ -68,7 +68,7 @@ export function decimalField(o: JsonObject, key: string, what: string): number {
   return decimal(o[key], what, key);
 }
 
-/** `[["price","qty"], …]` → levels; the whole list is refused if one level is malformed. */
+/** `[["price","qty"], …]` → levels (price > 0, quantity >= 0); the whole list is refused if one level is malformed. */
 export function levelsField(o: JsonObject, key: string, what: string): BookLevel[] {
   const v = o[key];
   if (!Array.isArray(v)) throw new BadInputError(`${what}: field "${key}" should be an array of [price, quantity], got ${describe(v)}`);
@@ -78,9 +78,10 @@ export function levelsField(o: JsonObject, key: string, what: string): BookLevel
     if (!Array.isArray(level) || level.length < 2) throw new BadInputError(`${what}: ${key}[${i}] should be [price, quantity], got ${describe(level)}`);
     const price = toDecimal(level[0]);
     const quantity = toDecimal(level[1]);
-    if (price !== price || quantity !== quantity) {
-      const [j, bad] = price !== price ? [0, level[0]] : [1, level[1]];
-      throw new BadInputError(`${what}: field "${key}[${i}][${j}]" should be a decimal string, got ${describe(bad)}`);
+    // `!(x > 0)` is also true for NaN: one comparison refuses both a bad string and a bad value.
+    if (!(price > 0) || !(quantity >= 0)) {
+      const [j, bad] = !(price > 0) ? [0, level[0]] : [1, level[1]];
+      throw new BadInputError(`${what}: field "${key}[${i}][${j}]" should be a ${j === 0 ? 'positive' : 'non-negative'} decimal string, got ${describe(bad)}`);
     }
     out[i] = [price, quantity];
   }

@@ -100,6 +100,8 @@ test('binance stream mappers - control replies and bad frames', () => {
     ['{"stream":"btcusdt@trade","data":{"e":"trade"', /^binance stream frame: not JSON/],
     ['{"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"abc","q":"1","T":1,"m":true}}', /^binance trade: field "p" should be a decimal string, got "abc"$/],
     ['{"stream":"x@depth","data":{"e":"depthUpdate","E":1,"s":"X","U":1,"u":2,"b":[["1"]],"a":[]}}', /^binance depthUpdate: b\[0\] should be \[price, quantity\]/],
+    ['{"stream":"x@depth","data":{"e":"depthUpdate","E":1,"s":"X","U":1,"u":2,"b":[],"a":[["1.5","-2"]]}}', /^binance depthUpdate: field "a\[0\]\[1\]" should be a non-negative decimal string, got "-2"$/],
+    ['{"stream":"x@depth","data":{"e":"depthUpdate","E":1,"s":"X","U":1,"u":2,"b":[["0","1"]],"a":[]}}', /^binance depthUpdate: field "b\[0\]\[0\]" should be a positive decimal string, got "0"$/],
     ['{"stream":"x@kline_1M","data":{"e":"kline","E":1,"s":"X","k":{"i":"1M"}}}', /^binance kline: interval "1M" is not one of/],
     ['{"stream":"x@foo","data":{"e":"foo"}}', /^binance stream frame: unknown event "foo" on stream "x@foo"$/],
     ['[1,2]', /^binance stream frame: expected a JSON object$/],
