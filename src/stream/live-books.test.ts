@@ -86,8 +86,8 @@ test('live books - a dropped BTCUSDT diff resyncs that book only; ETHUSDT never 
   assert.equal(status.malformedFrames, 1);
   assert.equal(status.connections, 1);
   const [btc, eth] = status.books;
-  assert.deepEqual({ ...btc, bids: 0, asks: 0 }, { symbol: 'BTCUSDT', synced: true, bids: 0, asks: 0, gaps: 1, resyncs: 1, crossed: 0, snapshotFailures: 0 });
-  assert.deepEqual({ ...eth, bids: 0, asks: 0 }, { symbol: 'ETHUSDT', synced: true, bids: 0, asks: 0, gaps: 0, resyncs: 0, crossed: 0, snapshotFailures: 0 });
+  assert.deepEqual({ ...btc, bids: 0, asks: 0 }, { symbol: 'BTCUSDT', synced: true, bids: 0, asks: 0, gaps: 1, resyncs: 1, crossed: 0, malformed: 1, snapshotFailures: 0 });
+  assert.deepEqual({ ...eth, bids: 0, asks: 0 }, { symbol: 'ETHUSDT', synced: true, bids: 0, asks: 0, gaps: 0, resyncs: 0, crossed: 0, malformed: 0, snapshotFailures: 0 });
 
   const malformedLog = logs.find((l) => l.startsWith('binance: malformed frame skipped: binance stream frame: not JSON'));
   assert.ok(malformedLog?.endsWith('… (300 chars)'), malformedLog);

@@ -27,6 +27,8 @@ export interface BookStatus {
   resyncs: number;
   /** Updates after which the best bid was at or above the best ask. */
   crossed: number;
+  /** Malformed frames about this symbol (also in the feed's total). */
+  malformed: number;
   snapshotFailures: number;
 }
 
@@ -105,6 +107,8 @@ export class LiveBooks {
       out = this.#policy.onFrame(frame);
     } catch (err) {
       this.#malformedFrame(frame.text, err);
+      const symbol = this.#policy.symbolOfFrame(frame.text);
+      if (symbol !== null) this.#entry(symbol).status.malformed++;
       return [];
     }
     return this.#handle(out);
@@ -117,6 +121,7 @@ export class LiveBooks {
       out = this.#policy.onSnapshot(symbol, body, receivedAt);
     } catch (err) {
       this.#malformedFrame(body, err, `snapshot for ${symbol}`);
+      this.#entry(symbol).status.malformed++;
       this.#snapshotFailed(symbol);
       return [];
     }
@@ -162,7 +167,7 @@ export class LiveBooks {
     if (e === undefined) {
       e = {
         book: new OrderBook({ exchange: this.#policy.exchange, symbol }),
-        status: { symbol, synced: false, bids: 0, asks: 0, gaps: 0, resyncs: 0, crossed: 0, snapshotFailures: 0 },
+        status: { symbol, synced: false, bids: 0, asks: 0, gaps: 0, resyncs: 0, crossed: 0, malformed: 0, snapshotFailures: 0 },
         snapshots: 0,
         isCrossed: false,
         fetching: false,
@@ -195,6 +200,7 @@ export class LiveBooks {
         } catch (err) {
           // The mappers refuse bad levels first; should one get here, the book is no longer trustworthy.
           e.status.synced = false;
+          e.status.malformed++;
           this.#malformedFrame(JSON.stringify(ev), err, 'book update');
           continue;
         }

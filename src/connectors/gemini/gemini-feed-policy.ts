@@ -8,13 +8,17 @@ import { emptyOutput, type FeedPolicy, type PolicyOutput } from '../ws/feed-poli
 import { parseJsonText } from '../ws/json-fields.js';
 import type { RawFrame } from '../ws/raw-frame.js';
 import { classifyGeminiFrame, mapL2Delta, mapL2Snapshot } from './l2-mappers.js';
-import { geminiStreamCapabilities } from './marketdata-v2.js';
+import { geminiFrameChannel, geminiStreamCapabilities } from './marketdata-v2.js';
 
 export class GeminiFeedPolicy implements FeedPolicy {
   readonly exchange = 'gemini' as const;
   readonly capabilities = geminiStreamCapabilities;
   readonly #booked = new Set<string>();
   heartbeats = 0;
+
+  symbolOfFrame(text: string): string | null {
+    return geminiFrameChannel(text);
+  }
 
   onConnected(): PolicyOutput {
     this.#booked.clear();

@@ -32,6 +32,8 @@ export interface FeedPolicy {
   readonly capabilities: FeedCapabilities;
   /** A (re)connection started: book state from the previous connection is void. */
   onConnected(): PolicyOutput;
+  /** The symbol a frame is about, read without parsing it (to charge a malformed frame to its book), or null. */
+  symbolOfFrame(text: string): string | null;
   /** Maps one frame; throws BadInputError naming what was wrong for a malformed one. */
   onFrame(frame: RawFrame): PolicyOutput;
   /** A REST snapshot body for a symbol that asked for one; throws BadInputError if malformed. */

@@ -8,7 +8,7 @@ import type { RawFrame } from '../../ws/raw-frame.js';
 import { parseDepthSnapshot } from './depth-snapshot.js';
 import { DepthSync, type DepthSyncStep } from './depth-sync.js';
 import { mapBinanceFrame } from './stream-mappers.js';
-import { binanceStreamCapabilities } from './streams.js';
+import { binanceFrameStream, binanceStreamCapabilities } from './streams.js';
 
 export class BinanceFeedPolicy implements FeedPolicy {
   readonly exchange = 'binance' as const;
@@ -24,6 +24,12 @@ export class BinanceFeedPolicy implements FeedPolicy {
       this.#syncs.set(symbol, s);
     }
     return s;
+  }
+
+  symbolOfFrame(text: string): string | null {
+    const stream = binanceFrameStream(text);
+    const at = stream === null ? -1 : stream.indexOf('@');
+    return stream === null || at <= 0 ? null : stream.slice(0, at).toUpperCase();
   }
 
   onConnected(): PolicyOutput {
