@@ -181,3 +181,24 @@ test('ws feed - a frame the exchange sends before going away triggers an immedia
     await server.close();
   }
 });
+
+test('ws feed - a consumer that falls behind gets the connection dropped instead of unbounded memory', async () => {
+  const server = await startServer((socket) => {
+    for (let i = 0; i < 50; i++) socket.send(`f${i}`);
+  });
+  try {
+    const feed = runWsFeed({ url: server.url, maxMessagesPerSecond: 5, maxQueuedFrames: 10, backoff: { baseMs: 10, capMs: 10 } });
+    const iter = feed[Symbol.asyncIterator]();
+    assert.equal((await iter.next()).value?.type, 'connected');
+    await new Promise((r) => setTimeout(r, 200)); // not reading while the frames arrive
+    const items: WsFeedItem[] = [];
+    for (let r = await iter.next(); !r.done && r.value.type !== 'reconnecting'; r = await iter.next()) items.push(r.value);
+    await iter.return(undefined);
+    const frames = items.filter((x) => x.type === 'frame');
+    assert.ok(frames.length <= 11, `${frames.length} frames were queued`);
+    const gone = items.at(-1);
+    assert.match(gone?.type === 'disconnected' ? gone.reason : '', /^consumer too slow: 1[01] frames queued \(limit 10\)$/);
+  } finally {
+    await server.close();
+  }
+});

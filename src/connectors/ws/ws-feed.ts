@@ -40,6 +40,11 @@ export interface WsFeedOptions {
   reconnectOn?: (text: string) => string | null;
   /** Force a reconnect after this long on one connection (Binance: 24 h). Off when unset. */
   maxConnectionAgeMs?: number;
+  /**
+   * Frames waiting for a slow consumer before the connection is dropped (a reconnect resyncs the
+   * books; memory stays bounded). Default 100,000.
+   */
+  maxQueuedFrames?: number;
   /** Give up a connect attempt after this long. Default 10 s. */
   handshakeTimeoutMs?: number;
   signal?: AbortSignal;
@@ -66,10 +71,11 @@ export async function* runWsFeed(options: WsFeedOptions): AsyncGenerator<WsFeedI
   const queue: WsFeedItem[] = [];
   let wake: (() => void) | null = null;
   let done = false;
-  const push = (item: WsFeedItem): void => {
+  const push = (item: WsFeedItem): number => {
     queue.push(item);
     wake?.();
     wake = null;
+    return queue.length;
   };
   const loop = connectLoop(options, stop.signal, push).finally(() => {
     done = true;
@@ -94,7 +100,7 @@ export async function* runWsFeed(options: WsFeedOptions): AsyncGenerator<WsFeedI
   }
 }
 
-async function connectLoop(o: WsFeedOptions, signal: AbortSignal, push: (item: WsFeedItem) => void): Promise<void> {
+async function connectLoop(o: WsFeedOptions, signal: AbortSignal, push: (item: WsFeedItem) => number): Promise<void> {
   const backoff = o.backoff ?? DEFAULT_BACKOFF;
   let failures = 0;
   for (let connection = 1; !signal.aborted; connection++) {
@@ -128,8 +134,9 @@ function connectOnce(
   o: WsFeedOptions,
   connection: number,
   signal: AbortSignal,
-  push: (item: WsFeedItem) => void,
+  push: (item: WsFeedItem) => number,
 ): Promise<{ reason: string; sawFrame: boolean }> {
+  const maxQueued = o.maxQueuedFrames ?? 100_000;
   return new Promise((resolve) => {
     const url = typeof o.url === 'function' ? o.url() : o.url;
     const ws = new WebSocket(url, { handshakeTimeout: o.handshakeTimeoutMs ?? 10_000, perMessageDeflate: false });
@@ -192,8 +199,9 @@ function connectOnce(
         lastSeen.set(ch, receivedAt);
         lastSeen.set('', receivedAt);
       }
-      if (isBinary) return;
-      push({ type: 'frame', receivedAt, text });
+      if (isBinary || ourReason !== null) return;
+      const queued = push({ type: 'frame', receivedAt, text });
+      if (queued > maxQueued) return closeWith(`consumer too slow: ${queued} frames queued (limit ${maxQueued})`);
       const goAway = o.reconnectOn?.(text) ?? null;
       if (goAway !== null) closeWith(goAway);
     });
