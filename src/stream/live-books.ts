@@ -131,7 +131,11 @@ export class LiveBooks {
     return this.#handle({ ...out, snapshotsWanted: [] });
   }
 
-  /** Events of the feed, books kept along the way, until the feed ends; stops pending fetches after. */
+  /**
+   * Events of the feed, books kept along the way, until the feed ends; stops pending fetches after.
+   * To stop promptly, abort the feed's signal (breaking out of this loop alone leaves the socket
+   * open until its next frame).
+   */
   async *run(feed: AsyncIterable<WsFeedItem>): AsyncGenerator<MarketEvent> {
     const it = feed[Symbol.asyncIterator]();
     let next = it.next();
@@ -151,7 +155,9 @@ export class LiveBooks {
       }
     } finally {
       this.close();
-      await it.return?.();
+      // The feed may be mid-`next()` (we race it against snapshots), and an async generator queues
+      // `return()` behind a pending `next()`: don't wait for it. Stop a live feed with its AbortSignal.
+      void it.return?.(undefined)?.catch(() => undefined);
     }
   }
 
