@@ -143,10 +143,11 @@ export class BarBuilder {
   }
 
   /** Emits, for every market, each minute whose end plus the grace is at or before `now`, oldest first. */
-  tick(now: number): StreamBar[] {
+  tick(now: number | ((ref: MarketRef) => number)): StreamBar[] {
     const out: StreamBar[] = [];
     for (const market of this.#markets.values()) {
-      while (now >= market.minute.openTime + MINUTE_MS + this.#graceMs && !this.#silent(market)) this.#emit(market, out);
+      const at = typeof now === 'number' ? now : now(market.ref);
+      while (at >= market.minute.openTime + MINUTE_MS + this.#graceMs && !this.#silent(market)) this.#emit(market, out);
     }
     return out;
   }

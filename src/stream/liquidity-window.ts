@@ -144,11 +144,12 @@ export class LiquidityWindows {
   }
 
   /** Emits every window whose end plus the grace is at or before `now`, for every market, oldest first per market. */
-  tick(now: number): LiquidityWindow[] {
+  tick(now: number | ((ref: MarketRef) => number)): LiquidityWindow[] {
     const out: LiquidityWindow[] = [];
     for (const m of this.#markets.values()) {
-      this.#readBooksEndedBy(m, now);
-      out.push(...this.#emitUpTo(m, now));
+      const at = typeof now === 'number' ? now : now(m.ref);
+      this.#readBooksEndedBy(m, at);
+      out.push(...this.#emitUpTo(m, at));
     }
     return out;
   }

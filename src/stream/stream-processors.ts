@@ -101,10 +101,11 @@ export class StreamProcessors {
 
   /**
    * Emits what the clock closed: bars and windows whose end plus grace is at or before `now` (call
-   * it every second or so). It runs after the events already taken from the bus, not after those
+   * it every second or so). `now` may be a market's own clock: the time domain its bars and
+   * windows are keyed in (the exchange's time where it sends one). It runs after the events already taken from the bus, not after those
    * still buffered on it.
    */
-  tick(now: number): Promise<void> {
+  tick(now: number | ((ref: MarketRef) => number)): Promise<void> {
     const p = this.#queue.then(() => this.#emit(this.#bars.tick(now), this.#windows.tick(now)));
     this.#queue = p;
     return p;

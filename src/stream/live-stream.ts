@@ -1,0 +1,189 @@
+/**
+ * The live stream in one process: each exchange's websocket feed (connectors/) → its live books
+ * (validated, resynced per symbol) → normalised events, each given its global arrival sequence by
+ * the lake writer and then published on the bus (`md.<kind>.<exchange>.<symbol>`), where the
+ * processors build 1m bars and liquidity windows into the store. Events of all exchanges pass one
+ * queue, so the lake's sequence is the order the processors saw them in, and a replay over the
+ * lake (replay-lake.ts) reproduces the bars and signals.
+ *
+ * Bars and windows close on the events themselves (a trade of a later minute closes a bar, an
+ * event past a window's end and grace closes it), never on the local clock: a clock tick would
+ * close them at moments a replay cannot see, and the replay would differ. A market that falls
+ * silent keeps its last bar open until its next trade.
+ */
+import { MemoryBus } from '../bus/memory/memory-bus.js';
+import type { Bus } from '../bus/bus.js';
+import { marketSubject } from '../bus/subjects.js';
+import { binanceWsFeedOptions, createBinanceSnapshotFetcher } from '../connectors/binance/ws/binance-ws-feed.js';
+import { BinanceFeedPolicy } from '../connectors/binance/ws/binance-feed-policy.js';
+import type { BinanceStreamKind } from '../connectors/binance/ws/streams.js';
+import { geminiWsFeedOptions } from '../connectors/gemini/gemini-ws-feed.js';
+import { GeminiFeedPolicy } from '../connectors/gemini/gemini-feed-policy.js';
+import { runWsFeed } from '../connectors/ws/ws-feed.js';
+import type { MarketEvent, MarketEventKind, MarketRef, StreamExchange } from '../core/market-events.js';
+import { ConfigError } from '../core/errors.js';
+import { LakeWriter } from '../store/lake/lake-writer.js';
+import type { Store } from '../store/store.js';
+import { LiveBooks, type LiveBooksStatus } from './live-books.js';
+import { ProcessorBooks } from './processor-books.js';
+import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
+import type { StreamPayload } from './stream-payload.js';
+
+export interface LiveStreamUrls {
+  /** Binance websocket host (`wss://data-stream.binance.vision`, or the replay server's `…/binance`). */
+  binanceWs: string;
+  /** Binance REST root for depth snapshots. */
+  binanceRest: string;
+  /** Gemini websocket root; market data v2 is at `/v2/marketdata` under it. */
+  geminiWs: string;
+}
+
+export interface LiveStreamOptions {
+  markets: readonly MarketRef[];
+  kinds: readonly MarketEventKind[];
+  urls: LiveStreamUrls;
+  store: Pick<Store, 'writeCandles' | 'upsertSignals'>;
+  /** The Parquet lake's folder, or null for none. */
+  lakeRoot: string | null;
+  lake?: { maxBufferedEvents?: number; maxBufferAgeMs?: number };
+  windowMs: number;
+  staleAfterMs: number;
+  log: (line: string) => void;
+  bus?: Bus<StreamPayload>;
+}
+
+export interface LiveStreamStatus {
+  exchanges: LiveBooksStatus[];
+  processors: StreamProcessorCounts;
+  events: number;
+  lastSequence: number;
+  lakeFiles: number;
+}
+
+/** The Binance streams that carry what `kinds` asks for. */
+function binanceKinds(kinds: readonly MarketEventKind[]): BinanceStreamKind[] {
+  const out: BinanceStreamKind[] = [];
+  if (kinds.includes('trade')) out.push('trade');
+  if (kinds.includes('book_snapshot') || kinds.includes('book_delta')) out.push('depth@100ms');
+  if (kinds.includes('candle')) out.push('kline_1m');
+  return out;
+}
+
+export class LiveStream {
+  readonly #options: LiveStreamOptions;
+  readonly #bus: Bus<StreamPayload>;
+  readonly #processors: StreamProcessors;
+  readonly #stop = new AbortController();
+  readonly #books: LiveBooks[] = [];
+  #lake: LakeWriter | null = null;
+  #lakeFiles = 0;
+  #events = 0;
+  #sequence = 0;
+  /** One queue for every exchange's events: lake sequence, then bus, in arrival order. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #pumps: Promise<void>[] = [];
+  readonly done: Promise<void>;
+  #resolveDone!: () => void;
+  #rejectDone!: (err: unknown) => void;
+
+  private constructor(options: LiveStreamOptions) {
+    this.#options = options;
+    this.#bus = options.bus ?? new MemoryBus<StreamPayload>();
+    this.#processors = new StreamProcessors({
+      bus: this.#bus,
+      store: options.store,
+      books: new ProcessorBooks((ref, err) => options.log(`stream: ${ref.exchange}:${ref.symbol} book event refused, book dropped until its next snapshot: ${String(err)}`)),
+      windows: { windowMs: options.windowMs },
+      onRejected: (e, err) => options.log(`stream: ${e.exchange}:${e.symbol} ${e.kind} refused: ${err.message}`),
+    });
+    this.done = new Promise((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
+  }
+
+  /** Opens the lake and starts every exchange's feed; `done` settles when it stops (rejects on a store or lake failure). */
+  static async start(options: LiveStreamOptions): Promise<LiveStream> {
+    if (options.markets.length === 0) throw new ConfigError('stream: no markets to stream (set [stream] markets, e.g. ["binance:BTCUSDT"])');
+    const s = new LiveStream(options);
+    if (options.lakeRoot !== null) {
+      s.#lake = await LakeWriter.open(options.lakeRoot, { ...options.lake, onPublish: () => s.#lakeFiles++ });
+      s.#sequence = s.#lake.lastSequence;
+    }
+    const byExchange = new Map<StreamExchange, string[]>();
+    for (const m of options.markets) byExchange.set(m.exchange, [...(byExchange.get(m.exchange) ?? []), m.symbol]);
+    for (const [exchange, symbols] of byExchange) s.#pumps.push(s.#pump(exchange, symbols));
+    s.#processors.done.catch((err: unknown) => s.#fail(err));
+    return s;
+  }
+
+  #feedFor(exchange: StreamExchange, symbols: string[]): { feed: ReturnType<typeof runWsFeed>; books: LiveBooks } {
+    const { urls, staleAfterMs, log } = this.#options;
+    const signal = this.#stop.signal;
+    if (exchange === 'binance') {
+      const kinds = binanceKinds(this.#options.kinds);
+      const feed = runWsFeed(binanceWsFeedOptions({ wsBaseUrl: urls.binanceWs, symbols, kinds, staleAfterMs, signal }));
+      return { feed, books: new LiveBooks({ policy: new BinanceFeedPolicy(), fetchSnapshot: createBinanceSnapshotFetcher({ restBaseUrl: urls.binanceRest }), log }) };
+    }
+    if (exchange === 'gemini') {
+      const feed = runWsFeed(geminiWsFeedOptions({ url: `${urls.geminiWs.replace(/\/$/, '')}/v2/marketdata`, symbols, staleAfterMs, signal }));
+      return { feed, books: new LiveBooks({ policy: new GeminiFeedPolicy(), log }) };
+    }
+    throw new ConfigError(`stream: no live feed for ${exchange} yet (binance and gemini stream)`);
+  }
+
+  async #pump(exchange: StreamExchange, symbols: string[]): Promise<void> {
+    const { feed, books } = this.#feedFor(exchange, symbols);
+    this.#books.push(books);
+    try {
+      for await (const e of books.run(feed)) {
+        await (this.#queue = this.#queue.then(() => this.#accept(e)));
+        if (this.#stop.signal.aborted) break;
+      }
+    } catch (err) {
+      this.#fail(err);
+    }
+  }
+
+  async #accept(e: MarketEvent): Promise<void> {
+    if (this.#lake) {
+      const seq = await this.#lake.write(e);
+      if (seq !== null) this.#sequence = seq;
+    } else {
+      this.#sequence++;
+    }
+    this.#events++;
+    await this.#bus.publish(marketSubject(e.kind, e), e);
+  }
+
+  #fail(err: unknown): void {
+    this.#options.log(`stream: stopped: ${err instanceof Error ? err.message : String(err)}`);
+    void this.stop().then(() => this.#rejectDone(err), () => this.#rejectDone(err));
+  }
+
+  status(): LiveStreamStatus {
+    return {
+      exchanges: this.#books.map((b) => b.status()),
+      processors: this.#processors.counts,
+      events: this.#events,
+      lastSequence: this.#sequence,
+      lakeFiles: this.#lakeFiles,
+    };
+  }
+
+  #stopping: Promise<void> | null = null;
+
+  /** Stops the feeds, lets the processors finish what they took, flushes the lake. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#stop.abort();
+      for (const b of this.#books) b.close();
+      await Promise.allSettled(this.#pumps);
+      await this.#queue.catch(() => undefined);
+      await this.#processors.stop().catch(() => undefined);
+      await this.#lake?.close();
+      this.#resolveDone();
+    })();
+    return this.#stopping;
+  }
+}
