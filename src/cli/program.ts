@@ -11,6 +11,7 @@ import { registerPipelineCommands } from './commands/pipeline-commands.js';
 import { registerReplayServerCommand } from './commands/replay-server.js';
 import { registerUpCommand } from './commands/up.js';
 import { registerSignalsCommand } from './commands/signals.js';
+import { registerStreamCommand } from './commands/stream.js';
 import { registerUsersCommand } from './commands/users.js';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerPipelineCommands(program);
   registerCandlesCommand(program);
   registerSignalsCommand(program);
+  registerStreamCommand(program);
   registerIndicatorsCommand(program);
   registerJobsCommand(program);
   registerReplayServerCommand(program);

@@ -1,0 +1,122 @@
+/**
+ * `tickerflow stream`: streams the configured markets live (Binance and Gemini websockets → books
+ * → bars and liquidity windows in the store, every event in the Parquet lake) until Ctrl-C, and
+ * leaves its status beside the lake every few seconds; `tickerflow stream status` prints it.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { Config } from '../../core/config.js';
+import { ConfigError } from '../../core/errors.js';
+import { parseMarketRef } from '../../core/market-events.js';
+import { LiveStream, type LiveStreamStatus } from '../../stream/live-stream.js';
+import { liveStreamOptions, streamStatusPath } from '../../stream/live-stream-config.js';
+import { globalOptions, refuseWhileUp, withContext } from '../context.js';
+import { loadConfig } from '../load-config.js';
+
+const STATUS_EVERY_MS = 5_000;
+
+/** What the status file holds: the stream's status and when it was written. */
+export interface StreamStatusFile extends LiveStreamStatus {
+  pid: number;
+  updatedAt: number;
+  running: boolean;
+}
+
+/** Writes the status file whole (temp file, then rename): a reader never sees half of it. */
+export function writeStreamStatus(path: string, status: LiveStreamStatus, running: boolean): void {
+  const body: StreamStatusFile = { ...status, pid: process.pid, updatedAt: Date.now(), running };
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(body)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The status file as lines of a table, one per book. */
+export function formatStreamStatus(s: StreamStatusFile, now: number): string {
+  const age = Math.round((now - s.updatedAt) / 1000);
+  const state = s.running ? (age <= 30 ? `running (pid ${s.pid}, updated ${age} s ago)` : `not answering (pid ${s.pid}, last update ${age} s ago)`) : `stopped ${age} s ago`;
+  const head = ['market', 'synced', 'bids', 'asks', 'gaps', 'resyncs', 'crossed', 'malformed'];
+  const rows = s.exchanges.flatMap((x) => x.books.map((b) => [`${x.exchange}:${b.symbol}`, b.synced ? 'yes' : 'no', b.bids, b.asks, b.gaps, b.resyncs, b.crossed, b.malformed].map(String)));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  const feeds = s.exchanges.map((x) => `${x.exchange}: ${x.connections} connection(s), ${x.frames} frames, ${x.malformedFrames} malformed`).join('; ');
+  const p = s.processors;
+  return [
+    `stream: ${state}`,
+    `events: ${s.events} (last lake sequence ${s.lastSequence}, ${s.lakeFiles} lake files this run); bars ${p.bars}, windows ${p.windows}, refused ${p.rejected}, late trades ${p.lateTrades}`,
+    feeds,
+    line(head),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+function statusLine(s: LiveStreamStatus): string {
+  const books = s.exchanges.flatMap((x) => x.books);
+  const synced = books.filter((b) => b.synced).length;
+  const gaps = books.reduce((n, b) => n + b.gaps, 0);
+  return `stream: ${s.events} events, ${synced}/${books.length} books synced, ${gaps} gaps, ${s.processors.bars} bars, ${s.processors.windows} windows, ${s.lakeFiles} lake files`;
+}
+
+/** Runs the live stream until `signal` aborts; prints a status line now and then and keeps the status file. */
+export async function runStream(config: Config, store: Parameters<typeof liveStreamOptions>[1], out: (line: string) => void, signal: AbortSignal, markets?: string[]): Promise<LiveStreamStatus> {
+  const stream = await LiveStream.start(liveStreamOptions(config, store, out, markets ? { markets } : {}));
+  const path = streamStatusPath(config);
+  let lastPrinted = 0;
+  const timer = setInterval(() => {
+    const s = stream.status();
+    writeStreamStatus(path, s, true);
+    if (Date.now() - lastPrinted >= 30_000) {
+      out(statusLine(s));
+      lastPrinted = Date.now();
+    }
+  }, STATUS_EVERY_MS);
+  const onAbort = (): void => void stream.stop();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await stream.done;
+  } finally {
+    clearInterval(timer);
+    signal.removeEventListener('abort', onAbort);
+    await stream.stop();
+    writeStreamStatus(path, stream.status(), false);
+  }
+  return stream.status();
+}
+
+export function registerStreamCommand(program: Command): void {
+  const cmd = program
+    .command('stream')
+    .description('stream the [stream] markets live into bars, liquidity windows and the Parquet lake until Ctrl-C')
+    .option('-m, --markets <list>', 'comma-separated exchange:symbol markets instead of [stream] markets, e.g. binance:BTCUSDT,gemini:BTCUSD')
+    .action(async (opts: { markets?: string }, command: Command) => {
+      const markets = opts.markets?.split(',').map((m) => m.trim()).filter(Boolean);
+      for (const m of markets ?? []) parseMarketRef(m);
+      refuseWhileUp(command, 'set [stream] markets and restart up: it streams them itself');
+      await withContext(command, async ({ config, store }) => {
+        if ((markets ?? config.stream.markets).length === 0) throw new ConfigError('no markets to stream: set [stream] markets in the config or pass --markets binance:BTCUSDT,…');
+        const abort = new AbortController();
+        const stop = (): void => abort.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          const s = await runStream(config, store, (l) => process.stderr.write(`${l}\n`), abort.signal, markets);
+          process.stderr.write(`${statusLine(s)}\nstream: stopped\n`);
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+      });
+    });
+  cmd
+    .command('status')
+    .description('print the books, gap and resync counters and event counts of the running (or last) stream')
+    .action((_opts: unknown, command: Command) => {
+      const { config } = loadConfig(globalOptions(command));
+      const path = streamStatusPath(config);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        throw new ConfigError(`no stream status at ${path}: no \`tickerflow stream\` (or \`up\` with [stream] markets) has run with this config`);
+      }
+      process.stdout.write(`${formatStreamStatus(JSON.parse(text) as StreamStatusFile, Date.now())}\n`);
+    });
+}
