@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import type { Config } from '../../core/config.js';
 import type { Interval } from '../../core/intervals.js';
 import { isoMinute, parseTime, utcDate } from '../../core/time.js';
 import { abortableSleep } from '../../pipeline/abortable.js';
@@ -24,10 +25,12 @@ import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import type { Store } from '../../store/store.js';
+import type { LiveStreamStatus } from '../../stream/live-stream.js';
 import { withContext, type CliContext } from '../context.js';
 import { setupDelivery } from '../delivery-setup.js';
 import { intArg, nonNegativeIntArg, positiveNumberArg, timeArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
+import { runStream } from './stream.js';
 import { progressBar } from '../progress-bar.js';
 
 /**
@@ -89,6 +92,7 @@ interface DemoOptions {
   now?: number;
   top: number;
   speed: number;
+  stream: boolean;
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -103,6 +107,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--top <n>', 'with --no-serve: coins by market cap in the universe', nonNegativeIntArg, 5)
     .option('--host <address>', 'address the API and dashboard listen on (default [api] host, 127.0.0.1)')
     .option('--port <n>', 'port of the API and dashboard (default [api] port, 8080; 0 picks a free one)', intArg('--port', 0, 65_535))
+    .option('--no-stream', 'serve without the live Binance and Gemini streams')
     .option('--speed <x>', `simulated seconds per real second once the history is loaded (default ${LIVE_SPEED}: an hour closes every ${3600 / LIVE_SPEED} s)`, positiveNumberArg('--speed'), LIVE_SPEED)
     .action(async (opts: DemoOptions, cmd: Command) => {
       if (opts.serve) await serveDemo(opts, cmd);
@@ -178,6 +183,10 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
       // (`gaps --list` reads the config's history.interval, 1m unless set, so it is not offered for these 1h series.)
       out(`replay clock: ${isoMinute(replay.clock.now())} UTC at ${speed}x, an hour closes every ${fmtSeconds(3_600_000 / speed)} s (the recorded hours end ${isoMinute(LIVE_END)}); Ctrl-C to stop`);
 
+      // Live streams beside the history: Binance and Gemini from a second replay server that
+      // replays the recorded websocket captures at their own pace (the history clock runs 1200x).
+      const streaming = opts.stream ? startDemoStream(c, ctx.store, abort.signal) : Promise.resolve(null);
+
       const btcKey = { exchange, symbol: 'BTCUSDT', interval };
       let reported = await ctx.store.lastOpenTime(btcKey);
       try {
@@ -212,6 +221,11 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
         abort.abort();
         await delivering;
         await api.stop();
+        const streamed = await streaming.catch((err: unknown) => {
+          out(`live streams stopped with an error: ${err instanceof Error ? err.message : String(err)}`);
+          return null;
+        });
+        if (streamed) out(`live streams: ${streamed.events} events, ${streamed.processors.bars} bars, ${streamed.processors.windows} liquidity windows, ${streamed.lakeFiles} lake files`);
       }
       out('tickerflow demo: stopped');
     }, { defaultDb: DEMO_LIVE_DB });
@@ -219,6 +233,26 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await (replay as ReplayServer | undefined)?.close();
+  }
+}
+
+/** The demo's lake, beside its own store: a real run's lake is never written. */
+const DEMO_LAKE = './tickerflow-data/demo-lake';
+const DEMO_MARKETS = ['binance:BTCUSDT', 'binance:ETHUSDT', 'gemini:BTCGBP', 'gemini:ETHEUR'];
+
+/** Streams the demo markets from their own replay server (recorded captures, looped) until `signal`. */
+async function startDemoStream(config: Config, store: Store, signal: AbortSignal): Promise<LiveStreamStatus> {
+  const server = await startReplayServer({ speed: 1, ws: { preload: true } });
+  try {
+    const c: Config = {
+      ...config,
+      sources: { ...config.sources, binance_ws: server.urls.binanceWs.replace(/\/ws$/, ''), binance_rest: server.urls.binance, gemini_ws: server.urls.geminiWs },
+      stream: { ...config.stream, markets: DEMO_MARKETS, lake: DEMO_LAKE },
+    };
+    out(`live streams: ${DEMO_MARKETS.join(', ')} from the recorded websockets of a second replay server (${server.url}), into 1m bars and liquidity windows in the demo store and events into the lake ${DEMO_LAKE}; \`tickerflow stream status --lake ${DEMO_LAKE}\` shows the books`);
+    return await runStream(c, store, out, signal);
+  } finally {
+    await server.close();
   }
 }
 

@@ -86,11 +86,13 @@ export function registerStreamCommand(program: Command): void {
     .command('stream')
     .description('stream the [stream] markets live into bars, liquidity windows and the Parquet lake until Ctrl-C')
     .option('-m, --markets <list>', 'comma-separated exchange:symbol markets instead of [stream] markets, e.g. binance:BTCUSDT,gemini:BTCUSD')
-    .action(async (opts: { markets?: string }, command: Command) => {
+    .option('--lake <dir>', 'the Parquet lake folder instead of [stream] lake ("" for none)')
+    .action(async (opts: { markets?: string; lake?: string }, command: Command) => {
       const markets = opts.markets?.split(',').map((m) => m.trim()).filter(Boolean);
       for (const m of markets ?? []) parseMarketRef(m);
       refuseWhileUp(command, 'set [stream] markets and restart up: it streams them itself');
       await withContext(command, async ({ config, store }) => {
+        if (opts.lake !== undefined) config.stream.lake = opts.lake;
         if ((markets ?? config.stream.markets).length === 0) throw new ConfigError('no markets to stream: set [stream] markets in the config or pass --markets binance:BTCUSDT,…');
         const abort = new AbortController();
         const stop = (): void => abort.abort();
@@ -108,8 +110,10 @@ export function registerStreamCommand(program: Command): void {
   cmd
     .command('status')
     .description('print the books, gap and resync counters and event counts of the running (or last) stream')
-    .action((_opts: unknown, command: Command) => {
+    .option('--lake <dir>', 'the lake folder of the stream to show (default [stream] lake; the demo\'s is ./tickerflow-data/demo-lake)')
+    .action((opts: { lake?: string }, command: Command) => {
       const { config } = loadConfig(globalOptions(command));
+      if (opts.lake !== undefined) config.stream.lake = opts.lake;
       const path = streamStatusPath(config);
       let text: string;
       try {

@@ -14,6 +14,7 @@ import { createReplaySources } from '../../pipeline/create-sources.js';
 import { withContext } from '../context.js';
 import { intArg, positiveNumberArg, timeArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
+import { runStream } from './stream.js';
 import { setupDelivery } from '../delivery-setup.js';
 
 interface UpOptions {
@@ -60,6 +61,14 @@ export function registerUpCommand(program: Command): void {
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
           process.stdout.write(`tickerflow up: API and dashboard at ${api.url} (OpenAPI at ${api.url}/docs)\n`);
           const evaluation = new LiveEvaluation(ctx.store, sources.exchange.exchange, ctx.logger.child({ component: 'alerts' }));
+          // [stream] markets stream live beside the history (from the replay server's websockets with --replay).
+          const streamConfig = replay ? { ...c, sources: { ...c.sources, binance_ws: replay.urls.binanceWs.replace(/\/ws$/, ''), binance_rest: replay.urls.binance, gemini_ws: replay.urls.geminiWs } } : c;
+          const streaming = c.stream.markets.length > 0
+            ? runStream(streamConfig, ctx.store, (l) => process.stderr.write(`${l}\n`), abort.signal).catch((err: unknown) => {
+              ctx.logger.error({ err }, `live stream stopped: ${(err as Error).message}`);
+            })
+            : Promise.resolve();
+          if (c.stream.markets.length > 0) process.stdout.write(`tickerflow up: streaming ${c.stream.markets.join(', ')} (tickerflow stream status)\n`);
           try {
             await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
               interval: ctx.interval,
@@ -77,6 +86,7 @@ export function registerUpCommand(program: Command): void {
             abort.abort();
             await api.stop();
             await delivering;
+            await streaming;
           }
           process.stdout.write('tickerflow up: stopped\n');
         });
