@@ -8,6 +8,7 @@ import { intervalMs, type Interval } from '../core/intervals.js';
 import { incrementDecimals } from '../core/instrument.js';
 import { rsi } from '../indicators/rsi.js';
 import { tdSetup } from '../indicators/td-setup.js';
+import { utcDate } from '../core/time.js';
 import type { Store } from '../store/store.js';
 
 export const SUMMARY_BARS = 300;
@@ -23,12 +24,23 @@ export interface UniverseRow {
   priceDecimals: number | null;
 }
 
-/** The followed symbols on `date`: the newest snapshot's mapped ones by rank, then the hand-added (`manual`, rank null). */
+/** Days back a missing snapshot is looked for: `up` saves one a day, and a day may pass before the next. */
+const SNAPSHOT_LOOKBACK_DAYS = 7;
+
+/**
+ * The followed symbols on `date`: those of the newest snapshot on or up to a week before it, the
+ * ranked ones by rank, then its hand-added ones and the configured `manual` ones (rank null).
+ */
 export async function universeSymbols(store: Store, exchange: string, manual: readonly string[], date: string): Promise<Array<{ symbol: string; rank: number | null }>> {
-  const snapshot = await store.getUniverse(exchange, date);
+  let snapshot = null;
+  for (let back = 0; snapshot === null && back <= SNAPSHOT_LOOKBACK_DAYS; back++) {
+    snapshot = await store.getUniverse(exchange, utcDate(Date.parse(`${date}T00:00:00Z`) - back * 86_400_000));
+  }
+  const entries = [...(snapshot?.entries ?? [])].sort((a, b) => a.rank - b.rank);
   const symbols: Array<{ symbol: string; rank: number | null }> = [];
-  for (const e of [...(snapshot?.entries ?? [])].sort((a, b) => a.rank - b.rank)) if (e.symbol !== null && !e.manual) symbols.push({ symbol: e.symbol, rank: e.rank });
-  for (const s of manual) if (!symbols.some((x) => x.symbol === s)) symbols.push({ symbol: s, rank: null });
+  for (const e of entries) if (e.symbol !== null && !e.manual) symbols.push({ symbol: e.symbol, rank: e.rank });
+  const added = [...entries.filter((e) => e.manual).map((e) => e.symbol), ...manual];
+  for (const s of added) if (s !== null && !symbols.some((x) => x.symbol === s)) symbols.push({ symbol: s, rank: null });
   return symbols;
 }
 
