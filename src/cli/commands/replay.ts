@@ -6,8 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError } from '../../core/errors.js';
-import { parseMarketRef, type MarketRef } from '../../core/market-events.js';
+import { ConfigError, NotFoundError } from '../../core/errors.js';
+import { formatMarketRef, parseMarketRef, type MarketRef } from '../../core/market-events.js';
 import { replayLake, type ReplayLakeResult } from '../../stream/replay-lake.js';
 import { refuseWhileUp, withContext } from '../context.js';
 import { timeArgNamed } from '../options.js';
@@ -67,6 +67,10 @@ export function registerReplayCommand(program: Command): void {
           windowMs: config.stream.window_seconds * 1000,
           onProgress: (events, at) => process.stderr.write(`replay: ${events} events, at ${new Date(at).toISOString()} (${Math.round((Date.now() - started) / 1000)} s)\n`),
         });
+        if (result.read === 0) {
+          const which = opts.markets ? ` of ${opts.markets.map(formatMarketRef).join(', ')}` : '';
+          throw new NotFoundError(`replay: the lake at ${resolve(lake)} holds no events${which} received in [${new Date(opts.from).toISOString()}, ${new Date(opts.to).toISOString()}); nothing was written`);
+        }
         process.stdout.write(`${formatReplayResult(result)}\n`);
       });
     });
