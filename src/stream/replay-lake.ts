@@ -5,7 +5,8 @@
  * StreamProcessors with their own books (ProcessorBooks), ticked by the events' receive clock
  * exactly as live (EventClockDriver). At the end one tick at `to` + grace emits every bar and
  * window that ended by `to`. Bars (source `stream`) and windows are keyed upserts, so replaying a
- * range twice, or over what the live stream already wrote, rewrites the same rows.
+ * range twice, or over what the live stream already wrote, rewrites the same rows; they are
+ * written in batches (BatchedStreamStore), which changes no value.
  */
 import { existsSync, statSync } from 'node:fs';
 import { MemoryBus } from '../bus/memory/memory-bus.js';
@@ -13,6 +14,7 @@ import { BadInputError, ConfigError } from '../core/errors.js';
 import type { MarketEvent, MarketRef } from '../core/market-events.js';
 import { readLake } from '../store/lake/index.js';
 import type { Store } from '../store/store.js';
+import { BatchedStreamStore } from './batched-stream-store.js';
 import { DEFAULT_TICK_EVERY_MS, EventClockDriver } from './event-clock-driver.js';
 import { ProcessorBooks } from './processor-books.js';
 import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
@@ -33,6 +35,8 @@ export interface ReplayLakeOptions {
   /** Grace of bars and windows (default 2 s, as live). */
   graceMs?: number;
   tickEveryMs?: number;
+  /** Bars and windows buffered before a store write (default 10 000). */
+  batchRows?: number;
   /** Called every `progressEvery` events (default 50 000) with the events read and the last receive time. */
   onProgress?: (events: number, receivedAt: number) => void;
   progressEvery?: number;
@@ -63,7 +67,8 @@ export async function replayLake(o: ReplayLakeOptions): Promise<ReplayLakeResult
   const graceMs = o.graceMs ?? DEFAULT_GRACE_MS;
   const bus = new MemoryBus<StreamPayload>();
   const books = new ProcessorBooks();
-  const processors = new StreamProcessors({ bus, store: o.store, books, windows: { windowMs: o.windowMs, graceMs }, barGraceMs: graceMs, onRejected: o.onRejected });
+  const store = new BatchedStreamStore(o.store, o.batchRows);
+  const processors = new StreamProcessors({ bus, store, books, windows: { windowMs: o.windowMs, graceMs }, barGraceMs: graceMs, onRejected: o.onRejected });
   const driver = new EventClockDriver(bus, processors, o.tickEveryMs ?? DEFAULT_TICK_EVERY_MS);
   const progressEvery = o.progressEvery ?? 50_000;
   let read = 0;
@@ -77,6 +82,7 @@ export async function replayLake(o: ReplayLakeOptions): Promise<ReplayLakeResult
       if (++read % progressEvery === 0) o.onProgress?.(read, event.receivedAt);
     }
     await driver.finish(o.to + graceMs);
+    await store.flush();
   } finally {
     await bus.close();
   }
