@@ -88,7 +88,7 @@ async function liveRun(): Promise<Stored> {
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('replay over the lake - signals and stream bars bit-identical to the live run, every field (Object.is)', async () => {
+test('replay over the lake - signals and stream bars bit-identical to the live run, every field (Object.is)', async (t) => {
   const a = await liveRun();
   const store = await openStore(dir, 'replay.duckdb');
   try {
@@ -106,6 +106,7 @@ test('replay over the lake - signals and stream bars bit-identical to the live r
     }
     assert.ok(a.windows.some((w) => w.exchange === 'gemini' && w.deltaRatio !== null && w.bookRatio !== null), 'gemini windows');
     assert.equal(result.windows, a.windows.length);
+    t.diagnostic(`${events.length} events, ${a.windows.length} windows, ${a.bars.length} bars`);
     assertBitIdentical(a.windows, b.windows, 'signals');
     assertBitIdentical(a.bars, b.bars, 'bars');
 
@@ -177,7 +178,7 @@ function runChild(lakeRoot: string, storePath: string, skip: number, killAfter?:
   });
 }
 
-test('replay over the lake - kill -9 of the live process, a restart, a replay: every window complete on disk equals the uninterrupted run', async () => {
+test('replay over the lake - kill -9 of the live process, a restart, a replay: every window complete on disk equals the uninterrupted run', async (t) => {
   const a = await liveRun();
   const rnd = seededRandom(1705);
   const lakeRoot = join(dir, 'killed-lake');
@@ -214,6 +215,7 @@ test('replay over the lake - kill -9 of the live process, a restart, a replay: e
     const completeBar = (c: Candle): boolean => c.openTime + MINUTE_MS <= completeBy;
     const windows = a.windows.filter(completeWindow);
     assert.ok(windows.filter((w) => w.exchange === 'binance').length >= 4, `complete Binance windows before the kill (${windows.length} in all)`);
+    t.diagnostic(`killed at seq ≥ ${killAfter}, ${second.onDisk} on disk, first missing event ${firstMissing}, skip ${skip}; ${windows.length} of ${a.windows.length} windows and ${a.bars.filter(completeBar).length} of ${a.bars.length} bars complete on disk`);
     assertBitIdentical(windows, b.windows.filter(completeWindow), 'signals complete on disk');
     assertBitIdentical(a.bars.filter(completeBar), b.bars.filter(completeBar), 'bars complete on disk');
     // The replay keeps going after the gap: it has windows up to the end of the range too.

@@ -24,7 +24,7 @@ await runLivePath(events.slice(start), {
   lakeRoot,
   store,
   windowMs: Number(windowArg),
-  writer: { maxBufferedEvents: 400, onPublish: (f) => process.stdout.write(`published ${f.first} ${f.last}\n`) },
+  writer: { maxBufferedEvents: 1_000, onPublish: (f) => process.stdout.write(`published ${f.first} ${f.last}\n`) },
 });
 await store.close();
 process.stdout.write('done\n');
