@@ -54,8 +54,8 @@ export interface ReplayLakeResult extends StreamProcessorCounts {
   booksRefused: number;
 }
 
-/** Checks the lake folder and the range before anything is read. */
-function checkQuery(o: ReplayLakeOptions): void {
+/** Checks the lake folder and the range before anything is read (or a store opened). */
+export function checkReplayQuery(o: Pick<ReplayLakeOptions, 'lakeRoot' | 'from' | 'to'>): void {
   if (!Number.isFinite(o.from) || !Number.isFinite(o.to)) throw new BadInputError(`replay: --from ${o.from} and --to ${o.to} must be times`);
   if (o.from >= o.to) throw new BadInputError(`replay: the range is empty: --from ${new Date(o.from).toISOString()} is not before --to ${new Date(o.to).toISOString()}`);
   if (!existsSync(o.lakeRoot)) throw new ConfigError(`replay: no lake folder at ${o.lakeRoot} (set [stream] lake or pass --lake)`);
@@ -63,7 +63,7 @@ function checkQuery(o: ReplayLakeOptions): void {
 }
 
 export async function replayLake(o: ReplayLakeOptions): Promise<ReplayLakeResult> {
-  checkQuery(o);
+  checkReplayQuery(o);
   const graceMs = o.graceMs ?? DEFAULT_GRACE_MS;
   const bus = new MemoryBus<StreamPayload>();
   const books = new ProcessorBooks();

@@ -8,8 +8,9 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, NotFoundError } from '../../core/errors.js';
 import { formatMarketRef, parseMarketRef, type MarketRef } from '../../core/market-events.js';
-import { replayLake, type ReplayLakeResult } from '../../stream/replay-lake.js';
-import { refuseWhileUp, withContext } from '../context.js';
+import { checkReplayQuery, replayLake, type ReplayLakeResult } from '../../stream/replay-lake.js';
+import { globalOptions, refuseWhileUp, withContext } from '../context.js';
+import { loadConfig } from '../load-config.js';
 import { timeArgNamed } from '../options.js';
 
 interface ReplayOptions {
@@ -43,6 +44,13 @@ export function formatReplayResult(r: ReplayLakeResult): string {
   ].join('\n');
 }
 
+/** `[stream] lake` from the config; "" (no lake written) is refused. */
+function lakeSetting(cmd: Command): string {
+  const lake = loadConfig(globalOptions(cmd)).config.stream.lake;
+  if (lake === '') throw new ConfigError('replay: no lake configured ([stream] lake is "", which writes none); pass --lake');
+  return lake;
+}
+
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
@@ -53,13 +61,13 @@ export function registerReplayCommand(program: Command): void {
     .option('--lake <dir>', 'lake folder (default: [stream] lake in the config)')
     .action(async (opts: ReplayOptions, cmd: Command) => {
       if (opts.from >= opts.to) throw new ConfigError('--from must be before --to');
+      const lake = resolve(opts.lake ?? lakeSetting(cmd));
+      checkReplayQuery({ lakeRoot: lake, from: opts.from, to: opts.to }); // before the store is opened
       refuseWhileUp(cmd, 'stop it before replaying into its store');
       await withContext(cmd, async ({ config, store }) => {
-        const lake = opts.lake ?? config.stream.lake;
-        if (lake === '') throw new ConfigError('replay: no lake configured ([stream] lake is "", which writes none); pass --lake');
         const started = Date.now();
         const result = await replayLake({
-          lakeRoot: resolve(lake),
+          lakeRoot: lake,
           from: opts.from,
           to: opts.to,
           markets: opts.markets,
@@ -69,7 +77,7 @@ export function registerReplayCommand(program: Command): void {
         });
         if (result.read === 0) {
           const which = opts.markets ? ` of ${opts.markets.map(formatMarketRef).join(', ')}` : '';
-          throw new NotFoundError(`replay: the lake at ${resolve(lake)} holds no events${which} received in [${new Date(opts.from).toISOString()}, ${new Date(opts.to).toISOString()}); nothing was written`);
+          throw new NotFoundError(`replay: the lake at ${lake} holds no events${which} received in [${new Date(opts.from).toISOString()}, ${new Date(opts.to).toISOString()}); nothing was written`);
         }
         process.stdout.write(`${formatReplayResult(result)}\n`);
       });
