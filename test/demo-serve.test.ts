@@ -101,15 +101,15 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
       const rule = rules.find((r) => r.expression === 'rsi:14 > 1');
       assert.ok(rule, JSON.stringify(rules));
       await ui.click('nav a[href="#/history"]');
-      const row = ui.locator('tr[data-firing] td.message', { hasText: /^ETHUSDT 1h bar \S+ rsi:14 > 1/ }).first();
+      const row = ui.locator('tr[data-firing] td.message', { hasText: /^ETH RSI above 1: ETHUSDT 1h bar \S+ close / }).first();
       await row.waitFor();
       const shown = (await row.textContent()) ?? '';
-      const bar = /^ETHUSDT 1h bar (\S+) /.exec(shown)?.[1];
+      const bar = /^ETH RSI above 1: ETHUSDT 1h bar (\S+) close \S+ \(rsi:14 [\d.]+\)/.exec(shown)?.[1];
       assert.ok(bar && parseTime(bar.replace('Z', ':00Z')) > parseTime('2023-03-20T06:00:00Z'), `fired on a later close than the sample alert: ${shown}`);
       let inTelegram: string | undefined;
       for (let i = 0; i < 120 && !inTelegram; i++) {
         const all = ((await (await fetch(`${replayUrl}/_telegram/messages`)).json()) as { result: Array<{ chat_id: number; plain: string }> }).result;
-        inTelegram = all.find((m) => m.chat_id === 700000001 && m.plain.includes(`ETHUSDT 1h bar ${bar}`) && m.plain.includes('rsi:14 > 1'))?.plain;
+        inTelegram = all.find((m) => m.chat_id === 700000001 && m.plain.includes(`ETHUSDT 1h bar ${bar}`) && m.plain.includes('ETH RSI above 1'))?.plain;
         if (!inTelegram) await new Promise((r) => setTimeout(r, 500));
       }
       assert.ok(inTelegram, `the dashboard's alert reached the local Telegram endpoint (bar ${bar})`);

@@ -8,6 +8,7 @@ import { registerIndicatorsCommand } from './commands/indicators.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerJobsCommand } from './commands/jobs.js';
 import { registerPipelineCommands } from './commands/pipeline-commands.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { registerReplayServerCommand } from './commands/replay-server.js';
 import { registerUpCommand } from './commands/up.js';
 import { registerSignalsCommand } from './commands/signals.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerStreamCommand(program);
   registerIndicatorsCommand(program);
   registerJobsCommand(program);
+  registerReplayCommand(program);
   registerReplayServerCommand(program);
   registerDoctorCommand(program);
   registerUsersCommand(program);
