@@ -7,7 +7,9 @@
  * Why not a wall-clock timer: a tick reads the books of the windows it closes, and which events
  * came before a wall-clock tick depends on timing. Here a tick is taken after the event that moves
  * the receive clock past the next tick boundary (every `tickEveryMs`), once the processors have
- * taken that event (and every one before it) from the bus, and before the next event is published.
+ * taken that event (and every one before it) from the bus, and before the next event is published;
+ * the tick closes what each market's own event clock has passed (the exchange's time for bars,
+ * which a replay server's recorded times and this machine's receive clock never mix).
  */
 import type { Bus } from '../bus/bus.js';
 import { marketSubject } from '../bus/subjects.js';
@@ -53,7 +55,7 @@ export class EventClockDriver {
     if (event.receivedAt > this.#clock) this.#clock = event.receivedAt;
     if (this.#clock >= this.#nextTick) {
       await this.#settle();
-      await this.processors.tick(this.#clock);
+      await this.processors.tick();
       this.#nextTick = (Math.floor(this.#clock / this.tickEveryMs) + 1) * this.tickEveryMs;
     }
   }

@@ -33,12 +33,14 @@ test('live stream - Binance and Gemini from the replay server into books, bars, 
       staleAfterMs: 30_000,
       log: (l) => lines.push(l),
     });
-    // 20×: a recorded minute every 3 s; stop once bars, windows and a lake file are in.
-    const deadline = Date.now() + 60_000;
+    // 20×: a recorded minute every 3 s, so 9 s hold at least two Binance minute boundaries.
+    const started = Date.now();
+    const deadline = started + 60_000;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
       const s = stream.status();
-      if (s.processors.bars >= 6 && s.processors.windows >= 4 && s.lakeFiles > 0) break;
+      const synced = s.exchanges.flatMap((x) => x.books).filter((b) => b.synced).length;
+      if (Date.now() - started > 9_000 && s.events > 2000 && synced >= 4 && s.processors.bars >= 6 && s.processors.windows >= 4 && s.lakeFiles > 0) break;
     }
     await stream.stop();
     await stream.done;

@@ -6,14 +6,13 @@
  * queue, so the lake's sequence is the order the processors saw them in, and a replay over the
  * lake (replay-lake.ts) reproduces the bars and signals.
  *
- * Bars and windows close on the events themselves (a trade of a later minute closes a bar, an
- * event past a window's end and grace closes it), never on the local clock: a clock tick would
- * close them at moments a replay cannot see, and the replay would differ. A market that falls
- * silent keeps its last bar open until its next trade.
+ * Bars and windows close on the events themselves, through the event-clock driver (a tick after
+ * each second of receive time closes what each market's own event clock has passed), never on a
+ * wall-clock timer, whose moments a replay cannot see. A market that falls silent keeps its last
+ * bar open until its next event.
  */
 import { MemoryBus } from '../bus/memory/memory-bus.js';
 import type { Bus } from '../bus/bus.js';
-import { marketSubject } from '../bus/subjects.js';
 import { binanceWsFeedOptions, createBinanceSnapshotFetcher } from '../connectors/binance/ws/binance-ws-feed.js';
 import { BinanceFeedPolicy } from '../connectors/binance/ws/binance-feed-policy.js';
 import type { BinanceStreamKind } from '../connectors/binance/ws/streams.js';
@@ -26,6 +25,7 @@ import { LakeWriter } from '../store/lake/lake-writer.js';
 import type { Store } from '../store/store.js';
 import { LiveBooks, type LiveBooksStatus } from './live-books.js';
 import { ProcessorBooks } from './processor-books.js';
+import { EventClockDriver } from './event-clock-driver.js';
 import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
 import type { StreamPayload } from './stream-payload.js';
 
@@ -73,6 +73,7 @@ export class LiveStream {
   readonly #options: LiveStreamOptions;
   readonly #bus: Bus<StreamPayload>;
   readonly #processors: StreamProcessors;
+  readonly #driver: EventClockDriver;
   readonly #stop = new AbortController();
   readonly #books: LiveBooks[] = [];
   #lake: LakeWriter | null = null;
@@ -96,6 +97,7 @@ export class LiveStream {
       windows: { windowMs: options.windowMs },
       onRejected: (e, err) => options.log(`stream: ${e.exchange}:${e.symbol} ${e.kind} refused: ${err.message}`),
     });
+    this.#driver = new EventClockDriver(this.#bus, this.#processors);
     this.done = new Promise((resolve, reject) => {
       this.#resolveDone = resolve;
       this.#rejectDone = reject;
@@ -153,7 +155,7 @@ export class LiveStream {
       this.#sequence++;
     }
     this.#events++;
-    await this.#bus.publish(marketSubject(e.kind, e), e);
+    await this.#driver.push(e);
   }
 
   #fail(err: unknown): void {

@@ -59,6 +59,12 @@ export class StreamProcessors {
   #rejected = 0;
   /** Serialises ticks with event handling, so a tick never interleaves with an event's writes. */
   #queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Per market, the newest time its bars and its windows are keyed in: bars by the exchange's
+   * time (of any of its events that carries one: a Binance depth diff moves a quiet market's
+   * trade clock too), windows by exchange time or receive time, as the windows key each event.
+   */
+  readonly #clocks = new Map<string, { bars: number; windows: number }>();
 
   constructor(private readonly options: StreamProcessorsOptions) {
     this.#bars = new BarBuilder({ graceMs: options.barGraceMs });
@@ -83,6 +89,11 @@ export class StreamProcessors {
 
   async #onEvent(e: MarketEvent): Promise<void> {
     this.#events++;
+    const key = `${e.exchange}:${e.symbol}`;
+    const clock = this.#clocks.get(key) ?? { bars: Number.NEGATIVE_INFINITY, windows: Number.NEGATIVE_INFINITY };
+    if (e.exchangeTime !== null && e.exchangeTime > clock.bars) clock.bars = e.exchangeTime;
+    clock.windows = Math.max(clock.windows, e.exchangeTime ?? e.receivedAt);
+    this.#clocks.set(key, clock);
     let bars: StreamBar[];
     let windows: LiquidityWindow[];
     try {
@@ -101,12 +112,17 @@ export class StreamProcessors {
 
   /**
    * Emits what the clock closed: bars and windows whose end plus grace is at or before `now` (call
-   * it every second or so). `now` may be a market's own clock: the time domain its bars and
-   * windows are keyed in (the exchange's time where it sends one). It runs after the events already taken from the bus, not after those
+   * it every second or so). Without `now`, each market's own event clock: the newest time its
+   * bars and windows are keyed in, which only the events move, so the same events give the same
+   * bars and windows however the ticks fall (live and in a replay); with `now`, that time for
+   * every market (a test, or the end of a replay's range). It runs after the events already taken from the bus, not after those
    * still buffered on it.
    */
-  tick(now: number | ((ref: MarketRef) => number)): Promise<void> {
-    const p = this.#queue.then(() => this.#emit(this.#bars.tick(now), this.#windows.tick(now)));
+  tick(now?: number): Promise<void> {
+    const clock = (ref: MarketRef, which: 'bars' | 'windows'): number => this.#clocks.get(`${ref.exchange}:${ref.symbol}`)?.[which] ?? Number.NEGATIVE_INFINITY;
+    const p = this.#queue.then(() =>
+      this.#emit(this.#bars.tick(now ?? ((ref) => clock(ref, 'bars'))), this.#windows.tick(now ?? ((ref) => clock(ref, 'windows')))),
+    );
     this.#queue = p;
     return p;
   }
