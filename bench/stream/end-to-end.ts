@@ -52,16 +52,17 @@ export interface EndToEndFigures {
   gaps: number;
 }
 
-function percentiles(xs: number[]): Percentiles {
+/** Nearest-rank percentiles (p99 of fewer than 100 samples is the max). */
+export function percentiles(xs: readonly number[]): Percentiles {
   const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  const at = (q: number): number => s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? NaN;
   return { count: s.length, p50: at(0.5), p99: at(0.99), max: s.at(-1) ?? NaN };
 }
 
 const tradeKey = (symbol: string, id: string): string => `${symbol}:${id}`;
 
 /** The memory bus, with a hook called when the `md.>` reader takes an event and when it asks for the next (= done with the previous). */
-function timedBus(inner: Bus<StreamPayload>, hooks: { taken: (e: StreamPayload) => void; done: (e: StreamPayload) => void }): Bus<StreamPayload> {
+export function timedBus(inner: Bus<StreamPayload>, hooks: { taken: (e: StreamPayload) => void; done: (e: StreamPayload) => void }): Bus<StreamPayload> {
   return {
     delivery: inner.delivery,
     publish: (subject, data) => inner.publish(subject, data),

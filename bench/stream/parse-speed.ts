@@ -25,7 +25,7 @@ type GeminiCcxt = InstanceType<typeof ccxt.pro.gemini>;
 const lv = (a: unknown): [number, number][] => (a as [string, string][]).map((l) => [+l[0], +l[1]]);
 
 /** The ceiling: JSON.parse and a plain field map to the same fields, no checks. */
-function bareBinance(text: string, receivedAt: number): unknown {
+export function bareBinance(text: string, receivedAt: number): unknown {
   const root = JSON.parse(text) as Row;
   const d = root.data as Row;
   switch (d.e) {
@@ -38,7 +38,7 @@ function bareBinance(text: string, receivedAt: number): unknown {
   }
 }
 
-function bareGemini(text: string, receivedAt: number): unknown {
+export function bareGemini(text: string, receivedAt: number): unknown {
   const d = JSON.parse(text) as Row;
   if (d.type === 'l2_updates') {
     const bids: [number, number][] = [];

@@ -109,6 +109,8 @@ export async function runStreamBench(options: { log: (line: string) => void; qui
     latencyRow('trade: server send → processors done', e2e.trades),
     latencyRow('bar: closing trade\'s send → stored', e2e.bars),
     latencyRow('bar write (`writeCandles`)', e2e.barWrite),
+    '',
+    'Percentiles are nearest-rank: with fewer than 100 samples, p99 is the largest.',
   ];
   if (quick) lines.push('', `_Quick run: ${rounds} parse rounds, ${busEvents.toLocaleString('en')} bus events, lake best of 1, end to end ${e2e.seconds} s at ${e2e.speed}×; without \`--quick\`: 15 rounds, 1,000,000 events, best of 3, 130 s at 5× (the whole capture)._`);
   return lines.join('\n');
