@@ -30,7 +30,7 @@ const latencyRow = (what: string, p: Percentiles): string => `| ${what} | ${p.co
 export async function runStreamBench(options: { log: (line: string) => void; quick?: boolean }): Promise<string> {
   const { log } = options;
   const quick = options.quick === true;
-  const rounds = quick ? 5 : 15;
+  const rounds = quick ? 9 : 15;
 
   // Only for ccxt's markets (its REST bodies: Binance exchangeInfo, Gemini symbols); no websocket is opened.
   const server = await startReplayServer();
