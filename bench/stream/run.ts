@@ -62,7 +62,9 @@ export async function runStreamBench(options: { log: (line: string) => void; qui
       '"ours" = `mapBinanceFrame` / `GeminiFeedPolicy.onFrame` (checked and normalised to `MarketEvent`s); "ccxt" = ccxt 4.5.84 `pro.binance` / `pro.gemini` ' +
       '`parseWsTrade` called as its own `handleTrade` calls it (Binance: `JSON.parse`, market looked up by `s`, `parseWsTrade(data, market)`; Gemini: ' +
       '`parseWsTrade(JSON.parse(text))`), markets loaded through ccxt from the replay server\'s recorded REST bodies. ccxt\'s depth path writes into its client\'s ' +
-      'cached books and has no per-message parse to time, so depth frames have no ccxt column. The three run round-robin on the same messages, ' +
+      'cached books and has no per-message parse to time, so depth frames have no ccxt column. Gemini all frames: a fresh policy per pass of the capture (one ' +
+      'connection each), so each symbol\'s first `l2_updates`, the whole book (64 % of the capture\'s bytes), is mapped as a snapshot every pass. ' +
+      'The three run round-robin on the same messages, ' +
       `${rounds} rounds after a warm-up: rates are each one's best round, ratios the median of the per-round ratios (the stabler figure on a shared machine).`,
     '',
     '| exchange | messages | count | ceiling /s | ours /s | ccxt /s | ours / ceiling (goal) | ccxt / ceiling | ours / ccxt |',
