@@ -2,9 +2,10 @@
  * `npm run bench`: the history benchmarks (issue 3), then the indicator benchmark (issue 4), in
  * one run, written to docs/BENCHMARKS.md with the machine and the command of each section; then
  * the scale benchmark (issue 15), written to bench/scale/REPORT.md for the lead to paste into
- * docs/BENCHMARKS.md once run at full size (30x24 takes tens of minutes).
+ * docs/BENCHMARKS.md once run at full size (30x24 takes tens of minutes); the alerts (issue 16) and
+ * stream (issue 17) sections.
  *
- *   npm run bench [-- --only history|indicators|scale|alerts] [-- --quick]
+ *   npm run bench [-- --only history|indicators|scale|alerts|stream] [-- --quick]
  *   npm run bench -- --only scale [--size 3x3] [--latency-ms 50] [--cache DIR] [--backends duckdb,postgres]
  *
  * With `--only`, the other section of an existing docs/BENCHMARKS.md is kept as it was (each
@@ -17,16 +18,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runAlertsBench } from './alerts/run.js';
 import { runHistoryBench } from './history/run-history-bench.js';
+import { runStreamBench } from './stream/run.js';
 import { FULL_SIZE, runScaleBench, type Backend } from './scale/run-scale-bench.js';
 import { DEFAULT_SCALE_CACHE } from '../src/cli/commands/replay-server.js';
 import { parseScaleSpec } from '../src/replay/index.js';
 
 const DOC = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
 const SCALE_REPORT = fileURLToPath(new URL('./scale/REPORT.md', import.meta.url));
-const SECTIONS = ['history', 'indicators', 'scale', 'alerts'] as const;
+const SECTIONS = ['history', 'indicators', 'scale', 'alerts', 'stream'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Sections whose results go to docs/BENCHMARKS.md directly; scale goes to its REPORT.md. */
-const DOC_SECTIONS: readonly Section[] = ['history', 'indicators', 'alerts'];
+const DOC_SECTIONS: readonly Section[] = ['history', 'indicators', 'alerts', 'stream'];
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -119,7 +121,11 @@ async function main(): Promise<void> {
       log(`bench: wrote ${SCALE_REPORT}`);
       continue;
     }
-    const md = s === 'history' ? await runHistoryBench({ rounds: quick ? 3 : 7, log }) : s === 'alerts' ? await runAlertsBench({ log, quick }) : await indicatorSection(quick);
+    const md =
+      s === 'history' ? await runHistoryBench({ rounds: quick ? 3 : 7, log })
+      : s === 'alerts' ? await runAlertsBench({ log, quick })
+      : s === 'stream' ? await runStreamBench({ log, quick })
+      : await indicatorSection(quick);
     bodies.set(s, `${runLine(command, startedAt, loadAtStart)}\n\n${md.trim()}`);
   }
   if (!wanted.some((s) => DOC_SECTIONS.includes(s))) return;

@@ -1,9 +1,7 @@
 /**
  * Stream processor events/s on recorded data: the bar builder over the hftbacktest BTCUSDT and
  * ETHUSDT trades, the liquidity windows over the Gemini l2 capture (each repeated to get a
- * measurable run). Not yet wired into bench/run.ts.
- *
- *   node --import tsx/esm bench/stream/processors-throughput.ts
+ * measurable run). Part of `npm run bench -- --only stream`.
  */
 import { fileURLToPath } from 'node:url';
 import type { MarketEvent, TradeEvent } from '../../src/core/market-events.js';
@@ -13,23 +11,32 @@ import { readBinanceTrades } from '../../src/stream/test-support/binance-trade-l
 import { readGeminiEvents } from '../../src/stream/test-support/gemini-lines.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/ws/${name}`, import.meta.url));
-const trades: TradeEvent[] = ['btcusdt_20240808', 'btcusdt_20240809', 'ethusdt_20240808', 'ethusdt_20240809'].flatMap((f) => readBinanceTrades(fixture(`hftbacktest/spot/${f}.gz`)));
-const gemini: MarketEvent[] = readGeminiEvents(fixture('cryptofeed_GEMINI.ws.1.0_v2_marketdata_2021-06-24.jsonl'));
-const levels = gemini.reduce((n, e) => n + (e.kind === 'book_delta' ? e.bids.length + e.asks.length : 0), 0);
 
-function time(label: string, rounds: number, perRound: number, fn: () => void): void {
+export interface ProcessorCase {
+  label: string;
+  perSecond: number;
+}
+
+function time(label: string, rounds: number, perRound: number, fn: () => void): ProcessorCase {
   fn(); // warm-up
   const t0 = performance.now();
   for (let i = 0; i < rounds; i++) fn();
   const s = (performance.now() - t0) / 1000;
-  console.log(`${label}: ${Math.round((rounds * perRound) / s).toLocaleString('en')}/s`);
+  return { label, perSecond: (rounds * perRound) / s };
 }
 
-time(`bar builder, ${trades.length} recorded trades`, 10, trades.length, () => {
-  const b = new BarBuilder();
-  for (const t of trades) b.onTrade(t);
-});
-time(`liquidity windows, ${gemini.length} recorded Gemini events (${levels} delta levels), events`, 20, gemini.length, () => {
-  const w = new LiquidityWindows({ windowMs: 10_000 });
-  for (const e of gemini) w.onEvent(e);
-});
+export function measureProcessors(rounds: number): ProcessorCase[] {
+  const trades: TradeEvent[] = ['btcusdt_20240808', 'btcusdt_20240809', 'ethusdt_20240808', 'ethusdt_20240809'].flatMap((f) => readBinanceTrades(fixture(`hftbacktest/spot/${f}.gz`)));
+  const gemini: MarketEvent[] = readGeminiEvents(fixture('cryptofeed_GEMINI.ws.1.0_v2_marketdata_2021-06-24.jsonl'));
+  const levels = gemini.reduce((n, e) => n + (e.kind === 'book_delta' ? e.bids.length + e.asks.length : 0), 0);
+  return [
+    time(`bar builder, ${trades.length.toLocaleString('en')} recorded Binance trades, trades`, rounds, trades.length, () => {
+      const b = new BarBuilder();
+      for (const t of trades) b.onTrade(t);
+    }),
+    time(`liquidity windows (10 s), ${gemini.length} recorded Gemini events (${levels.toLocaleString('en')} delta levels), events`, rounds * 2, gemini.length, () => {
+      const w = new LiquidityWindows({ windowMs: 10_000 });
+      for (const e of gemini) w.onEvent(e);
+    }),
+  ];
+}
