@@ -33,8 +33,11 @@ const PARAMS = /(?::(?:\d+(?:\.\d+)?|\.\d+)?)*/y;
 const SOURCE = /\(\s*([A-Za-z_]+)\s*\)/y;
 const OUTPUT = /\.([A-Za-z_][A-Za-z0-9_]*)/y;
 const AT = /@([0-9A-Za-z]*)/y;
-/** `@exchange` and an optional `:SYMBOL` (letters and digits, `-` between parts: `BTC-EUR`). */
-const AT_MARKET = /@([0-9A-Za-z_]*)(?::([A-Za-z0-9]+(?:-[A-Za-z0-9]+)*))?/y;
+/**
+ * `@exchange` and an optional `:SYMBOL`: letters and digits, with `-` before a part that starts
+ * with a letter (`BTC-EUR`), so `mid@bitvavo:BTC-EUR-1` is the signal minus one.
+ */
+const AT_MARKET = /@([0-9A-Za-z_]*)(?::([A-Za-z0-9]+(?:-[A-Za-z][A-Za-z0-9]*)*))?/y;
 const SIGNAL_NAMES = Object.keys(SIGNAL_OPERANDS).join(', ');
 
 function match(re: RegExp, text: string, at: number): RegExpExecArray | null {
