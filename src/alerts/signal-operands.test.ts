@@ -75,7 +75,7 @@ test('signal operand - no window is NaN: every comparison with it is false, and 
 });
 
 test('signal operand - the exchange and a fixed symbol name the market read; another window length is not read', async () => {
-  assert.deepEqual(await fired('bid_ask_ratio@gemini > 0'), [[8, { 'bid_ask_ratio@gemini': 7 }]]);
+  assert.deepEqual(await fired('bid_ask_ratio@gemini > 1.5'), [[8, { 'bid_ask_ratio@gemini': 7 }]]);
   assert.deepEqual(await fired('spread@gemini:ethusd > 10'), [[9, { 'spread@gemini:ETHUSD': 12.5 }]]);
   assert.deepEqual((await fired('bid_ask_ratio@binance > 4.5')), [], 'the 10 s window of 07:59 is not a 60 s window');
 });
