@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DuckDbStore } from '../store/duckdb/duckdb-store.js';
-import { restKlines } from '../store/test-support/fixture-candles.js';
+import { btcusdtDay, restKlines } from '../store/test-support/fixture-candles.js';
 import { previewRule } from './preview.js';
 import { parseRuleDraft, type BarRuleDefinition } from './rule-draft.js';
 import { liquidityWindow } from './test-support/liquidity-windows.js';
@@ -23,7 +23,11 @@ let store: DuckDbStore;
 before(async () => {
   store = await DuckDbStore.open(':memory:');
   await store.migrate();
-  await store.upsertInstruments([{ exchange: EX, symbol: 'ETHUSDT', base: 'ETH', quote: 'USDT', status: 'TRADING', listedAt: JAN }]);
+  await store.upsertInstruments([
+    { exchange: EX, symbol: 'ETHUSDT', base: 'ETH', quote: 'USDT', status: 'TRADING', listedAt: JAN },
+    { exchange: EX, symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', status: 'TRADING', listedAt: Date.UTC(2017, 7, 17) },
+  ]);
+  await store.writeCandles({ exchange: EX, symbol: 'BTCUSDT', interval: '1m' }, btcusdtDay(1), 'rest');
   await store.writeCandles({ exchange: EX, symbol: 'ETHUSDT', interval: '1h' }, restKlines('ETHUSDT', '1h', '2023-01-01.json'), 'rest');
   const eth = (start: number, deltaRatio: number | null, spread = 2): ReturnType<typeof liquidityWindow> => liquidityWindow(EX, 'ETHUSDT', start, { deltaRatio, spread });
   await store.upsertSignals([
@@ -86,4 +90,18 @@ test('signal operand - on a 4h rule the newest window of the four hours is read'
     [0, { 'bid_ask_ratio@binance': 1 }],
     [4, { 'bid_ask_ratio@binance': 1.6 }],
   ]);
+});
+
+test('signal operand - on a 1m rule each bar reads its own minute\'s window, so "for 3 bars" is three windows in a row', async () => {
+  const D = Date.UTC(2020, 0, 1);
+  const high = new Set([10, 11, 12, 20, 21, 23, 24, 25, 26]);
+  // Minute 22 has no window: the run 20, 21 is broken; 23 to 26 hold for 3 at 25 and 26.
+  const windows = Array.from({ length: 30 }, (_, m) => m)
+    .filter((m) => m !== 22)
+    .map((m) => liquidityWindow(EX, 'BTCUSDT', D + m * MIN, { deltaRatio: high.has(m) ? 1.75 : 1 }));
+  await store.upsertSignals(windows);
+  const d = parseRuleDraft({ expression: 'bid_ask_ratio@binance > 1.5 for 3 bars', scope: { symbol: 'BTCUSDT' }, interval: '1m', channels: ['dashboard'] });
+  assert.ok(d.kind === 'bar');
+  const r = await previewRule({ store, exchange: EX, definition: d, symbols: ['BTCUSDT'], from: D, to: D + 40 * MIN, now: D + 86_400_000, graceMinutes: 0 });
+  assert.deepEqual(r.firings.map((f) => [(f.openTime - D) / MIN, f.operands['bid_ask_ratio@binance']]), [[12, 1.75], [25, 1.75], [26, 1.75]]);
 });
