@@ -12,6 +12,7 @@ import { restKlines } from '../store/test-support/fixture-candles.js';
 import { AlertEngine } from './alert-engine.js';
 import { previewRule, type PreviewFiring } from './preview.js';
 import { parseRuleDraft, type BarRuleDefinition } from './rule-draft.js';
+import { liquidityWindow } from './test-support/liquidity-windows.js';
 import { MemoryAlertStore } from './test-support/memory-alert-store.js';
 
 const EX = 'binance';
@@ -26,6 +27,18 @@ before(async () => {
   store = await DuckDbStore.open(':memory:');
   await store.migrate();
   await store.upsertInstruments(SYMBOLS.map((symbol) => ({ exchange: EX, symbol, base: symbol.slice(0, -4), quote: 'USDT', status: 'TRADING', listedAt: JAN })));
+  // Liquidity windows for the signal rules, values chosen here: three hours in four have one
+  // ending at minute 40, and every twelfth hour has a second, later one.
+  const windows = [];
+  for (const symbol of SYMBOLS) {
+    for (let i = 0, t = JAN; t < END; i++, t += 3_600_000) {
+      if (i % 4 === 3) continue;
+      const patch = { deltaRatio: 0.8 + (i % 9) * 0.1 + (symbol === 'ETHUSDT' ? 0.05 : 0), tradeImbalance: ((i % 5) - 2) / 4 };
+      windows.push(liquidityWindow(EX, symbol, t + 39 * 60_000, patch));
+      if (i % 12 === 0) windows.push(liquidityWindow(EX, symbol, t + 50 * 60_000, { ...patch, deltaRatio: 2 }));
+    }
+  }
+  assert.equal(await store.upsertSignals(windows), windows.length);
 });
 after(async () => {
   await store.close();
@@ -45,6 +58,8 @@ const DRAFTS = [
   { name: 'eth oversold', expression: 'rsi:14 < 40', scope: { symbol: 'ETHUSDT' }, interval: '1h', channels: ['telegram:42', 'dashboard'] },
   { name: 'trend', expression: 'close crosses_above ema:20 and rsi:14@4h > 50', scope: { symbols: SYMBOLS }, interval: '1h', channels: ['dashboard'] },
   { name: 'volume', expression: 'volume > 2 * sma:20(volume)', scope: { symbols: SYMBOLS }, interval: '1h', cooldownMinutes: 180, channels: ['webhook:https://example.org/h'] },
+  { name: 'bids', expression: 'bid_ask_ratio@binance > 1.3 and rsi:14 > 45', scope: { symbols: SYMBOLS }, interval: '1h', channels: ['dashboard'] },
+  { name: 'flow', expression: 'trade_imbalance@binance crosses_above 0 or top10_bid_ask_ratio@binance > 99', scope: { symbols: SYMBOLS }, interval: '4h', channels: ['dashboard'] },
   { name: '4h macd', expression: 'macd.macd crosses_below macd.signal or td.sell_setup == 9', scope: { symbols: SYMBOLS }, interval: '4h', channels: ['dashboard'] },
 ];
 
@@ -84,6 +99,13 @@ test('engine - live firings over a window equal the preview of each rule over it
   // One outbox row per firing channel, and a state per rule with the last bar it evaluated.
   const expectedRows = alerts.firings.reduce((n, f) => n + (DRAFTS[f.ruleId - 1]?.channels.length ?? 0), 0);
   assert.equal(alerts.outbox.length, expectedRows);
+  // The signal rules read the windows: 'bids' fires only on hours with a ratio above 1.3.
+  for (const f of alerts.firings.filter((x) => x.ruleId === 4)) {
+    const ratio = (f.inputs as { operands: Record<string, number | null> }).operands['bid_ask_ratio@binance'];
+    const i = (f.barOpenTime - JAN) / 3_600_000;
+    const expected = i % 12 === 0 ? 2 : 0.8 + (i % 9) * 0.1 + (f.symbol === 'ETHUSDT' ? 0.05 : 0);
+    assert.ok(i % 4 !== 3 && ratio === expected && expected > 1.3, `${f.symbol} ${i}: ${ratio}`);
+  }
   const state = (await alerts.listRuleStates()).find((s) => s.ruleId === 2)?.state as { symbols: Record<string, { lastBarOpenTime: number }> };
   assert.equal(state.symbols.ETHUSDT?.lastBarOpenTime, END - 3_600_000);
 });

@@ -8,7 +8,7 @@
 import type { AlertStore, NewFiring, StoredFiring, StoredRuleState } from '../store/alert-records.js';
 import type { Store } from '../store/store.js';
 import { compileStoredRule } from './compile-rule.js';
-import type { CompiledRule, RuleFiring } from './rule-evaluator.js';
+import { barCloseTime, type CompiledRule, type RuleFiring } from './rule-evaluator.js';
 import type { RuleScope } from './rule-draft.js';
 import { RuleRunner, type SeriesBar } from './rule-runner.js';
 import { seedRunner } from './seed-runner.js';
@@ -79,6 +79,15 @@ export class AlertEngine {
       bars.push(...read.bars);
       const last = read.bars.at(-1);
       if (last !== undefined) this.next.set(key, last.bar.openTime + series.intervalMs);
+    }
+    if (runner.signals.size > 0) {
+      let from = Infinity;
+      let to = -Infinity;
+      for (const b of bars) {
+        from = Math.min(from, b.bar.openTime);
+        to = Math.max(to, barCloseTime(b.bar.openTime, b.interval));
+      }
+      await runner.signals.load(this.o.store, from, to);
     }
     const firings = runner.advance(bars);
     const states: StoredRuleState[] = runner.takeChangedStates().map((s) => ({ ruleId: s.ruleId, state: s.state, updatedAt: upTo }));

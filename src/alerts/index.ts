@@ -2,7 +2,8 @@
 export { RuleSyntaxError } from './rule-syntax-error.js';
 export { RuleDraftError } from './rule-draft-error.js';
 export { parseRuleExpression, MAX_FOR_BARS } from './rule-expression.js';
-export type { RuleExpression, IndicatorRef, ConditionNode, NumberNode } from './rule-ast.js';
+export type { RuleExpression, IndicatorRef, SignalRef, ConditionNode, NumberNode } from './rule-ast.js';
+export { SIGNAL_OPERANDS, SIGNAL_WINDOW_MS, type SignalName } from './signal-catalog.js';
 export {
   parseRuleDraft,
   FREQUENCIES,

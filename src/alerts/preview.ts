@@ -90,6 +90,9 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
   for (let block = Math.floor(start / DAY_MS) * DAY_MS; block < readTo; block += blockMs) {
     const blockEnd = Math.min(block + blockMs, readTo);
     const reads: MergeSeries[] = [];
+    /** Opens and closes of the bars read in this block: the span whose signal windows are loaded. */
+    let spanFrom = Infinity;
+    let spanTo = -Infinity;
     /** Per symbol, the close of each bar of the returns series read in this block (NaN: not read), by (openTime − block) / rLen. */
     const closes = new Map<string, Float64Array>();
     for (const series of runner.pool.all()) {
@@ -101,6 +104,8 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
       if (done.has(key) || to <= from) continue;
       const read = await readClosedColumns(o.store, o.exchange, series.symbol, series.interval, from, to, o.now, graceMs);
       if (read.waitingFrom !== null) done.add(key);
+      spanFrom = Math.min(spanFrom, from);
+      spanTo = Math.max(spanTo, to + series.intervalMs);
       reads.push({ symbol: series.symbol, interval: series.interval, read, before: o.to });
       if (!isReturns) continue;
       const column = new Float64Array(Math.ceil((blockEnd - block) / rLen)).fill(NaN);
@@ -110,6 +115,7 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
         for (let i = 0; i < chunk.count; i++) column[((c.openTime[i] as number) - block) / rLen] = c.close[i] as number;
       }
     }
+    await runner.signals.load(o.store, spanFrom, spanTo);
     mergeByClose(reads, graceMs, (bars) => {
       for (const f of runner.advance(bars)) {
         const pf: PreviewFiring = {

@@ -1,7 +1,9 @@
 /** The parsed form of a rule expression (rule-expression.ts builds it, rule-evaluator.ts reads it). */
 import type { Interval } from '../core/intervals.js';
 import type { IndicatorSpec } from '../indicators/catalog.js';
+import type { StreamExchange } from '../core/market-events.js';
 import type { BarField } from '../indicators/stream-catalog.js';
+import type { SignalField, SignalName } from './signal-catalog.js';
 
 /**
  * A catalog indicator as an operand: `macd:12:26:9.signal@4h`, `sma:20(volume)`. `key` names the
@@ -22,11 +24,27 @@ export interface IndicatorRef {
   text: string;
 }
 
+/**
+ * A liquidity signal as an operand: `bid_ask_ratio@gemini` (the market of that exchange with the
+ * rule's symbol) or `bid_ask_ratio@gemini:BTCUSD` (that market, whatever the rule's symbol).
+ */
+export interface SignalRef {
+  name: SignalName;
+  field: SignalField;
+  exchange: StreamExchange;
+  /** The exchange's own symbol when the operand names one, else null (the rule's symbol). */
+  symbol: string | null;
+  /** The operand normalised (`bid_ask_ratio@gemini`): the name of its value in a firing's inputs. */
+  text: string;
+}
+
 export type NumberNode =
   | { kind: 'number'; value: number; position: number }
   | { kind: 'field'; field: BarField; position: number }
   /** `index`: the operand's place in {@link RuleExpression.indicators}. */
   | { kind: 'indicator'; ref: IndicatorRef; index: number; position: number }
+  /** `index`: the operand's place in {@link RuleExpression.signals}. */
+  | { kind: 'signal'; ref: SignalRef; index: number; position: number }
   | { kind: 'negate'; operand: NumberNode; position: number }
   | { kind: 'arithmetic'; op: '+' | '-' | '*' | '/'; left: NumberNode; right: NumberNode; position: number };
 
@@ -40,11 +58,12 @@ export type ConditionNode =
   /** True once `condition` has held on `bars` consecutive bars; `slot` indexes the run counter in the rule state. */
   | { kind: 'for'; bars: number; condition: ConditionNode; position: number; slot: number };
 
-/** A parsed expression: its tree, its distinct indicator operands and the state slots it needs. */
+/** A parsed expression: its tree, its distinct indicator and signal operands and the state slots it needs. */
 export interface RuleExpression {
   source: string;
   root: ConditionNode;
   indicators: IndicatorRef[];
+  signals: SignalRef[];
   fields: BarField[];
   crossSlots: number;
   forSlots: number;

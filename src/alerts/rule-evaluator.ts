@@ -9,7 +9,7 @@
 import type { Candle } from '../core/candle.js';
 import { intervalMs, type Interval } from '../core/intervals.js';
 import { inQuietHours } from './quiet-hours.js';
-import type { ConditionNode, IndicatorRef, NumberNode, RuleExpression } from './rule-ast.js';
+import type { ConditionNode, IndicatorRef, NumberNode, RuleExpression, SignalRef } from './rule-ast.js';
 import type { BarRuleDefinition } from './rule-draft.js';
 
 /** A rule ready to evaluate: its document, parsed expression and the store's switches. */
@@ -59,6 +59,12 @@ export interface BarContext {
    * `index` is its place in the expression's `indicators`.
    */
   value(ref: IndicatorRef, index: number): number;
+  /**
+   * A signal operand's value in the newest window of its market that ended within the bar
+   * (open < end ≤ close), NaN when there is none or the field is null; `index` is its place in
+   * the expression's `signals`.
+   */
+  signal(ref: SignalRef, index: number): number;
 }
 
 /** A firing before it is stored: the bar and operand values that caused it, and where it goes. */
@@ -99,6 +105,10 @@ function compileNumber(n: NumberNode): CompiledNumber {
     case 'indicator': {
       const { ref, index } = n;
       return (ctx) => ctx.value(ref, index);
+    }
+    case 'signal': {
+      const { ref, index } = n;
+      return (ctx) => ctx.signal(ref, index);
     }
     case 'negate': {
       const a = compileNumber(n.operand);
@@ -233,6 +243,10 @@ export function stepRuleBar(rule: CompiledRule, state: SymbolFireState, ctx: Bar
   for (const f of rule.expression.fields) operands[f] = ctx.bar[f];
   for (const [i, ref] of rule.expression.indicators.entries()) {
     const v = ctx.value(ref, i);
+    operands[ref.text] = Number.isFinite(v) ? v : null;
+  }
+  for (const [i, ref] of rule.expression.signals.entries()) {
+    const v = ctx.signal(ref, i);
     operands[ref.text] = Number.isFinite(v) ? v : null;
   }
   const d = rule.definition;

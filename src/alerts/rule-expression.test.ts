@@ -51,7 +51,30 @@ test('rule expression - an indicator over another field and at another interval 
   ]);
 });
 
+test('rule expression - a liquidity signal names its exchange, and optionally a symbol of that exchange; each distinct one is an operand', () => {
+  const e = parseRuleExpression('bid_ask_ratio@gemini > 1.5 and TOP10_BID_ASK_RATIO@Binance < bid_ask_ratio@gemini * 2 or spread@gemini:btcusd > 0.5 * mid@bitvavo:BTC-EUR-1');
+  assert.deepEqual(e.signals.map((r) => [r.text, r.field, r.exchange, r.symbol]), [
+    ['bid_ask_ratio@gemini', 'deltaRatio', 'gemini', null],
+    ['top10_bid_ask_ratio@binance', 'bookRatio', 'binance', null],
+    ['spread@gemini:BTCUSD', 'spread', 'gemini', 'BTCUSD'],
+    ['mid@bitvavo:BTC-EUR', 'mid', 'bitvavo', 'BTC-EUR'],
+  ]);
+  assert.deepEqual(e.indicators, []);
+  // `mid@bitvavo:BTC-EUR-1`: a symbol part after "-" starts with a letter, so this is the signal minus one.
+  const or = e.root;
+  assert.ok(or.kind === 'logic' && or.right.kind === 'compare' && or.right.right.kind === 'arithmetic' && or.right.right.op === '-');
+  const trade = parseRuleExpression('trade_imbalance@binance crosses_above 0.2 and close > 0');
+  assert.ok(trade.root.kind === 'logic' && trade.root.left.kind === 'cross' && trade.root.left.left.kind === 'signal' && trade.root.left.left.index === 0);
+  assert.deepEqual(trade.fields, ['close']);
+});
+
 const ERRORS: Array<[string, number, RegExp]> = [
+  ['bid_ask_ratio > 1.5', 13, /bid_ask_ratio is a liquidity signal of one exchange: name it, e\.g\. bid_ask_ratio@gemini/],
+  ['close > 0 and bid_ask_ratio@kraken > 1.5', 28, /unknown exchange "kraken" for bid_ask_ratio; signals are kept for binance, gemini/],
+  ['bid_ask_ratio@ > 1', 14, /unknown exchange ""/],
+  ['close > bid_ask_rat@gemini', 8, /unknown liquidity signal "bid_ask_rat"; the signals of an exchange: bid_ask_ratio, bid_notional/],
+  ['rsi:14@gemini > 50', 7, /"gemini" is an exchange, which only a liquidity signal takes/],
+  ['spread@gemini: > 1', 13, /unexpected ":"/],
   ['', 0, /empty/],
   ['rsi:14 <', 8, /expected a number/],
   ['rsi:14 < 30 and', 15, /expected a number/],

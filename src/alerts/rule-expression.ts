@@ -10,14 +10,15 @@
  *   compare    := sum (("<" | "<=" | ">" | ">=" | "==" | "!=" | "crosses_above" | "crosses_below") sum)?
  *   sum        := product (("+" | "-") product)*
  *   product    := unary (("*" | "/") unary)*
- *   unary      := "-" unary | NUMBER | FIELD | INDICATOR | "(" or ")"
+ *   unary      := "-" unary | NUMBER | FIELD | INDICATOR | SIGNAL | "(" or ")"
  *
  * FIELD is open, high, low, close or volume; INDICATOR is a catalog `--ind` spec with an optional
- * input field, output and interval (rule-tokens.ts). Every error is a RuleSyntaxError with the
+ * input field, output and interval; SIGNAL is a liquidity signal with its exchange and an optional
+ * symbol, `bid_ask_ratio@gemini[:BTCUSD]` (rule-tokens.ts). Every error is a RuleSyntaxError with the
  * position of the token at fault.
  */
 import type { BarField } from '../indicators/stream-catalog.js';
-import type { ComparisonOp, ConditionNode, IndicatorRef, NumberNode, RuleExpression } from './rule-ast.js';
+import type { ComparisonOp, ConditionNode, IndicatorRef, NumberNode, RuleExpression, SignalRef } from './rule-ast.js';
 import { RuleSyntaxError } from './rule-syntax-error.js';
 import { tokenize, type Token } from './rule-tokens.js';
 
@@ -38,6 +39,7 @@ function describe(t: Token): string {
     case 'field':
       return `"${t.field}"`;
     case 'indicator':
+    case 'signal':
       return `"${t.ref.text}"`;
     case 'keyword':
       return `"${t.word}"`;
@@ -51,6 +53,7 @@ class Parser {
   private crossSlots = 0;
   private forSlots = 0;
   readonly indicators = new Map<string, IndicatorRef>();
+  readonly signals = new Map<string, SignalRef>();
   readonly fields = new Set<BarField>();
 
   constructor(private readonly tokens: Token[]) {}
@@ -185,6 +188,11 @@ class Parser {
         const index = [...this.indicators.keys()].indexOf(t.ref.text);
         return { kind: 'indicator', ref: this.indicators.get(t.ref.text) as IndicatorRef, index, position: t.position };
       }
+      case 'signal': {
+        if (!this.signals.has(t.ref.text)) this.signals.set(t.ref.text, t.ref);
+        const index = [...this.signals.keys()].indexOf(t.ref.text);
+        return { kind: 'signal', ref: this.signals.get(t.ref.text) as SignalRef, index, position: t.position };
+      }
       case 'op':
         if (t.op === '-') {
           const operand = this.number(this.unary(), '"-" negates a number, not a condition');
@@ -209,5 +217,5 @@ export function parseRuleExpression(source: string): RuleExpression {
   if (source.trim() === '') throw new RuleSyntaxError(0, 'the expression is empty (e.g. rsi:14 < 30)');
   const parser = new Parser(tokenize(source));
   const root = parser.parse();
-  return { source, root, indicators: [...parser.indicators.values()], fields: [...parser.fields], ...parser.slots };
+  return { source, root, indicators: [...parser.indicators.values()], signals: [...parser.signals.values()], fields: [...parser.fields], ...parser.slots };
 }

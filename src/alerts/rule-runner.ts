@@ -6,7 +6,9 @@
  */
 import { intervalMs, type Interval } from '../core/intervals.js';
 import { IndicatorPool, type OutputCell, type SeriesStreams } from './indicator-pool.js';
-import type { IndicatorRef } from './rule-ast.js';
+import type { IndicatorRef, SignalRef } from './rule-ast.js';
+import type { SignalField } from './signal-catalog.js';
+import { SignalPool, type SignalColumns } from './signal-windows.js';
 import { emptyFireState, stepRuleBar, type BarContext, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
 
 /** A symbol's fire state as stored: JSON has no NaN, so a cross without a previous value holds null. */
@@ -48,6 +50,8 @@ class Binding implements BarContext, SymbolFireState {
     readonly series: SeriesStreams,
     /** The value of each of the rule's indicator operands, in `expression.indicators` order. */
     private readonly cells: OutputCell[],
+    /** Where each of the rule's signal operands is read, in `expression.signals` order. */
+    private readonly signalCells: ReadonlyArray<{ market: SignalColumns; field: SignalField }>,
     state: SymbolFireState,
   ) {
     this.cross = state.cross;
@@ -81,6 +85,12 @@ class Binding implements BarContext, SymbolFireState {
   value(_ref: IndicatorRef, index: number): number {
     return (this.cells[index] as OutputCell).value;
   }
+
+  signal(_ref: SignalRef, index: number): number {
+    const { market, field } = this.signalCells[index] as { market: SignalColumns; field: SignalField };
+    const open = this.bar.openTime;
+    return market.at(field, open, open + this.series.intervalMs);
+  }
 }
 
 interface RuleEntry {
@@ -93,6 +103,8 @@ interface RuleEntry {
 
 export class RuleRunner {
   readonly pool = new IndicatorPool();
+  /** The stored windows the rules' signal operands read: load them for the bars before `advance` (SignalPool.load). */
+  readonly signals = new SignalPool();
   private readonly byRule = new Map<number, RuleEntry>();
   /** Closes stepped so far: marks the series stepped at the current one. */
   private steps = 0;
@@ -107,8 +119,9 @@ export class RuleRunner {
       const openTimes = new Float64Array(symbols.length);
       for (const [slot, symbol] of symbols.entries()) {
         const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref).output(ref.outputKey));
+        const signalCells = rule.expression.signals.map((ref) => ({ market: this.signals.market(ref.exchange, ref.symbol ?? symbol, ref.field), field: ref.field }));
         const state = saved?.symbols[symbol] ?? emptyFireState(rule.expression);
-        entry.list.push(new Binding(openTimes, slot, symbol, this.pool.series(symbol, rule.interval), cells, state));
+        entry.list.push(new Binding(openTimes, slot, symbol, this.pool.series(symbol, rule.interval), cells, signalCells, state));
       }
       this.byRule.set(rule.id, entry);
     }
