@@ -4,7 +4,7 @@ import { BadInputError } from '../../core/errors.js';
 import { mapBitvavoFrame, parseBitvavoBookSnapshot } from './book-mappers.js';
 import { bitvavoDigitsToMs } from './exact-time.js';
 import { bitvavoBookUrl, bitvavoFrameMarket, bitvavoSubscribe } from './ws-v2.js';
-import { readFrameLines } from './test-frames.js';
+import { readFrameLines } from '../ws/test-captures.js';
 
 // Real server frames recorded on wss://ws.bitvavo.com/v2/ on 2026-09-23 (shared SOURCES §11.1).
 const recorded = readFrameLines('bitvavo_ws_v2_server_frames_2026-09-23.jsonl', 5);
