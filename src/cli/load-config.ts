@@ -86,9 +86,13 @@ coingecko_calls_per_minute = 30
 # Websocket hosts of the live feeds ([stream]).
 binance_ws = "wss://data-stream.binance.vision"
 gemini_ws = "wss://api.gemini.com"
+bitvavo_ws = "wss://ws.bitvavo.com/v2/"
+bitvavo_rest = "https://api.bitvavo.com/v2"
+btcturk_ws = "wss://ws-feed-pro.btcturk.com"
+btcturk_rest = "https://api.btcturk.com"
 
 [stream]
-# Markets to stream live, as <exchange>:<symbol> (binance, gemini), e.g. ["binance:BTCUSDT", "gemini:BTCUSD"].
+# Markets to stream live, as <exchange>:<symbol> (binance, gemini, bitvavo, btcturk), e.g. ["binance:BTCUSDT", "gemini:BTCUSD", "bitvavo:BTC-EUR", "btcturk:BTCTRY"].
 markets = []
 # Event kinds to subscribe to where the exchange has them.
 kinds = ["trade", "book_snapshot", "book_delta", "candle"]

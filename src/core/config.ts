@@ -82,6 +82,14 @@ export const configSchema = z
         binance_ws: z.url().default('wss://data-stream.binance.vision'),
         /** Gemini's websocket host (market data v2 at `/v2/marketdata`). */
         gemini_ws: z.url().default('wss://api.gemini.com'),
+        /** Bitvavo's websocket API v2 (docs.bitvavo.com websocket overview). */
+        bitvavo_ws: z.url().default('wss://ws.bitvavo.com/v2/'),
+        /** Bitvavo's REST root (order book at `/{market}/book`). */
+        bitvavo_rest: z.url().default('https://api.bitvavo.com/v2'),
+        /** BTCTurk's websocket feed. */
+        btcturk_ws: z.url().default('wss://ws-feed-pro.btcturk.com'),
+        /** BTCTurk's REST root (order book at `/api/v2/orderbook`). */
+        btcturk_rest: z.url().default('https://api.btcturk.com'),
       })
       .strict()
       .default({
@@ -92,6 +100,10 @@ export const configSchema = z
         coingecko_calls_per_minute: 30,
         binance_ws: 'wss://data-stream.binance.vision',
         gemini_ws: 'wss://api.gemini.com',
+        bitvavo_ws: 'wss://ws.bitvavo.com/v2/',
+        bitvavo_rest: 'https://api.bitvavo.com/v2',
+        btcturk_ws: 'wss://ws-feed-pro.btcturk.com',
+        btcturk_rest: 'https://api.btcturk.com',
       }),
     stream: z
       .object({

@@ -15,7 +15,15 @@ export function liveStreamOptions(
   return {
     markets: (overrides.markets ?? s.markets).map(parseMarketRef),
     kinds: s.kinds,
-    urls: { binanceWs: config.sources.binance_ws, binanceRest: config.sources.binance_rest, geminiWs: config.sources.gemini_ws },
+    urls: {
+      binanceWs: config.sources.binance_ws,
+      binanceRest: config.sources.binance_rest,
+      geminiWs: config.sources.gemini_ws,
+      bitvavoWs: config.sources.bitvavo_ws,
+      bitvavoRest: config.sources.bitvavo_rest,
+      btcturkWs: config.sources.btcturk_ws,
+      btcturkRest: config.sources.btcturk_rest,
+    },
     store,
     lakeRoot: lake,
     lake: { maxBufferedEvents: s.lake_flush_events, maxBufferAgeMs: s.lake_flush_seconds * 1000 },

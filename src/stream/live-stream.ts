@@ -18,6 +18,11 @@ import { BinanceFeedPolicy } from '../connectors/binance/ws/binance-feed-policy.
 import type { BinanceStreamKind } from '../connectors/binance/ws/streams.js';
 import { geminiWsFeedOptions } from '../connectors/gemini/gemini-ws-feed.js';
 import { GeminiFeedPolicy } from '../connectors/gemini/gemini-feed-policy.js';
+import { bitvavoWsFeedOptions, createBitvavoSnapshotFetcher } from '../connectors/bitvavo/bitvavo-ws-feed.js';
+import { BitvavoFeedPolicy } from '../connectors/bitvavo/bitvavo-feed-policy.js';
+import type { BitvavoChannel } from '../connectors/bitvavo/ws-v2.js';
+import { btcturkWsFeedOptions, createBtcturkSnapshotFetcher } from '../connectors/btcturk/btcturk-ws-feed.js';
+import { BtcturkFeedPolicy } from '../connectors/btcturk/btcturk-feed-policy.js';
 import { runWsFeed } from '../connectors/ws/ws-feed.js';
 import type { MarketEvent, MarketEventKind, MarketRef, StreamExchange } from '../core/market-events.js';
 import { ConfigError } from '../core/errors.js';
@@ -36,6 +41,14 @@ export interface LiveStreamUrls {
   binanceRest: string;
   /** Gemini websocket root; market data v2 is at `/v2/marketdata` under it. */
   geminiWs: string;
+  /** Bitvavo websocket URL (`wss://ws.bitvavo.com/v2/`); default that. */
+  bitvavoWs?: string;
+  /** Bitvavo REST root (`https://api.bitvavo.com/v2`) for `GET /{market}/book`; default that. */
+  bitvavoRest?: string;
+  /** BTCTurk websocket URL (`wss://ws-feed-pro.btcturk.com`); default that. */
+  btcturkWs?: string;
+  /** BTCTurk REST root (`https://api.btcturk.com`) for `GET /api/v2/orderbook`; default that. */
+  btcturkRest?: string;
 }
 
 export interface LiveStreamOptions {
@@ -131,7 +144,21 @@ export class LiveStream {
       const feed = runWsFeed(geminiWsFeedOptions({ url: `${urls.geminiWs.replace(/\/$/, '')}/v2/marketdata`, symbols, staleAfterMs, signal }));
       return { feed, books: new LiveBooks({ policy: new GeminiFeedPolicy(), log }) };
     }
-    throw new ConfigError(`stream: no live feed for ${exchange} yet (binance and gemini stream)`);
+    if (exchange === 'bitvavo') {
+      const kinds = this.#options.kinds;
+      const channels: BitvavoChannel[] = [];
+      if (kinds.includes('book_snapshot') || kinds.includes('book_delta')) channels.push('book');
+      if (kinds.includes('trade')) channels.push('trades');
+      const feed = runWsFeed(bitvavoWsFeedOptions({ ...(urls.bitvavoWs === undefined ? {} : { url: urls.bitvavoWs }), markets: symbols, channels, staleAfterMs, signal }));
+      const fetchSnapshot = createBitvavoSnapshotFetcher(urls.bitvavoRest === undefined ? {} : { restRoot: urls.bitvavoRest });
+      return { feed, books: new LiveBooks({ policy: new BitvavoFeedPolicy(), fetchSnapshot, log }) };
+    }
+    if (exchange === 'btcturk') {
+      const feed = runWsFeed(btcturkWsFeedOptions({ ...(urls.btcturkWs === undefined ? {} : { url: urls.btcturkWs }), pairs: symbols, staleAfterMs, signal }));
+      const fetchSnapshot = createBtcturkSnapshotFetcher(urls.btcturkRest === undefined ? {} : { restRoot: urls.btcturkRest });
+      return { feed, books: new LiveBooks({ policy: new BtcturkFeedPolicy(), fetchSnapshot, log }) };
+    }
+    throw new ConfigError(`stream: no live feed for ${exchange} yet`);
   }
 
   async #pump(exchange: StreamExchange, symbols: string[]): Promise<void> {

@@ -40,3 +40,14 @@ export function readCryptofeedFrames(name: string): RawFrame[] {
   }
   return frames;
 }
+
+/**
+ * A plain one-frame-per-line file (the Bitvavo and BTCTurk recorded frames, shared SOURCES §11, and
+ * the documentation examples under `docs-examples/`), each line a frame received at `receivedAt`.
+ */
+export function readFrameLines(name: string, receivedAt = 0): RawFrame[] {
+  return readFileSync(new URL(name, WS_FIXTURES), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((text) => ({ receivedAt, text }));
+}
