@@ -1,0 +1,115 @@
+/**
+ * The bus contract, unchanged, on a real NATS JetStream server (TICKERFLOW_TEST_NATS_URL, which
+ * scripts/run-tests.mjs sets and starts). Each case gets its own stream and subject prefix and
+ * deletes the stream when it closes the bus.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { runBusContract } from '../bus.contract.js';
+import type { Bus } from '../bus.js';
+import type { MarketEvent } from '../../core/market-events.js';
+import { trade } from '../contract/bus-helpers.js';
+import { NatsBus } from './nats-bus.js';
+import { openBus } from '../open-bus.js';
+
+const URL = process.env.TICKERFLOW_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const RUN = `t${process.pid}_${Date.now().toString(36)}`;
+let n = 0;
+const created: string[] = [];
+
+/** A bus on a fresh stream; its close also deletes the stream. */
+async function makeBus(): Promise<Bus<MarketEvent>> {
+  const name = `${RUN}_${n++}`;
+  const bus = await NatsBus.open<MarketEvent>(URL, { stream: name, prefix: name, storage: 'memory', maxAgeMs: 600_000, maxBytes: 64 * 1024 ** 2 });
+  created.push(name);
+  return {
+    delivery: bus.delivery,
+    publish: (s, d) => bus.publish(s, d),
+    subscribe: (p, o) => bus.subscribe(p, o),
+    close: async () => {
+      await bus.close();
+      await deleteStream(name);
+    },
+  };
+}
+
+async function deleteStream(name: string): Promise<void> {
+  const nc = await connect({ servers: URL });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(name).catch(() => false);
+  } finally {
+    await nc.close();
+  }
+}
+
+runBusContract('nats', makeBus, { delivery: 'at-least-once', publishWaitsOnFullBuffer: false });
+
+test('nats bus - the streams made by these cases are gone afterwards', async () => {
+  const nc = await connect({ servers: URL });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const names: string[] = [];
+    for await (const s of jsm.streams.names()) names.push(s);
+    assert.ok(created.length > 10);
+    assert.deepEqual(names.filter((s) => s.startsWith(RUN)), []);
+  } finally {
+    await nc.close();
+  }
+});
+
+test('nats bus - a subject outside the stream families is refused naming it', async () => {
+  const bus = await makeBus();
+  try {
+    await assert.rejects(bus.publish('orders.binance.BTCUSDT', trade('BTCUSDT', 0)), /bus subject "orders\.binance\.BTCUSDT": token 1 "orders" is not one of the stream's families md, bar, signal/);
+  } finally {
+    await bus.close();
+  }
+});
+
+test('nats bus - a reader far behind gets everything in order from the stream, nothing dropped', async () => {
+  const bus = await makeBus();
+  try {
+    const sub = bus.subscribe('md.trade.>', { capacity: 16 });
+    for (let i = 0; i < 2000; i++) await bus.publish(i % 2 === 0 ? 'md.trade.binance.BTCUSDT' : 'md.trade.gemini.BTCUSD', trade('X', i));
+    const got: number[] = [];
+    for await (const m of sub) {
+      if (m.data.kind === 'trade') got.push(Number(m.data.tradeId));
+      if (got.length === 2000) break;
+    }
+    assert.deepEqual(got, Array.from({ length: 2000 }, (_, i) => i));
+    assert.equal(sub.dropped, 0);
+  } finally {
+    await bus.close();
+  }
+});
+
+test('nats bus - the stream is created with bounded retention, and an existing one with other subjects is refused', async () => {
+  const name = `${RUN}_cfg`;
+  const bus = await NatsBus.open<MarketEvent>(URL, { stream: name, prefix: name, storage: 'memory', maxAgeMs: 60_000, maxBytes: 1_000_000 });
+  try {
+    const nc = await connect({ servers: URL });
+    const info = await (await jetstreamManager(nc)).streams.info(name);
+    await nc.close();
+    assert.deepEqual([...info.config.subjects].sort(), [`${name}.bar.>`, `${name}.md.>`, `${name}.signal.>`]);
+    assert.equal(info.config.max_age, 60_000 * 1e6);
+    assert.equal(info.config.max_bytes, 1_000_000);
+    await assert.rejects(NatsBus.open(URL, { stream: name, prefix: `${name}x` }), new RegExp(`NATS stream "${name}" exists with subjects ${name}\\.bar\\.>`));
+  } finally {
+    await bus.close();
+    await deleteStream(name);
+  }
+});
+
+test('nats bus - an unreachable server is named without its password; a bad bus URL is refused', async () => {
+  await assert.rejects(NatsBus.open('nats://tick:s3cret@127.0.0.1:1', { connectTimeoutMs: 1000 }), (err: Error) => {
+    assert.match(err.message, /cannot reach NATS at nats:\/\/tick:\*\*\*@127\.0\.0\.1:1/);
+    assert.doesNotMatch(err.message, /s3cret/);
+    return true;
+  });
+  await assert.rejects(openBus('kafka://x'), /bus "kafka:\/\/x" is neither "memory" nor nats:\/\//);
+  assert.equal((await openBus('memory')).delivery, 'at-most-once');
+});
+

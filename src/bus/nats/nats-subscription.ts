@@ -1,0 +1,186 @@
+/**
+ * One subscription of the NATS bus: an ephemeral JetStream pull consumer on the stream, filtered to
+ * the pattern, and a pump that moves its events into a bounded local buffer (the memory bus's).
+ *
+ * Back-pressure: with `overflow: 'wait'` the pump only pulls as many events as the buffer has
+ * room for (`capacity` minus what is unread), so a slow reader leaves the rest in the stream and
+ * the publisher is never held up. With `drop-oldest` the pump pulls whatever is there and the
+ * buffer keeps the newest `capacity`; a read first catches up with the server so "newest" means
+ * newest as of the read. An event is acked once it is in the buffer: at-least-once from the
+ * server to this process (an event pulled but lost on the way is redelivered and a duplicate of
+ * an earlier one is skipped by stream sequence); what sits in the buffer goes with the process.
+ */
+import { AckPolicy, DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import type { BusMessage, OverflowPolicy, Subscription } from '../bus.js';
+import { tokensMatch } from '../subjects.js';
+import { MemorySubscription } from '../memory/memory-subscription.js';
+import type { WireSubjects } from './nats-stream.js';
+
+export interface BusCodec<T> {
+  encode(data: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+export interface NatsSubscriptionDeps<T> {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  stream: string;
+  wire: WireSubjects;
+  codec: BusCodec<T>;
+  onEnd: (sub: NatsSubscription<T>) => void;
+}
+
+/** How long an idle pull waits on the server before it is renewed, and how long unsubscribe/close wait to catch up. */
+const PULL_EXPIRES_MS = 5_000;
+const SETTLE_MS = 2_000;
+/** A consumer whose process vanished is removed by the server after this long. */
+const INACTIVE_MS = 60_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class NatsSubscription<T> implements Subscription<T> {
+  readonly #buffer: MemorySubscription<T>;
+  readonly #deps: NatsSubscriptionDeps<T>;
+  readonly #tokens: readonly string[];
+  readonly #filter: { filter: string; exact: boolean };
+  /** Resolves once the consumer exists on the server (the bus holds publishes until then). */
+  readonly ready: Promise<void>;
+  #consumer: Consumer | null = null;
+  #consumerName: string | undefined;
+  #fetch: ConsumerMessages | null = null;
+  #lastSeq = 0;
+  #offered = 0;
+  #read = 0;
+  #stopping = false;
+  #pumpDone: Promise<void> = Promise.resolve();
+  #iterator: AsyncIterator<BusMessage<T>> | null = null;
+  #iterated = false;
+  #failure: unknown = null;
+  #unsubscribed: Promise<void> | null = null;
+
+  constructor(readonly pattern: string, tokens: readonly string[], readonly capacity: number, readonly overflow: OverflowPolicy, deps: NatsSubscriptionDeps<T>) {
+    this.#deps = deps;
+    this.#tokens = tokens;
+    this.#filter = deps.wire.filterFor(pattern);
+    this.#buffer = new MemorySubscription<T>(pattern, tokens, capacity, overflow, () => undefined);
+    this.ready = this.#createConsumer(null).then(
+      () => { this.#pumpDone = this.#pump(); },
+      (err: unknown) => { this.#failure = err; this.#buffer.end(); },
+    );
+  }
+
+  get dropped(): number {
+    return this.#buffer.dropped;
+  }
+
+  /** Why the subscription ended early (consumer could not be created), or null. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  async #createConsumer(startSeq: number | null): Promise<void> {
+    const ci = await this.#deps.jsm.consumers.add(this.#deps.stream, {
+      ack_policy: AckPolicy.Explicit, filter_subject: this.#filter.filter, inactive_threshold: nanos(INACTIVE_MS),
+      ...(startSeq === null ? { deliver_policy: DeliverPolicy.New } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }),
+    });
+    this.#consumerName = ci.name;
+    this.#consumer = await this.#deps.js.consumers.get(this.#deps.stream, ci.name);
+  }
+
+  get #unread(): number {
+    return this.#offered - this.#read;
+  }
+
+  async #pump(): Promise<void> {
+    while (!this.#stopping) {
+      const room = this.overflow === 'wait' ? this.capacity - this.#unread : this.capacity;
+      if (room <= 0) {
+        await this.#buffer.waitForSpace();
+        continue;
+      }
+      try {
+        this.#fetch = await (this.#consumer as Consumer).fetch({ max_messages: room, expires: PULL_EXPIRES_MS });
+        for await (const m of this.#fetch) this.#take(m);
+      } catch (err) {
+        if (this.#stopping) break;
+        // The server lost the consumer (restart, long disconnect): start a new one after the last event taken.
+        if (err instanceof Error && /consumer (not found|deleted)/i.test(err.message)) {
+          await this.#createConsumer(this.#lastSeq + 1).catch(() => sleep(1000));
+        } else {
+          await sleep(500);
+        }
+      } finally {
+        this.#fetch = null;
+      }
+    }
+  }
+
+  #take(m: JsMsg): void {
+    if (m.seq <= this.#lastSeq) {
+      m.ack(); // a redelivery of an event already taken
+      return;
+    }
+    this.#lastSeq = m.seq;
+    if (this.#stopping) return;
+    const subject = this.#deps.wire.fromWire(m.subject);
+    if (this.#filter.exact || tokensMatch(this.#tokens, subject.split('.'))) {
+      if (this.#buffer.offer({ subject, data: this.#deps.codec.decode(m.data) })) this.#offered++;
+    }
+    m.ack();
+  }
+
+  /**
+   * Waits until this process holds every event the server had for the consumer when called (or,
+   * under `wait`, until the buffer is full), at most `ms`.
+   */
+  async #settle(ms = SETTLE_MS): Promise<void> {
+    await this.ready;
+    const until = Date.now() + ms;
+    while (this.#consumer !== null && !this.#buffer.ended && Date.now() < until) {
+      if (this.overflow === 'wait' && this.#unread >= this.capacity) return;
+      const info = await this.#consumer.info().catch(() => null);
+      if (info === null) return;
+      // Everything matching was sent, and what was sent is here: acked, or at least seen by sequence
+      // (a filtered consumer's delivered sequence runs ahead over events that do not match).
+      if (info.num_pending === 0 && (info.num_ack_pending === 0 || this.#lastSeq >= info.delivered.stream_seq)) return;
+      await sleep(2);
+    }
+  }
+
+  async #next(): Promise<IteratorResult<BusMessage<T>>> {
+    if (this.overflow === 'drop-oldest' && !this.#buffer.ended) await this.#settle();
+    this.#iterator ??= this.#buffer[Symbol.asyncIterator]();
+    const r = await this.#iterator.next();
+    if (r.done !== true) this.#read++;
+    return r;
+  }
+
+  /** Takes what the server had for it, stops pulling, ends the buffer and removes the consumer. Idempotent. */
+  unsubscribe(): Promise<void> {
+    return (this.#unsubscribed ??= this.#stop());
+  }
+
+  async #stop(): Promise<void> {
+    await this.#settle().catch(() => undefined);
+    this.#stopping = true;
+    this.#buffer.end();
+    this.#fetch?.stop();
+    await this.#pumpDone;
+    const name = this.#consumerName;
+    if (name !== undefined) await this.#deps.jsm.consumers.delete(this.#deps.stream, name).catch(() => false);
+    this.#deps.onEnd(this);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<BusMessage<T>> {
+    if (this.#iterated) throw new Error(`subscription "${this.pattern}" is already being iterated; subscribe again for a second reader`);
+    this.#iterated = true;
+    return {
+      next: () => this.#next(),
+      return: async () => {
+        await this.unsubscribe();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+}
