@@ -3,6 +3,8 @@
  * scripts/run-tests.mjs sets and starts). Each case gets its own stream and subject prefix and
  * deletes the stream when it closes the bus.
  */
+import { spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '@nats-io/transport-node';
@@ -10,7 +12,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { runBusContract } from '../bus.contract.js';
 import type { Bus } from '../bus.js';
 import type { MarketEvent } from '../../core/market-events.js';
-import { trade } from '../contract/bus-helpers.js';
+import { ids, take, trade } from '../contract/bus-helpers.js';
 import { NatsBus } from './nats-bus.js';
 import { openBus } from '../open-bus.js';
 
@@ -113,3 +115,48 @@ test('nats bus - an unreachable server is named without its password; a bad bus 
   assert.equal((await openBus('memory')).delivery, 'at-most-once');
 });
 
+
+test('nats bus - a server without JetStream is named with how to enable it', async () => {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const server = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  try {
+    await waitForPort(port);
+    await assert.rejects(NatsBus.open(`nats://127.0.0.1:${port}`, { connectTimeoutMs: 2000 }), new RegExp(`JetStream is not available on NATS at nats://127\\.0\\.0\\.1:${port} .*start nats-server with -js`));
+  } finally {
+    server.kill();
+  }
+});
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = createConnection({ port, host: '127.0.0.1' }, () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`private nats-server did not listen on ${port}`);
+}
+
+test('nats bus - a pattern led by a wildcard matches across families; a repeated message id is stored once', async () => {
+  const name = `${RUN}_ids`;
+  const bus = await NatsBus.open<MarketEvent>(URL, {
+    stream: name, prefix: name, storage: 'memory',
+    messageId: (subject, data) => (data.kind === 'trade' ? `${subject}/${data.tradeId}` : undefined),
+  });
+  try {
+    const sub = bus.subscribe('*.trade.>');
+    await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', 1));
+    await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', 1));
+    await bus.publish('md.book_delta.binance.BTCUSDT', trade('BTCUSDT', 2));
+    await bus.publish('signal.trade.binance.BTCUSDT', trade('BTCUSDT', 3));
+    await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', 4));
+    assert.deepEqual(ids(await take(sub, 3)), ['1', '3', '4']);
+    await sub.unsubscribe();
+    assert.deepEqual(await take(sub, 1), []);
+  } finally {
+    await bus.close();
+    await deleteStream(name);
+  }
+});
