@@ -8,7 +8,8 @@
  * buffer keeps the newest `capacity`; a read first catches up with the server so "newest" means
  * newest as of the read. An event is acked once it is in the buffer: at-least-once from the
  * server to this process (an event pulled but lost on the way is redelivered and a duplicate of
- * an earlier one is skipped by stream sequence); what sits in the buffer goes with the process.
+ * an earlier one is skipped by stream sequence; acks use policy `all`, one per 64 events or
+ * per pull batch); what sits in the buffer goes with the process.
  */
 import { AckPolicy, DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
@@ -36,6 +37,8 @@ const PULL_EXPIRES_MS = 5_000;
 const SETTLE_MS = 2_000;
 /** A consumer whose process vanished is removed by the server after this long. */
 const INACTIVE_MS = 60_000;
+/** Events taken between two acks (ack policy `all`: one ack covers the earlier ones). */
+const ACK_EVERY = 64;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -50,6 +53,8 @@ export class NatsSubscription<T> implements Subscription<T> {
   #consumerName: string | undefined;
   #fetch: ConsumerMessages | null = null;
   #lastSeq = 0;
+  #unacked: JsMsg | null = null;
+  #sinceAck = 0;
   #offered = 0;
   #read = 0;
   #stopping = false;
@@ -81,7 +86,7 @@ export class NatsSubscription<T> implements Subscription<T> {
 
   async #createConsumer(startSeq: number | null): Promise<void> {
     const ci = await this.#deps.jsm.consumers.add(this.#deps.stream, {
-      ack_policy: AckPolicy.Explicit, filter_subject: this.#filter.filter, inactive_threshold: nanos(INACTIVE_MS),
+      ack_policy: AckPolicy.All, filter_subject: this.#filter.filter, inactive_threshold: nanos(INACTIVE_MS),
       ...(startSeq === null ? { deliver_policy: DeliverPolicy.New } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }),
     });
     this.#consumerName = ci.name;
@@ -102,6 +107,7 @@ export class NatsSubscription<T> implements Subscription<T> {
       try {
         this.#fetch = await (this.#consumer as Consumer).fetch({ max_messages: room, expires: PULL_EXPIRES_MS });
         for await (const m of this.#fetch) this.#take(m);
+        this.#ackTaken();
       } catch (err) {
         if (this.#stopping) break;
         // The server lost the consumer (restart, long disconnect): start a new one after the last event taken.
@@ -117,17 +123,22 @@ export class NatsSubscription<T> implements Subscription<T> {
   }
 
   #take(m: JsMsg): void {
-    if (m.seq <= this.#lastSeq) {
-      m.ack(); // a redelivery of an event already taken
-      return;
-    }
+    if (m.seq <= this.#lastSeq) return; // a redelivery of an event already taken
     this.#lastSeq = m.seq;
+    this.#unacked = m;
+    if (++this.#sinceAck >= ACK_EVERY) this.#ackTaken();
     if (this.#stopping) return;
     const subject = this.#deps.wire.fromWire(m.subject);
     if (this.#filter.exact || tokensMatch(this.#tokens, subject.split('.'))) {
       if (this.#buffer.offer({ subject, data: this.#deps.codec.decode(m.data) })) this.#offered++;
     }
-    m.ack();
+  }
+
+  /** Ack policy `all`: acking the last event taken acks every earlier one. */
+  #ackTaken(): void {
+    this.#unacked?.ack();
+    this.#unacked = null;
+    this.#sinceAck = 0;
   }
 
   /**
@@ -139,6 +150,7 @@ export class NatsSubscription<T> implements Subscription<T> {
     const until = Date.now() + ms;
     while (this.#consumer !== null && !this.#buffer.ended && Date.now() < until) {
       if (this.overflow === 'wait' && this.#unread >= this.capacity) return;
+      this.#ackTaken();
       const info = await this.#consumer.info().catch(() => null);
       if (info === null) return;
       // Everything matching was sent, and what was sent is here: acked, or at least seen by sequence
