@@ -3,7 +3,7 @@
  * scripts/run-tests.mjs sets and starts). Each case gets its own stream and subject prefix and
  * deletes the stream when it closes the bus.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -155,6 +155,38 @@ test('nats bus - a pattern led by a wildcard matches across families; a repeated
     assert.deepEqual(ids(await take(sub, 3)), ['1', '3', '4']);
     await sub.unsubscribe();
     assert.deepEqual(await take(sub, 1), []);
+  } finally {
+    await bus.close();
+    await deleteStream(name);
+  }
+});
+
+test('nats bus - a durable subscription survives kill -9: what was read unfinished or still buffered comes again, what was finished does not', async () => {
+  const name = `${RUN}_durable`;
+  const settings = { stream: name, prefix: name, storage: 'memory' as const };
+  const bus = await NatsBus.open<MarketEvent>(URL, settings);
+  try {
+    await bus.subscribeDurable('proc', 'md.trade.>', { ackWaitMs: 1000 }).unsubscribe();
+    for (let i = 0; i < 5; i++) await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', i));
+    // A child process reads 0, 1, 2 (finishing 0 and 1: it asked for the next) and is killed.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+      const { NatsBus } = await import(${JSON.stringify(new globalThis.URL('./nats-bus.ts', import.meta.url).pathname)});
+      const bus = await NatsBus.open(${JSON.stringify(URL)}, ${JSON.stringify(settings)});
+      let n = 0;
+      for await (const m of bus.subscribeDurable('proc', 'md.trade.>')) {
+        process.stdout.write(m.data.tradeId + ' ');
+        if (++n === 3) process.kill(process.pid, 'SIGKILL');
+      }`], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(child.signal, 'SIGKILL', child.stderr);
+    assert.equal(child.stdout, '0 1 2 ');
+    const again = bus.subscribeDurable('proc', 'md.trade.>');
+    assert.deepEqual(ids(await take(again, 3)), ['2', '3', '4'], 'redelivered after the 1 s ack wait');
+    await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', 5));
+    assert.deepEqual(ids(await take(again, 1)), ['5']);
+    await again.unsubscribe(); // acks 5
+    await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', 6));
+    assert.deepEqual(ids(await take(bus.subscribeDurable('proc', 'md.trade.>'), 1)), ['6']);
+    assert.throws(() => bus.subscribeDurable('proc', 'md.trade.>', { overflow: 'drop-oldest' }), /durable bus consumer "proc": overflow 'drop-oldest'/);
   } finally {
     await bus.close();
     await deleteStream(name);

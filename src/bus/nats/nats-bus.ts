@@ -7,7 +7,7 @@ import { jetstream, type JetStreamClient, type JetStreamManager } from '@nats-io
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BadInputError, TickerflowError, UpstreamError } from '../../core/errors.js';
 import type { Bus, SubscribeOptions, Subscription } from '../bus.js';
-import { subjectTokens } from '../subjects.js';
+import { checkToken, subjectTokens } from '../subjects.js';
 import { DEFAULT_CAPACITY } from '../memory/memory-bus.js';
 import { connectJetStream, redactNatsUrl } from './nats-connect.js';
 import { DEFAULT_STREAM_SETTINGS, ensureStream, WireSubjects, type NatsStreamSettings } from './nats-stream.js';
@@ -93,12 +93,29 @@ export class NatsBus<T> implements Bus<T> {
   }
 
   subscribe(pattern: string, options: SubscribeOptions = {}): Subscription<T> {
+    return this.#subscribe(pattern, options, null);
+  }
+
+  /**
+   * A subscription on a durable consumer `name` that outlives this process: a restarted process
+   * subscribing with the same name and pattern continues where the last one acked (see
+   * NatsSubscription on when an event counts as acked); only `overflow: 'wait'`.
+   */
+  subscribeDurable(name: string, pattern: string, options: SubscribeOptions & { ackWaitMs?: number } = {}): Subscription<T> {
+    checkToken(name, 'durable consumer name');
+    if (options.overflow === 'drop-oldest') throw new BadInputError(`durable bus consumer "${name}": overflow 'drop-oldest' would drop events the consumer is meant to keep`);
+    const ackWaitMs = options.ackWaitMs ?? 30_000;
+    if (!Number.isInteger(ackWaitMs) || ackWaitMs < 1) throw new BadInputError(`durable bus consumer "${name}": ackWaitMs must be a positive integer, not ${ackWaitMs}`);
+    return this.#subscribe(pattern, options, { name, ackWaitMs });
+  }
+
+  #subscribe(pattern: string, options: SubscribeOptions, durable: { name: string; ackWaitMs: number } | null): Subscription<T> {
     if (this.#closed !== null) throw new BadInputError(`bus is closed: cannot subscribe to "${pattern}"`);
     const tokens = subjectTokens(pattern, true);
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
     if (!Number.isInteger(capacity) || capacity < 1) throw new BadInputError(`subscription capacity must be a positive integer, not ${capacity}`);
     const sub = new NatsSubscription<T>(pattern, tokens, capacity, options.overflow ?? 'wait', {
-      js: this.#js, jsm: this.#jsm, stream: this.#settings.stream, wire: this.#wire, codec: this.#codec,
+      js: this.#js, jsm: this.#jsm, stream: this.#settings.stream, wire: this.#wire, codec: this.#codec, durable,
       onEnd: (s) => this.#subscriptions.delete(s),
     });
     this.#subscriptions.add(sub);

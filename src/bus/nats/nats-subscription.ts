@@ -10,10 +10,16 @@
  * server to this process (an event pulled but lost on the way is redelivered and a duplicate of
  * an earlier one is skipped by stream sequence; acks use policy `all`, one per 64 events or
  * per pull batch); what sits in the buffer goes with the process.
+ *
+ * A durable subscription (a named consumer that outlives the process) acks an event only when
+ * the reader asks for the next one, so an event read but not finished when the process dies is
+ * delivered again (after the ack wait) to the next holder of the name; its `unsubscribe` acks
+ * what was read and hands unread events back at once (nak) instead of yielding them.
  */
 import { AckPolicy, DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { BusMessage, OverflowPolicy, Subscription } from '../bus.js';
+import { ConfigError } from '../../core/errors.js';
 import { tokensMatch } from '../subjects.js';
 import { MemorySubscription } from '../memory/memory-subscription.js';
 import type { WireSubjects } from './nats-stream.js';
@@ -29,6 +35,8 @@ export interface NatsSubscriptionDeps<T> {
   stream: string;
   wire: WireSubjects;
   codec: BusCodec<T>;
+  /** A durable consumer name and its ack wait, or null for an ephemeral consumer. */
+  durable: { name: string; ackWaitMs: number } | null;
   onEnd: (sub: NatsSubscription<T>) => void;
 }
 
@@ -63,6 +71,10 @@ export class NatsSubscription<T> implements Subscription<T> {
   #iterated = false;
   #failure: unknown = null;
   #unsubscribed: Promise<void> | null = null;
+  /** Durable only: the events in the buffer, oldest first, and the last one read (acked on the next read). */
+  readonly #unreadMsgs: JsMsg[] = [];
+  #lastRead: JsMsg | null = null;
+  readonly #held = new Set<number>();
 
   constructor(readonly pattern: string, tokens: readonly string[], readonly capacity: number, readonly overflow: OverflowPolicy, deps: NatsSubscriptionDeps<T>) {
     this.#deps = deps;
@@ -85,12 +97,33 @@ export class NatsSubscription<T> implements Subscription<T> {
   }
 
   async #createConsumer(startSeq: number | null): Promise<void> {
+    const durable = this.#deps.durable;
+    if (durable !== null) return this.#bindDurable(durable.name, durable.ackWaitMs);
     const ci = await this.#deps.jsm.consumers.add(this.#deps.stream, {
       ack_policy: AckPolicy.All, filter_subject: this.#filter.filter, inactive_threshold: nanos(INACTIVE_MS),
       ...(startSeq === null ? { deliver_policy: DeliverPolicy.New } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }),
     });
     this.#consumerName = ci.name;
     this.#consumer = await this.#deps.js.consumers.get(this.#deps.stream, ci.name);
+  }
+
+  /** Binds to the named consumer, creating it (delivering new events) if missing; its filter must match the pattern. */
+  async #bindDurable(name: string, ackWaitMs: number): Promise<void> {
+    const { jsm, js, stream } = this.#deps;
+    const existing = await jsm.consumers.info(stream, name).catch((err: unknown) => {
+      if (err instanceof Error && /consumer not found/i.test(err.message)) return null;
+      throw err;
+    });
+    if (existing !== null && existing.config.filter_subject !== this.#filter.filter) {
+      throw new ConfigError(`durable bus consumer "${name}" exists for "${existing.config.filter_subject ?? ''}", not "${this.#filter.filter}": pick another name`);
+    }
+    if (existing === null) {
+      await jsm.consumers.add(stream, {
+        durable_name: name, ack_policy: AckPolicy.Explicit, filter_subject: this.#filter.filter, deliver_policy: DeliverPolicy.New, ack_wait: nanos(ackWaitMs),
+      });
+    }
+    this.#consumerName = name;
+    this.#consumer = await js.consumers.get(stream, name);
   }
 
   get #unread(): number {
@@ -123,15 +156,37 @@ export class NatsSubscription<T> implements Subscription<T> {
   }
 
   #take(m: JsMsg): void {
-    if (m.seq <= this.#lastSeq) return; // a redelivery of an event already taken
-    this.#lastSeq = m.seq;
-    this.#unacked = m;
-    if (++this.#sinceAck >= ACK_EVERY) this.#ackTaken();
-    if (this.#stopping) return;
+    const durable = this.#deps.durable !== null;
+    // A redelivery of an event already taken: ephemeral consumers deliver in stream order, while a
+    // durable one redelivers what a dead holder left unacked among newer events, so it checks the
+    // events it still holds unacked instead.
+    if (durable ? this.#held.has(m.seq) : m.seq <= this.#lastSeq) return;
+    this.#lastSeq = Math.max(this.#lastSeq, m.seq);
+    if (!durable) {
+      this.#unacked = m;
+      if (++this.#sinceAck >= ACK_EVERY) this.#ackTaken();
+    }
+    if (this.#stopping) {
+      if (durable) m.nak();
+      return;
+    }
     const subject = this.#deps.wire.fromWire(m.subject);
     if (this.#filter.exact || tokensMatch(this.#tokens, subject.split('.'))) {
+      if (durable) {
+        this.#unreadMsgs.push(m);
+        this.#held.add(m.seq);
+      }
       if (this.#buffer.offer({ subject, data: this.#deps.codec.decode(m.data) })) this.#offered++;
+    } else if (durable) {
+      m.ack(); // explicit acks: an event the pattern does not match is done at once
     }
+  }
+
+  #ackLastRead(): void {
+    if (this.#lastRead === null) return;
+    this.#lastRead.ack();
+    this.#held.delete(this.#lastRead.seq);
+    this.#lastRead = null;
   }
 
   /** Ack policy `all`: acking the last event taken acks every earlier one. */
@@ -161,26 +216,41 @@ export class NatsSubscription<T> implements Subscription<T> {
   }
 
   async #next(): Promise<IteratorResult<BusMessage<T>>> {
+    const durable = this.#deps.durable !== null;
+    if (durable) {
+      if (this.#stopping) return { value: undefined, done: true }; // unread events went back to the server
+      this.#ackLastRead();
+    }
     if (this.overflow === 'drop-oldest' && !this.#buffer.ended) await this.#settle();
     this.#iterator ??= this.#buffer[Symbol.asyncIterator]();
     const r = await this.#iterator.next();
-    if (r.done !== true) this.#read++;
+    if (r.done !== true) {
+      this.#read++;
+      if (durable) this.#lastRead = this.#unreadMsgs.shift() ?? null;
+    }
     return r;
   }
 
-  /** Takes what the server had for it, stops pulling, ends the buffer and removes the consumer. Idempotent. */
+  /** Takes what the server had for it, stops pulling, ends the buffer and removes an ephemeral consumer. Idempotent. */
   unsubscribe(): Promise<void> {
     return (this.#unsubscribed ??= this.#stop());
   }
 
   async #stop(): Promise<void> {
-    await this.#settle().catch(() => undefined);
+    const durable = this.#deps.durable !== null;
+    await this.ready;
+    if (!durable) await this.#settle().catch(() => undefined);
     this.#stopping = true;
     this.#buffer.end();
     this.#fetch?.stop();
     await this.#pumpDone;
-    const name = this.#consumerName;
-    if (name !== undefined) await this.#deps.jsm.consumers.delete(this.#deps.stream, name).catch(() => false);
+    if (durable) {
+      this.#ackLastRead();
+      for (const m of this.#unreadMsgs.splice(0)) m.nak();
+      this.#held.clear();
+    } else if (this.#consumerName !== undefined) {
+      await this.#deps.jsm.consumers.delete(this.#deps.stream, this.#consumerName).catch(() => false);
+    }
     this.#deps.onEnd(this);
   }
 
