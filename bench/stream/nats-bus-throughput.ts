@@ -5,7 +5,9 @@
  * - published+delivered: one subscriber `md.trade.>` reading while one publisher publishes,
  *   each publish awaited (`await`) or up to W in flight (`window W`, acks batched by the pipeline);
  * - publish only: the bus against a bare publisher on the official client (`js.publish` with the
- *   same window), the ratio issue 18 asks for (goal ≥ 0.7×). Not yet wired into bench/run.ts.
+ *   same window), the ratio issue 18 asks for (goal ≥ 0.7×);
+ * - the bare client end to end (ordered consumer `consume()`), the ceiling for the first rows.
+ * Not yet wired into bench/run.ts.
  *
  *   node --import tsx/esm bench/stream/nats-bus-throughput.ts [events]
  */
@@ -95,6 +97,22 @@ try {
   await publishAll((i) => js.publish(`${bare}.md.trade.binance.${SYMBOLS[i % 4]}`, codec.encode(events[i & 4095] as MarketEvent)), 256);
   const bareRate = rate('bare js.publish, window 256', t0);
   console.log(`bus / bare publish rate: ${(busRate / bareRate).toFixed(2)}x (goal >= 0.7x)`);
+  // End to end on the bare client: an ordered consumer's consume() reading while js.publish runs.
+  await jsm.streams.purge(bare);
+  const reader = (async () => {
+    const messages = await (await js.consumers.get(bare)).consume({ max_messages: 8192 });
+    let n = 0;
+    for await (const m of messages) {
+      codec.decode(m.data);
+      if (++n === N) break;
+    }
+    return n;
+  })();
+  await new Promise((r) => setTimeout(r, 200)); // let the ordered consumer start before publishing
+  t0 = performance.now();
+  await publishAll((i) => js.publish(`${bare}.md.trade.binance.${SYMBOLS[i % 4]}`, codec.encode(events[i & 4095] as MarketEvent)), 256);
+  await reader;
+  rate('bare js.publish window 256 + ordered consume(), published+delivered', t0);
 } finally {
   for (const s of made) await jsm.streams.delete(s).catch(() => false);
   await nc.close();
