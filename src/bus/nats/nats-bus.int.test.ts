@@ -3,7 +3,10 @@
  * scripts/run-tests.mjs sets and starts). Each case gets its own stream and subject prefix and
  * deletes the stream when it closes the bus.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,6 +127,43 @@ test('nats bus - a server without JetStream is named with how to enable it', asy
     await assert.rejects(NatsBus.open(`nats://127.0.0.1:${port}`, { connectTimeoutMs: 2000 }), new RegExp(`JetStream is not available on NATS at nats://127\\.0\\.0\\.1:${port} .*start nats-server with -js`));
   } finally {
     server.kill();
+  }
+});
+
+test('nats bus - a NATS restart mid-run is survived: the subscription resumes after its last event, publishes go on once it is back', async () => {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const dir = mkdtempSync(join(tmpdir(), 'tickerflow-nats-'));
+  const start = (): ChildProcess => spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  let server = start();
+  try {
+    await waitForPort(port);
+    const bus = await NatsBus.open<MarketEvent>(`nats://127.0.0.1:${port}`, { stream: 'restart' });
+    try {
+      const sub = bus.subscribe('md.trade.>', { capacity: 4 });
+      for (let i = 0; i < 10; i++) await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', i));
+      assert.deepEqual(ids(await take(sub, 2)), ['0', '1']);
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r));
+      server = start();
+      await waitForPort(port);
+      for (let i = 10; i < 20; i++) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', i));
+            break;
+          } catch (err) {
+            if (attempt === 40) throw err;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+      }
+      assert.deepEqual(ids(await take(sub, 18, 20_000)), Array.from({ length: 18 }, (_, i) => String(i + 2)));
+    } finally {
+      await bus.close();
+    }
+  } finally {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -132,7 +132,12 @@ export class NatsBus<T> implements Bus<T> {
 
   async #close(): Promise<void> {
     await Promise.all([...this.#subscriptions].map((s) => s.unsubscribe()));
-    await this.#nc.drain().catch(() => this.#nc.close());
+    // Drain lets in-flight publishes and acks finish; a server that is away does not hold close up.
+    let timer: NodeJS.Timeout | undefined;
+    const away = new Promise<void>((resolve) => { timer = setTimeout(resolve, 5_000); });
+    await Promise.race([this.#nc.drain().catch(() => undefined), away]);
+    clearTimeout(timer);
+    if (!this.#nc.isClosed()) await this.#nc.close();
   }
 }
 

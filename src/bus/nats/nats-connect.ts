@@ -25,7 +25,8 @@ export async function connectJetStream(url: string, timeoutMs: number): Promise<
   if (!/^nats:\/\/[^/]+$/i.test(url)) throw new ConfigError(`bus URL "${redactNatsUrl(url)}" is not nats://[user:password@]host[:port]`);
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: url, timeout: timeoutMs, name: 'tickerflow-bus' });
+    // A bus lives as long as its process: keep reconnecting (publishes fail meanwhile, subscriptions resume).
+    nc = await connect({ servers: url, timeout: timeoutMs, name: 'tickerflow-bus', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new UpstreamError(`cannot reach NATS at ${redactNatsUrl(url)}: ${reason}`, undefined, { cause: err });
