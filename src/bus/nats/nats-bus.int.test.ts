@@ -227,6 +227,8 @@ test('nats bus - a durable subscription survives kill -9: what was read unfinish
     await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', 6));
     assert.deepEqual(ids(await take(bus.subscribeDurable('proc', 'md.trade.>'), 1)), ['6']);
     assert.throws(() => bus.subscribeDurable('proc', 'md.trade.>', { overflow: 'drop-oldest' }), /durable bus consumer "proc": overflow 'drop-oldest'/);
+    const clash = bus.subscribeDurable('proc', 'md.book_delta.>');
+    await assert.rejects(take(clash, 1), /bus subscription "md\.book_delta\.>": could not start its consumer .*durable bus consumer "proc" exists for ".*md\.trade\.>"/);
   } finally {
     await bus.close();
     await deleteStream(name);

@@ -19,7 +19,7 @@
 import { AckPolicy, DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { BusMessage, OverflowPolicy, Subscription } from '../bus.js';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, UpstreamError } from '../../core/errors.js';
 import { tokensMatch } from '../subjects.js';
 import { MemorySubscription } from '../memory/memory-subscription.js';
 import type { WireSubjects } from './nats-stream.js';
@@ -224,6 +224,10 @@ export class NatsSubscription<T> implements Subscription<T> {
     if (this.overflow === 'drop-oldest' && !this.#buffer.ended) await this.#settle();
     this.#iterator ??= this.#buffer[Symbol.asyncIterator]();
     const r = await this.#iterator.next();
+    if (r.done === true && this.#failure !== null) {
+      const reason = this.#failure instanceof Error ? this.#failure.message : String(this.#failure);
+      throw new UpstreamError(`bus subscription "${this.pattern}": could not start its consumer on stream "${this.#deps.stream}": ${reason}`, undefined, { cause: this.#failure });
+    }
     if (r.done !== true) {
       this.#read++;
       if (durable) this.#lastRead = this.#unreadMsgs.shift() ?? null;
