@@ -56,6 +56,7 @@ async function endToEnd(label: string, bus: Bus<MarketEvent>, window: number): P
     for await (const m of sub) if (m.data.kind === 'trade' && ++n === N) break;
     return n;
   })();
+  reader.catch(() => undefined); // awaited below; this keeps an early failure from skipping the cleanup
   const t0 = performance.now();
   await publishAll((i) => bus.publish(subjects[i & 4095] as string, events[i & 4095] as MarketEvent), window);
   const got = await reader;
@@ -108,6 +109,7 @@ try {
     }
     return n;
   })();
+  reader.catch(() => undefined);
   await new Promise((r) => setTimeout(r, 200)); // let the ordered consumer start before publishing
   t0 = performance.now();
   await publishAll((i) => js.publish(`${bare}.md.trade.binance.${SYMBOLS[i % 4]}`, codec.encode(events[i & 4095] as MarketEvent)), 256);

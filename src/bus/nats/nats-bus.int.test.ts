@@ -11,7 +11,7 @@ import { createConnection } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { runBusContract } from '../bus.contract.js';
 import type { Bus } from '../bus.js';
 import type { MarketEvent } from '../../core/market-events.js';
@@ -230,6 +230,27 @@ test('nats bus - a durable subscription survives kill -9: what was read unfinish
     const clash = bus.subscribeDurable('proc', 'md.book_delta.>');
     await assert.rejects(take(clash, 1), /bus subscription "md\.book_delta\.>": could not start its consumer .*durable bus consumer "proc" exists for ".*md\.trade\.>"/);
   } finally {
+    await bus.close();
+    await deleteStream(name);
+  }
+});
+
+test('nats bus - an event on the stream that is not the codec\'s is counted, logged with its raw bytes and skipped', async () => {
+  const name = `${RUN}_bad`;
+  const logs: string[] = [];
+  const bus = await NatsBus.open<MarketEvent>(URL, { stream: name, prefix: name, storage: 'memory', log: (l) => logs.push(l) });
+  const nc = await connect({ servers: URL });
+  try {
+    const sub = bus.subscribe('md.trade.>');
+    await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', 1));
+    await jetstream(nc).publish(`${name}.md.trade.binance.BTCUSDT`, '{"kind":"trade",');
+    await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', 2));
+    assert.deepEqual(ids(await take(sub, 2)), ['1', '2']);
+    assert.equal(sub.malformed, 1);
+    assert.equal(logs.length, 1);
+    assert.match(logs[0] ?? '', /bus subscription "md\.trade\.>": malformed event skipped on "md\.trade\.binance\.BTCUSDT" \(stream seq 2\): .*JSON.*; raw: \{"kind":"trade",$/);
+  } finally {
+    await nc.close();
     await bus.close();
     await deleteStream(name);
   }

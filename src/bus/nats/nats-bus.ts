@@ -6,7 +6,7 @@
 import { jetstream, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BadInputError, TickerflowError, UpstreamError } from '../../core/errors.js';
-import type { Bus, SubscribeOptions, Subscription } from '../bus.js';
+import type { Bus, SubscribeOptions } from '../bus.js';
 import { checkToken, subjectTokens } from '../subjects.js';
 import { DEFAULT_CAPACITY } from '../memory/memory-bus.js';
 import { connectJetStream, redactNatsUrl } from './nats-connect.js';
@@ -19,6 +19,8 @@ export interface NatsBusSettings<T> extends Partial<NatsStreamSettings> {
   connectTimeoutMs?: number;
   /** A message id per event for the stream's de-duplication window (e.g. a replay republishing); default none. */
   messageId?: (subject: string, data: T) => string | undefined;
+  /** Where a skipped malformed event is reported; default console.warn. */
+  log?: (line: string) => void;
 }
 
 export function jsonCodec<T>(): BusCodec<T> {
@@ -36,6 +38,7 @@ export class NatsBus<T> implements Bus<T> {
   readonly #wire: WireSubjects;
   readonly #codec: BusCodec<T>;
   readonly #messageId: NatsBusSettings<T>['messageId'];
+  readonly #log: (line: string) => void;
   readonly #subscriptions = new Set<NatsSubscription<T>>();
   /** Consumers being created: a publish made after `subscribe` returned waits for them, so the subscription sees it. */
   readonly #creating = new Set<Promise<void>>();
@@ -49,6 +52,7 @@ export class NatsBus<T> implements Bus<T> {
     this.#wire = wire;
     this.#codec = options.codec ?? jsonCodec<T>();
     this.#messageId = options.messageId;
+    this.#log = options.log ?? ((line) => console.warn(line));
   }
 
   /** Connects, checks JetStream, and creates the stream if it is missing. */
@@ -92,7 +96,7 @@ export class NatsBus<T> implements Bus<T> {
     }
   }
 
-  subscribe(pattern: string, options: SubscribeOptions = {}): Subscription<T> {
+  subscribe(pattern: string, options: SubscribeOptions = {}): NatsSubscription<T> {
     return this.#subscribe(pattern, options, null);
   }
 
@@ -101,7 +105,7 @@ export class NatsBus<T> implements Bus<T> {
    * subscribing with the same name and pattern continues where the last one acked (see
    * NatsSubscription on when an event counts as acked); only `overflow: 'wait'`.
    */
-  subscribeDurable(name: string, pattern: string, options: SubscribeOptions & { ackWaitMs?: number } = {}): Subscription<T> {
+  subscribeDurable(name: string, pattern: string, options: SubscribeOptions & { ackWaitMs?: number } = {}): NatsSubscription<T> {
     checkToken(name, 'durable consumer name');
     if (options.overflow === 'drop-oldest') throw new BadInputError(`durable bus consumer "${name}": overflow 'drop-oldest' would drop events the consumer is meant to keep`);
     const ackWaitMs = options.ackWaitMs ?? 30_000;
@@ -109,13 +113,13 @@ export class NatsBus<T> implements Bus<T> {
     return this.#subscribe(pattern, options, { name, ackWaitMs });
   }
 
-  #subscribe(pattern: string, options: SubscribeOptions, durable: { name: string; ackWaitMs: number } | null): Subscription<T> {
+  #subscribe(pattern: string, options: SubscribeOptions, durable: { name: string; ackWaitMs: number } | null): NatsSubscription<T> {
     if (this.#closed !== null) throw new BadInputError(`bus is closed: cannot subscribe to "${pattern}"`);
     const tokens = subjectTokens(pattern, true);
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
     if (!Number.isInteger(capacity) || capacity < 1) throw new BadInputError(`subscription capacity must be a positive integer, not ${capacity}`);
     const sub = new NatsSubscription<T>(pattern, tokens, capacity, options.overflow ?? 'wait', {
-      js: this.#js, jsm: this.#jsm, stream: this.#settings.stream, wire: this.#wire, codec: this.#codec, durable,
+      js: this.#js, jsm: this.#jsm, stream: this.#settings.stream, wire: this.#wire, codec: this.#codec, durable, log: this.#log,
       onEnd: (s) => this.#subscriptions.delete(s),
     });
     this.#subscriptions.add(sub);

@@ -37,6 +37,7 @@ export interface NatsSubscriptionDeps<T> {
   codec: BusCodec<T>;
   /** A durable consumer name and its ack wait, or null for an ephemeral consumer. */
   durable: { name: string; ackWaitMs: number } | null;
+  log: (line: string) => void;
   onEnd: (sub: NatsSubscription<T>) => void;
 }
 
@@ -70,6 +71,7 @@ export class NatsSubscription<T> implements Subscription<T> {
   #iterator: AsyncIterator<BusMessage<T>> | null = null;
   #iterated = false;
   #failure: unknown = null;
+  #malformed = 0;
   #unsubscribed: Promise<void> | null = null;
   /** Durable only: the events in the buffer, oldest first, and the last one read (acked on the next read). */
   readonly #unreadMsgs: JsMsg[] = [];
@@ -89,6 +91,11 @@ export class NatsSubscription<T> implements Subscription<T> {
 
   get dropped(): number {
     return this.#buffer.dropped;
+  }
+
+  /** Events on the stream that the codec could not read, skipped. */
+  get malformed(): number {
+    return this.#malformed;
   }
 
   /** Why the subscription ended early (consumer could not be created), or null. */
@@ -172,11 +179,21 @@ export class NatsSubscription<T> implements Subscription<T> {
     }
     const subject = this.#deps.wire.fromWire(m.subject);
     if (this.#filter.exact || tokensMatch(this.#tokens, subject.split('.'))) {
+      let data: T;
+      try {
+        data = this.#deps.codec.decode(m.data);
+      } catch (err) {
+        // Not written by a bus publisher: counted, logged with its raw bytes (truncated), skipped.
+        this.#malformed++;
+        this.#deps.log(`bus subscription "${this.pattern}": malformed event skipped on "${subject}" (stream seq ${m.seq}): ${err instanceof Error ? err.message : String(err)}; raw: ${m.string().slice(0, 200)}`);
+        if (durable) m.ack();
+        return;
+      }
       if (durable) {
         this.#unreadMsgs.push(m);
         this.#held.add(m.seq);
       }
-      if (this.#buffer.offer({ subject, data: this.#deps.codec.decode(m.data) })) this.#offered++;
+      if (this.#buffer.offer({ subject, data })) this.#offered++;
     } else if (durable) {
       m.ack(); // explicit acks: an event the pattern does not match is done at once
     }
