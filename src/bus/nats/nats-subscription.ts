@@ -144,8 +144,10 @@ export class NatsSubscription<T> implements Subscription<T> {
         await this.#buffer.waitForSpace();
         continue;
       }
+      const consumer = this.#consumer;
+      if (consumer === null) break;
       try {
-        this.#fetch = await (this.#consumer as Consumer).fetch({ max_messages: room, expires: PULL_EXPIRES_MS });
+        this.#fetch = await consumer.fetch({ max_messages: room, expires: PULL_EXPIRES_MS });
         for await (const m of this.#fetch) this.#take(m);
         this.#ackTaken();
       } catch (err) {
