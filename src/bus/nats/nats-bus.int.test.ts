@@ -255,3 +255,22 @@ test('nats bus - an event on the stream that is not the codec\'s is counted, log
     await deleteStream(name);
   }
 });
+
+test('nats bus - a consumer removed under a subscription is made again from the event after its last one', async () => {
+  const name = `${RUN}_gone`;
+  const bus = await NatsBus.open<MarketEvent>(URL, { stream: name, prefix: name, storage: 'memory' });
+  const nc = await connect({ servers: URL });
+  try {
+    const sub = bus.subscribe('md.trade.>', { capacity: 2 });
+    for (let i = 0; i < 6; i++) await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', i));
+    assert.deepEqual(ids(await take(sub, 1)), ['0']);
+    const jsm = await jetstreamManager(nc);
+    for await (const c of jsm.consumers.list(name)) await jsm.consumers.delete(name, c.name);
+    for (let i = 6; i < 9; i++) await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', i));
+    assert.deepEqual(ids(await take(sub, 8, 15_000)), ['1', '2', '3', '4', '5', '6', '7', '8']);
+  } finally {
+    await nc.close();
+    await bus.close();
+    await deleteStream(name);
+  }
+});

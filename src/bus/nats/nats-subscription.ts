@@ -51,6 +51,11 @@ const ACK_EVERY = 64;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** New events only (a fresh subscription), or from a stream sequence on (a consumer made again). */
+function startAt(seq: number | null): { deliver_policy: DeliverPolicy; opt_start_seq?: number } {
+  return seq === null ? { deliver_policy: DeliverPolicy.New } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: seq };
+}
+
 export class NatsSubscription<T> implements Subscription<T> {
   readonly #buffer: MemorySubscription<T>;
   readonly #deps: NatsSubscriptionDeps<T>;
@@ -105,17 +110,16 @@ export class NatsSubscription<T> implements Subscription<T> {
 
   async #createConsumer(startSeq: number | null): Promise<void> {
     const durable = this.#deps.durable;
-    if (durable !== null) return this.#bindDurable(durable.name, durable.ackWaitMs);
+    if (durable !== null) return this.#bindDurable(durable.name, durable.ackWaitMs, startSeq);
     const ci = await this.#deps.jsm.consumers.add(this.#deps.stream, {
-      ack_policy: AckPolicy.All, filter_subject: this.#filter.filter, inactive_threshold: nanos(INACTIVE_MS),
-      ...(startSeq === null ? { deliver_policy: DeliverPolicy.New } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }),
+      ack_policy: AckPolicy.All, filter_subject: this.#filter.filter, inactive_threshold: nanos(INACTIVE_MS), ...startAt(startSeq),
     });
     this.#consumerName = ci.name;
     this.#consumer = await this.#deps.js.consumers.get(this.#deps.stream, ci.name);
   }
 
   /** Binds to the named consumer, creating it (delivering new events) if missing; its filter must match the pattern. */
-  async #bindDurable(name: string, ackWaitMs: number): Promise<void> {
+  async #bindDurable(name: string, ackWaitMs: number, startSeq: number | null): Promise<void> {
     const { jsm, js, stream } = this.#deps;
     const existing = await jsm.consumers.info(stream, name).catch((err: unknown) => {
       if (err instanceof Error && /consumer not found/i.test(err.message)) return null;
@@ -126,7 +130,7 @@ export class NatsSubscription<T> implements Subscription<T> {
     }
     if (existing === null) {
       await jsm.consumers.add(stream, {
-        durable_name: name, ack_policy: AckPolicy.Explicit, filter_subject: this.#filter.filter, deliver_policy: DeliverPolicy.New, ack_wait: nanos(ackWaitMs),
+        durable_name: name, ack_policy: AckPolicy.Explicit, filter_subject: this.#filter.filter, ack_wait: nanos(ackWaitMs), ...startAt(startSeq),
       });
     }
     this.#consumerName = name;
@@ -150,18 +154,24 @@ export class NatsSubscription<T> implements Subscription<T> {
         this.#fetch = await consumer.fetch({ max_messages: room, expires: PULL_EXPIRES_MS });
         for await (const m of this.#fetch) this.#take(m);
         this.#ackTaken();
-      } catch (err) {
+      } catch {
         if (this.#stopping) break;
-        // The server lost the consumer (restart, long disconnect): start a new one after the last event taken.
-        if (err instanceof Error && /consumer (not found|deleted)/i.test(err.message)) {
-          await this.#createConsumer(this.#lastSeq + 1).catch(() => sleep(1000));
-        } else {
-          await sleep(500);
-        }
+        // A failed pull (missed heartbeats, server away) is retried; if the server lost the consumer
+        // (removed, or idle past its inactivity limit), a new one starts after the last event taken.
+        if (await this.#consumerGone()) await this.#createConsumer(this.#lastSeq + 1).catch(() => sleep(1000));
+        else await sleep(500);
       } finally {
         this.#fetch = null;
       }
     }
+  }
+
+  async #consumerGone(): Promise<boolean> {
+    if (this.#consumerName === undefined) return true;
+    return this.#deps.jsm.consumers.info(this.#deps.stream, this.#consumerName).then(
+      () => false,
+      (err: unknown) => err instanceof Error && /consumer not found/i.test(err.message),
+    );
   }
 
   #take(m: JsMsg): void {
