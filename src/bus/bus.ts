@@ -1,6 +1,6 @@
 /**
  * The bus: publish an event to a subject, subscribe to a subject pattern. The in-process backend
- * (memory/) and NATS JetStream (next issue) implement it and pass the same contract suite
+ * (memory/) and NATS JetStream (nats/) implement it and pass the same contract suite
  * (bus.contract.ts).
  *
  * Subjects are dot-separated tokens (`md.trade.binance.BTCUSDT`, see subjects.ts); a pattern may use
