@@ -155,8 +155,10 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
       assert.deepEqual([minutes.archive, minutes.rest], [0, 0], 'the serving demo loads no history minutes');
       const user = await store.getUserByName('demo');
       const firings = (await store.listFirings(user?.id ?? -1, { limit: 100 })).filter((f) => f.symbol === 'BTCUSDT');
-      // close crosses_above ema:20 on the recorded closes: 06:00, then 14:00, 18:00 and 20:00 of 2023-03-20.
-      const crossings = ['06', '14', '18', '20'].map((h) => parseTime(`2023-03-20T${h}:00:00Z`));
+      // close crosses_above ema:20 on the recorded closes: 06:00, 14:00, 18:00 and 20:00 of 2023-03-20,
+      // then 01:00, 04:00 and 09:00 of 03-21, 05:00 and 14:00 of 03-23 (EMA seeded by the SMA of
+      // 2023-01-01's first 20 closes, computed apart from tickerflow on the fixture's closes).
+      const crossings = ['20T06', '20T14', '20T18', '20T20', '21T01', '21T04', '21T09', '23T05', '23T14'].map((h) => parseTime(`2023-03-${h}:00:00Z`));
       const bars = firings.map((f) => f.barOpenTime).sort((a, b) => a - b);
       assert.deepEqual(bars, crossings.slice(0, bars.length));
       assert.ok(bars.length >= 1);
