@@ -3,7 +3,7 @@
  * order-book fetch the live books call for a market's nonce sync. Moves bytes only.
  * @see https://docs.bitvavo.com/docs/websocket-overview
  */
-import { UpstreamError } from '../../core/errors.js';
+import { createSnapshotFetcher } from '../ws/snapshot-fetcher.js';
 import type { WsFeedOptions } from '../ws/ws-feed.js';
 import { BITVAVO_REST_DEFAULT_URL, BITVAVO_WS_DEFAULT_URL, bitvavoBookUrl, bitvavoFrameMarket, bitvavoSubscribe, type BitvavoChannel } from './ws-v2.js';
 
@@ -41,17 +41,5 @@ export interface BitvavoSnapshotFetchSettings {
 
 /** `(market, signal) => body` of `GET /{market}/book`; a non-2xx answer is an UpstreamError (retryable). */
 export function createBitvavoSnapshotFetcher(s: BitvavoSnapshotFetchSettings = {}): (market: string, signal: AbortSignal) => Promise<string> {
-  const doFetch = s.fetch ?? globalThis.fetch;
-  return async (market, signal) => {
-    const url = bitvavoBookUrl(s.restRoot ?? BITVAVO_REST_DEFAULT_URL, market);
-    let res: Response;
-    try {
-      res = await doFetch(url, { signal });
-    } catch (err) {
-      throw new UpstreamError(`GET ${url}: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
-    }
-    const body = await res.text();
-    if (!res.ok) throw new UpstreamError(`GET ${url}: HTTP ${res.status} ${body.slice(0, 200)}`, res.status);
-    return body;
-  };
+  return createSnapshotFetcher((market) => bitvavoBookUrl(s.restRoot ?? BITVAVO_REST_DEFAULT_URL, market), s.fetch);
 }

@@ -3,7 +3,7 @@
  * order-book fetch the live books call after a gap. Moves bytes only.
  * @see https://docs.btcturk.com/websocket-feed/models
  */
-import { UpstreamError } from '../../core/errors.js';
+import { createSnapshotFetcher } from '../ws/snapshot-fetcher.js';
 import type { WsFeedOptions } from '../ws/ws-feed.js';
 import { BTCTURK_REST_DEFAULT_URL, BTCTURK_WS_DEFAULT_URL, btcturkFramePair, btcturkJoinMessages, btcturkOrderbookUrl } from './ws-feed-models.js';
 
@@ -41,17 +41,5 @@ export interface BtcturkSnapshotFetchSettings {
 
 /** `(pair, signal) => body` of `GET /api/v2/orderbook`; non-2xx (503 while the book is delayed) is an UpstreamError (retryable). */
 export function createBtcturkSnapshotFetcher(s: BtcturkSnapshotFetchSettings = {}): (pair: string, signal: AbortSignal) => Promise<string> {
-  const doFetch = s.fetch ?? globalThis.fetch;
-  return async (pair, signal) => {
-    const url = btcturkOrderbookUrl(s.restRoot ?? BTCTURK_REST_DEFAULT_URL, pair);
-    let res: Response;
-    try {
-      res = await doFetch(url, { signal });
-    } catch (err) {
-      throw new UpstreamError(`GET ${url}: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
-    }
-    const body = await res.text();
-    if (!res.ok) throw new UpstreamError(`GET ${url}: HTTP ${res.status} ${body.slice(0, 200)}`, res.status);
-    return body;
-  };
+  return createSnapshotFetcher((pair) => btcturkOrderbookUrl(s.restRoot ?? BTCTURK_REST_DEFAULT_URL, pair), s.fetch);
 }

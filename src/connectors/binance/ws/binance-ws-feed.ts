@@ -3,7 +3,7 @@
  * the REST snapshot fetch the live books call for a symbol's depth sync. Moves bytes only.
  * @see https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  */
-import { UpstreamError } from '../../../core/errors.js';
+import { createSnapshotFetcher } from '../../ws/snapshot-fetcher.js';
 import type { WsFeedOptions } from '../../ws/ws-feed.js';
 import {
   BINANCE_WS_LIMITS,
@@ -57,17 +57,5 @@ export interface BinanceSnapshotFetchSettings {
 
 /** `(symbol, signal) => body` of `GET /api/v3/depth`; a non-2xx answer is an UpstreamError (retryable). */
 export function createBinanceSnapshotFetcher(s: BinanceSnapshotFetchSettings): (symbol: string, signal: AbortSignal) => Promise<string> {
-  const doFetch = s.fetch ?? globalThis.fetch;
-  return async (symbol, signal) => {
-    const url = binanceDepthSnapshotUrl(s.restBaseUrl, symbol, s.limit ?? 1000);
-    let res: Response;
-    try {
-      res = await doFetch(url, { signal });
-    } catch (err) {
-      throw new UpstreamError(`GET ${url}: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
-    }
-    const body = await res.text();
-    if (!res.ok) throw new UpstreamError(`GET ${url}: HTTP ${res.status} ${body.slice(0, 200)}`, res.status);
-    return body;
-  };
+  return createSnapshotFetcher((symbol) => binanceDepthSnapshotUrl(s.restBaseUrl, symbol, s.limit ?? 1000), s.fetch);
 }

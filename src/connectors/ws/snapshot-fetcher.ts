@@ -1,0 +1,23 @@
+/**
+ * The REST book snapshot fetch the live books call for one symbol (at the first sync and after a
+ * gap): GET the URL the exchange's connector names, return the body as text. A failed request or
+ * a non-2xx answer is an UpstreamError naming the URL (the live books retry it with back-off).
+ */
+import { UpstreamError } from '../../core/errors.js';
+
+export type SnapshotFetcher = (symbol: string, signal: AbortSignal) => Promise<string>;
+
+export function createSnapshotFetcher(urlOf: (symbol: string) => string, doFetch: typeof globalThis.fetch = globalThis.fetch): SnapshotFetcher {
+  return async (symbol, signal) => {
+    const url = urlOf(symbol);
+    let res: Response;
+    try {
+      res = await doFetch(url, { signal });
+    } catch (err) {
+      throw new UpstreamError(`GET ${url}: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+    }
+    const body = await res.text();
+    if (!res.ok) throw new UpstreamError(`GET ${url}: HTTP ${res.status} ${body.slice(0, 200)}`, res.status);
+    return body;
+  };
+}
