@@ -30,6 +30,7 @@ import { LakeWriter } from '../store/lake/lake-writer.js';
 import type { Store } from '../store/store.js';
 import { LiveBooks, type LiveBooksStatus } from './live-books.js';
 import { ProcessorBooks } from './processor-books.js';
+import { BatchedStreamStore } from './batched-stream-store.js';
 import { EventClockDriver } from './event-clock-driver.js';
 import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
 import type { StreamPayload } from './stream-payload.js';
@@ -87,6 +88,10 @@ export class LiveStream {
   readonly #bus: Bus<StreamPayload>;
   readonly #processors: StreamProcessors;
   readonly #driver: EventClockDriver;
+  /** Bars and windows are written once a second (or at 10,000 rows) in one transaction per series: a store shared with `up`'s jobs would otherwise queue a transaction per bar. */
+  readonly #writes: BatchedStreamStore;
+  #flushing: Promise<void> = Promise.resolve();
+  #flushTimer: NodeJS.Timeout | null = null;
   readonly #stop = new AbortController();
   readonly #books: LiveBooks[] = [];
   #lake: LakeWriter | null = null;
@@ -103,9 +108,10 @@ export class LiveStream {
   private constructor(options: LiveStreamOptions) {
     this.#options = options;
     this.#bus = options.bus ?? new MemoryBus<StreamPayload>();
+    this.#writes = new BatchedStreamStore(options.store);
     this.#processors = new StreamProcessors({
       bus: this.#bus,
-      store: options.store,
+      store: this.#writes,
       books: new ProcessorBooks((ref, err) => options.log(`stream: ${ref.exchange}:${ref.symbol} book event refused, book dropped until its next snapshot: ${String(err)}`)),
       windows: { windowMs: options.windowMs },
       onRejected: (e, err) => options.log(`stream: ${e.exchange}:${e.symbol} ${e.kind} refused: ${err.message}`),
@@ -129,6 +135,7 @@ export class LiveStream {
     for (const m of options.markets) byExchange.set(m.exchange, [...(byExchange.get(m.exchange) ?? []), m.symbol]);
     for (const [exchange, symbols] of byExchange) s.#pumps.push(s.#pump(exchange, symbols));
     s.#processors.done.catch((err: unknown) => s.#fail(err));
+    s.#flushTimer = setInterval(() => void s.#flush().catch((err: unknown) => s.#fail(err)), 1000);
     return s;
   }
 
@@ -185,6 +192,11 @@ export class LiveStream {
     await this.#driver.push(e);
   }
 
+  /** Writes what the processors emitted since the last flush; flushes never overlap. */
+  #flush(): Promise<void> {
+    return (this.#flushing = this.#flushing.then(() => this.#writes.flush()));
+  }
+
   #fail(err: unknown): void {
     this.#options.log(`stream: stopped: ${err instanceof Error ? err.message : String(err)}`);
     void this.stop().then(() => this.#rejectDone(err), () => this.#rejectDone(err));
@@ -206,10 +218,12 @@ export class LiveStream {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       this.#stop.abort();
+      if (this.#flushTimer) clearInterval(this.#flushTimer);
       for (const b of this.#books) b.close();
       await Promise.allSettled(this.#pumps);
       await this.#queue.catch(() => undefined);
       await this.#processors.stop().catch(() => undefined);
+      await this.#flush().catch((err: unknown) => this.#options.log(`stream: last write of bars and windows failed: ${String(err)}`));
       await this.#lake?.close();
       this.#resolveDone();
     })();
