@@ -1,6 +1,7 @@
 /** zod fields the routes' query strings share: each refusal names what was wrong, the route's error names the field. */
 import { z } from 'zod';
 import { INTERVALS } from '../core/intervals.js';
+import { STREAM_EXCHANGES } from '../core/market-events.js';
 import { parseTime } from '../core/time.js';
 
 export const symbolField = z
@@ -8,6 +9,13 @@ export const symbolField = z
   .transform((s) => s.toUpperCase())
   .pipe(z.string().regex(/^[A-Z0-9]{2,20}$/, 'expected an exchange symbol such as BTCUSDT'))
   .describe('exchange symbol, e.g. BTCUSDT');
+
+/** A symbol as any streamed exchange spells it (Bitvavo's has a hyphen: BTC-EUR). */
+export const marketSymbolField = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9-]{2,20}$/, 'expected an exchange symbol such as BTCUSDT or BTC-EUR'))
+  .describe('exchange symbol, e.g. BTCUSDT, BTCGBP (gemini), BTC-EUR (bitvavo)');
 
 export const intervalField = z.enum(INTERVALS, { error: `expected one of ${INTERVALS.join(', ')}` });
 
@@ -25,6 +33,9 @@ export const timeField = z
   .describe('epoch ms or ISO-8601 UTC, e.g. 2024-01-01T00:00:00Z');
 
 export const exchangeField = z.literal('binance', { error: 'only "binance" is supported' }).default('binance');
+
+/** The exchanges whose candles the store can hold: binance's history, and every streamed exchange's 1m stream bars. */
+export const streamExchangeField = z.enum(STREAM_EXCHANGES, { error: `expected one of ${STREAM_EXCHANGES.join(', ')}` }).default('binance');
 
 /** A whole number from a query string in [min, max]. */
 export function intField(min: number, max: number): z.ZodCoercedNumber<unknown> {
