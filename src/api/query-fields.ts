@@ -10,13 +10,6 @@ export const symbolField = z
   .pipe(z.string().regex(/^[A-Z0-9]{2,20}$/, 'expected an exchange symbol such as BTCUSDT'))
   .describe('exchange symbol, e.g. BTCUSDT');
 
-/** A symbol as any streamed exchange spells it (Bitvavo's has a hyphen: BTC-EUR). */
-export const marketSymbolField = z
-  .string()
-  .transform((s) => s.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z0-9-]{2,20}$/, 'expected an exchange symbol such as BTCUSDT or BTC-EUR'))
-  .describe('exchange symbol, e.g. BTCUSDT, BTCGBP (gemini), BTC-EUR (bitvavo)');
-
 export const intervalField = z.enum(INTERVALS, { error: `expected one of ${INTERVALS.join(', ')}` });
 
 /** A time as the CLI takes it: epoch ms digits or ISO-8601 UTC. */
