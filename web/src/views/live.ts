@@ -117,6 +117,8 @@ class LiveChart {
       });
     this.#delta.setData(line((w) => w.deltaRatio));
     this.#book.setData(line((w) => w.bookRatio));
+    // Fitted while the bars are few (a fresh stream); after that the chart follows the newest bar as it pans.
+    if (rows.length <= 60) this.#chart.timeScale().fitContent();
     this.box.dataset.bars = String(rows.length);
     this.box.dataset.windows = String(windows.length);
     this.box.dataset.lastBar = String(rows.at(-1)?.[0] ?? '');
