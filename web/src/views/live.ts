@@ -5,7 +5,7 @@
  * the API every few seconds; the chart's `data-bars` / `data-windows` say how many it draws.
  */
 import { CandlestickSeries, createChart, LineSeries, LineStyle, type IChartApi, type ISeriesApi } from 'lightweight-charts';
-import type { Api, StreamMarket, StreamStatus } from '../api.js';
+import type { StreamMarket, StreamStatus } from '../api.js';
 import { toTime } from '../chart-panel.js';
 import { errorLine, h, mount } from '../dom.js';
 import { formatNumber, formatPrice, formatUtc, priceDecimals, tickSize } from '../format.js';
