@@ -113,6 +113,13 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
         if (!inTelegram) await new Promise((r) => setTimeout(r, 500));
       }
       assert.ok(inTelegram, `the dashboard's alert reached the local Telegram endpoint (bar ${bar})`);
+
+      // The Live view: the demo's four streamed markets synced, BTCUSDT's 1m stream bars and liquidity windows drawn.
+      await ui.click('nav a[href="#/live"]');
+      await ui.waitForFunction(() => document.querySelectorAll('table.live tr[data-synced=true]').length === 4);
+      assert.deepEqual((await ui.$$eval('table.live tbody tr', (rows) => rows.map((r) => r.getAttribute('data-market')))).sort(), ['binance:BTCUSDT', 'binance:ETHUSDT', 'gemini:BTCGBP', 'gemini:ETHEUR']);
+      await ui.click('table.live a[href="#/live/binance%3ABTCUSDT"]');
+      await ui.waitForFunction(() => Number(document.getElementById('live-chart')?.dataset.bars) > 0 && Number(document.getElementById('live-chart')?.dataset.windows) > 0);
     } finally {
       await browser.close();
     }

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { Delivery } from '../alerts/delivery/index.js';
 import type { Config } from '../core/config.js';
 import type { Store } from '../store/store.js';
+import type { LiveStreamStatus } from '../stream/live-stream.js';
 import { ApiError, toErrorReply } from './api-error.js';
 import { redactedUrl, SECRET_LOG_PATHS } from './log-redaction.js';
 import { installRequestAuth } from './request-auth.js';
@@ -23,6 +24,7 @@ import { registerAlertRoutes } from './routes/alert-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerMarketRoutes } from './routes/market-routes.js';
 import { registerPipelineRoutes } from './routes/pipeline-routes.js';
+import { registerStreamRoutes } from './routes/stream-routes.js';
 import { registerSystemRoutes } from './routes/system-routes.js';
 
 /** Largest request body: a rule draft is a few KB; anything near this is not one. */
@@ -37,6 +39,8 @@ export interface ApiDeps {
   logger: Logger;
   /** The dashboard feed and "send a test message" (alerts/delivery); without it `/events` and `/alerts/:id/test` answer 409. */
   delivery?: Pick<Delivery, 'dashboard' | 'sendTest'>;
+  /** The live stream this process runs (`/stream/status`); its status is null until it has started. Without it the status says not running. */
+  stream?: { status(): LiveStreamStatus | null };
   /** The package version `health` reports. */
   version: string;
   /** The clock: a session's expiry, which bars are complete, the universe's 24 h. The demo passes its replay clock. */
@@ -50,7 +54,7 @@ export interface ApiDeps {
 }
 
 /** Everything a route module needs. */
-export type RouteDeps = Required<Pick<ApiDeps, 'store' | 'config' | 'version' | 'now' | 'loginsPerMinute' | 'sessionMs'>> & Pick<ApiDeps, 'delivery'>;
+export type RouteDeps = Required<Pick<ApiDeps, 'store' | 'config' | 'version' | 'now' | 'loginsPerMinute' | 'sessionMs'>> & Pick<ApiDeps, 'delivery' | 'stream'>;
 
 /** Builds the server (not yet listening): `await app.listen({ host, port })`, `await app.close()`. */
 export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -114,6 +118,7 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     store: deps.store,
     config: deps.config,
     delivery: deps.delivery,
+    stream: deps.stream,
     version: deps.version,
     now,
     loginsPerMinute: deps.loginsPerMinute ?? 10,
@@ -126,6 +131,7 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       registerMarketRoutes(api, routeDeps);
       registerPipelineRoutes(api, routeDeps);
       registerAlertRoutes(api, routeDeps);
+      registerStreamRoutes(api, routeDeps);
     },
     { prefix: '/api/v1' },
   );

@@ -1,6 +1,7 @@
 /** zod fields the routes' query strings share: each refusal names what was wrong, the route's error names the field. */
 import { z } from 'zod';
 import { INTERVALS } from '../core/intervals.js';
+import { STREAM_EXCHANGES } from '../core/market-events.js';
 import { parseTime } from '../core/time.js';
 
 export const symbolField = z
@@ -25,6 +26,9 @@ export const timeField = z
   .describe('epoch ms or ISO-8601 UTC, e.g. 2024-01-01T00:00:00Z');
 
 export const exchangeField = z.literal('binance', { error: 'only "binance" is supported' }).default('binance');
+
+/** The exchanges whose candles the store can hold: binance's history, and every streamed exchange's 1m stream bars. */
+export const streamExchangeField = z.enum(STREAM_EXCHANGES, { error: `expected one of ${STREAM_EXCHANGES.join(', ')}` }).default('binance');
 
 /** A whole number from a query string in [min, max]. */
 export function intField(min: number, max: number): z.ZodCoercedNumber<unknown> {

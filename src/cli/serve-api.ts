@@ -29,7 +29,7 @@ export interface ServedApi {
   stop(): Promise<void>;
 }
 
-export async function serveApi(store: Store, config: Config, logger: Logger, opts: { host: string; port: number; now?: () => number; delivery?: ApiDeps['delivery'] }): Promise<ServedApi> {
+export async function serveApi(store: Store, config: Config, logger: Logger, opts: { host: string; port: number; now?: () => number; delivery?: ApiDeps['delivery']; stream?: ApiDeps['stream'] }): Promise<ServedApi> {
   const app = await createApiServer({
     store,
     config,
@@ -38,6 +38,7 @@ export async function serveApi(store: Store, config: Config, logger: Logger, opt
     webRoot: WEB_ROOT,
     ...(opts.now === undefined ? {} : { now: opts.now }),
     ...(opts.delivery === undefined ? {} : { delivery: opts.delivery }),
+    ...(opts.stream === undefined ? {} : { stream: opts.stream }),
   });
   try {
     await app.listen({ host: opts.host, port: opts.port });

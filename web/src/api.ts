@@ -25,6 +25,12 @@ export interface Candles { symbol: string; interval: string; priceDecimals: numb
 export interface SrLevelJson { price: number; kind: 'support' | 'resistance'; strength?: number }
 export interface Indicators { symbol: string; interval: string; openTime: number[]; columns: Record<string, Array<number | null>>; levels?: SrLevelJson[] }
 
+export interface StreamMarket { market: string; exchange: string; symbol: string; synced: boolean; bids: number; asks: number; gaps: number; resyncs: number; crossed: number; malformed: number; lastBarOpenTime: number | null }
+export interface StreamStatus { running: boolean; events: number; bars: number; windows: number; lakeFiles: number; markets: StreamMarket[] }
+/** One stored liquidity window (the API's `/signals`): notional sums, their ratios, spread and counts. */
+export interface SignalWindow { windowStart: number; deltaRatio: number | null; bookRatio: number | null; tradeImbalance: number | null; mid: number | null; trades: number; deltaEvents: number }
+export interface Signals { market: string; windowMs: number; from: number; to: number; windows: SignalWindow[] }
+
 export type Frequency = 'once' | 'once_per_bar' | 'once_per_bar_close' | { atMostEveryMinutes: number };
 export type Scope = { symbols: string[] } | { top: number };
 export interface RuleDraft {
@@ -93,7 +99,7 @@ export class Api {
 
   me = () => this.request<User>('GET', '/me');
   universe = () => this.request<{ asOf: number; symbols: UniverseRow[] }>('GET', '/universe');
-  candles = (q: { symbol: string; interval: string; from?: number | string; to?: number | string }) => this.request<Candles>('GET', `/candles?${query(q)}`);
+  candles = (q: { symbol: string; interval: string; from?: number | string; to?: number | string; exchange?: string }) => this.request<Candles>('GET', `/candles?${query(q)}`);
   indicators = (q: { symbol: string; interval: string; ind: string; from?: number | string; to?: number | string }) => this.request<Indicators>('GET', `/indicators?${query(q)}`);
   alerts = () => this.request<{ alerts: Rule[] }>('GET', '/alerts');
   createAlert = (draft: RuleDraft) => this.request<Rule>('POST', '/alerts', draft);
@@ -102,6 +108,8 @@ export class Api {
   firings = (limit = 100) => this.request<{ firings: Firing[] }>('GET', `/firings?limit=${limit}`);
   jobs = (limit = 20) => this.request<{ jobs: JobRun[] }>('GET', `/jobs?limit=${limit}`);
   job = (id: string) => this.request<{ job: JobRun; tasks: TaskRun[] }>('GET', `/jobs/${encodeURIComponent(id)}`);
+  streamStatus = () => this.request<StreamStatus>('GET', '/stream/status');
+  signals = (q: { market: string; from: number; to: number }) => this.request<Signals>('GET', `/signals?${query(q)}`);
   coverage = (days: number) => this.request<Coverage>('GET', `/coverage?interval=1m&days=${days}`);
 
   /** The live firing stream; EventSource cannot send headers, so the token rides in the query. */

@@ -1,5 +1,5 @@
 /**
- * The dashboard: a hash router over six views. It talks only to the API (api.ts); a missing or
+ * The dashboard: a hash router over seven views. It talks only to the API (api.ts); a missing or
  * expired session sends every view back to the login.
  */
 import { Api, ApiError, type User } from './api.js';
@@ -7,6 +7,7 @@ import { errorLine, mount } from './dom.js';
 import { alertsView } from './views/alerts.js';
 import { chartView } from './views/chart.js';
 import { historyView } from './views/history.js';
+import { liveView } from './views/live.js';
 import { loginView } from './views/login.js';
 import { pipelineView } from './views/pipeline.js';
 import { universeView } from './views/universe.js';
@@ -35,6 +36,7 @@ const views: Record<string, (ctx: ViewContext) => Promise<void> | void> = {
   alerts: alertsView,
   history: historyView,
   pipeline: pipelineView,
+  live: liveView,
 };
 
 async function route(): Promise<void> {

@@ -16,7 +16,7 @@ import type { Store } from '../../store/store.js';
 import { ApiError } from '../api-error.js';
 import type { RouteDeps } from '../api-server.js';
 import { candleText } from '../candle-stream.js';
-import { exchangeField, intervalField, intField, symbolField, timeField } from '../query-fields.js';
+import { exchangeField, intervalField, intField, streamExchangeField, symbolField, timeField } from '../query-fields.js';
 import { signedIn } from '../request-auth.js';
 import { universeRows, universeSymbols } from '../universe-summary.js';
 import { armedCounts } from '../armed-rules.js';
@@ -73,6 +73,8 @@ export function registerMarketRoutes(app: FastifyInstance, deps: RouteDeps): voi
         querystring: z
           .object({
             ...windowQuery,
+            // A streamed market's 1m bars are stored under its exchange (`tickerflow stream`).
+            exchange: streamExchangeField,
             format: z.enum(['json', 'csv']).default('json'),
             columns: z.enum(['chart', 'all']).default('chart').describe('chart: openTime, OHLC, volume, complete; all: every stored field in the archive order (as `tickerflow candles --format csv`), then complete'),
           })

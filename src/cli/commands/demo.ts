@@ -25,7 +25,7 @@ import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import type { Store } from '../../store/store.js';
-import type { LiveStreamStatus } from '../../stream/live-stream.js';
+import type { LiveStream, LiveStreamStatus } from '../../stream/live-stream.js';
 import { withContext, type CliContext } from '../context.js';
 import { setupDelivery } from '../delivery-setup.js';
 import { intArg, nonNegativeIntArg, positiveNumberArg, timeArg } from '../options.js';
@@ -166,7 +166,9 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
       const login = await demoLogin(ctx.store, now());
       const delivery = setupDelivery(ctx.store, c, ctx.secrets, ctx.logger, { replayTelegramUrl: replay.urls.telegram, now });
       // With the delivery, the dashboard's live firing feed and "send a test message" work too.
-      const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now, delivery });
+      // The dashboard's Live view reads the stream's books through the API once it has started.
+      let live: LiveStream | null = null;
+      const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now, delivery, stream: { status: () => live?.status() ?? null } });
       const delivering = delivery.run(abort.signal);
       const evaluation = new LiveEvaluation(ctx.store, exchange, ctx.logger.child({ component: 'alerts' }));
       const telegram = replay.telegram;
@@ -185,7 +187,7 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
 
       // Live streams beside the history: Binance and Gemini from a second replay server that
       // replays the recorded websocket captures at their own pace (the history clock runs 1200x).
-      const streaming = opts.stream ? startDemoStream(c, ctx.store, abort.signal) : Promise.resolve(null);
+      const streaming = opts.stream ? startDemoStream(c, ctx.store, abort.signal, (s) => (live = s)) : Promise.resolve(null);
 
       const btcKey = { exchange, symbol: 'BTCUSDT', interval };
       let reported = await ctx.store.lastOpenTime(btcKey);
@@ -241,7 +243,7 @@ const DEMO_LAKE = './tickerflow-data/demo-lake';
 const DEMO_MARKETS = ['binance:BTCUSDT', 'binance:ETHUSDT', 'gemini:BTCGBP', 'gemini:ETHEUR'];
 
 /** Streams the demo markets from their own replay server (recorded captures, looped) until `signal`. */
-async function startDemoStream(config: Config, store: Store, signal: AbortSignal): Promise<LiveStreamStatus> {
+async function startDemoStream(config: Config, store: Store, signal: AbortSignal, onStart: (stream: LiveStream) => void): Promise<LiveStreamStatus> {
   const server = await startReplayServer({ speed: 1, ws: { preload: true } });
   try {
     const c: Config = {
@@ -250,7 +252,7 @@ async function startDemoStream(config: Config, store: Store, signal: AbortSignal
       stream: { ...config.stream, markets: DEMO_MARKETS, lake: DEMO_LAKE },
     };
     out(`live streams: ${DEMO_MARKETS.join(', ')} from the recorded websockets of a second replay server (${server.url}), into 1m bars and liquidity windows in the demo store and events into the lake ${DEMO_LAKE}; \`tickerflow stream status --lake ${DEMO_LAKE}\` shows the books`);
-    return await runStream(c, store, out, signal);
+    return await runStream(c, store, out, signal, undefined, onStart);
   } finally {
     await server.close();
   }

@@ -55,9 +55,10 @@ function statusLine(s: LiveStreamStatus): string {
   return `stream: ${s.events} events, ${synced}/${books.length} books synced, ${gaps} gaps, ${s.processors.bars} bars, ${s.processors.windows} windows, ${s.lakeFiles} lake files`;
 }
 
-/** Runs the live stream until `signal` aborts; prints a status line now and then and keeps the status file. */
-export async function runStream(config: Config, store: Parameters<typeof liveStreamOptions>[1], out: (line: string) => void, signal: AbortSignal, markets?: string[]): Promise<LiveStreamStatus> {
+/** Runs the live stream until `signal` aborts; prints a status line now and then and keeps the status file. `onStart` gets the running stream (the API's `/stream/status`). */
+export async function runStream(config: Config, store: Parameters<typeof liveStreamOptions>[1], out: (line: string) => void, signal: AbortSignal, markets?: string[], onStart?: (stream: LiveStream) => void): Promise<LiveStreamStatus> {
   const stream = await LiveStream.start(liveStreamOptions(config, store, out, markets ? { markets } : {}));
+  onStart?.(stream);
   const path = streamStatusPath(config);
   let lastPrinted = 0;
   const timer = setInterval(() => {

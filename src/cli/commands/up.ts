@@ -15,6 +15,7 @@ import { withContext } from '../context.js';
 import { intArg, positiveNumberArg, timeArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
 import { runStream } from './stream.js';
+import type { LiveStream } from '../../stream/live-stream.js';
 import { setupDelivery } from '../delivery-setup.js';
 
 interface UpOptions {
@@ -56,7 +57,8 @@ export function registerUpCommand(program: Command): void {
           // Alerts already stored are delivered from the first moment, beside the pipeline: the
           // dashboard feed, Telegram (TELEGRAM_BOT_TOKEN, or the replay's endpoint) and webhooks.
           const delivery = setupDelivery(ctx.store, c, ctx.secrets, ctx.logger, { now, ...(replay ? { replayTelegramUrl: replay.urls.telegram } : {}) });
-          const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now, delivery });
+          let live: LiveStream | null = null;
+          const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now, delivery, stream: { status: () => live?.status() ?? null } });
           const delivering = delivery.run(abort.signal);
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
           process.stdout.write(`tickerflow up: API and dashboard at ${api.url} (OpenAPI at ${api.url}/docs)\n`);
@@ -64,7 +66,7 @@ export function registerUpCommand(program: Command): void {
           // [stream] markets stream live beside the history (from the replay server's websockets with --replay).
           const streamConfig = replay ? { ...c, sources: { ...c.sources, binance_ws: replay.urls.binanceWs.replace(/\/ws$/, ''), binance_rest: replay.urls.binance, gemini_ws: replay.urls.geminiWs } } : c;
           const streaming = c.stream.markets.length > 0
-            ? runStream(streamConfig, ctx.store, (l) => process.stderr.write(`${l}\n`), abort.signal).catch((err: unknown) => {
+            ? runStream(streamConfig, ctx.store, (l) => process.stderr.write(`${l}\n`), abort.signal, undefined, (s) => (live = s)).catch((err: unknown) => {
               ctx.logger.error({ err }, `live stream stopped: ${(err as Error).message}`);
             })
             : Promise.resolve();
