@@ -11,27 +11,22 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Config } from '../../core/config.js';
 import type { Interval } from '../../core/intervals.js';
-import { isoMinute, parseTime, utcDate } from '../../core/time.js';
+import { isoMinute, parseTime } from '../../core/time.js';
 import { abortableSleep } from '../../pipeline/abortable.js';
 import { LiveEvaluation } from '../../alerts/live-evaluation.js';
 import { parseRuleDraft } from '../../alerts/rule-draft.js';
 import { hashPassword } from '../../api/auth/password-hash.js';
-import { runBackfillJob } from '../../pipeline/backfill-job.js';
 import { createReplaySources } from '../../pipeline/create-sources.js';
-import { runGapsJob } from '../../pipeline/gaps-job.js';
 import { runScheduler } from '../../pipeline/scheduler.js';
-import type { Sources } from '../../pipeline/sources.js';
-import { runSyncJob } from '../../pipeline/sync-job.js';
-import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import type { Store } from '../../store/store.js';
 import type { LiveStream, LiveStreamStatus } from '../../stream/live-stream.js';
-import { withContext, type CliContext } from '../context.js';
+import { withContext } from '../context.js';
 import { setupDelivery } from '../delivery-setup.js';
 import { intArg, nonNegativeIntArg, positiveNumberArg, timeArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
-import { runStream } from './stream.js';
-import { progressBar } from '../progress-bar.js';
+import { loadHistory, out } from './demo-history.js';
+import { runStream, streamingFromReplay } from './stream.js';
 
 /**
  * `--no-serve`: just after midnight of 2020-01-04: the three bundled BTCUSDT daily archive files
@@ -246,26 +241,12 @@ const DEMO_MARKETS = ['binance:BTCUSDT', 'binance:ETHUSDT', 'gemini:BTCGBP', 'ge
 async function startDemoStream(config: Config, store: Store, signal: AbortSignal, onStart: (stream: LiveStream) => void): Promise<LiveStreamStatus> {
   const server = await startReplayServer({ speed: 1, ws: { preload: true } });
   try {
-    const c: Config = {
-      ...config,
-      sources: { ...config.sources, binance_ws: server.urls.binanceWs.replace(/\/ws$/, ''), binance_rest: server.urls.binance, gemini_ws: server.urls.geminiWs },
-      stream: { ...config.stream, markets: DEMO_MARKETS, lake: DEMO_LAKE },
-    };
+    const c: Config = { ...streamingFromReplay(config, server.urls), stream: { ...config.stream, markets: DEMO_MARKETS, lake: DEMO_LAKE } };
     out(`live streams: ${DEMO_MARKETS.join(', ')} from the recorded websockets of a second replay server (${server.url}), into 1m bars and liquidity windows in the demo store and events into the lake ${DEMO_LAKE}; \`tickerflow stream status --lake ${DEMO_LAKE}\` shows the books`);
     return await runStream(c, store, out, signal, undefined, onStart);
   } finally {
     await server.close();
   }
-}
-
-interface HistoryPlan {
-  /** Coins by market cap from the recorded CoinGecko list (0: only `manual`). */
-  top: number;
-  manual: string[];
-  interval: Interval;
-  since?: number;
-  /** Real start of the command, for the summary's duration. */
-  started: number;
 }
 
 /**
@@ -286,43 +267,6 @@ async function demoLogin(store: Store, now: number): Promise<{ password: string 
   return { password };
 }
 
-/** Universe → backfill → sync → gaps, once, with a line per step and a summary. */
-async function loadHistory(ctx: CliContext, replay: ReplayServer, sources: Sources, plan: HistoryPlan): Promise<void> {
-  const clock = (): number => replay.clock.now();
-  const exchange = sources.exchange.exchange;
-  const { interval, manual } = plan;
-  out(`tickerflow demo: replay server ${replay.url}, simulated now ${new Date(clock()).toISOString()}, store ${ctx.store.kind} ${ctx.store.location}`);
-
-  const u = ctx.config.universe;
-  const universe = await runUniverseJob(ctx.store, sources, ctx.logger, { top: plan.top, vsCurrency: 'usd', quotePreference: u.quote_preference, manualSymbols: manual, now: clock() });
-  const symbols = await followedSymbols(ctx.store, exchange, utcDate(clock()), manual);
-  const unmapped = universe.snapshot.entries.filter((e) => e.symbol === null).map((e) => e.coingeckoId);
-  const before = await storedRows(ctx.store, exchange, symbols, interval);
-  const picked = plan.top > 0 ? `top ${plan.top} of the recorded CoinGecko markets + ${manual.join(', ')}` : 'named coins';
-  out(`universe ${universe.snapshot.date}: ${picked} → ${symbols.join(' ')}${unmapped.length ? ` (no pair: ${unmapped.join(', ')})` : ''}`);
-
-  const bar = progressBar('backfill');
-  const backfill = await runBackfillJob(ctx.store, sources, ctx.logger, { symbols, interval, since: plan.since, progress: bar });
-  bar?.stop();
-  for (const r of backfill.results) {
-    out(`backfill ${r.symbol.padEnd(9)} ${r.archiveFiles} archive files (${r.archiveRows} rows), ${r.restRows} REST rows${r.rejectedFiles.length ? `, rejected: ${r.rejectedFiles.join(', ')}` : ''}`);
-  }
-  const sync = await runSyncJob(ctx.store, sources, ctx.logger, { symbols, interval });
-  const gaps = await runGapsJob(ctx.store, sources, ctx.logger, { symbols, interval, since: plan.since, repair: true });
-  out(`sync: ${sync.rows} rows; gaps: ${gaps.found} found, ${gaps.missingCandles} missing candles, ${gaps.repairedCandles} repaired`);
-
-  const after = await storedRows(ctx.store, exchange, symbols, interval);
-  const noData = symbols.filter((sym) => !after.withData.includes(sym));
-  const stats = replay.stats();
-  out(`summary: ${after.withData.length} symbols with candles, ${after.rows} candles stored, ${after.rows - before.rows} added by this run; ` +
-    `${stats.binance.requests} Binance requests (weight ${stats.binance.weight}, ${stats.binance.rateLimited429} × 429); ${((Date.now() - plan.started) / 1000).toFixed(1)} s`);
-  if (noData.length > 0) out(`no candles before ${isoMinute(clock())} in the recorded data for: ${noData.join(' ')}`);
-}
-
-function out(s: string): void {
-  process.stdout.write(`${s}\n`);
-}
-
 function fmtSeconds(ms: number): string {
   return (ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
 }
@@ -335,18 +279,4 @@ async function lastStoredOpen(store: Store, exchange: string, interval: Interval
     if (s !== null) last = Math.max(last, s.last);
   }
   return last;
-}
-
-/** Stored candles of the followed symbols at `interval`, and which of them have any. */
-async function storedRows(store: Store, exchange: string, symbols: readonly string[], interval: Interval): Promise<{ rows: number; withData: string[] }> {
-  let rows = 0;
-  const withData: string[] = [];
-  for (const symbol of symbols) {
-    const s = await store.seriesStats({ exchange, symbol, interval });
-    if (s !== null) {
-      withData.push(symbol);
-      rows += s.count;
-    }
-  }
-  return { rows, withData };
 }

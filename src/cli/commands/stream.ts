@@ -22,6 +22,11 @@ export interface StreamStatusFile extends LiveStreamStatus {
   running: boolean;
 }
 
+/** `config` with its stream sources pointed at a replay server's websockets and REST (the demo, `up --replay`). */
+export function streamingFromReplay(config: Config, urls: { binanceWs: string; binance: string; geminiWs: string }): Config {
+  return { ...config, sources: { ...config.sources, binance_ws: urls.binanceWs.replace(/\/ws$/, ''), binance_rest: urls.binance, gemini_ws: urls.geminiWs } };
+}
+
 /** Writes the status file whole (temp file, then rename): a reader never sees half of it. */
 export function writeStreamStatus(path: string, status: LiveStreamStatus, running: boolean): void {
   const body: StreamStatusFile = { ...status, pid: process.pid, updatedAt: Date.now(), running };

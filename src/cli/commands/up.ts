@@ -14,7 +14,7 @@ import { createReplaySources } from '../../pipeline/create-sources.js';
 import { withContext } from '../context.js';
 import { intArg, positiveNumberArg, timeArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
-import { runStream } from './stream.js';
+import { runStream, streamingFromReplay } from './stream.js';
 import type { LiveStream } from '../../stream/live-stream.js';
 import { setupDelivery } from '../delivery-setup.js';
 
@@ -64,7 +64,7 @@ export function registerUpCommand(program: Command): void {
           process.stdout.write(`tickerflow up: API and dashboard at ${api.url} (OpenAPI at ${api.url}/docs)\n`);
           const evaluation = new LiveEvaluation(ctx.store, sources.exchange.exchange, ctx.logger.child({ component: 'alerts' }));
           // [stream] markets stream live beside the history (from the replay server's websockets with --replay).
-          const streamConfig = replay ? { ...c, sources: { ...c.sources, binance_ws: replay.urls.binanceWs.replace(/\/ws$/, ''), binance_rest: replay.urls.binance, gemini_ws: replay.urls.geminiWs } } : c;
+          const streamConfig = replay ? streamingFromReplay(c, replay.urls) : c;
           const streaming = c.stream.markets.length > 0
             ? runStream(streamConfig, ctx.store, (l) => process.stderr.write(`${l}\n`), abort.signal, undefined, (s) => (live = s)).catch((err: unknown) => {
               ctx.logger.error({ err }, `live stream stopped: ${(err as Error).message}`);

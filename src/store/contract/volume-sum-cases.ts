@@ -103,7 +103,7 @@ async function checkHours(store: Store, kinds: HourKind[], seed: number): Promis
 }
 
 export function registerVolumeSumCases(name: string, makeStore: () => Promise<Store>): void {
-  // Every row below 2^24: the series takes the integer-units sum (candle-sql.ts); the millions
+  // Every row below 2^24: the series takes the integer-units sum (aggregate-sql.ts); the millions
   // hour sums above 2^53 units, so its doubles come from the decimal text.
   test(`${name} store - aggregated volumes are the exact decimal sums when every row is below 2^24 (units path; totals below and above 2^53 units)`, () =>
     withStore(makeStore, (store) => checkHours(store, ['small', 'millions', 'below2to24'], 7)));

@@ -1,5 +1,5 @@
 /**
- * Migration 7: what the aggregation needs to sum volumes exactly as integers (candle-sql.ts).
+ * Migration 7: what the aggregation needs to sum volumes exactly as integers (aggregate-sql.ts).
  * `series_volume_max.volume_max` is the largest value any stored row of a series ever had in its
  * four volume columns; it only grows, so it is an upper bound. A table of its own, not a column
  * of `series`: DuckDB (1.5) cannot replay a WAL holding an ALTER TABLE of a table whose id
@@ -8,7 +8,7 @@
  * each of its large rows' text makes; from 9e10 (units beyond 64 bits) a series is summed row by
  * row as decimals. Both are filled here from the stored rows and kept by every candle write.
  */
-import { DUCKDB_AGGREGATE, POSTGRES_AGGREGATE, volumeCorrectionRowsSql } from '../sql/candle-sql.js';
+import { DUCKDB_AGGREGATE, POSTGRES_AGGREGATE, volumeCorrectionRowsSql } from '../sql/aggregate-sql.js';
 import type { Dialect, Migration } from './migration.js';
 
 function statements(dialect: Dialect): string[] {

@@ -6,7 +6,8 @@
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../sql/assert-ascending.js';
-import { POSTGRES_AGGREGATE, noteVolumesSql, rangeHasRows, upsertFromStageSql, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
+import { noteVolumesSql, POSTGRES_AGGREGATE } from '../sql/aggregate-sql.js';
+import { rangeHasRows, upsertFromStageSql, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
 import { col, toNumber } from '../sql/sql-values.js';

@@ -10,9 +10,10 @@ import { runMigrations } from '../migrations/run-migrations.js';
 import type {
   ArchiveManifestEntry, CandleChunk, Gap, GapStatus, JobRun, MissingRange, RunStatus, SeriesStats, Store, StorageStats, StreamCandlesOptions, TaskLogLine, TaskRun, WriteCandlesOptions,
 } from '../store.js';
+import { aggregateCandlesQuery, type AggregateSql } from './aggregate-sql.js';
 import {
-  aggregateCandlesQuery, alignUp, countBySourceSql, lastOpenTimeSql, missingRangesSql, rangeHasRows, readCandlesQuery, storedBarWindow, rowsToColumns, seriesStatsSql,
-  type AggregateSql, type CandleQuery, type CandleRows, type SourceSeries,
+  alignUp, countBySourceSql, lastOpenTimeSql, missingRangesSql, rangeHasRows, readCandlesQuery, storedBarWindow, rowsToColumns, seriesStatsSql,
+  type CandleQuery, type CandleRows, type SourceSeries,
 } from './candle-sql.js';
 import {
   getManifestSql, getUniverseSql, listGapsSql, listInstrumentsSql, listManifestSql, reconcileGapsSql, recordGapsSql, saveUniverseSql,
