@@ -9,6 +9,7 @@ import type { Config } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { parseMarketRef } from '../../core/market-events.js';
 import { LiveStream, type LiveStreamStatus } from '../../stream/live-stream.js';
+import { marketsOfShard, parseStreamShard, shardLakeRoot, type StreamShard } from '../../stream/stream-shard.js';
 import { liveStreamOptions, streamStatusPath } from '../../stream/live-stream-config.js';
 import { globalOptions, refuseWhileUp, withContext } from '../context.js';
 import { loadConfig } from '../load-config.js';
@@ -87,19 +88,34 @@ export async function runStream(config: Config, store: Parameters<typeof liveStr
   return stream.status();
 }
 
+/** The shard's markets as `exchange:symbol` texts; a shard left without any is an error, not an idle process. */
+function shardMarkets(all: readonly string[], shard: StreamShard): string[] {
+  const mine = marketsOfShard(all.map(parseMarketRef), shard).map((m) => `${m.exchange}:${m.symbol}`);
+  if (mine.length === 0) throw new ConfigError(`shard ${shard.index}/${shard.count} has none of the ${all.length} markets (${all.join(', ')}): run fewer stream processes`);
+  return mine;
+}
+
 export function registerStreamCommand(program: Command): void {
   const cmd = program
     .command('stream')
     .description('stream the [stream] markets live into bars, liquidity windows and the Parquet lake until Ctrl-C')
     .option('-m, --markets <list>', 'comma-separated exchange:symbol markets instead of [stream] markets, e.g. binance:BTCUSDT,gemini:BTCUSD')
     .option('--lake <dir>', 'the Parquet lake folder instead of [stream] lake ("" for none)')
-    .action(async (opts: { markets?: string; lake?: string }, command: Command) => {
-      const markets = opts.markets?.split(',').map((m) => m.trim()).filter(Boolean);
+    .option('--shard <i/n>', 'stream only this process\'s share of the markets, one of n processes (each keeps <lake>/shard-i-of-n)')
+    .action(async (opts: { markets?: string; lake?: string; shard?: string }, command: Command) => {
+      let markets = opts.markets?.split(',').map((m) => m.trim()).filter(Boolean);
       for (const m of markets ?? []) parseMarketRef(m);
+      const shard = opts.shard === undefined ? null : parseStreamShard(opts.shard);
       refuseWhileUp(command, 'set [stream] markets and restart up: it streams them itself');
       await withContext(command, async ({ config, store }) => {
         if (opts.lake !== undefined) config.stream.lake = opts.lake;
-        if ((markets ?? config.stream.markets).length === 0) throw new ConfigError('no markets to stream: set [stream] markets in the config or pass --markets binance:BTCUSDT,…');
+        const all = markets ?? config.stream.markets;
+        if (all.length === 0) throw new ConfigError('no markets to stream: set [stream] markets in the config or pass --markets binance:BTCUSDT,…');
+        if (shard !== null) {
+          markets = shardMarkets(all, shard);
+          if (config.stream.lake !== '') config.stream.lake = shardLakeRoot(config.stream.lake, shard);
+          process.stderr.write(`stream: shard ${shard.index}/${shard.count}: ${markets.join(', ')} (of ${all.length} markets)\n`);
+        }
         const abort = new AbortController();
         const stop = (): void => abort.abort();
         process.once('SIGINT', stop);
@@ -117,9 +133,13 @@ export function registerStreamCommand(program: Command): void {
     .command('status')
     .description('print the books, gap and resync counters and event counts of the running (or last) stream')
     .option('--lake <dir>', 'the lake folder of the stream to show (default [stream] lake; the demo\'s is ./tickerflow-data/demo-lake)')
-    .action((opts: { lake?: string }, command: Command) => {
+    .option('--shard <i/n>', 'the status of stream process i of n (started with --shard i/n)')
+    .action((own: { lake?: string; shard?: string }, command: Command) => {
+      // `stream` has the same two options, and commander hands them to it when they follow `status`.
+      const opts = { ...(command.parent?.opts() as { lake?: string; shard?: string }), ...own };
       const { config } = loadConfig(globalOptions(command));
       if (opts.lake !== undefined) config.stream.lake = opts.lake;
+      if (opts.shard !== undefined) config.stream.lake = shardLakeRoot(config.stream.lake || './tickerflow-data/lake', parseStreamShard(opts.shard));
       const path = streamStatusPath(config);
       let text: string;
       try {
