@@ -4,7 +4,8 @@
  * trade example, src/replay/ws/bitvavo-capture.ts and btcturk-capture.ts), at 20× the capture's
  * pace: books synced from the REST snapshot (Bitvavo) and the join's 431 (BTCTurk), trades and
  * book events into bars and liquidity windows whose sums are checked against the recorded frames,
- * and a dropped book frame on each exchange seen as a gap and resynced for that market only.
+ * a dropped book frame on each exchange seen as a gap and resynced for that market only, a
+ * malformed frame skipped and a dropped connection reopened.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -101,6 +102,13 @@ test('live stream - bitvavo and btcturk from the replay server: synced books, tr
     assert.deepEqual([book(status(), 'bitvavo', 'XRP-EUR')?.gaps, book(status(), 'btcturk', 'BTCUSDT')?.gaps], [0, 0]);
     assert.match(lines.join('\n'), /bitvavo BTC-EUR book nonce gap: expected (\d+), got \d+/);
     assert.match(lines.join('\n'), /btcturk ETHUSDT obdiff CS gap/);
+
+    // A frame cut in half is counted and skipped; a dropped connection is reopened, resubscribed and its books resynced.
+    const inject = (body: object): Promise<Response> => fetch(`${replay.url}/_ws/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    for (const exchange of ['bitvavo', 'btcturk']) await inject({ exchange, kind: 'malformed' });
+    await until('the malformed frames', () => status().exchanges.every((x) => x.malformedFrames === 1));
+    for (const exchange of ['bitvavo', 'btcturk']) await inject({ exchange, kind: 'disconnect' });
+    await until('both reconnected and synced', () => status().exchanges.every((x) => x.connections === 2 && x.books.every((b) => b.synced)));
   } finally {
     await stream.stop();
     await bus.close();
