@@ -5,16 +5,21 @@
  * pace: books synced from the REST snapshot (Bitvavo) and the join's 431 (BTCTurk), trades and
  * book events into bars and liquidity windows whose sums are checked against the recorded frames,
  * a dropped book frame on each exchange seen as a gap and resynced for that market only, a
- * malformed frame skipped and a dropped connection reopened.
+ * malformed frame skipped and a dropped connection reopened; the lake partitioned by the exchanges'
+ * own symbols, and a replay over it giving the live run's windows.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryBus } from '../bus/memory/memory-bus.js';
 import { parseMarketRef } from '../core/market-events.js';
 import { startReplayServer } from '../replay/index.js';
 import type { StreamBar } from './bar-builder.js';
 import type { LiquidityWindow } from '../store/signal-records.js';
 import { LiveStream, type LiveStreamStatus } from './live-stream.js';
+import { replayLake } from './replay-lake.js';
 import type { StreamPayload } from './stream-payload.js';
 
 // The recorded BTC-EUR `book` event (shared SOURCES §11.1 line 3) adds two bids; the replay's loop reset removes them each second.
@@ -36,6 +41,7 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
 
 test('live stream - bitvavo and btcturk from the replay server: synced books, trades into bars and windows, a lost frame resynced', { timeout: 120_000 }, async () => {
   const replay = await startReplayServer({ speed: 20, ws: { preload: true } });
+  const lakeRoot = join(mkdtempSync(join(tmpdir(), 'tf-bitvavo-btcturk-')), 'lake');
   const bus = new MemoryBus<StreamPayload>();
   const bars: StreamBar[] = [];
   const windows: LiquidityWindow[] = [];
@@ -57,7 +63,8 @@ test('live stream - bitvavo and btcturk from the replay server: synced books, tr
       bitvavoWs: replay.urls.bitvavoWs, bitvavoRest: replay.urls.bitvavo, btcturkWs: replay.urls.btcturkWs, btcturkRest: replay.urls.btcturk,
     },
     store: { writeCandles: () => Promise.resolve(0), upsertSignals: () => Promise.resolve(0) },
-    lakeRoot: null,
+    lakeRoot,
+    lake: { maxBufferAgeMs: 1_000 },
     windowMs: 60_000,
     staleAfterMs: 30_000,
     log: (l) => lines.push(l),
@@ -114,5 +121,20 @@ test('live stream - bitvavo and btcturk from the replay server: synced books, tr
     await bus.close();
     await watch;
     await replay.close();
+  }
+
+  // The lake keeps the exchange's own symbols as partitions (`symbol=BTC-EUR`), and a replay over it gives the same windows.
+  try {
+    assert.ok(readdirSync(join(lakeRoot, 'kind=trade', 'exchange=bitvavo', 'symbol=BTC-EUR')).length > 0);
+    assert.ok(existsSync(join(lakeRoot, 'kind=book_delta', 'exchange=btcturk', 'symbol=ETHUSDT')));
+    const replayed: LiquidityWindow[] = [];
+    await replayLake({
+      lakeRoot, from: 0, to: Date.now() + 60_000, markets: [parseMarketRef('bitvavo:BTC-EUR')], windowMs: 60_000,
+      store: { writeCandles: () => Promise.resolve(0), upsertSignals: (rows) => Promise.resolve(replayed.push(...rows)) },
+    });
+    assert.ok(windows.length >= 2);
+    for (const w of windows) assert.deepEqual(replayed.find((r) => r.windowStart === w.windowStart), w);
+  } finally {
+    rmSync(join(lakeRoot, '..'), { recursive: true, force: true });
   }
 });
