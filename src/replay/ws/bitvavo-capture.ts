@@ -29,7 +29,7 @@ import { LoopedBook, applyDiff, type ScheduledDiff } from './looped-book.js';
 import { parseLevels, PriceBook, type Level } from './price-book.js';
 
 const NS_PER_MS = 1_000_000n;
-export const BITVAVO_LOOP_MS = 1000;
+const BITVAVO_LOOP_MS = 1000;
 const BOOK_BATCH_MS = 100;
 const TRADE_AT_MS = 500;
 
@@ -159,11 +159,6 @@ export class BitvavoCapture implements LoopedCapture {
       const base = snap?.nonce ?? Math.min(...events.filter((e) => e.market === market).map((e) => e.nonce)) - 1;
       this.books.set(market, new LoopedBook(market, start, list, base, () => '0'));
     }
-  }
-
-  /** Markets with a book (recorded spelling, e.g. BTC-EUR). */
-  marketNames(): string[] {
-    return [...this.books.keys()];
   }
 
   private tradeText(trade: Json, k: number, at: number): string {

@@ -24,7 +24,7 @@ import { locate, type LoopedCapture, type OutFrame } from './looped-capture.js';
 import { LoopedBook, applyDiff, type ScheduledDiff } from './looped-book.js';
 import { PriceBook, type Level } from './price-book.js';
 
-export const BTCTURK_LOOP_MS = 1000;
+const BTCTURK_LOOP_MS = 1000;
 
 type Json = Record<string, unknown>;
 
@@ -119,11 +119,6 @@ export class BtcturkCapture implements LoopedCapture {
       if (looped.hasReset) throw new BadInputError(`${name}: the recorded ${pair} diffs change its book from loop to loop; a loop reset is not built for BTCTurk`);
       this.books.set(pair, looped);
     }
-  }
-
-  /** Pairs with a book (BTCTurk spelling, e.g. BTCUSDT). */
-  pairNames(): string[] {
-    return [...this.books.keys()];
   }
 
   render(k: number, i: number): OutFrame | null {
