@@ -2,7 +2,7 @@
  * The dashboard's Live view over a real live stream: the replay server's recorded Binance and
  * Gemini websockets (at 20× their pace, a recorded minute every 3 s) → LiveStream → an in-memory
  * store, and the real API (createApiServer with the stream as its `stream` dependency) serving
- * web/dist to Debian's Chromium. The view lists the demo's four markets synced; binance:BTCUSDT's
+ * web/dist to Debian's Chromium. The view lists the four Binance and Gemini markets the demo streams (beside Bitvavo's and BTCTurk's, test/demo-serve.test.ts) synced; binance:BTCUSDT's
  * chart draws the stored 1m stream bars and liquidity windows, and both counts grow as the
  * stream closes more of them (no timing assertion: it waits for growth).
  */

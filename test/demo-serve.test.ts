@@ -27,6 +27,8 @@ const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 const HOUR = 3_600_000;
 const COINS = ['ADAUSDT', 'AVAXUSDT', 'BNBUSDT', 'BTCUSDT', 'DOGEUSDT', 'DOTUSDT', 'ETHUSDT', 'LINKUSDT', 'SOLUSDT', 'XRPUSDT'];
+/** The demo's streamed markets, sorted (src/cli/commands/demo.ts DEMO_MARKETS). */
+const MARKETS = ['binance:BTCUSDT', 'binance:ETHUSDT', 'bitvavo:BTC-EUR', 'btcturk:ETHUSDT', 'gemini:BTCGBP', 'gemini:ETHEUR'];
 
 /** Recorded BTCUSDT 1h closes of March 2023 by open time (the fixture the replay serves). */
 function recordedCloses(): Map<number, number> {
@@ -114,22 +116,26 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
       }
       assert.ok(inTelegram, `the dashboard's alert reached the local Telegram endpoint (bar ${bar})`);
 
-      // The Live view: the demo's four streamed markets synced, BTCUSDT's 1m stream bars and liquidity windows drawn.
+      // The Live view: the demo's six streamed markets synced, BTCUSDT's and Bitvavo BTC-EUR's 1m stream bars and liquidity windows drawn.
       await ui.click('nav a[href="#/live"]');
-      await ui.waitForFunction(() => document.querySelectorAll('table.live tr[data-synced=true]').length === 4);
-      assert.deepEqual((await ui.$$eval('table.live tbody tr', (rows) => rows.map((r) => r.getAttribute('data-market')))).sort(), ['binance:BTCUSDT', 'binance:ETHUSDT', 'gemini:BTCGBP', 'gemini:ETHEUR']);
-      await ui.click('table.live a[href="#/live/binance%3ABTCUSDT"]');
-      await ui.waitForFunction(() => Number(document.getElementById('live-chart')?.dataset.bars) > 0 && Number(document.getElementById('live-chart')?.dataset.windows) > 0);
+      await ui.waitForFunction(() => document.querySelectorAll('table.live tr[data-synced=true]').length === 6);
+      assert.deepEqual((await ui.$$eval('table.live tbody tr', (rows) => rows.map((r) => r.getAttribute('data-market')))).sort(), MARKETS);
+      for (const market of ['binance:BTCUSDT', 'bitvavo:BTC-EUR']) {
+        await ui.click(`table.live a[href="#/live/${encodeURIComponent(market)}"]`);
+        await ui.waitForSelector(`h2:has-text("${market}")`);
+        // Bitvavo's first bar closes at the first whole minute of the capture's clock, up to 46 s after the stream starts.
+        await ui.waitForFunction(() => Number(document.getElementById('live-chart')?.dataset.bars) > 0 && Number(document.getElementById('live-chart')?.dataset.windows) > 0, undefined, { timeout: 90_000 });
+      }
     } finally {
       await browser.close();
     }
     // The live streams beside the history: their status file shows every book synced, none with a gap.
-    assert.match(stdout, /^live streams: binance:BTCUSDT, binance:ETHUSDT, gemini:BTCGBP, gemini:ETHEUR from the recorded websockets/m);
+    assert.match(stdout, /^live streams: binance:BTCUSDT, binance:ETHUSDT, gemini:BTCGBP, gemini:ETHEUR, bitvavo:BTC-EUR, btcturk:ETHUSDT from the recorded websockets/m);
     const status = JSON.parse(readFileSync(join(cwd, 'tickerflow-data', 'demo-lake.status.json'), 'utf8')) as { running: boolean; events: number; exchanges: Array<{ exchange: string; books: Array<{ symbol: string; synced: boolean; gaps: number }> }> };
     assert.equal(status.running, true);
     assert.ok(status.events > 0);
-    assert.deepEqual(status.exchanges.flatMap((x) => x.books.filter((b) => ['BTCUSDT', 'ETHUSDT', 'BTCGBP', 'ETHEUR'].includes(b.symbol)).map((b) => [x.exchange, b.symbol, b.synced, b.gaps])).sort(), [
-      ['binance', 'BTCUSDT', true, 0], ['binance', 'ETHUSDT', true, 0], ['gemini', 'BTCGBP', true, 0], ['gemini', 'ETHEUR', true, 0],
+    assert.deepEqual(status.exchanges.flatMap((x) => x.books.filter((b) => MARKETS.includes(`${x.exchange}:${b.symbol}`)).map((b) => [x.exchange, b.symbol, b.synced, b.gaps])).sort(), [
+      ['binance', 'BTCUSDT', true, 0], ['binance', 'ETHUSDT', true, 0], ['bitvavo', 'BTC-EUR', true, 0], ['btcturk', 'ETHUSDT', true, 0], ['gemini', 'BTCGBP', true, 0], ['gemini', 'ETHEUR', true, 0],
     ]);
     child.kill('SIGINT');
     assert.equal(await exited, 0, stderr);

@@ -10,6 +10,13 @@ export const symbolField = z
   .pipe(z.string().regex(/^[A-Z0-9]{2,20}$/, 'expected an exchange symbol such as BTCUSDT'))
   .describe('exchange symbol, e.g. BTCUSDT');
 
+/** A symbol of any streamed exchange: `symbolField`'s, or one with a hyphen (Bitvavo's `BTC-EUR`); the route checks it against the exchange with `isExchangeSymbol`. */
+export const marketSymbolField = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9]{2,20}$|^[A-Z0-9]{1,10}-[A-Z0-9]{1,10}$/, 'expected an exchange symbol such as BTCUSDT (or BTC-EUR on bitvavo)'))
+  .describe('exchange symbol, e.g. BTCUSDT, BTCGBP (gemini), BTC-EUR (bitvavo)');
+
 export const intervalField = z.enum(INTERVALS, { error: `expected one of ${INTERVALS.join(', ')}` });
 
 /** A time as the CLI takes it: epoch ms digits or ISO-8601 UTC. */

@@ -85,6 +85,14 @@ export interface FeedCapabilities {
   exchangeTime: Partial<Record<MarketEventKind, boolean>>;
 }
 
+/**
+ * Whether `symbol` is spelled as `exchange` spells its symbols: 2–20 upper-case letters and digits
+ * (`BTCUSDT`, `BTCGBP`, `ETHUSDT`), and on Bitvavo base and quote joined by a hyphen (`BTC-EUR`).
+ */
+export function isExchangeSymbol(exchange: string, symbol: string): boolean {
+  return exchange === 'bitvavo' ? /^[A-Z0-9]{1,10}-[A-Z0-9]{1,10}$/.test(symbol) : /^[A-Z0-9]{2,20}$/.test(symbol);
+}
+
 /** `binance:BTCUSDT` → { exchange, symbol }; throws on anything else. */
 export function parseMarketRef(text: string): MarketRef {
   const i = text.indexOf(':');

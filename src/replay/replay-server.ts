@@ -77,8 +77,9 @@ export interface ReplayServerOptions {
   /** The local Telegram Bot API endpoint: `token`, when set, is the only bot token it accepts. */
   telegram?: { token?: string };
   /**
-   * Binance and Gemini websocket endpoints replaying `fixtures/ws/` (on unless `false`; the
-   * captures load on first use). Every capture's first message is due at the start time `now`.
+   * Binance, Gemini, Bitvavo and BTCTurk websocket endpoints replaying `fixtures/ws/` (on unless
+   * `false`; the captures load on first use). Every capture's first message is due at the start
+   * time `now`.
    */
   ws?: ReplayWsOptions | false;
 }
@@ -122,6 +123,12 @@ export interface ReplayServer {
     /** Gemini REST (`/v1/symbols`) and websocket (`/v2/marketdata`) root, http and ws. */
     gemini: string;
     geminiWs: string;
+    /** Bitvavo websocket API v2 (`…/bitvavo/v2/`) and REST root (`…/bitvavo/v2`, the book at `/{market}/book`). */
+    bitvavoWs: string;
+    bitvavo: string;
+    /** BTCTurk websocket feed (`…/btcturk`) and REST root (`/api/v2/orderbook` under it). */
+    btcturkWs: string;
+    btcturk: string;
   };
   clock: SimClock;
   /** The websocket side: fault injection, stats and the log of derived frames; null when off. */
@@ -223,6 +230,8 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
     if (opts.ws && opts.ws.preload) {
       ws.binanceData();
       ws.geminiData();
+      ws.bitvavoData();
+      ws.btcturkData();
     }
     await app.register(websocket);
     await app.register(wsRoutes(ws));
@@ -253,6 +262,10 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
       binanceWs: `ws://${hostPort}/binance/ws`,
       gemini: `${url}/gemini`,
       geminiWs: `ws://${hostPort}/gemini`,
+      bitvavoWs: `ws://${hostPort}/bitvavo/v2/`,
+      bitvavo: `${url}/bitvavo/v2`,
+      btcturkWs: `ws://${hostPort}/btcturk`,
+      btcturk: `${url}/btcturk`,
     },
     clock,
     ws,

@@ -10,13 +10,14 @@ import { barWindow } from '../../core/bar-window.js';
 import { ConfigError } from '../../core/errors.js';
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import { incrementDecimals } from '../../core/instrument.js';
+import { isExchangeSymbol } from '../../core/market-events.js';
 import { utcDate } from '../../core/time.js';
 import { computeIndicators, parseIndicatorSpecs } from '../../indicators/catalog.js';
 import type { Store } from '../../store/store.js';
 import { ApiError } from '../api-error.js';
 import type { RouteDeps } from '../api-server.js';
 import { candleText } from '../candle-stream.js';
-import { exchangeField, intervalField, intField, streamExchangeField, symbolField, timeField } from '../query-fields.js';
+import { exchangeField, intervalField, intField, marketSymbolField, streamExchangeField, symbolField, timeField } from '../query-fields.js';
 import { signedIn } from '../request-auth.js';
 import { universeRows, universeSymbols } from '../universe-summary.js';
 import { armedCounts } from '../armed-rules.js';
@@ -73,12 +74,16 @@ export function registerMarketRoutes(app: FastifyInstance, deps: RouteDeps): voi
         querystring: z
           .object({
             ...windowQuery,
-            // A streamed market's 1m bars are stored under its exchange (`tickerflow stream`).
+            // A streamed market's 1m bars are stored under its exchange and its own symbol (`tickerflow stream`).
+            symbol: marketSymbolField,
             exchange: streamExchangeField,
             format: z.enum(['json', 'csv']).default('json'),
             columns: z.enum(['chart', 'all']).default('chart').describe('chart: openTime, OHLC, volume, complete; all: every stored field in the archive order (as `tickerflow candles --format csv`), then complete'),
           })
-          .strict(),
+          .strict()
+          .superRefine((q, ctx) => {
+            if (!isExchangeSymbol(q.exchange, q.symbol)) ctx.addIssue({ code: 'custom', path: ['symbol'], message: `expected an exchange symbol as ${q.exchange} spells it, e.g. ${q.exchange === 'bitvavo' ? 'BTC-EUR' : 'BTCUSDT'}` });
+          }),
       },
     },
     async (request, reply) => {

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { columnsFromCandles } from '../../core/candle.js';
 import { concatRows } from '../../store/contract/contract-helpers.js';
 import { openStore } from '../../store/open-store.js';
 import { btcusdtDay } from '../../store/test-support/fixture-candles.js';
@@ -69,4 +70,24 @@ test('candles --help - says what --from and --to default to and what complete me
   assert.match(r.stdout, /--to defaults to now; --from to one day before --to at 1m, 500 bars before it at other intervals/);
   assert.match(r.stdout, /complete/);
   assert.match(cli(['indicators', '--help']).stdout, /--to defaults to now/);
+});
+
+test('candles --exchange bitvavo - Bitvavo\'s hyphenated symbol reads its stream bars; the hyphen is refused on binance', async () => {
+  const { dir, db } = await demoStore();
+  try {
+    const store = await openStore(db);
+    // One stream bar as the replay's Bitvavo capture makes them: 60 trades of the docs' example (sell 0.00096361 at 9311.2).
+    const t = Date.parse('2026-09-23T01:39:00Z');
+    const bar = { openTime: t, open: 9311.2, high: 9311.2, low: 9311.2, close: 9311.2, volume: 0.0578166, closeTime: t + 59_999, quoteVolume: 538.33, trades: 60, takerBuyBase: 0, takerBuyQuote: 0 };
+    await store.writeCandles({ exchange: 'bitvavo', symbol: 'BTC-EUR', interval: '1m' }, columnsFromCandles([bar]), 'stream');
+    await store.close();
+    const r = cli(['--db', db, 'candles', 'btc-eur', '--exchange', 'bitvavo', '--from', '2026-09-23T01:39:00Z', '--to', '2026-09-23T01:40:00Z', '--format', 'csv']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[1], `${t},9311.2,9311.2,9311.2,9311.2,0.0578166,${t + 59_999},538.33,60,0,0,true`);
+    const refused = cli(['--db', db, 'candles', 'BTC-EUR', '--from', '2026-09-23', '--to', '2026-09-24']);
+    assert.equal(refused.status, 1);
+    assert.equal(refused.stderr, 'tickerflow: "BTC-EUR" is not a binance symbol such as BTCUSDT\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -6,10 +6,11 @@ import { Command, Option } from 'commander';
 import type { Interval } from '../../core/intervals.js';
 import { QUERY_INTERVALS } from '../../core/intervals.js';
 import { ConfigError } from '../../core/errors.js';
+import { isExchangeSymbol } from '../../core/market-events.js';
 import { runningUp, withContext } from '../context.js';
 import { exportBars } from '../export-bars.js';
 import { CANDLE_CSV_COLUMNS, candleFormatter, EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
-import { barWindow, symbolArg, timeArg, TIME_DEFAULTS_HELP } from '../options.js';
+import { barWindow, timeArg, TIME_DEFAULTS_HELP } from '../options.js';
 import { finishSink, openSink, tableDecimals } from '../export-target.js';
 import type { OutputSink } from '../output-sink.js';
 import type { ParquetType } from '../parquet-sink.js';
@@ -28,15 +29,16 @@ export function registerCandlesCommand(program: Command): void {
   program
     .command('candles')
     .description('print or export stored candles of a symbol (times UTC; --to is exclusive)')
-    .argument('<symbol>', 'exchange symbol, e.g. BTCUSDT', symbolArg)
+    .argument('<symbol>', 'exchange symbol, e.g. BTCUSDT (BTC-EUR with --exchange bitvavo)', (v: string) => v.toUpperCase())
     .addOption(new Option('-i, --interval <interval>', 'candle interval').choices(QUERY_INTERVALS).default('1m'))
     .option('--from <time>', 'first open time, ISO-8601 UTC (e.g. 2020-01-01T00:00:00Z) or epoch ms (default: one day before --to at 1m, 500 bars at other intervals)', timeArg)
     .option('--to <time>', 'end of the window (exclusive), ISO-8601 UTC or epoch ms (default: now)', timeArg)
     .addOption(new Option('-f, --format <format>', 'output format (parquet needs --output)').choices(EXPORT_FORMATS).default('table'))
     .option('-o, --output <file>', 'write to FILE instead of stdout; it appears only once complete')
-    .option('--exchange <name>', 'exchange', 'binance')
+    .option('--exchange <name>', 'exchange: binance, or a streamed one (gemini, bitvavo, btcturk) for its 1m stream bars', 'binance')
     .addHelpText('after', `\n${CANDLES_HELP}`)
     .action(async (symbol: string, opts: CandlesOptions, cmd: Command) => {
+      if (!isExchangeSymbol(opts.exchange, symbol)) throw new ConfigError(`"${symbol}" is not a ${opts.exchange} symbol such as ${opts.exchange === 'bitvavo' ? 'BTC-EUR' : 'BTCUSDT'}`);
       const now = Date.now();
       const window = barWindow(opts.interval, opts.from, opts.to, now);
       if (opts.format === 'parquet' && opts.output === undefined) throw new ConfigError('--format parquet writes a file: give --output FILE');

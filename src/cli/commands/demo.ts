@@ -102,7 +102,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--top <n>', 'with --no-serve: coins by market cap in the universe', nonNegativeIntArg, 5)
     .option('--host <address>', 'address the API and dashboard listen on (default [api] host, 127.0.0.1)')
     .option('--port <n>', 'port of the API and dashboard (default [api] port, 8080; 0 picks a free one)', intArg('--port', 0, 65_535))
-    .option('--no-stream', 'serve without the live Binance and Gemini streams')
+    .option('--no-stream', 'serve without the live Binance, Gemini, Bitvavo and BTCTurk streams')
     .option('--speed <x>', `simulated seconds per real second once the history is loaded (default ${LIVE_SPEED}: an hour closes every ${3600 / LIVE_SPEED} s)`, positiveNumberArg('--speed'), LIVE_SPEED)
     .action(async (opts: DemoOptions, cmd: Command) => {
       if (opts.serve) await serveDemo(opts, cmd);
@@ -180,8 +180,8 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
       // (`gaps --list` reads the config's history.interval, 1m unless set, so it is not offered for these 1h series.)
       out(`replay clock: ${isoMinute(replay.clock.now())} UTC at ${speed}x, an hour closes every ${fmtSeconds(3_600_000 / speed)} s (the recorded hours end ${isoMinute(LIVE_END)}); Ctrl-C to stop`);
 
-      // Live streams beside the history: Binance and Gemini from a second replay server that
-      // replays the recorded websocket captures at their own pace (the history clock runs 1200x).
+      // Live streams beside the history: Binance, Gemini, Bitvavo and BTCTurk from a second replay
+      // server that replays the recorded websocket captures at their own pace (the history clock runs 1200x).
       const streaming = opts.stream ? startDemoStream(c, ctx.store, abort.signal, (s) => (live = s)) : Promise.resolve(null);
 
       const btcKey = { exchange, symbol: 'BTCUSDT', interval };
@@ -235,7 +235,12 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
 
 /** The demo's lake, beside its own store: a real run's lake is never written. */
 const DEMO_LAKE = './tickerflow-data/demo-lake';
-const DEMO_MARKETS = ['binance:BTCUSDT', 'binance:ETHUSDT', 'gemini:BTCGBP', 'gemini:ETHEUR'];
+/**
+ * One or two markets of each exchange the replay serves websockets of. Bitvavo's BTC-EUR has the
+ * recorded book and the documentation's trade example; BTCTurk's ETHUSDT is the pair with
+ * recorded diffs (none was recorded for BTCTRY), so it has book flows but no trades, hence no bars.
+ */
+const DEMO_MARKETS = ['binance:BTCUSDT', 'binance:ETHUSDT', 'gemini:BTCGBP', 'gemini:ETHEUR', 'bitvavo:BTC-EUR', 'btcturk:ETHUSDT'];
 
 /** Streams the demo markets from their own replay server (recorded captures, looped) until `signal`. */
 async function startDemoStream(config: Config, store: Store, signal: AbortSignal, onStart: (stream: LiveStream) => void): Promise<LiveStreamStatus> {

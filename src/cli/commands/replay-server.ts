@@ -36,7 +36,7 @@ export const DEFAULT_SCALE_CACHE = join(tmpdir(), 'tickerflow-replay-scale');
 export function registerReplayServerCommand(program: Command): void {
   program
     .command('replay-server')
-    .description('serve bundled real recorded data (Binance REST, the data.binance.vision archive and its S3 listing, CoinGecko) on a simulated clock, with fault injection')
+    .description('serve bundled real recorded data (Binance REST, the data.binance.vision archive and its S3 listing, CoinGecko; Binance, Gemini, Bitvavo and BTCTurk websockets) on a simulated clock, with fault injection')
     .option('--port <n>', 'TCP port; 0 picks a free one', intArg('--port', 0, 65535), 0)
     .option('--host <address>', 'listen address', '127.0.0.1')
     .option('--now <ISO>', 'simulated start time, e.g. 2020-01-04T00:30:00Z (default: the real now)', timeArgNamed('--now'))
@@ -94,6 +94,8 @@ export function registerReplayServerCommand(program: Command): void {
       out.write(`  coingecko      ${server.urls.coingecko}\n`);
       out.write(`  binance WS     ${server.urls.binanceWs}  (combined: …/binance/stream?streams=; faults: POST ${server.url}/_ws/faults)\n`);
       out.write(`  gemini         ${server.urls.gemini} (REST), ${server.urls.geminiWs}/v2/marketdata\n`);
+      out.write(`  bitvavo        ${server.urls.bitvavo} (REST, /{market}/book), ${server.urls.bitvavoWs}\n`);
+      out.write(`  btcturk        ${server.urls.btcturk} (REST, /api/v2/orderbook), ${server.urls.btcturkWs}\n`);
       out.write(`  telegram       ${server.urls.telegram}  ([telegram] api_root; sent messages at ${server.url}/_telegram/messages)\n`);
       const sc = server.stats().scale;
       if (sc) {

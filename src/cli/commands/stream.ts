@@ -1,5 +1,5 @@
 /**
- * `tickerflow stream`: streams the configured markets live (Binance and Gemini websockets → books
+ * `tickerflow stream`: streams the configured markets live (Binance, Gemini, Bitvavo and BTCTurk websockets → books
  * → bars and liquidity windows in the store, every event in the Parquet lake) until Ctrl-C, and
  * leaves its status beside the lake every few seconds; `tickerflow stream status` prints it.
  */
@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import type { Config } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { parseMarketRef } from '../../core/market-events.js';
+import type { ReplayServer } from '../../replay/index.js';
 import { LiveStream, type LiveStreamStatus } from '../../stream/live-stream.js';
 import { marketsOfShard, parseStreamShard, shardLakeRoot, type StreamShard } from '../../stream/stream-shard.js';
 import { liveStreamOptions, streamStatusPath } from '../../stream/live-stream-config.js';
@@ -24,8 +25,20 @@ export interface StreamStatusFile extends LiveStreamStatus {
 }
 
 /** `config` with its stream sources pointed at a replay server's websockets and REST (the demo, `up --replay`). */
-export function streamingFromReplay(config: Config, urls: { binanceWs: string; binance: string; geminiWs: string }): Config {
-  return { ...config, sources: { ...config.sources, binance_ws: urls.binanceWs.replace(/\/ws$/, ''), binance_rest: urls.binance, gemini_ws: urls.geminiWs } };
+export function streamingFromReplay(config: Config, urls: Pick<ReplayServer['urls'], 'binanceWs' | 'binance' | 'geminiWs' | 'bitvavoWs' | 'bitvavo' | 'btcturkWs' | 'btcturk'>): Config {
+  return {
+    ...config,
+    sources: {
+      ...config.sources,
+      binance_ws: urls.binanceWs.replace(/\/ws$/, ''),
+      binance_rest: urls.binance,
+      gemini_ws: urls.geminiWs,
+      bitvavo_ws: urls.bitvavoWs,
+      bitvavo_rest: urls.bitvavo,
+      btcturk_ws: urls.btcturkWs,
+      btcturk_rest: urls.btcturk,
+    },
+  };
 }
 
 /** Writes the status file whole (temp file, then rename): a reader never sees half of it. */

@@ -16,7 +16,7 @@
 import { BadInputError } from '../../core/errors.js';
 import type { RecordedMessage, RecordedSnapshot } from './capture-readers.js';
 import { firstAfter, locate, loopPeriod, type LoopedCapture, type OutFrame } from './looped-capture.js';
-import { PriceBook, type Level } from './price-book.js';
+import { parseLevels, PriceBook, type Level } from './price-book.js';
 
 interface DepthDiff {
   index: number;
@@ -49,14 +49,6 @@ type Json = Record<string, unknown>;
 
 function isRecord(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function levels(v: unknown, where: string): Level[] {
-  if (!Array.isArray(v)) throw new BadInputError(`${where}: levels are not an array`);
-  return v.map((l) => {
-    if (!Array.isArray(l) || typeof l[0] !== 'string' || typeof l[1] !== 'string') throw new BadInputError(`${where}: level ${JSON.stringify(l)} is not ["price","qty"]`);
-    return [l[0], l[1]] as const;
-  });
 }
 
 function num(o: Json, key: string, where: string): number {
@@ -130,7 +122,7 @@ export class BinanceCapture implements LoopedCapture {
       if (kind === 'depth' || kind === 'depth@100ms') {
         const o = parseObject(m.text, where);
         s.depthStream = m.stream;
-        s.diffs.push({ index, at: m.at, E: num(o, 'E', where), U: num(o, 'U', where), u: num(o, 'u', where), b: levels(o.b, where), a: levels(o.a, where) });
+        s.diffs.push({ index, at: m.at, E: num(o, 'E', where), U: num(o, 'U', where), u: num(o, 'u', where), b: parseLevels(o.b, where), a: parseLevels(o.a, where) });
         return;
       }
       if (index < this.loopStartIndex) return;
@@ -162,8 +154,8 @@ export class BinanceCapture implements LoopedCapture {
         const where = `${this.name} ${s.symbol} depth snapshot`;
         const o = parseObject(snap.text, where);
         const book = new PriceBook();
-        book.apply('bids', levels(o.bids, where));
-        book.apply('asks', levels(o.asks, where));
+        book.apply('bids', parseLevels(o.bids, where));
+        book.apply('asks', parseLevels(o.asks, where));
         s.snapshot = { at: snap.at, text: snap.text, lastUpdateId: num(o, 'lastUpdateId', where), book };
         s.loopStartBook = this.bookAfter(s, s.firstLooped);
         s.resetChanges = this.bookAfter(s, s.diffs.length).changesTo(s.loopStartBook, zeroLike);

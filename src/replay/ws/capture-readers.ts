@@ -101,3 +101,8 @@ export function readCryptofeedRest(path: string): Map<string, string> {
   }
   return out;
 }
+
+/** The non-empty lines of a file of one frame per line (the Bitvavo and BTCTurk frames, the docs examples), each as written. */
+export function readFrameLines(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+}

@@ -7,8 +7,12 @@
  */
 import type { RecordedMessage } from './capture-readers.js';
 
-/** Why a frame is not the recording byte for byte. */
-export type DerivedKind = 'loop-shift' | 'loop-reset' | 'subscribe-book' | 'malformed-fault';
+/**
+ * Why a frame is not the recording byte for byte. `rescheduled`: a recorded frame (or a
+ * documentation example) given its place in a capture built from single frames, its sequence
+ * number or time moved to follow the served book (Bitvavo, BTCTurk).
+ */
+export type DerivedKind = 'loop-shift' | 'loop-reset' | 'subscribe-book' | 'rescheduled' | 'malformed-fault';
 
 export interface OutFrame {
   stream: string;

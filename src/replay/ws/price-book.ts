@@ -4,6 +4,8 @@
  * decimal text so a served snapshot repeats the recorded strings. A quantity that parses to 0
  * removes the level — Binance diff depth and Gemini `l2_updates` both send absolute sizes.
  */
+import { BadInputError } from '../../core/errors.js';
+
 export type Level = readonly [price: string, qty: string];
 export type BookSideName = 'bids' | 'asks';
 
@@ -56,4 +58,13 @@ export class PriceBook {
     }
     return out;
   }
+}
+
+/** `[["price","qty"],…]` as recorded, or a BadInputError naming `where`. */
+export function parseLevels(v: unknown, where: string): Level[] {
+  if (!Array.isArray(v)) throw new BadInputError(`${where}: levels are not an array`);
+  return v.map((l) => {
+    if (!Array.isArray(l) || typeof l[0] !== 'string' || typeof l[1] !== 'string') throw new BadInputError(`${where}: level ${JSON.stringify(l)} is not ["price","qty"]`);
+    return [l[0], l[1]] as const;
+  });
 }

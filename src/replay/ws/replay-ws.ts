@@ -9,19 +9,26 @@
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { SimClock } from '../sim-clock.js';
-import { readCryptofeedBinance, readCryptofeedJsonl, readCryptofeedRest, readHftbacktest, type RecordedMessage, type RecordedSnapshot } from './capture-readers.js';
+import { readCryptofeedBinance, readCryptofeedJsonl, readCryptofeedRest, readFrameLines, readHftbacktest, type RecordedMessage, type RecordedSnapshot } from './capture-readers.js';
 import { BinanceCapture, streamSymbol } from './binance-capture.js';
 import { GeminiCapture } from './gemini-capture.js';
+import { BitvavoCapture } from './bitvavo-capture.js';
+import { BtcturkCapture } from './btcturk-capture.js';
 import { BinanceSession } from './binance-session.js';
 import { GeminiSession } from './gemini-session.js';
+import { BitvavoSession } from './bitvavo-session.js';
+import { BtcturkSession } from './btcturk-session.js';
 import type { DerivedKind, OutFrame } from './looped-capture.js';
 import type { AppliedWsFault, WsFault } from './ws-faults.js';
-import type { DropReason, SessionHost, WsSessionOptions } from './session-host.js';
+import type { DropReason, ReplayWsExchange, SessionHost, WsSessionOptions } from './session-host.js';
 
 export const HFTBACKTEST_FILES = ['btcusdt_20240808.gz', 'btcusdt_20240809.gz', 'ethusdt_20240808.gz', 'ethusdt_20240809.gz'];
 export const CRYPTOFEED_BINANCE = 'cryptofeed_BINANCE.ws.1.0_spot_streams_2021-10-12.jsonl';
 export const CRYPTOFEED_GEMINI = 'cryptofeed_GEMINI.ws.1.0_v2_marketdata_2021-06-24.jsonl';
 export const GEMINI_SYMBOLS = 'cryptofeed_GEMINI.0_symbols_details_2021-06-24.capture.txt';
+export const BITVAVO_FRAMES = 'bitvavo_ws_v2_server_frames_2026-09-23.jsonl';
+export const BITVAVO_DOCS_EXAMPLES = 'docs-examples/bitvavo_docs_examples.jsonl';
+export const BTCTURK_FRAMES = 'btcturk_ws_server_frames_2026-09-23.jsonl';
 
 export interface ReplayWsOptions extends Partial<WsSessionOptions> {
   /** Real ms between ticks that send due frames; default 20. */
@@ -29,11 +36,11 @@ export interface ReplayWsOptions extends Partial<WsSessionOptions> {
   /** Load the captures before the server listens instead of on first use (the CLI does). */
   preload?: boolean;
   /** Called for every frame sent, with whether (and why) it is derived. */
-  onFrame?: (exchange: 'binance' | 'gemini', frame: OutFrame) => void;
+  onFrame?: (exchange: ReplayWsExchange, frame: OutFrame) => void;
 }
 
 export interface DerivedLogEntry {
-  exchange: 'binance' | 'gemini';
+  exchange: ReplayWsExchange;
   kind: DerivedKind | 'rest-depth';
   stream: string;
   loop: number;
@@ -42,7 +49,7 @@ export interface DerivedLogEntry {
 }
 
 export interface ReplayWsStats {
-  connections: { binance: number; gemini: number };
+  connections: Record<ReplayWsExchange, number>;
   opened: number;
   framesSent: number;
   derivedFramesSent: number;
@@ -59,8 +66,12 @@ export class ReplayWs implements SessionHost {
   private binanceCaptures: BinanceCapture[] | undefined;
   private geminiCapture: GeminiCapture | undefined;
   private geminiRest: Map<string, string> | undefined;
+  private bitvavoCapture: BitvavoCapture | undefined;
+  private btcturkCapture: BtcturkCapture | undefined;
   private readonly binance = new Set<BinanceSession>();
   private readonly gemini = new Set<GeminiSession>();
+  private readonly bitvavo = new Set<BitvavoSession>();
+  private readonly btcturk = new Set<BtcturkSession>();
   private ticker: NodeJS.Timeout | undefined;
   private readonly counters = { opened: 0, framesSent: 0, derivedFramesSent: 0 };
   private readonly drops: Record<DropReason, number> = { 'no-pong': 0, 'rate-limit': 0, fault: 0, lifetime: 0 };
@@ -103,6 +114,34 @@ export class ReplayWs implements SessionHost {
     return this.geminiCapture;
   }
 
+  /** The recorded Bitvavo frames and the documentation's trade example, as a looped capture. */
+  bitvavoData(): BitvavoCapture {
+    this.bitvavoCapture ??= new BitvavoCapture(readFrameLines(join(this.wsDir, BITVAVO_FRAMES)), readFrameLines(join(this.wsDir, BITVAVO_DOCS_EXAMPLES)), BITVAVO_FRAMES);
+    return this.bitvavoCapture;
+  }
+
+  /** The recorded BTCTurk frames as a looped capture. */
+  btcturkData(): BtcturkCapture {
+    this.btcturkCapture ??= new BtcturkCapture(readFrameLines(join(this.wsDir, BTCTURK_FRAMES)), BTCTURK_FRAMES);
+    return this.btcturkCapture;
+  }
+
+  /** Bitvavo `GET /v2/{market}/book` body now, or undefined for a market the capture has no book of. */
+  bitvavoBook(market: string, depth?: number): string | undefined {
+    const cap = this.bitvavoData();
+    const b = cap.bookAt(market, cap.startAt + (this.clock.now() - this.anchorSim), depth);
+    if (b?.derived) this.remember({ exchange: 'bitvavo', kind: 'rest-depth', stream: `${market} /v2/${market}/book`, loop: b.loop, at: this.clock.now() });
+    return b?.body;
+  }
+
+  /** BTCTurk `GET /api/v2/orderbook` body now (always derived: no REST book was recorded), or undefined for an unknown pair. */
+  btcturkOrderbook(pair: string, limit: number): string | undefined {
+    const cap = this.btcturkData();
+    const body = cap.orderbookAt(pair, cap.startAt + (this.clock.now() - this.anchorSim), limit, this.clock.now());
+    if (body !== undefined) this.remember({ exchange: 'btcturk', kind: 'rest-depth', stream: `${pair} /api/v2/orderbook`, loop: 0, at: this.clock.now() });
+    return body;
+  }
+
   /** Recorded Gemini REST bodies by path (`/v1/symbols`, `/v1/symbols/details/btcusd`). */
   geminiRestBody(path: string): string | undefined {
     if (!this.geminiRest) {
@@ -136,6 +175,22 @@ export class ReplayWs implements SessionHost {
     this.startTicker();
   }
 
+  openBitvavo(socket: WebSocket): void {
+    this.counters.opened++;
+    this.bitvavo.add(new BitvavoSession(socket, this, () => this.bitvavoData()));
+    this.startTicker();
+  }
+
+  openBtcturk(socket: WebSocket): void {
+    this.counters.opened++;
+    this.btcturk.add(new BtcturkSession(socket, this, () => this.btcturkData()));
+    this.startTicker();
+  }
+
+  private sessions(): Record<ReplayWsExchange, Set<{ pump(): void; inject(f: WsFault): void }>> {
+    return { binance: this.binance, gemini: this.gemini, bitvavo: this.bitvavo, btcturk: this.btcturk };
+  }
+
   private startTicker(): void {
     if (this.ticker) return;
     this.ticker = setInterval(() => this.tick(), this.opts.tickMs ?? 20);
@@ -143,9 +198,9 @@ export class ReplayWs implements SessionHost {
   }
 
   private tick(): void {
-    for (const s of this.binance) s.pump();
-    for (const s of this.gemini) s.pump();
-    if (this.binance.size === 0 && this.gemini.size === 0) {
+    const all = Object.values(this.sessions());
+    for (const set of all) for (const s of set) s.pump();
+    if (all.every((set) => set.size === 0)) {
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
@@ -153,14 +208,14 @@ export class ReplayWs implements SessionHost {
 
   /** Applies a fault to every open connection of its exchange. */
   inject(f: WsFault): AppliedWsFault {
-    const sessions = f.exchange === 'binance' ? [...this.binance] : [...this.gemini];
+    const sessions = [...this.sessions()[f.exchange]];
     for (const s of sessions) s.inject(f);
     const applied = { ...f, connections: sessions.length, at: this.clock.now() };
     this.applied.push(applied);
     return applied;
   }
 
-  sent(exchange: 'binance' | 'gemini', frame: OutFrame): void {
+  sent(exchange: ReplayWsExchange, frame: OutFrame): void {
     this.counters.framesSent++;
     if (frame.derived) {
       this.counters.derivedFramesSent++;
@@ -174,18 +229,20 @@ export class ReplayWs implements SessionHost {
     if (this.log.length > LOG_SIZE) this.log.splice(0, this.log.length - LOG_SIZE);
   }
 
-  dropped(_exchange: 'binance' | 'gemini', reason: DropReason): void {
+  dropped(_exchange: ReplayWsExchange, reason: DropReason): void {
     this.drops[reason]++;
   }
 
   closed(session: object): void {
     if (session instanceof BinanceSession) this.binance.delete(session);
     if (session instanceof GeminiSession) this.gemini.delete(session);
+    if (session instanceof BitvavoSession) this.bitvavo.delete(session);
+    if (session instanceof BtcturkSession) this.btcturk.delete(session);
   }
 
   stats(): ReplayWsStats {
     return {
-      connections: { binance: this.binance.size, gemini: this.gemini.size },
+      connections: { binance: this.binance.size, gemini: this.gemini.size, bitvavo: this.bitvavo.size, btcturk: this.btcturk.size },
       ...this.counters,
       dropped: { ...this.drops },
       faults: [...this.applied],

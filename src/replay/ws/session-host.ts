@@ -11,6 +11,10 @@ export interface WsSessionOptions {
   maxInboundPerSecond: number;
 }
 
+/** The exchanges whose websockets the replay serves. */
+export const REPLAY_WS_EXCHANGES = ['binance', 'gemini', 'bitvavo', 'btcturk'] as const;
+export type ReplayWsExchange = (typeof REPLAY_WS_EXCHANGES)[number];
+
 export type DropReason = 'no-pong' | 'rate-limit' | 'fault' | 'lifetime';
 
 export interface SessionHost {
@@ -18,7 +22,7 @@ export interface SessionHost {
   /** Simulated time at which every capture's first message is due. */
   anchorSim: number;
   options: WsSessionOptions;
-  sent(exchange: 'binance' | 'gemini', frame: OutFrame): void;
-  dropped(exchange: 'binance' | 'gemini', reason: DropReason): void;
+  sent(exchange: ReplayWsExchange, frame: OutFrame): void;
+  dropped(exchange: ReplayWsExchange, reason: DropReason): void;
   closed(session: object): void;
 }

@@ -2,19 +2,21 @@
  * Faults the replay's websocket endpoints inject on request (`POST /_ws/faults`, or
  * `server.ws.inject`), each applied to every connection of the named exchange open at that
  * moment: `disconnect` closes them; `drop-depth` skips the next `count` depth frames (Binance
- * `depthUpdate`, Gemini `l2_updates` diffs) so the client sees a sequence gap (Binance) or a
- * silently wrong book (Gemini has no sequence numbers); `stall` holds a stream (or all streams)
+ * `depthUpdate`, Gemini `l2_updates` diffs, Bitvavo `book` events, BTCTurk 432 diffs) so the
+ * client sees a sequence gap (Binance, Bitvavo, BTCTurk) or a silently wrong book (Gemini has no
+ * sequence numbers); `stall` holds a stream (or all streams)
  * back for `seconds` of simulated time, then delivers what was held in order; `malformed` sends
  * the next `count` frames cut in half (invalid JSON).
  */
 import { z } from 'zod';
 import type { OutFrame } from './looped-capture.js';
+import { REPLAY_WS_EXCHANGES } from './session-host.js';
 
 export const wsFaultSchema = z
   .object({
-    exchange: z.enum(['binance', 'gemini']),
+    exchange: z.enum(REPLAY_WS_EXCHANGES),
     kind: z.enum(['disconnect', 'drop-depth', 'stall', 'malformed']),
-    /** Binance stream name or Gemini symbol the fault is limited to; default every stream. */
+    /** Binance stream name, or Gemini symbol, Bitvavo market or BTCTurk pair, the fault is limited to; default every stream. */
     stream: z.string().min(1).optional(),
     /** For `stall`: simulated seconds. */
     seconds: z.number().positive().optional(),
