@@ -4,12 +4,13 @@
  * first, then every rule whose interval closed then is evaluated, so an operand of another
  * interval reads its last closed bar at that moment and never a later one.
  */
-import { intervalMs, type Interval } from '../core/intervals.js';
+import { intervalMs, MINUTE_MS, type Interval } from '../core/intervals.js';
+import { FormingBar } from './forming-bar.js';
 import { IndicatorPool, type OutputCell, type SeriesStreams } from './indicator-pool.js';
 import type { IndicatorRef, SignalRef } from './rule-ast.js';
 import type { SignalField } from './signal-catalog.js';
 import { SignalPool, type SignalColumns } from './signal-windows.js';
-import { emptyFireState, stepRuleBar, type BarContext, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
+import { emptyFireState, evaluatesIntrabar, peekRuleBar, stepRuleBar, type BarContext, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
 
 /** A symbol's fire state as stored: JSON has no NaN, so a cross without a previous value holds null. */
 export type StoredSymbolState = Omit<SymbolFireState, 'cross' | 'changed'> & { cross: Array<number | null> };
@@ -21,13 +22,13 @@ export interface RuleFireState {
   symbols: Record<string, StoredSymbolState>;
 }
 
-/** One closed bar of one series, as the engine or the preview read it. */
+/** One closed bar of one series, as the engine or the preview read it (or, peeked, a bar still forming). */
 export interface SeriesBar {
   symbol: string;
   interval: Interval;
   bar: EvalBar;
   incomplete: boolean;
-  /** Its close, or its close plus the grace period for a bar evaluated while incomplete. */
+  /** Its close, or its close plus the grace period for a bar evaluated while incomplete; a forming bar's last minute's close. */
   evaluatedAt: number;
 }
 
@@ -39,7 +40,10 @@ class Binding implements BarContext, SymbolFireState {
   cross: number[];
   runs: number[];
   lastFiredAt: number | null;
+  firedBarOpenTime: number | null;
   changed = false;
+  /** Evaluated on the series' forming bar (`peekBar`, the peeked indicator values) instead of its closing bar. */
+  intrabar = false;
 
   constructor(
     /** The rule's `lastBarOpenTime` of every binding (NaN for none), at `slot`: a number written in place at every close, not a new boxed number. */
@@ -52,12 +56,15 @@ class Binding implements BarContext, SymbolFireState {
     private readonly cells: OutputCell[],
     /** Where each of the rule's signal operands is read, in `expression.signals` order. */
     private readonly signalCells: ReadonlyArray<{ market: SignalColumns; field: SignalField }>,
+    /** Per indicator operand: on the rule's own interval, so read as peeked on a forming bar (another interval's is its last closed bar). */
+    private readonly ownInterval: readonly boolean[],
     state: SymbolFireState,
   ) {
     this.cross = state.cross;
     this.runs = state.runs;
     this.lastBarOpenTime = state.lastBarOpenTime;
     this.lastFiredAt = state.lastFiredAt;
+    this.firedBarOpenTime = state.firedBarOpenTime;
   }
 
   get lastBarOpenTime(): number | null {
@@ -70,27 +77,40 @@ class Binding implements BarContext, SymbolFireState {
   }
 
   /** The bar its series closes now (advance evaluates a binding only then), read from the series: nothing copied per binding. */
+  private get current(): SeriesBar {
+    return (this.intrabar ? this.series.peekBar : this.series.closingBar) as SeriesBar;
+  }
+
   get bar(): EvalBar {
-    return (this.series.closingBar as SeriesBar).bar;
+    return this.current.bar;
   }
 
   get incomplete(): boolean {
-    return (this.series.closingBar as SeriesBar).incomplete;
+    return this.current.incomplete;
   }
 
   get evaluatedAt(): number {
-    return (this.series.closingBar as SeriesBar).evaluatedAt;
+    return this.current.evaluatedAt;
   }
 
   value(_ref: IndicatorRef, index: number): number {
-    return (this.cells[index] as OutputCell).value;
+    const cell = this.cells[index] as OutputCell;
+    return this.intrabar && this.ownInterval[index] === true ? cell.peeked : cell.value;
   }
 
+  /** On a forming bar, the newest window ended by its last minute's close: never a later one. */
   signal(_ref: SignalRef, index: number): number {
     const { market, field } = this.signalCells[index] as { market: SignalColumns; field: SignalField };
     const open = this.bar.openTime;
-    return market.at(field, open, open + this.series.intervalMs);
+    return market.at(field, open, this.intrabar ? this.evaluatedAt : open + this.series.intervalMs);
   }
+}
+
+/** A series some `once_per_bar` rule evaluates intrabar: its forming bar, and those rules' bindings on it. */
+interface IntrabarSeries {
+  series: SeriesStreams;
+  forming: FormingBar;
+  bindings: Array<{ entry: RuleEntry; binding: Binding }>;
 }
 
 interface RuleEntry {
@@ -99,6 +119,8 @@ interface RuleEntry {
   list: Binding[];
   /** A binding's state changed (cross, runs, last firing) since the last takeChangedStates. */
   changed: boolean;
+  /** Where an intrabar evaluation advances crosses and runs, and forgets them (peekRuleBar). */
+  scratch: SymbolFireState;
 }
 
 export class RuleRunner {
@@ -106,25 +128,70 @@ export class RuleRunner {
   /** The stored windows the rules' signal operands read: load them for the bars before `advance` (SignalPool.load). */
   readonly signals = new SignalPool();
   private readonly byRule = new Map<number, RuleEntry>();
+  /** Per symbol, its series evaluated intrabar: each of the symbol's stored minutes updates their forming bars. */
+  private readonly intrabar = new Map<string, IntrabarSeries[]>();
   /** Closes stepped so far: marks the series stepped at the current one. */
   private steps = 0;
-  /** Rule × symbol evaluations in the last `advance`. */
+  /** Rule × symbol evaluations of closed bars in the last `advance`. */
   evaluated = 0;
+  /** Rule × symbol evaluations of forming bars in the last `advance`. */
+  peeked = 0;
 
   constructor(rules: readonly CompiledRule[], symbolsOf: (rule: CompiledRule) => readonly string[], states: ReadonlyMap<number, unknown> = new Map()) {
     for (const rule of rules) {
       const saved = asFireState(states.get(rule.id), rule);
-      const entry: RuleEntry = { rule, list: [], changed: false };
+      const entry: RuleEntry = { rule, list: [], changed: false, scratch: emptyFireState(rule.expression) };
+      const intrabar = evaluatesIntrabar(rule);
+      const ownInterval = rule.expression.indicators.map((ref) => (ref.interval ?? rule.interval) === rule.interval);
       const symbols = [...new Set(symbolsOf(rule))];
       const openTimes = new Float64Array(symbols.length);
       for (const [slot, symbol] of symbols.entries()) {
+        const series = this.pool.series(symbol, rule.interval);
         const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref).output(ref.outputKey));
         const signalCells = rule.expression.signals.map((ref) => ({ market: this.signals.market(ref.exchange, ref.symbol ?? symbol, ref.field), field: ref.field }));
         const state = saved?.symbols[symbol] ?? emptyFireState(rule.expression);
-        entry.list.push(new Binding(openTimes, slot, symbol, this.pool.series(symbol, rule.interval), cells, signalCells, state));
+        const binding = new Binding(openTimes, slot, symbol, series, cells, signalCells, ownInterval, state);
+        entry.list.push(binding);
+        if (intrabar) this.evaluateIntrabar(entry, binding, rule.expression.indicators.filter((_, i) => ownInterval[i]));
       }
       this.byRule.set(rule.id, entry);
     }
+  }
+
+  /** Registers a binding evaluated on its forming bar: its series' minutes are read (a 1m series in the pool), its own-interval streams peeked. */
+  private evaluateIntrabar(entry: RuleEntry, binding: Binding, own: readonly IndicatorRef[]): void {
+    const { series } = binding;
+    for (const ref of own) series.peekedCells.add(series.cell(ref));
+    this.pool.series(series.symbol, '1m');
+    let list = this.intrabar.get(series.symbol);
+    if (list === undefined) {
+      list = [];
+      this.intrabar.set(series.symbol, list);
+    }
+    let s = list.find((x) => x.series === series);
+    if (s === undefined) {
+      s = { series, forming: new FormingBar(series.interval), bindings: [] };
+      list.push(s);
+    }
+    s.bindings.push({ entry, binding });
+  }
+
+  /** Whether some rule is evaluated on forming bars (its minutes are then worth reading after every sync). */
+  get evaluatesIntrabar(): boolean {
+    return this.intrabar.size > 0;
+  }
+
+  /**
+   * Minutes of the bars forming at the start (open ≤ minute < start), ascending, per symbol: they
+   * build the forming bars without being evaluated (seedRunner).
+   */
+  seedForming(symbol: string, minutes: readonly EvalBar[]): void {
+    for (const s of this.intrabar.get(symbol) ?? []) for (const m of minutes) s.forming.add(m);
+  }
+
+  /** The symbols with series evaluated intrabar, and those series' intervals (seedRunner reads their forming bars' minutes). */
+  intrabarSymbols(): Map<string, Interval[]> {
+    return new Map([...this.intrabar].map(([symbol, list]) => [symbol, list.map((s) => s.series.interval)]));
   }
 
   /**
@@ -135,11 +202,14 @@ export class RuleRunner {
     const { sorted, closes } = byClose(bars);
     const firings: RuleFiring[] = [];
     let evaluated = 0;
+    this.peeked = 0;
+    const minutes: SeriesBar[] = [];
     for (let i = 0; i < sorted.length; ) {
       const t = closes[i] as number;
       // Each series stepped at this close is marked with the step's number and its bar, so that a
       // rule finds its closing bar without a lookup.
       const mark = ++this.steps;
+      minutes.length = 0;
       for (; i < sorted.length && closes[i] === t; i++) {
         const sb = sorted[i] as SeriesBar;
         const series = this.pool.series(sb.symbol, sb.interval);
@@ -147,6 +217,7 @@ export class RuleRunner {
         series.step(sb.bar);
         series.closingStep = mark;
         series.closingBar = sb;
+        if (sb.interval === '1m' && this.intrabar.has(sb.symbol)) minutes.push(sb);
       }
       // Rule after rule (each rule's tree stays in cache across its symbols), symbol after symbol.
       for (const entry of this.byRule.values()) {
@@ -158,9 +229,34 @@ export class RuleRunner {
           if (firing !== null) firings.push(firing);
         }
       }
+      // Then the minutes closed now, on the bars they belong to that are still forming: after the
+      // closes, so that a bar closing now is evaluated closed, and one forming is peeked over
+      // streams that hold the bar before it.
+      for (const m of minutes) for (const s of this.intrabar.get(m.symbol) as IntrabarSeries[]) this.peekMinute(s, m, firings);
     }
     this.evaluated = evaluated;
     return firings;
+  }
+
+  /** Adds a closed minute to a forming bar and evaluates that series' intrabar rules on it, unless the bar is closed or its streams are not at the bar before. */
+  private peekMinute(s: IntrabarSeries, minute: SeriesBar, firings: RuleFiring[]): void {
+    const { series, forming } = s;
+    forming.add(minute.bar);
+    const open = forming.openTime;
+    // Its last minute closes the bar: the close evaluates it. A closed bar's late minute changes nothing.
+    if (minute.bar.openTime + MINUTE_MS >= open + series.intervalMs) return;
+    if (series.lastOpenTime !== null && series.lastOpenTime >= open) return;
+    if (series.waitingFrom !== null && series.waitingFrom < open) return;
+    series.peek(forming);
+    series.peekBar = { symbol: series.symbol, interval: series.interval, bar: forming, incomplete: false, evaluatedAt: forming.upTo };
+    for (const { entry, binding } of s.bindings) {
+      binding.intrabar = true;
+      const firing = peekRuleBar(entry.rule, binding, entry.scratch, binding);
+      binding.intrabar = false;
+      this.peeked++;
+      if (binding.changed) entry.changed = true;
+      if (firing !== null) firings.push(firing);
+    }
   }
 
   /**
@@ -193,7 +289,7 @@ export class RuleRunner {
         const x = st.cross[i] as number;
         cross[i] = Number.isFinite(x) ? x : null;
       }
-      symbols[b.symbol] = { cross, runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime, lastFiredAt: st.lastFiredAt };
+      symbols[b.symbol] = { cross, runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime, lastFiredAt: st.lastFiredAt, firedBarOpenTime: st.firedBarOpenTime };
     }
     return { expression: r.rule.expression.source, symbols };
   }
@@ -221,7 +317,8 @@ function asFireState(raw: unknown, rule: CompiledRule): { symbols: Record<string
   const symbols: Record<string, SymbolFireState> = {};
   for (const [sym, st] of Object.entries(s.symbols)) {
     const ok = Array.isArray(st.cross) && st.cross.length === rule.expression.crossSlots * 2 && Array.isArray(st.runs) && st.runs.length === rule.expression.forSlots;
-    if (ok) symbols[sym] = { cross: st.cross.map((x) => (typeof x === 'number' ? x : NaN)), runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime ?? null, lastFiredAt: st.lastFiredAt ?? null, changed: false };
+    // firedBarOpenTime is absent from states stored before once_per_bar was evaluated intrabar.
+    if (ok) symbols[sym] = { cross: st.cross.map((x) => (typeof x === 'number' ? x : NaN)), runs: st.runs.slice(), lastBarOpenTime: st.lastBarOpenTime ?? null, lastFiredAt: st.lastFiredAt ?? null, firedBarOpenTime: st.firedBarOpenTime ?? null, changed: false };
   }
   return { symbols };
 }
