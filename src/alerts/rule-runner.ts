@@ -2,15 +2,17 @@
  * Rules over a set of series, bar by bar: the one loop the live engine and the preview share.
  * Bars of every series that close at one moment are stepped into the shared indicator streams
  * first, then every rule whose interval closed then is evaluated, so an operand of another
- * interval reads its last closed bar at that moment and never a later one.
+ * interval reads its last closed bar at that moment and never a later one. Then the minutes
+ * closed at that moment update the bars still forming, on which `once_per_bar` rules are
+ * evaluated (intrabar).
  */
 import { intervalMs, MINUTE_MS, type Interval } from '../core/intervals.js';
 import { FormingBar } from './forming-bar.js';
-import { IndicatorPool, type OutputCell, type SeriesStreams } from './indicator-pool.js';
-import type { IndicatorRef, SignalRef } from './rule-ast.js';
-import type { SignalField } from './signal-catalog.js';
-import { SignalPool, type SignalColumns } from './signal-windows.js';
-import { emptyFireState, evaluatesIntrabar, peekRuleBar, stepRuleBar, type BarContext, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
+import { IndicatorPool, type SeriesStreams } from './indicator-pool.js';
+import { RuleBinding } from './rule-binding.js';
+import type { IndicatorRef } from './rule-ast.js';
+import { SignalPool } from './signal-windows.js';
+import { emptyFireState, evaluatesIntrabar, peekRuleBar, stepRuleBar, type CompiledRule, type EvalBar, type RuleFiring, type SymbolFireState } from './rule-evaluator.js';
 
 /** A symbol's fire state as stored: JSON has no NaN, so a cross without a previous value holds null. */
 export type StoredSymbolState = Omit<SymbolFireState, 'cross' | 'changed'> & { cross: Array<number | null> };
@@ -32,91 +34,17 @@ export interface SeriesBar {
   evaluatedAt: number;
 }
 
-/**
- * One rule on one symbol: its fire state and its context in one object, reused bar after bar (no
- * allocation per bar; one object fewer to reach per evaluation, 209,000 of them at a close).
- */
-class Binding implements BarContext, SymbolFireState {
-  cross: number[];
-  runs: number[];
-  lastFiredAt: number | null;
-  firedBarOpenTime: number | null;
-  changed = false;
-  /** Evaluated on the series' forming bar (`peekBar`, the peeked indicator values) instead of its closing bar. */
-  intrabar = false;
-
-  constructor(
-    /** The rule's `lastBarOpenTime` of every binding (NaN for none), at `slot`: a number written in place at every close, not a new boxed number. */
-    private readonly openTimes: Float64Array,
-    private readonly slot: number,
-    readonly symbol: string,
-    /** The series whose close evaluates this binding (the rule's interval on its symbol). */
-    readonly series: SeriesStreams,
-    /** The value of each of the rule's indicator operands, in `expression.indicators` order. */
-    private readonly cells: OutputCell[],
-    /** Where each of the rule's signal operands is read, in `expression.signals` order. */
-    private readonly signalCells: ReadonlyArray<{ market: SignalColumns; field: SignalField }>,
-    /** Per indicator operand: on the rule's own interval, so read as peeked on a forming bar (another interval's is its last closed bar). */
-    private readonly ownInterval: readonly boolean[],
-    state: SymbolFireState,
-  ) {
-    this.cross = state.cross;
-    this.runs = state.runs;
-    this.lastBarOpenTime = state.lastBarOpenTime;
-    this.lastFiredAt = state.lastFiredAt;
-    this.firedBarOpenTime = state.firedBarOpenTime;
-  }
-
-  get lastBarOpenTime(): number | null {
-    const t = this.openTimes[this.slot] as number;
-    return Number.isNaN(t) ? null : t;
-  }
-
-  set lastBarOpenTime(t: number | null) {
-    this.openTimes[this.slot] = t ?? NaN;
-  }
-
-  /** The bar its series closes now (advance evaluates a binding only then), read from the series: nothing copied per binding. */
-  private get current(): SeriesBar {
-    return (this.intrabar ? this.series.peekBar : this.series.closingBar) as SeriesBar;
-  }
-
-  get bar(): EvalBar {
-    return this.current.bar;
-  }
-
-  get incomplete(): boolean {
-    return this.current.incomplete;
-  }
-
-  get evaluatedAt(): number {
-    return this.current.evaluatedAt;
-  }
-
-  value(_ref: IndicatorRef, index: number): number {
-    const cell = this.cells[index] as OutputCell;
-    return this.intrabar && this.ownInterval[index] === true ? cell.peeked : cell.value;
-  }
-
-  /** On a forming bar, the newest window ended by its last minute's close: never a later one. */
-  signal(_ref: SignalRef, index: number): number {
-    const { market, field } = this.signalCells[index] as { market: SignalColumns; field: SignalField };
-    const open = this.bar.openTime;
-    return market.at(field, open, this.intrabar ? this.evaluatedAt : open + this.series.intervalMs);
-  }
-}
-
 /** A series some `once_per_bar` rule evaluates intrabar: its forming bar, and those rules' bindings on it. */
 interface IntrabarSeries {
   series: SeriesStreams;
   forming: FormingBar;
-  bindings: Array<{ entry: RuleEntry; binding: Binding }>;
+  bindings: Array<{ entry: RuleEntry; binding: RuleBinding }>;
 }
 
 interface RuleEntry {
   rule: CompiledRule;
   /** One per symbol of the rule's scope. */
-  list: Binding[];
+  list: RuleBinding[];
   /** A binding's state changed (cross, runs, last firing) since the last takeChangedStates. */
   changed: boolean;
   /** Where an intrabar evaluation advances crosses and runs, and forgets them (peekRuleBar). */
@@ -150,7 +78,7 @@ export class RuleRunner {
         const cells = rule.expression.indicators.map((ref) => this.pool.series(symbol, ref.interval ?? rule.interval).cell(ref).output(ref.outputKey));
         const signalCells = rule.expression.signals.map((ref) => ({ market: this.signals.market(ref.exchange, ref.symbol ?? symbol, ref.field), field: ref.field }));
         const state = saved?.symbols[symbol] ?? emptyFireState(rule.expression);
-        const binding = new Binding(openTimes, slot, symbol, series, cells, signalCells, ownInterval, state);
+        const binding = new RuleBinding(openTimes, slot, symbol, series, cells, signalCells, ownInterval, state);
         entry.list.push(binding);
         if (intrabar) this.evaluateIntrabar(entry, binding, rule.expression.indicators.filter((_, i) => ownInterval[i]));
       }
@@ -159,7 +87,7 @@ export class RuleRunner {
   }
 
   /** Registers a binding evaluated on its forming bar: its series' minutes are read (a 1m series in the pool), its own-interval streams peeked. */
-  private evaluateIntrabar(entry: RuleEntry, binding: Binding, own: readonly IndicatorRef[]): void {
+  private evaluateIntrabar(entry: RuleEntry, binding: RuleBinding, own: readonly IndicatorRef[]): void {
     const { series } = binding;
     for (const ref of own) series.peekedCells.add(series.cell(ref));
     this.pool.series(series.symbol, '1m');

@@ -33,12 +33,11 @@ function copyValue(v: unknown, seen: Map<object, unknown>): unknown {
     // No stream holds one today; copying it field by field would give a broken object.
     throw new TypeError(`copyStream: a ${v.constructor.name} is not copied`);
   }
-  const copy = Object.create(Object.getPrototypeOf(v) as object | null) as Record<PropertyKey, unknown>;
+  const copy = Object.create(Object.getPrototypeOf(v) as object | null) as Record<string, unknown>;
   seen.set(v, copy);
-  for (const key of Reflect.ownKeys(v)) {
-    const d = Object.getOwnPropertyDescriptor(v, key) as PropertyDescriptor;
-    if ('value' in d) d.value = copyValue(d.value, seen);
-    Object.defineProperty(copy, key, d);
-  }
+  // Class fields are own, enumerable, writable data properties (TypeScript's `readonly` is not
+  // enforced at run time): assigned in declaration order, they give the copy the original's shape.
+  const source = v as Record<string, unknown>;
+  for (const key of Object.keys(source)) copy[key] = copyValue(source[key], seen);
   return copy;
 }
