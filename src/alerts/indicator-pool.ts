@@ -103,7 +103,8 @@ export class SeriesStreams {
   /** The runner's step at which this series last closed a bar, and that bar (rule-runner.ts). */
   closingStep = 0;
   closingBar: SeriesBar | null = null;
-  /** The forming bar the runner last peeked, with the close of its last minute (rule-runner.ts). */
+  /** The runner's step at which this series' forming bar was last peeked, and that bar with the close of its last minute (rule-runner.ts). */
+  peekStep = 0;
   peekBar: SeriesBar | null = null;
 
   constructor(

@@ -34,11 +34,11 @@ export interface SeriesBar {
   evaluatedAt: number;
 }
 
-/** A series some `once_per_bar` rule evaluates intrabar: its forming bar, and those rules' bindings on it. */
+/** A series some `once_per_bar` rule evaluates intrabar: its forming bar, as the rules read it when peeked. */
 interface IntrabarSeries {
   series: SeriesStreams;
   forming: FormingBar;
-  bindings: Array<{ entry: RuleEntry; binding: RuleBinding }>;
+  peekBar: SeriesBar;
 }
 
 interface RuleEntry {
@@ -58,6 +58,8 @@ export class RuleRunner {
   private readonly byRule = new Map<number, RuleEntry>();
   /** Per symbol, its series evaluated intrabar: each of the symbol's stored minutes updates their forming bars. */
   private readonly intrabar = new Map<string, IntrabarSeries[]>();
+  /** The `once_per_bar` rules evaluated intrabar, in rule order. */
+  private readonly intrabarRules: RuleEntry[] = [];
   /** Closes stepped so far: marks the series stepped at the current one. */
   private steps = 0;
   /** Rule × symbol evaluations of closed bars in the last `advance`. */
@@ -80,14 +82,15 @@ export class RuleRunner {
         const state = saved?.symbols[symbol] ?? emptyFireState(rule.expression);
         const binding = new RuleBinding(openTimes, slot, symbol, series, cells, signalCells, ownInterval, state);
         entry.list.push(binding);
-        if (intrabar) this.evaluateIntrabar(entry, binding, rule.expression.indicators.filter((_, i) => ownInterval[i]));
+        if (intrabar) this.evaluateIntrabar(binding, rule.expression.indicators.filter((_, i) => ownInterval[i]));
       }
       this.byRule.set(rule.id, entry);
+      if (intrabar) this.intrabarRules.push(entry);
     }
   }
 
   /** Registers a binding evaluated on its forming bar: its series' minutes are read (a 1m series in the pool), its own-interval streams peeked. */
-  private evaluateIntrabar(entry: RuleEntry, binding: RuleBinding, own: readonly IndicatorRef[]): void {
+  private evaluateIntrabar(binding: RuleBinding, own: readonly IndicatorRef[]): void {
     const { series } = binding;
     for (const ref of own) series.peekedCells.add(series.cell(ref));
     this.pool.series(series.symbol, '1m');
@@ -96,12 +99,9 @@ export class RuleRunner {
       list = [];
       this.intrabar.set(series.symbol, list);
     }
-    let s = list.find((x) => x.series === series);
-    if (s === undefined) {
-      s = { series, forming: new FormingBar(series.interval), bindings: [] };
-      list.push(s);
-    }
-    s.bindings.push({ entry, binding });
+    if (list.some((x) => x.series === series)) return;
+    const forming = new FormingBar(series.interval);
+    list.push({ series, forming, peekBar: { symbol: series.symbol, interval: series.interval, bar: forming, incomplete: false, evaluatedAt: NaN } });
   }
 
   /** Whether some rule is evaluated on forming bars (its minutes are then worth reading after every sync). */
@@ -160,30 +160,46 @@ export class RuleRunner {
       // Then the minutes closed now, on the bars they belong to that are still forming: after the
       // closes, so that a bar closing now is evaluated closed, and one forming is peeked over
       // streams that hold the bar before it.
-      for (const m of minutes) for (const s of this.intrabar.get(m.symbol) as IntrabarSeries[]) this.peekMinute(s, m, firings);
+      let peeked = false;
+      for (const m of minutes) for (const s of this.intrabar.get(m.symbol) as IntrabarSeries[]) if (this.peekMinute(s, m, mark)) peeked = true;
+      if (peeked) this.evaluatePeeked(mark, firings);
     }
     this.evaluated = evaluated;
     return firings;
   }
 
-  /** Adds a closed minute to a forming bar and evaluates that series' intrabar rules on it, unless the bar is closed or its streams are not at the bar before. */
-  private peekMinute(s: IntrabarSeries, minute: SeriesBar, firings: RuleFiring[]): void {
+  /**
+   * Adds a closed minute to its forming bar and peeks that bar's streams, marking the series with
+   * `mark`; false when the bar is not evaluated intrabar now: the minute is its last (the close
+   * evaluates it), the bar is closed already (a late minute), or its streams are not at the bar
+   * before it (an earlier bar waits for its grace period).
+   */
+  private peekMinute(s: IntrabarSeries, minute: SeriesBar, mark: number): boolean {
     const { series, forming } = s;
     forming.add(minute.bar);
     const open = forming.openTime;
-    // Its last minute closes the bar: the close evaluates it. A closed bar's late minute changes nothing.
-    if (minute.bar.openTime + MINUTE_MS >= open + series.intervalMs) return;
-    if (series.lastOpenTime !== null && series.lastOpenTime >= open) return;
-    if (series.waitingFrom !== null && series.waitingFrom < open) return;
+    if (minute.bar.openTime + MINUTE_MS >= open + series.intervalMs) return false;
+    if (series.lastOpenTime !== null && series.lastOpenTime >= open) return false;
+    if (series.waitingFrom !== null && series.waitingFrom < open) return false;
     series.peek(forming);
-    series.peekBar = { symbol: series.symbol, interval: series.interval, bar: forming, incomplete: false, evaluatedAt: forming.upTo };
-    for (const { entry, binding } of s.bindings) {
-      binding.intrabar = true;
-      const firing = peekRuleBar(entry.rule, binding, entry.scratch, binding);
-      binding.intrabar = false;
-      this.peeked++;
-      if (binding.changed) entry.changed = true;
-      if (firing !== null) firings.push(firing);
+    s.peekBar.evaluatedAt = forming.upTo;
+    series.peekBar = s.peekBar;
+    series.peekStep = mark;
+    return true;
+  }
+
+  /** Evaluates the intrabar rules on the series peeked at `mark`: rule after rule, as at a close (each rule's tree stays in cache across its symbols). */
+  private evaluatePeeked(mark: number, firings: RuleFiring[]): void {
+    for (const entry of this.intrabarRules) {
+      for (const b of entry.list) {
+        if (b.series.peekStep !== mark) continue;
+        b.intrabar = true;
+        const firing = peekRuleBar(entry.rule, b, entry.scratch, b);
+        b.intrabar = false;
+        this.peeked++;
+        if (b.changed) entry.changed = true;
+        if (firing !== null) firings.push(firing);
+      }
     }
   }
 
