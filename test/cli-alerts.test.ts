@@ -143,15 +143,16 @@ test('cli alerts - preview prints one CSV row per firing equal to previewRule on
     assert.ok(direct.firings.length > 1, 'the window has firings to compare');
     const operands = Object.keys(direct.firings[0]!.operands);
     assert.ok(operands.includes('rsi:14'), operands.join());
-    assert.equal(csv[0], ['symbol', 'open_time', 'close', 'incomplete', ...operands, 'return_1h', 'return_4h', 'return_1d'].join(','));
+    assert.equal(csv[0], ['symbol', 'open_time', 'fired_at', 'intrabar', 'close', 'incomplete', ...operands, 'return_1h', 'return_4h', 'return_1d'].join(','));
     assert.equal(csv.length - 1, direct.firings.length);
     csv.slice(1).forEach((line, i) => {
       const f = direct.firings[i]!;
       const cells = line.split(',');
       assert.equal(Number(cells[1]), f.openTime, `row ${i} open_time in epoch ms`);
       assert.equal(f.openTime % (15 * 60_000), 0);
-      assert.equal(Number(cells[2]), f.close);
-      const rsi = Number(cells[4 + operands.indexOf('rsi:14')]);
+      assert.deepEqual([Number(cells[2]), cells[3]], [f.openTime + 15 * 60_000, 'false'], `row ${i}: a once_per_bar_close rule fires at the bar's close`);
+      assert.equal(Number(cells[4]), f.close);
+      const rsi = Number(cells[6 + operands.indexOf('rsi:14')]);
       assert.equal(rsi, f.operands['rsi:14']);
       assert.ok(rsi < 40, `row ${i}: rsi ${rsi} fired below 40`);
       assert.deepEqual(cells.slice(-3).map((c) => (c === '' ? null : Number(c))), [f.returns['1h'], f.returns['4h'], f.returns['1d']]);

@@ -1,7 +1,8 @@
 /**
  * The live alert engine: told that series got bars up to a moment (the sync calls it), it reads
  * every bar that closed since, evaluates the enabled rules on them with the shared indicator
- * streams, and records the new fire states with the firings (and their outbox rows) in one
+ * streams (and `once_per_bar` rules on their forming bars, minute by minute: the 1m series is one
+ * of those read), and records the new fire states with the firings (and their outbox rows) in one
  * `recordEvaluation` transaction. The preview runs the same runner with the same seeding, so over
  * one window the two fire on the same bars.
  */
@@ -56,6 +57,11 @@ export class AlertEngine {
     this.committedUpTo = now;
   }
 
+  /** Whether a loaded rule is evaluated on forming bars: then every stored minute counts, not only closes. */
+  get evaluatesIntrabar(): boolean {
+    return this.runner?.evaluatesIntrabar ?? false;
+  }
+
   /** Rules changed (saved, edited, muted): reload them all, reseeding from the store. */
   reload(now: number): Promise<void> {
     return this.start(now);
@@ -77,6 +83,7 @@ export class AlertEngine {
       const from = this.next.get(key) ?? 0;
       const read = await readClosedBars(this.o.store, this.o.exchange, series.symbol, series.interval, from, Number.MAX_SAFE_INTEGER, upTo, this.o.graceMinutes * 60_000);
       bars.push(...read.bars);
+      series.waitingFrom = read.waitingFrom;
       const last = read.bars.at(-1);
       if (last !== undefined) this.next.set(key, last.bar.openTime + series.intervalMs);
     }
@@ -93,7 +100,7 @@ export class AlertEngine {
     const states: StoredRuleState[] = runner.takeChangedStates().map((s) => ({ ruleId: s.ruleId, state: s.state, updatedAt: upTo }));
     if (states.length === 0 && firings.length === 0) {
       // Rules evaluated but no state changed (takeChangedStates): these bars are as good as recorded.
-      if (only === null && runner.evaluated > 0) this.committedUpTo = upTo;
+      if (only === null && runner.evaluated + runner.peeked > 0) this.committedUpTo = upTo;
       return [];
     }
     try {

@@ -21,6 +21,8 @@ export function seedBars(warmup: number): number {
 /** One output of a shared stream at the last bar stepped, as a rule reads it: NaN while warming up. */
 export class OutputCell {
   value = NaN;
+  /** The output on the forming bar last peeked (StreamCell.peek), for `once_per_bar` rules; `value` stays the closed bar's. */
+  peeked = NaN;
   constructor(readonly output: string | null) {}
 }
 
@@ -30,20 +32,41 @@ export class StreamCell {
   readonly seedBars: number;
   /** The outputs rules read, updated at each step (a rule then reads a number, no lookup by name). */
   private readonly outputs: OutputCell[] = [];
+  /** A copy of the stream stepped with the forming bar (peek), and that bar's open time; dropped at the next real step. */
+  private tentative: MadeStream | null = null;
+  private tentativeOpenTime = NaN;
   constructor(private readonly made: MadeStream) {
     this.seedBars = seedBars(made.warmup);
   }
 
   step(bar: Readonly<Required<EvalBar & { openTime: number }>>): void {
+    this.tentative = null;
+    this.tentativeOpenTime = NaN;
     this.value = this.made.step(bar);
     for (const o of this.outputs) o.value = this.read(o.output);
   }
 
+  /**
+   * The outputs as if `bar`, still forming, were the next bar, into each cell's `peeked`. The
+   * stream itself is not stepped: a copy of it is (MadeStream.fork), once per bar; the bar's later
+   * peeks replace that copy's last bar (`replace` equals `update` with that bar), so a peek costs
+   * one step, and one copy per bar.
+   */
+  peek(bar: Readonly<Required<EvalBar & { openTime: number }>>): void {
+    let v: number | Readonly<Record<string, number>>;
+    if (this.tentative !== null && this.tentativeOpenTime === bar.openTime) {
+      v = this.tentative.replace(bar);
+    } else {
+      this.tentative = this.made.fork();
+      this.tentativeOpenTime = bar.openTime;
+      v = this.tentative.step(bar);
+    }
+    for (const o of this.outputs) o.peeked = outputOf(v, o.output);
+  }
+
   /** The output named `output` (null for a single-output stream); NaN while warming up. */
   read(output: string | null): number {
-    const v = this.value;
-    if (typeof v === 'number') return v;
-    return output === null ? NaN : ((v as Record<string, number>)[output] ?? NaN);
+    return outputOf(this.value, output);
   }
 
   /** The cell holding {@link read}(output) after every step, shared by the rules that read it. */
@@ -58,9 +81,21 @@ export class StreamCell {
   }
 }
 
+function outputOf(v: number | Readonly<Record<string, number>>, output: string | null): number {
+  if (typeof v === 'number') return v;
+  return output === null ? NaN : (v[output] ?? NaN);
+}
+
 /** The streams of one series, and the last bar stepped into them. */
 export class SeriesStreams {
   readonly cells = new Map<string, StreamCell>();
+  /** The cells `once_per_bar` rules read on this series' forming bar: the only ones {@link peek} steps. */
+  readonly peekedCells = new Set<StreamCell>();
+  /**
+   * Open time of a closed bar still waiting for its grace period (readClosedBars' `waitingFrom`),
+   * or null: a later bar is not peeked meanwhile, its streams lack that bar.
+   */
+  waitingFrom: number | null = null;
   readonly intervalMs: number;
   /** Open time of the last bar stepped, or null before the first. */
   lastOpenTime: number | null = null;
@@ -68,6 +103,9 @@ export class SeriesStreams {
   /** The runner's step at which this series last closed a bar, and that bar (rule-runner.ts). */
   closingStep = 0;
   closingBar: SeriesBar | null = null;
+  /** The runner's step at which this series' forming bar was last peeked, and that bar with the close of its last minute (rule-runner.ts). */
+  peekStep = 0;
+  peekBar: SeriesBar | null = null;
 
   constructor(
     readonly symbol: string,
@@ -115,6 +153,11 @@ export class SeriesStreams {
     for (const c of this.cells.values()) c.step(bar);
     this.lastOpenTime = bar.openTime;
     this.lastBar = bar;
+  }
+
+  /** Peeks the forming bar into the cells `once_per_bar` rules read (StreamCell.peek). */
+  peek(bar: EvalBar): void {
+    for (const c of this.peekedCells) c.peek(bar);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The alert engine on the sync loop: the scheduler's `afterSync` hook (up and the demo) hands it
  * each cycle's "now"; when the sync wrote bars, every bar closed since the last call is evaluated
- * and its firings stored with their outbox rows (AlertEngine.onBars, one transaction). Rules saved,
+ * and its firings stored with their outbox rows (AlertEngine.onBars, one transaction); with a
+ * `once_per_bar` rule loaded, after every sync, since minutes it did not write may have been stored. Rules saved,
  * edited or muted since (through the API or the CLI) are picked up first: the enabled rules'
  * ids and update times are compared each cycle, and a change reloads and reseeds the engine.
  * Health rules are evaluated on every call, whether or not bars were written: a failed or
@@ -58,7 +59,9 @@ export class LiveEvaluation {
       for (const r of this.engine.rejected) this.logger.warn(`alert rule ${r.ruleId} is not evaluated: ${r.error}`);
       return health;
     }
-    if (rows === 0) return health;
+    // A `once_per_bar` rule is evaluated on every minute stored, also those the live stream wrote
+    // (source `stream`) when the sync found nothing new to write.
+    if (rows === 0 && !this.engine.evaluatesIntrabar) return health;
     return [...health, ...(await this.engine.onBars(now))];
   }
 }

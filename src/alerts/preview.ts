@@ -1,7 +1,9 @@
 /**
  * Preview: a draft rule evaluated over stored history [from, to) with the live engine's runner and
- * seeding, so it fires where the live engine would have; each firing with its forward returns
- * 1h, 4h and 1d (close to close from the firing bar's close) and a summary.
+ * seeding, so it fires where the live engine would have (a `once_per_bar` rule minute by minute on
+ * its forming bars, the 1m series being one of those read); each firing with its forward returns
+ * 1h, 4h and 1d (from the firing's close to the close that far after the firing bar's close) and
+ * a summary.
  *
  * History is read in blocks of whole days (about 50,000 bars of the finest series: one block for a
  * year of 1h, 11 for a year of 1m), every series of a block before the next, so memory stays
@@ -43,6 +45,10 @@ export interface PreviewOptions {
 export interface PreviewFiring {
   symbol: string;
   openTime: number;
+  /** When it fired: the bar's close, or for an intrabar firing the close of the minute it fired at. */
+  firedAt: number;
+  /** Fired on the bar while it formed (`once_per_bar`): `close` and the operands are the bar's at `firedAt`. */
+  intrabar: boolean;
   close: number;
   incomplete: boolean;
   operands: Record<string, number | null>;
@@ -103,6 +109,7 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
       const to = Math.min(blockEnd, limit);
       if (done.has(key) || to <= from) continue;
       const read = await readClosedColumns(o.store, o.exchange, series.symbol, series.interval, from, to, o.now, graceMs);
+      series.waitingFrom = read.waitingFrom;
       if (read.waitingFrom !== null) done.add(key);
       spanFrom = Math.min(spanFrom, from);
       spanTo = Math.max(spanTo, to + series.intervalMs);
@@ -121,6 +128,8 @@ export async function previewRule(o: PreviewOptions): Promise<PreviewResult> {
         const pf: PreviewFiring = {
           symbol: f.symbol,
           openTime: f.barOpenTime,
+          firedAt: f.firedAt,
+          intrabar: f.inputs.intrabar,
           close: f.inputs.bar.close,
           incomplete: f.incomplete,
           operands: f.inputs.operands,

@@ -7,7 +7,7 @@
  * a cross or a `for N bars` run inside a branch not taken still advances.
  */
 import type { Candle } from '../core/candle.js';
-import { intervalMs, type Interval } from '../core/intervals.js';
+import { intervalMs, MINUTE_MS, type Interval } from '../core/intervals.js';
 import { inQuietHours } from './quiet-hours.js';
 import type { ConditionNode, IndicatorRef, NumberNode, RuleExpression, SignalRef } from './rule-ast.js';
 import type { BarRuleDefinition } from './rule-draft.js';
@@ -38,6 +38,8 @@ export interface SymbolFireState {
   lastBarOpenTime: number | null;
   /** `firedAt` of the last firing, for frequency and cooldown. */
   lastFiredAt: number | null;
+  /** Open time of the bar of the last firing: a `once_per_bar` rule fires at most once per bar, intrabar or at its close. */
+  firedBarOpenTime: number | null;
   /**
    * Set when a bar changed `cross`, `runs` or `lastFiredAt` (not `lastBarOpenTime` alone): the
    * runner stores only such states. Not stored itself.
@@ -49,10 +51,14 @@ export type EvalBar = Pick<Candle, 'openTime' | 'open' | 'high' | 'low' | 'close
 
 export interface BarContext {
   symbol: string;
+  /** The closed bar, or for an intrabar evaluation the bar as formed so far. */
   bar: EvalBar;
   /** The bar was evaluated while still incomplete (after the grace period). */
   incomplete: boolean;
-  /** When the bar is evaluated: its close, or later for a bar evaluated after the grace period. */
+  /**
+   * When the bar is evaluated: its close, or later for a bar evaluated after the grace period; for
+   * an intrabar evaluation, the close of the bar's last stored minute.
+   */
   evaluatedAt: number;
   /**
    * An indicator operand's value at the last closed bar of its interval (NaN during warm-up);
@@ -76,14 +82,15 @@ export interface RuleFiring {
   barOpenTime: number;
   firedAt: number;
   incomplete: boolean;
-  inputs: { bar: EvalBar; operands: Record<string, number | null> };
+  /** `intrabar`: fired on the bar still forming (`once_per_bar`), `bar` as it stood at `firedAt`. */
+  inputs: { bar: EvalBar; operands: Record<string, number | null>; intrabar: boolean };
   message: string;
   /** The rule's channels, or none in quiet hours (the firing is kept in the history only). */
   channels: string[];
 }
 
 export function emptyFireState(expression: RuleExpression): SymbolFireState {
-  return { cross: new Array<number>(expression.crossSlots * 2).fill(NaN), runs: new Array<number>(expression.forSlots).fill(0), lastBarOpenTime: null, lastFiredAt: null, changed: false };
+  return { cross: new Array<number>(expression.crossSlots * 2).fill(NaN), runs: new Array<number>(expression.forSlots).fill(0), lastBarOpenTime: null, lastFiredAt: null, firedBarOpenTime: null, changed: false };
 }
 
 function compileNumber(n: NumberNode): CompiledNumber {
@@ -222,7 +229,7 @@ const round = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPre
 
 /** Evaluates one closed bar of one symbol. The state passed in is not changed. */
 export function evaluateRuleBar(rule: CompiledRule, state: SymbolFireState, ctx: BarContext): { state: SymbolFireState; firing: RuleFiring | null } {
-  const next: SymbolFireState = { cross: state.cross.slice(), runs: state.runs.slice(), lastBarOpenTime: state.lastBarOpenTime, lastFiredAt: state.lastFiredAt, changed: false };
+  const next: SymbolFireState = { cross: state.cross.slice(), runs: state.runs.slice(), lastBarOpenTime: state.lastBarOpenTime, lastFiredAt: state.lastFiredAt, firedBarOpenTime: state.firedBarOpenTime, changed: false };
   const firing = stepRuleBar(rule, next, ctx);
   return { state: next, firing };
 }
@@ -235,8 +242,29 @@ export function stepRuleBar(rule: CompiledRule, state: SymbolFireState, ctx: Bar
   if (state.lastBarOpenTime !== null && ctx.bar.openTime <= state.lastBarOpenTime) return null;
   const held = rule.test(ctx, state);
   state.lastBarOpenTime = ctx.bar.openTime;
-  if (!held || !mayFire(rule, state, ctx.evaluatedAt)) return null;
+  if (!held || state.firedBarOpenTime === ctx.bar.openTime || !mayFire(rule, state, ctx.evaluatedAt)) return null;
+  return fire(rule, state, ctx, false);
+}
+
+/**
+ * A `once_per_bar` rule on the bar still forming (`ctx.bar` as formed so far, its indicator
+ * operands peeked): whether it fires now. Crosses and `for` runs are evaluated on `scratch`, a
+ * copy of the state's, and forgotten: they advance only at the bar's close. Only a firing changes
+ * the state (its time, and the bar as fired, so that neither a later minute nor the close fires
+ * again in that bar).
+ */
+export function peekRuleBar(rule: CompiledRule, state: SymbolFireState, scratch: SymbolFireState, ctx: BarContext): RuleFiring | null {
+  if (state.lastBarOpenTime !== null && ctx.bar.openTime <= state.lastBarOpenTime) return null;
+  if (state.firedBarOpenTime === ctx.bar.openTime) return null;
+  for (let i = 0; i < state.cross.length; i++) scratch.cross[i] = state.cross[i] as number;
+  for (let i = 0; i < state.runs.length; i++) scratch.runs[i] = state.runs[i] as number;
+  if (!rule.test(ctx, scratch) || !mayFire(rule, state, ctx.evaluatedAt)) return null;
+  return fire(rule, state, ctx, true);
+}
+
+function fire(rule: CompiledRule, state: SymbolFireState, ctx: BarContext, intrabar: boolean): RuleFiring {
   state.lastFiredAt = ctx.evaluatedAt;
+  state.firedBarOpenTime = ctx.bar.openTime;
   state.changed = true;
 
   const operands: Record<string, number | null> = {};
@@ -252,6 +280,7 @@ export function stepRuleBar(rule: CompiledRule, state: SymbolFireState, ctx: Bar
   const d = rule.definition;
   const shown = Object.entries(operands).map(([k, v]) => `${k} ${v === null ? 'n/a' : round(v)}`).join(', ');
   const quiet = d.quietHours !== null && inQuietHours(d.quietHours, ctx.evaluatedAt);
+  const when = intrabar ? ` forming at ${new Date(ctx.evaluatedAt).toISOString().slice(11, 16)}Z` : '';
   return {
     ruleId: rule.id,
     userId: rule.userId,
@@ -260,10 +289,15 @@ export function stepRuleBar(rule: CompiledRule, state: SymbolFireState, ctx: Bar
     barOpenTime: ctx.bar.openTime,
     firedAt: ctx.evaluatedAt,
     incomplete: ctx.incomplete,
-    inputs: { bar: { ...ctx.bar }, operands },
-    message: `${d.name}: ${ctx.symbol} ${rule.interval} bar ${new Date(ctx.bar.openTime).toISOString().slice(0, 16)}Z close ${round(ctx.bar.close)}${shown === '' ? '' : ` (${shown})`}${ctx.incomplete ? ' [bar incomplete]' : ''}`,
+    inputs: { bar: { openTime: ctx.bar.openTime, open: ctx.bar.open, high: ctx.bar.high, low: ctx.bar.low, close: ctx.bar.close, volume: ctx.bar.volume }, operands, intrabar },
+    message: `${d.name}: ${ctx.symbol} ${rule.interval} bar ${new Date(ctx.bar.openTime).toISOString().slice(0, 16)}Z${when} close ${round(ctx.bar.close)}${shown === '' ? '' : ` (${shown})`}${ctx.incomplete ? ' [bar incomplete]' : ''}`,
     channels: quiet ? [] : [...d.channels],
   };
+}
+
+/** Whether the rule is evaluated on its bar while it forms: `once_per_bar` above 1m (a 1m bar has no minute before its close). */
+export function evaluatesIntrabar(rule: CompiledRule): boolean {
+  return rule.definition.frequency === 'once_per_bar' && intervalMs(rule.interval) > MINUTE_MS;
 }
 
 /** The bar's close: when it is evaluated if complete. */

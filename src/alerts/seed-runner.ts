@@ -6,7 +6,7 @@ import { readSeedBars } from './series-bars.js';
 
 /**
  * Seeds each series with its bars closed by `start` (each stream its own window, indicator-pool.ts)
- * and returns, per series `symbol|interval`, the open time of its first bar after the seed.
+ * and the bars forming at `start` with their minutes stored before it, and returns, per series `symbol|interval`, the open time of its first bar after the seed.
  */
 export async function seedRunner(runner: RuleRunner, store: Store, exchange: string, start: number): Promise<Map<string, number>> {
   const next = new Map<string, number>();
@@ -16,6 +16,14 @@ export async function seedRunner(runner: RuleRunner, store: Store, exchange: str
     const span = series.seedSpan();
     if (span > 0) series.seed(await readSeedBars(store, exchange, series.symbol, series.interval, seedEnd - span * len, seedEnd), seedEnd);
     next.set(`${series.symbol}|${series.interval}`, seedEnd);
+  }
+  // The minutes of the bars forming at the start: they are part of those bars when they are
+  // evaluated intrabar, though closed before it (and so never evaluated themselves).
+  const minuteEnd = floorToInterval(start, '1m');
+  for (const [symbol, intervals] of runner.intrabarSymbols()) {
+    let from = minuteEnd;
+    for (const interval of intervals) from = Math.min(from, floorToInterval(start, interval));
+    runner.seedForming(symbol, await readSeedBars(store, exchange, symbol, '1m', from, minuteEnd));
   }
   return next;
 }

@@ -75,19 +75,19 @@ const numberCell = (v: number | null | undefined): string => (v === null || v ==
 const percent = (v: number | null): string => (v === null ? '-' : `${(v * 100).toFixed(2)} %`);
 
 /**
- * A preview in `format`: `csv` one row per firing (open_time in epoch ms, close, the operands, the
- * forward returns as fractions) for scripts; `json` the API's answer; `table` the rows with UTC
+ * A preview in `format`: `csv` one row per firing (open_time and fired_at in epoch ms, whether it
+ * fired intrabar, close, the operands, the forward returns as fractions) for scripts; `json` the API's answer; `table` the rows with UTC
  * times and returns in percent, then the summary.
  */
 export function formatPreview(p: PreviewResult, format: 'table' | 'csv' | 'json'): string {
   if (format === 'json') return `${JSON.stringify(p, null, 2)}\n`;
   const operands = operandNames(p);
   if (format === 'csv') {
-    const header = ['symbol', 'open_time', 'close', 'incomplete', ...operands, ...HORIZON_NAMES.map((h) => `return_${h}`)];
-    const lines = p.firings.map((f) => [f.symbol, String(f.openTime), String(f.close), String(f.incomplete), ...operands.map((o) => String(f.operands[o] ?? '')), ...HORIZON_NAMES.map((h) => String(f.returns[h] ?? ''))].join(','));
+    const header = ['symbol', 'open_time', 'fired_at', 'intrabar', 'close', 'incomplete', ...operands, ...HORIZON_NAMES.map((h) => `return_${h}`)];
+    const lines = p.firings.map((f) => [f.symbol, String(f.openTime), String(f.firedAt), String(f.intrabar), String(f.close), String(f.incomplete), ...operands.map((o) => String(f.operands[o] ?? '')), ...HORIZON_NAMES.map((h) => String(f.returns[h] ?? ''))].join(','));
     return `${[header.join(','), ...lines].join('\n')}\n`;
   }
-  const rows = p.firings.map((f) => [f.symbol, `${isoMinute(f.openTime)}${f.incomplete ? ' (incomplete)' : ''}`, String(f.close), ...operands.map((o) => numberCell(f.operands[o])), ...HORIZON_NAMES.map((h) => percent(f.returns[h]))]);
+  const rows = p.firings.map((f) => [f.symbol, `${isoMinute(f.openTime)}${f.intrabar ? ` (forming, at ${isoMinute(f.firedAt).slice(11)})` : ''}${f.incomplete ? ' (incomplete)' : ''}`, String(f.close), ...operands.map((o) => numberCell(f.operands[o])), ...HORIZON_NAMES.map((h) => percent(f.returns[h]))]);
   const table = p.firings.length === 0 ? 'no firings in this window\n' : alignedTable(['symbol', 'open (UTC)', 'close', ...operands, ...HORIZON_NAMES.map((h) => `after ${h}`)], rows);
   const s = p.summary;
   const listed = p.firings.length < s.count ? ` (the first ${p.firings.length} listed)` : '';

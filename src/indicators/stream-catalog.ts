@@ -12,6 +12,7 @@ import { AtrStream, NatrStream } from './atr.js';
 import { BbandsStream } from './bbands.js';
 import { CANDLE_PATTERNS, CandlePatternStream } from './candle-patterns.js';
 import { CciStream } from './cci.js';
+import { copyStream } from './copy-stream.js';
 import { DemaStream } from './dema.js';
 import { DonchianStream } from './donchian.js';
 import { EmaStream } from './ema.js';
@@ -45,7 +46,12 @@ export type BarField = (typeof BAR_FIELDS)[number];
 
 /** A built stream: its step, how many leading outputs are not ready, and (sr only) the levels it holds. */
 export interface MadeStream {
+  /** Appends a bar (the stream's `update`). */
   step: StreamStep;
+  /** Replaces the last bar stepped (the stream's `replace`): what `step` would have given for this bar instead. */
+  replace: StreamStep;
+  /** An independent copy of the stream as it is now (copy-stream.ts): stepping one leaves the other as it was. */
+  fork(): MadeStream;
   warmup: number;
   levels?: () => SrLevel[];
 }
@@ -59,20 +65,43 @@ export interface StreamEntry {
 }
 
 type Warm = { readonly warmup: number };
-const one = <S extends Warm & { update(x: number): unknown }>(s: S, field: BarField): MadeStream => ({
+const one = <S extends Warm & { update(x: number): unknown; replace(x: number): unknown }>(s: S, field: BarField): MadeStream => ({
   warmup: s.warmup,
   step: (b) => s.update(b[field]) as number | Record<string, number>,
+  replace: (b) => s.replace(b[field]) as number | Record<string, number>,
+  fork: () => one(copyStream(s), field),
 });
-const bar = <S extends Warm & { update(b: Bar): unknown }>(s: S): MadeStream => ({
+const bar = <S extends Warm & { update(b: Bar): unknown; replace(b: Bar): unknown }>(s: S): MadeStream => ({
   warmup: s.warmup,
   step: (b) => s.update(b) as number | Record<string, number>,
+  replace: (b) => s.replace(b) as number | Record<string, number>,
+  fork: () => bar(copyStream(s)),
 });
-const closes = (make: (p: readonly number[]) => Warm & { update(x: number): unknown }, prefix?: string): StreamEntry => ({
+const levelsOf = (s: SupportResistanceStream): MadeStream => ({ ...bar(s), levels: () => s.levels(), fork: () => levelsOf(copyStream(s)) });
+/** Every candle pattern in one stream, their codes in one record reused at each step. */
+const patternsOf = (streams: ReadonlyArray<readonly [string, CandlePatternStream]>): MadeStream => {
+  const out: Record<string, number> = {};
+  let warmup = 0;
+  for (const [, s] of streams) warmup = Math.max(warmup, s.warmup);
+  return {
+    warmup,
+    step: (b) => {
+      for (const [p, s] of streams) out[p] = s.update(b);
+      return out;
+    },
+    replace: (b) => {
+      for (const [p, s] of streams) out[p] = s.replace(b);
+      return out;
+    },
+    fork: () => patternsOf(streams.map(([p, s]) => [p, copyStream(s)] as const)),
+  };
+};
+const closes = (make: (p: readonly number[]) => Warm & { update(x: number): unknown; replace(x: number): unknown }, prefix?: string): StreamEntry => ({
   ...(prefix === undefined ? {} : { prefix }),
   input: 'close',
   make: (p, field) => one(make(p), field),
 });
-const bars = (make: (p: readonly number[]) => Warm & { update(b: Bar): unknown }, prefix?: string): StreamEntry => ({
+const bars = (make: (p: readonly number[]) => Warm & { update(b: Bar): unknown; replace(b: Bar): unknown }, prefix?: string): StreamEntry => ({
   ...(prefix === undefined ? {} : { prefix }),
   input: 'bar',
   make: (p) => bar(make(p)),
@@ -110,26 +139,11 @@ export const STREAM_CATALOG: Readonly<Record<string, StreamEntry>> = {
   sr: {
     prefix: 'sr',
     input: 'bar',
-    make: ([n = 5, tol = 0.005]) => {
-      const s = new SupportResistanceStream({ left: n, right: n, tolerance: tol });
-      return { ...bar(s), levels: () => s.levels() };
-    },
+    make: ([n = 5, tol = 0.005]) => levelsOf(new SupportResistanceStream({ left: n, right: n, tolerance: tol })),
   },
   patterns: {
     prefix: 'cdl',
     input: 'bar',
-    make: () => {
-      const streams = CANDLE_PATTERNS.map((p) => [p, new CandlePatternStream(p)] as const);
-      const out: Record<string, number> = {};
-      let warmup = 0;
-      for (const [, s] of streams) warmup = Math.max(warmup, s.warmup);
-      return {
-        warmup,
-        step: (b) => {
-          for (const [p, s] of streams) out[p] = s.update(b);
-          return out;
-        },
-      };
-    },
+    make: () => patternsOf(CANDLE_PATTERNS.map((p) => [p, new CandlePatternStream(p)] as const)),
   },
 };

@@ -35,7 +35,7 @@ export const ruleSchema = z.looseObject({ id: z.number().int(), name: z.string()
 const firingSchema = z.object({ id: z.number().int(), ruleId: z.number().int(), symbol: z.string(), interval: z.string(), barOpenTime: z.number(), firedAt: z.number(), message: z.string(), incomplete: z.boolean(), inputs: z.unknown() });
 const horizonRecord = z.record(z.string(), z.number().nullable());
 export const previewSchema = z.object({
-  firings: z.array(z.object({ symbol: z.string(), openTime: z.number(), close: z.number(), incomplete: z.boolean(), operands: horizonRecord, returns: horizonRecord })),
+  firings: z.array(z.object({ symbol: z.string(), openTime: z.number(), firedAt: z.number(), intrabar: z.boolean(), close: z.number(), incomplete: z.boolean(), operands: horizonRecord, returns: horizonRecord })),
   summary: z.object({ count: z.number().int(), positive: horizonRecord, median: horizonRecord, worst: horizonRecord }),
 });
 const mutedUntilField = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.null()]);

@@ -87,7 +87,7 @@ export function registerAlertsCommand(program: Command): void {
   )
     .requiredOption('--interval <interval>', 'evaluated as bars of this interval close: 1m, 5m, 15m, 1h, 4h, 1d')
     .requiredOption('--channel <channel>', 'where it is sent, repeatable: telegram:<chat id> (links that chat to the user), webhook:<url> or dashboard', collect)
-    .option('--frequency <f>', 'once, once_per_bar, once_per_bar_close (default) or every:<minutes>')
+    .option('--frequency <f>', 'once, once_per_bar (also on the bar while it forms, at most once per bar), once_per_bar_close (default) or every:<minutes>')
     .option('--cooldown <minutes>', 'quiet minutes after each firing', nonNegativeIntArg)
     .option('--expires <time>', 'no firing after this time (ISO-8601 UTC or epoch ms)', timeArgNamed('--expires'))
     .option('--quiet <from-to>', "quiet hours in the user's time zone, e.g. 22:00-07:00")
@@ -173,8 +173,8 @@ export function registerAlertsCommand(program: Command): void {
     .requiredOption('--interval <interval>', 'bar interval the rule runs on')
     .requiredOption('--from <time>', 'window start (ISO-8601 UTC or epoch ms)', timeArgNamed('--from'))
     .option('--to <time>', 'window end (default now; at most 366 days after --from)', timeArgNamed('--to'))
-    .option('--frequency <f>', 'once, once_per_bar, once_per_bar_close (default) or every:<minutes>')
-    .addOption(new Option('-f, --format <format>', 'table (UTC times, returns in %, summary), csv (open_time in epoch ms, returns as fractions) or json').choices(PREVIEW_FORMATS).default('table'))
+    .option('--frequency <f>', 'once, once_per_bar (also on the bar while it forms, at most once per bar), once_per_bar_close (default) or every:<minutes>')
+    .addOption(new Option('-f, --format <format>', 'table (UTC times, returns in %, summary), csv (open_time and fired_at in epoch ms, intrabar, returns as fractions) or json').choices(PREVIEW_FORMATS).default('table'))
     .addOption(userOption())
     .action(async (expr: string, opts: ScopeOptions & { interval: string; from: number; to?: number; frequency?: string; format: (typeof PREVIEW_FORMATS)[number]; user?: string }, cmd: Command) => {
       const to = opts.to ?? Date.now();
