@@ -1,9 +1,10 @@
 /**
- * The fast half of a DuckDB candle write: the caller's Float64Array columns go into a temporary
- * staging table through the Appender, one data chunk (≤ 2048 rows) at a time, with no SQL per
- * row; the upsert into `candles` is then one INSERT … SELECT.
+ * The fast half of a DuckDB candle write: the caller's Float64Array columns go through the
+ * Appender one data chunk (≤ 2048 rows) at a time, with no SQL per row. Into a range that holds
+ * no rows yet (a fresh backfill) they are appended to `candles` itself; otherwise into a
+ * temporary staging table, from which the merge into `candles` is one statement.
  */
-import { DOUBLE, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, TINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
 import { CANDLE_FIELDS, type CandleColumns } from '../../core/candle.js';
 import { CANDLE_COLUMNS } from '../sql/candle-sql.js';
@@ -13,6 +14,10 @@ export const DUCKDB_STAGE = 'temp.main.candle_stage';
 /** DuckDB's vector size: the most rows one data chunk can carry. */
 const CHUNK_ROWS = 2048;
 const TYPES = CANDLE_FIELDS.map(() => DOUBLE);
+/** The fields `candles` stores as BIGINT; every other value column is DOUBLE. */
+const BIGINT_FIELDS = new Set<string>(['openTime', 'closeTime', 'trades']);
+/** `candles`' columns in table order: series_id, the 11 fields, source. */
+const TABLE_TYPES = [INTEGER, ...CANDLE_FIELDS.map((f) => (BIGINT_FIELDS.has(f) ? BIGINT : DOUBLE)), TINYINT];
 
 // Every column DOUBLE, like the caller's columns, so a chunk is a straight copy; the insert casts.
 const STAGE_COLUMNS = CANDLE_COLUMNS.map((c) => `${c} DOUBLE`).join(', ');
@@ -50,4 +55,50 @@ export async function fillStage(conn: DuckDBConnection, c: CandleColumns): Promi
   } finally {
     appender.closeSync();
   }
+}
+
+/** Copies `n` values from `src` at `start` into the chunk's vector `v` (a plain memcpy: a fresh chunk has no validity mask). */
+function copyInto(chunk: DuckDBDataChunk, v: number, src: ArrayBufferView, byteStart: number, bytes: number): void {
+  const owned = src.buffer instanceof ArrayBuffer ? src : new Uint8Array(src.buffer, src.byteOffset, src.byteLength).slice();
+  if (!(owned.buffer instanceof ArrayBuffer)) throw new Error('unreachable: copied column is not ArrayBuffer-backed');
+  bindings.copy_data_to_vector(bindings.data_chunk_get_vector(chunk.chunk, v), 0, owned.buffer, owned.byteOffset + byteStart, bytes);
+}
+
+/**
+ * Appends `c` to `candles` as rows of series `seriesId` with source rank `rank`, inside the
+ * caller's transaction (a rollback removes them; the table's NOT NULL and CHECK constraints hold
+ * as for an INSERT). Only for a range with no stored rows: nothing here replaces a row.
+ */
+export async function appendCandles(conn: DuckDBConnection, seriesId: number, rank: number, c: CandleColumns): Promise<void> {
+  const appender = await conn.createAppender('candles');
+  const ids = new Int32Array(CHUNK_ROWS).fill(seriesId);
+  const ranks = new Int8Array(CHUNK_ROWS).fill(rank);
+  const whole = new BigInt64Array(CHUNK_ROWS);
+  try {
+    for (let start = 0; start < c.length; start += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, c.length - start);
+      const chunk = DuckDBDataChunk.create(TABLE_TYPES, n);
+      copyInto(chunk, 0, ids, 0, n * 4);
+      CANDLE_FIELDS.forEach((field, f) => {
+        const col = c[field];
+        if (!BIGINT_FIELDS.has(field)) return copyInto(chunk, f + 1, col, start * 8, n * 8);
+        // As CAST(DOUBLE AS BIGINT) would: the values are whole (times, and trade counts checked as such).
+        for (let i = 0; i < n; i++) whole[i] = BigInt(Math.round(col[start + i] as number));
+        copyInto(chunk, f + 1, whole, 0, n * 8);
+      });
+      copyInto(chunk, CANDLE_FIELDS.length + 1, ranks, 0, n);
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } catch (err) {
+    // Closing flushes, and after a failed append that fails too ("transaction is aborted"):
+    // the first error is the one that names the cause (a full disk, a CHECK).
+    try {
+      appender.closeSync();
+    } catch {
+      // the transaction is rolled back by the caller either way
+    }
+    throw err;
+  }
+  appender.closeSync();
 }

@@ -9,20 +9,20 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { CandleColumns, CandleSource } from '../../core/candle.js';
+import { SOURCE_RANK, type CandleColumns, type CandleSource } from '../../core/candle.js';
 import { DUCKDB_DEFAULTS } from '../../core/config.js';
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import { StoreError } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../sql/assert-ascending.js';
 import { aggregateCandlesQuery, DUCKDB_AGGREGATE, noteVolumesSql } from '../sql/aggregate-sql.js';
-import { insertFromStageSql, mergeFromStageSql, rangeHasRows, storedBarWindow, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
+import { mergeFromStageSql, rangeHasRows, storedBarWindow, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { checkedChunkRows, SqlStore } from '../sql/sql-store.js';
 import { col, toNumber, toText } from '../sql/sql-values.js';
 import { addTaskRowsSql } from '../sql/runs-sql.js';
 import type { ArchiveManifestEntry, CandleChunk, StreamCandlesOptions, WriteCandlesOptions } from '../store.js';
-import { createStage, DUCKDB_STAGE, fillStage } from './duckdb-candle-stage.js';
+import { appendCandles, createStage, DUCKDB_STAGE, fillStage } from './duckdb-candle-stage.js';
 import { lockErrorFrom } from './duckdb-lock-error.js';
 import { readCandleColumns, streamCandleColumns } from './duckdb-read-columns.js';
 import { DuckDbSession, executor, wrap } from './duckdb-session.js';
@@ -81,13 +81,14 @@ export class DuckDbStore extends SqlStore {
     return this.session.transactionWithConnection(async (tx, conn) => {
       let changed = 0;
       if (id !== null) {
-        await fillStage(conn, candles);
         const first = candles.openTime[0] as number;
         const last = candles.openTime[candles.length - 1] as number;
         // One connection writes this file, so nothing can fill the range between check and insert.
         if (!(await rangeHasRows(tx, id, first, last))) {
-          changed = await tx.run(insertFromStageSql(DUCKDB_STAGE, source), [id]);
+          await appendCandles(conn, id, SOURCE_RANK[source], candles);
+          changed = candles.length;
         } else {
+          await fillStage(conn, candles);
           const merge = mergeFromStageSql(DUCKDB_STAGE, source);
           changed = (await tx.run(merge.update, [id, first, last])) + (await tx.run(merge.insertMissing, [id, first, last]));
         }
