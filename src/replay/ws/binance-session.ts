@@ -15,7 +15,7 @@ import type { OutFrame } from './looped-capture.js';
 import { LoopCursor } from './looped-capture.js';
 import type { BinanceCapture } from './binance-capture.js';
 import { SessionFaults, type WsFault } from './ws-faults.js';
-import { rawText } from './gemini-session.js';
+import { rawText } from './looped-session.js';
 import type { SessionHost } from './session-host.js';
 
 const METHODS = ['SUBSCRIBE', 'UNSUBSCRIBE', 'LIST_SUBSCRIPTIONS', 'SET_PROPERTY', 'GET_PROPERTY'];

@@ -13,10 +13,9 @@
  * @see https://docs.bitvavo.com/docs/websocket-api/book-subscription
  */
 import type { WebSocket } from 'ws';
-import { LoopCursor, type OutFrame } from './looped-capture.js';
+import type { OutFrame } from './looped-capture.js';
 import type { BitvavoCapture } from './bitvavo-capture.js';
-import { rawText } from './gemini-session.js';
-import { SessionFaults, type WsFault } from './ws-faults.js';
+import { LoopedSession } from './looped-session.js';
 import type { SessionHost } from './session-host.js';
 
 type Json = Record<string, unknown>;
@@ -36,44 +35,15 @@ function channelsOf(v: unknown): Map<string, string[]> | undefined {
   return out;
 }
 
-export class BitvavoSession {
+export class BitvavoSession extends LoopedSession<BitvavoCapture> {
   /** Channel name → subscribed markets, in the order subscribed. */
   readonly subscriptions = new Map<string, Set<string>>();
-  readonly faults = new SessionFaults();
-  private cursor: LoopCursor | undefined;
-  badMessages = 0;
-  closed = false;
 
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly host: SessionHost,
-    private readonly capture: () => BitvavoCapture,
-  ) {
-    socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.onText(rawText(data));
-    });
-    socket.on('close', () => this.dispose());
-    socket.on('error', () => this.dispose());
+  constructor(socket: WebSocket, host: SessionHost, capture: () => BitvavoCapture) {
+    super('bitvavo', socket, host, capture);
   }
 
-  private dispose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.host.closed(this);
-  }
-
-  private captureTime(cap: BitvavoCapture): number {
-    return cap.startAt + (this.host.clock.now() - this.host.anchorSim);
-  }
-
-  private onText(text: string): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      this.badMessages++;
-      return;
-    }
+  protected onMessage(msg: unknown): void {
     if (!isRecord(msg)) {
       this.badMessages++;
       return;
@@ -110,25 +80,11 @@ export class BitvavoSession {
     }
   }
 
-  private send(f: OutFrame): void {
-    this.socket.send(f.text);
-    this.host.sent('bitvavo', f);
+  protected wants(f: OutFrame): boolean {
+    return this.subscriptions.get(f.stream)?.has(f.symbol) === true;
   }
 
-  inject(f: WsFault): void {
-    if (f.kind === 'disconnect') {
-      this.host.dropped('bitvavo', 'fault');
-      this.socket.terminate();
-      this.dispose();
-    } else this.faults.add(f, this.host.clock.now());
-  }
-
-  pump(): void {
-    if (this.closed) return;
-    const cap = this.capture();
-    const c = this.captureTime(cap);
-    this.cursor ??= new LoopCursor(cap, c);
-    const due = this.cursor.take(c).filter((f) => this.subscriptions.get(f.stream)?.has(f.symbol) === true);
-    for (const f of this.faults.apply(due, this.host.clock.now(), (x) => x.stream === 'book')) this.send(f);
+  protected isBookDiff(f: OutFrame): boolean {
+    return f.stream === 'book';
   }
 }

@@ -11,10 +11,9 @@
  * @see https://docs.btcturk.com/websocket-feed/models
  */
 import type { WebSocket } from 'ws';
-import { LoopCursor, type OutFrame } from './looped-capture.js';
+import type { OutFrame } from './looped-capture.js';
 import type { BtcturkCapture } from './btcturk-capture.js';
-import { rawText } from './gemini-session.js';
-import { SessionFaults, type WsFault } from './ws-faults.js';
+import { LoopedSession } from './looped-session.js';
 import type { SessionHost } from './session-host.js';
 
 type Json = Record<string, unknown>;
@@ -27,45 +26,16 @@ function joinRequest(v: unknown): { channel: string; pair: string; join: boolean
   return { channel, pair: event, join };
 }
 
-export class BtcturkSession {
+export class BtcturkSession extends LoopedSession<BtcturkCapture> {
   /** Joined `channel:pair` keys. */
   readonly joined = new Set<string>();
-  readonly faults = new SessionFaults();
-  private cursor: LoopCursor | undefined;
-  badMessages = 0;
-  closed = false;
 
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly host: SessionHost,
-    private readonly capture: () => BtcturkCapture,
-  ) {
-    socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.onText(rawText(data));
-    });
-    socket.on('close', () => this.dispose());
-    socket.on('error', () => this.dispose());
+  constructor(socket: WebSocket, host: SessionHost, capture: () => BtcturkCapture) {
+    super('btcturk', socket, host, capture);
     socket.send(capture().versionFrame);
   }
 
-  private dispose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.host.closed(this);
-  }
-
-  private captureTime(cap: BtcturkCapture): number {
-    return cap.startAt + (this.host.clock.now() - this.host.anchorSim);
-  }
-
-  private onText(text: string): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      this.badMessages++;
-      return;
-    }
+  protected onMessage(msg: unknown): void {
     const req = joinRequest(msg);
     if (!req) {
       this.badMessages++;
@@ -86,25 +56,12 @@ export class BtcturkSession {
     if (book) this.send(book);
   }
 
-  private send(f: OutFrame): void {
-    this.socket.send(f.text);
-    this.host.sent('btcturk', f);
+  protected wants(f: OutFrame): boolean {
+    return this.joined.has(`${f.stream}:${f.symbol}`);
   }
 
-  inject(f: WsFault): void {
-    if (f.kind === 'disconnect') {
-      this.host.dropped('btcturk', 'fault');
-      this.socket.terminate();
-      this.dispose();
-    } else this.faults.add(f, this.host.clock.now());
-  }
-
-  pump(): void {
-    if (this.closed) return;
-    const cap = this.capture();
-    const c = this.captureTime(cap);
-    this.cursor ??= new LoopCursor(cap, c);
-    const due = this.cursor.take(c).filter((f) => this.joined.has(`${f.stream}:${f.symbol}`));
-    for (const f of this.faults.apply(due, this.host.clock.now(), () => true)) this.send(f);
+  /** Every frame of the capture is an `obdiff` 432 diff. */
+  protected isBookDiff(): boolean {
+    return true;
   }
 }

@@ -8,17 +8,11 @@
  *
  * @see https://docs.gemini.com/websocket-api/#market-data-version-2
  */
-import type { WebSocket, RawData } from 'ws';
-import { LoopCursor, type OutFrame } from './looped-capture.js';
+import type { WebSocket } from 'ws';
+import type { OutFrame } from './looped-capture.js';
 import type { GeminiCapture } from './gemini-capture.js';
-import { SessionFaults, type WsFault } from './ws-faults.js';
+import { LoopedSession } from './looped-session.js';
 import type { SessionHost } from './session-host.js';
-
-export function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
 
 function subscriptionSymbols(msg: unknown): { type: 'subscribe' | 'unsubscribe'; symbols: string[] } | undefined {
   if (typeof msg !== 'object' || msg === null) return undefined;
@@ -34,43 +28,14 @@ function subscriptionSymbols(msg: unknown): { type: 'subscribe' | 'unsubscribe';
   return { type, symbols };
 }
 
-export class GeminiSession {
+export class GeminiSession extends LoopedSession<GeminiCapture> {
   readonly symbols = new Set<string>();
-  readonly faults = new SessionFaults();
-  private cursor: LoopCursor | undefined;
-  badMessages = 0;
-  closed = false;
 
-  constructor(
-    private readonly socket: WebSocket,
-    private readonly host: SessionHost,
-    private readonly capture: () => GeminiCapture,
-  ) {
-    socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.onText(rawText(data));
-    });
-    socket.on('close', () => this.dispose());
-    socket.on('error', () => this.dispose());
+  constructor(socket: WebSocket, host: SessionHost, capture: () => GeminiCapture) {
+    super('gemini', socket, host, capture);
   }
 
-  private dispose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.host.closed(this);
-  }
-
-  private captureTime(cap: GeminiCapture): number {
-    return cap.startAt + (this.host.clock.now() - this.host.anchorSim);
-  }
-
-  private onText(text: string): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      this.badMessages++;
-      return;
-    }
+  protected onMessage(msg: unknown): void {
     const sub = subscriptionSymbols(msg);
     if (!sub) {
       this.badMessages++;
@@ -90,26 +55,12 @@ export class GeminiSession {
     }
   }
 
-  private send(f: OutFrame): void {
-    this.socket.send(f.text);
-    this.host.sent('gemini', f);
+  protected wants(f: OutFrame): boolean {
+    return f.symbol === '' ? this.symbols.size > 0 : this.symbols.has(f.symbol);
   }
 
-  inject(f: WsFault): void {
-    if (f.kind === 'disconnect') {
-      this.host.dropped('gemini', 'fault');
-      this.socket.terminate();
-      this.dispose();
-    } else this.faults.add(f, this.host.clock.now());
-  }
-
-  pump(): void {
-    if (this.closed) return;
-    const cap = this.capture();
-    const c = this.captureTime(cap);
-    this.cursor ??= new LoopCursor(cap, c);
-    const due = this.cursor.take(c).filter((f) => (f.symbol === '' ? this.symbols.size > 0 : this.symbols.has(f.symbol)));
-    const isDiff = (f: OutFrame): boolean => f.stream === 'l2_updates' && !f.text.includes('"trades":');
-    for (const f of this.faults.apply(due, this.host.clock.now(), isDiff)) this.send(f);
+  /** `l2_updates` carrying trades is the whole book a subscribe gets, not a diff. */
+  protected isBookDiff(f: OutFrame): boolean {
+    return f.stream === 'l2_updates' && !f.text.includes('"trades":');
   }
 }
