@@ -14,7 +14,7 @@
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#order-book
  */
 import { BadInputError } from '../../core/errors.js';
-import type { RecordedMessage, RecordedSnapshot } from './capture-readers.js';
+import { isRecord, parseObject, type RecordedMessage, type RecordedSnapshot } from './capture-readers.js';
 import { firstAfter, locate, loopPeriod, type LoopedCapture, type OutFrame } from './looped-capture.js';
 import { parseLevels, PriceBook, type Level } from './price-book.js';
 
@@ -47,24 +47,9 @@ interface SymbolState {
 
 type Json = Record<string, unknown>;
 
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function num(o: Json, key: string, where: string): number {
   const v = o[key];
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new BadInputError(`${where}: "${key}" is not an integer`);
-  return v;
-}
-
-function parseObject(text: string, where: string): Json {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (err) {
-    throw new BadInputError(`${where}: not JSON`, { cause: err });
-  }
-  if (!isRecord(v)) throw new BadInputError(`${where}: not a JSON object`);
   return v;
 }
 

@@ -23,7 +23,7 @@
  * @see https://docs.bitvavo.com/docs/rest-api/get-order-book/
  */
 import { BadInputError } from '../../core/errors.js';
-import type { RecordedMessage } from './capture-readers.js';
+import { parseObject, type RecordedMessage } from './capture-readers.js';
 import { locate, type LoopedCapture, type OutFrame } from './looped-capture.js';
 import { LoopedBook, applyDiff, type ScheduledDiff } from './looped-book.js';
 import { parseLevels, PriceBook, type Level } from './price-book.js';
@@ -34,17 +34,6 @@ const BOOK_BATCH_MS = 100;
 const TRADE_AT_MS = 500;
 
 type Json = Record<string, unknown>;
-
-function parseObject(text: string, where: string): Json {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (err) {
-    throw new BadInputError(`${where}: not JSON`, { cause: err });
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new BadInputError(`${where}: not a JSON object`);
-  return v as Json;
-}
 
 /** The digits of the first integer `"key":` in `text`: nanosecond times are read as text, never as a double. */
 function integerText(text: string, key: string, where: string): string {

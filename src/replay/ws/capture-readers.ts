@@ -28,8 +28,20 @@ export interface RecordedSnapshot {
   text: string;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** One recorded frame's JSON object; `where` names the frame in the error when it is not one. */
+export function parseObject(text: string, where: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new BadInputError(`${where}: not JSON`, { cause: err });
+  }
+  if (!isRecord(v)) throw new BadInputError(`${where}: not a JSON object`);
+  return v;
 }
 
 const ENVELOPE_HEAD = /^\{"stream":"([^"]+)","data":/;

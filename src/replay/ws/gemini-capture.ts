@@ -12,15 +12,11 @@
  * @see https://docs.gemini.com/websocket-api/#market-data-version-2
  */
 import { BadInputError } from '../../core/errors.js';
-import type { RecordedMessage } from './capture-readers.js';
+import { isRecord, type RecordedMessage } from './capture-readers.js';
 import { locate, loopPeriod, type LoopedCapture, type OutFrame } from './looped-capture.js';
 import { PriceBook, type BookSideName, type Level } from './price-book.js';
 
 type Json = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 interface Change {
   side: BookSideName;
