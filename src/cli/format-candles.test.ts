@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { columnsFromCandles, sliceColumns, type CandleColumns } from '../core/candle.js';
 import { btcusdtDay } from '../store/test-support/fixture-candles.js';
-import { candleFormatter, formatCandles, type CandleFormat } from './format-candles.js';
+import { candleFormatter, exportString, formatCandles, type CandleFormat } from './format-candles.js';
 
 // The first row of the archive file BTCUSDT-1m-2020-01-01 (fixtures/binance-vision/…).
 const row = {
@@ -57,13 +57,13 @@ test('candles table - each price column with one number of decimals, digits as s
 
 test('candles table - a later chunk needing more decimals than the first is printed exactly, not rounded', () => {
   const f = candleFormatter('table');
-  const first = f.rows(columnsFromCandles([{ ...row, high: 7212.5 }]), all(1));
-  const later = f.rows(columnsFromCandles([{ ...row, high: 7212.125 }, { ...row, high: 7213 }]), all(2));
+  const first = exportString(f.rows(columnsFromCandles([{ ...row, high: 7212.5 }]), all(1)));
+  const later = exportString(f.rows(columnsFromCandles([{ ...row, high: 7212.125 }, { ...row, high: 7213 }]), all(2)));
   assert.match(first, /7212\.5 /);
   assert.match(later, / 7212\.125 /);
   assert.match(later, / 7213\.0 /);
   // A price below 1e-6 prints as a plain decimal, every digit kept.
-  assert.match(f.rows(columnsFromCandles([{ ...row, low: 1.2345e-7 }]), all(1)), / 0\.00000012345 /);
+  assert.match(exportString(f.rows(columnsFromCandles([{ ...row, low: 1.2345e-7 }]), all(1))), / 0\.00000012345 /);
 });
 
 /** The formatter fed `c` in chunks of `size` rows. */
@@ -71,7 +71,7 @@ function chunked(c: CandleColumns, format: CandleFormat, size: number): string {
   const f = candleFormatter(format);
   const complete = new Uint8Array(c.length).map((_, i) => (i % 7 === 3 ? 0 : 1));
   let out = f.begin();
-  for (let i = 0; i < c.length; i += size) out += f.rows(sliceColumns(c, i, Math.min(c.length, i + size)), complete.subarray(i, i + size));
+  for (let i = 0; i < c.length; i += size) out += exportString(f.rows(sliceColumns(c, i, Math.min(c.length, i + size)), complete.subarray(i, i + size)));
   return out + f.end();
 }
 

@@ -4,7 +4,8 @@
  * (core/bar-complete.ts): CSV and JSON in a last `complete` column, the table with a trailing `*`
  * and a footnote.
  */
-import { CANDLE_CSV_HEADER, type CandleColumns } from '../core/candle.js';
+import { CANDLE_CSV_HEADER, CANDLE_FIELDS, type CandleColumns } from '../core/candle.js';
+import { AsciiBytes, NUMBER_MAX_BYTES } from './ascii-bytes.js';
 import { ColumnDecimals, exactCell, StreamedTable } from './streamed-table.js';
 import { isoMinute } from './text-table.js';
 
@@ -14,12 +15,20 @@ export const CANDLE_FORMATS: readonly CandleFormat[] = ['table', 'csv', 'json'];
 export type FileFormat = CandleFormat | 'parquet';
 export const EXPORT_FORMATS: readonly FileFormat[] = [...CANDLE_FORMATS, 'parquet'];
 
+/** A piece of an export: text, or the bytes of ASCII text (CSV rows are made as bytes). */
+export type ExportText = string | Uint8Array;
+
 /** Text of one export, produced in order: begin, rows of each chunk, end. */
 export interface ChunkFormatter {
   begin(): string;
   /** `complete[i]` is 1 when bar i is complete. */
-  rows(c: CandleColumns, complete: Uint8Array): string;
+  rows(c: CandleColumns, complete: Uint8Array): ExportText;
   end(): string;
+}
+
+/** An export piece as a string. */
+export function exportString(text: ExportText): string {
+  return typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('latin1');
 }
 
 export interface TableDecimals {
@@ -38,21 +47,35 @@ export function candleFormatter(format: CandleFormat, decimals: TableDecimals = 
 /** Candles in one piece (one chunk): what the streamed formatters write for a window that fits one chunk. */
 export function formatCandles(c: CandleColumns, complete: Uint8Array, format: CandleFormat, decimals: TableDecimals = {}): string {
   const f = candleFormatter(format, decimals);
-  return f.begin() + f.rows(c, complete) + f.end();
+  return f.begin() + exportString(f.rows(c, complete)) + f.end();
 }
 
 export const CANDLE_CSV_COLUMNS = `${CANDLE_CSV_HEADER},complete`;
 
+/** The most bytes of one CSV row: 11 numbers, 11 commas, `false` and a newline. */
+const CSV_ROW_MAX_BYTES = 11 * NUMBER_MAX_BYTES + 11 + 6;
+/** What a CSV row of real 1m candles takes, about: the first guess of a chunk's size. */
+const CSV_ROW_BYTES = 128;
+const COMMA = 44;
+
 function csvFormatter(): ChunkFormatter {
+  // Each number as String() prints it (its shortest exact form), written as bytes. The decimals
+  // last seen in each column start the search for the next value's.
+  const decimals = new Int32Array(CANDLE_FIELDS.length);
   return {
     begin: () => `${CANDLE_CSV_COLUMNS}\n`,
     rows(c, complete) {
-      // A template per row: ToString of each number is its shortest exact form, as String() gives.
-      let out = '';
+      const columns = CANDLE_FIELDS.map((f) => c[f]);
+      const out = new AsciiBytes(c.length * CSV_ROW_BYTES);
       for (let i = 0; i < c.length; i++) {
-        out += `${c.openTime[i]},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${c.volume[i]},${c.closeTime[i]},${c.quoteVolume[i]},${c.trades[i]},${c.takerBuyBase[i]},${c.takerBuyQuote[i]},${complete[i] === 1}\n`;
+        out.reserve(CSV_ROW_MAX_BYTES);
+        for (let j = 0; j < columns.length; j++) {
+          decimals[j] = out.number((columns[j] as Float64Array)[i] as number, decimals[j] as number);
+          out.byte(COMMA);
+        }
+        out.ascii(complete[i] === 1 ? 'true\n' : 'false\n');
       }
-      return out;
+      return out.written();
     },
     end: () => '',
   };

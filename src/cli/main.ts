@@ -1,9 +1,10 @@
 /** Entry point of the `tickerflow` command. */
 import { buildProgram } from './program.js';
 
-const program = buildProgram();
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const msg = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`tickerflow: ${msg}\n`);
-  process.exit(1);
-});
+buildProgram(process.argv)
+  .then((program) => program.parseAsync(process.argv))
+  .catch((err: unknown) => {
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`tickerflow: ${msg}\n`);
+    process.exit(1);
+  });

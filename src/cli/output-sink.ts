@@ -9,7 +9,7 @@ import { ConfigError } from '../core/errors.js';
 
 export interface OutputSink {
   /** Resolves once `text` is handed on and the destination can take more; false when the reader has gone (stop writing). */
-  write(text: string): Promise<boolean>;
+  write(text: string | Uint8Array): Promise<boolean>;
   /** Flushes; for a file, renames it into place. */
   finish(): Promise<void>;
   /** Drops what was written (a file's partial copy is removed); safe after finish. */
@@ -28,7 +28,7 @@ export function streamSink(stream: NodeJS.WritableStream = process.stdout): Outp
     async write(text) {
       if (failure !== undefined) throw failure;
       if (gone) return false;
-      if (text !== '' && !stream.write(text)) await settled(stream);
+      if (text.length !== 0 && !stream.write(text)) await settled(stream);
       if (failure !== undefined) throw failure;
       return !gone;
     },
@@ -62,7 +62,7 @@ export function fileSink(path: string): OutputSink & { readonly partialPath: str
     partialPath,
     async write(text) {
       if (failure !== undefined) throw failure;
-      if (text !== '' && !stream.write(text)) await settled(stream);
+      if (text.length !== 0 && !stream.write(text)) await settled(stream);
       if (failure !== undefined) throw failure;
       return true;
     },

@@ -1,7 +1,11 @@
-/** Opens the store a `--db` value names and brings its schema up to date. */
+/**
+ * Opens the store a `--db` value names and brings its schema up to date. Each backend's module
+ * (with its driver) is imported only when a store of its kind is opened: pg's took 0.18 s of CPU
+ * at the start of every DuckDB command.
+ */
 import { ConfigError } from '../core/errors.js';
-import { DuckDbStore } from './duckdb/duckdb-store.js';
-import { PostgresStore } from './postgres/postgres-store.js';
+import type { DuckDbStore } from './duckdb/duckdb-store.js';
+import type { PostgresStore } from './postgres/postgres-store.js';
 import type { BeforeCommitHook } from './sql/sql-session.js';
 import type { Store } from './store.js';
 
@@ -25,15 +29,15 @@ export async function openStore(db: string | undefined, options: OpenStoreOption
   const duck = { memoryLimit: options.duckdbMemoryLimit, threads: options.duckdbThreads };
   let store: DuckDbStore | PostgresStore;
   if (db === undefined) {
-    store = await DuckDbStore.open(undefined, duck);
+    store = await (await import('./duckdb/duckdb-store.js')).DuckDbStore.open(undefined, duck);
   } else if (/^postgres(ql)?:\/\//i.test(db)) {
-    store = PostgresStore.open(db);
+    store = (await import('./postgres/postgres-store.js')).PostgresStore.open(db);
   } else if (db.trim() === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
     throw new ConfigError(
       `--db "${db.replace(/\/\/[^@/]*@/, '//***@')}" is neither a DuckDB file path nor a postgres:// or postgresql:// URL`,
     );
   } else {
-    store = await DuckDbStore.open(db, duck);
+    store = await (await import('./duckdb/duckdb-store.js')).DuckDbStore.open(db, duck);
   }
   try {
     await store.migrate();
