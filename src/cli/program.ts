@@ -14,6 +14,7 @@ import { registerUpCommand } from './commands/up.js';
 import { registerSignalsCommand } from './commands/signals.js';
 import { registerStreamCommand } from './commands/stream.js';
 import { registerUsersCommand } from './commands/users.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('tickerflow')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerUpCommand(program);
   registerDemoCommand(program);
   registerPipelineCommands(program);
+  registerWorkerCommand(program);
   registerCandlesCommand(program);
   registerSignalsCommand(program);
   registerStreamCommand(program);

@@ -1,0 +1,140 @@
+/**
+ * The worker: pulls pipeline jobs from a shared queue and does them, `concurrency` at a time,
+ * its store writes one at a time. A job is leased, not owned: the worker renews the lease while
+ * it works and acks only after the store committed, so a job whose worker died goes to another
+ * worker once the lease lapses. Doing a job twice is harmless: a file whose rows and manifest
+ * entry are already committed whole is skipped (the manifest is written in the rows' transaction).
+ * On abort, each job in hand is finished if its write already began, else handed back (nak).
+ */
+import type { Logger } from 'pino';
+import { BadInputError } from '../core/errors.js';
+import { isoMinute } from '../core/time.js';
+import type { Store } from '../store/store.js';
+import { abortableSleep } from './abortable.js';
+import { ingestReason } from './archive-plan.js';
+import { decodeArchiveFileJob, encodeArchiveFileOutcome, type ArchiveFileJob, type ArchiveFileOutcome } from './archive-file-job.js';
+import { ingestArchiveFile } from './ingest-archive-file.js';
+import type { JobQueue, QueuedJob } from './job-queue.js';
+import { JobRecorder } from './job-recorder.js';
+import { Semaphore } from './semaphore.js';
+import type { Sources } from './sources.js';
+
+/** A job delivered this many times without being done is dropped and reported rejected (a file that kills its worker). */
+export const MAX_DELIVERIES = 10;
+/** How long one pull waits for a job; also how soon an idle worker notices an abort. */
+const PULL_MS = 2_000;
+
+export interface QueueWorkerOptions {
+  /** Jobs worked on at once by this process. */
+  concurrency: number;
+  /** Stops pulling; jobs in hand are finished or handed back. */
+  signal: AbortSignal;
+  /** Told of each job's outcome (the CLI logs them). */
+  onOutcome?: (job: ArchiveFileJob, outcome: ArchiveFileOutcome) => void;
+}
+
+export interface QueueWorkerSummary {
+  loaded: number;
+  alreadyLoaded: number;
+  rejected: number;
+  /** Handed back on abort, or unreadable and dropped. */
+  handedBack: number;
+  malformed: number;
+}
+
+export async function runQueueWorker(store: Store, sources: Sources, logger: Logger, queue: JobQueue, opts: QueueWorkerOptions): Promise<QueueWorkerSummary> {
+  if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new BadInputError(`worker concurrency must be a whole number ≥ 1, got ${opts.concurrency}`);
+  const summary: QueueWorkerSummary = { loaded: 0, alreadyLoaded: 0, rejected: 0, handedBack: 0, malformed: 0 };
+  const writes = new Semaphore(1);
+  const slot = async (): Promise<void> => {
+    while (!opts.signal.aborted) {
+      let item: QueuedJob | null;
+      try {
+        item = await queue.next(PULL_MS);
+      } catch (err) {
+        // The queue's server away or restarting: the connection reconnects by itself; pull again soon.
+        logger.warn({ err }, `pulling a job failed: ${(err as Error).message}`);
+        await abortableSleep(PULL_MS, opts.signal);
+        continue;
+      }
+      if (item === null) continue;
+      if (opts.signal.aborted) {
+        item.nak();
+        summary.handedBack++;
+        break;
+      }
+      await handle(item);
+    }
+  };
+
+  const handle = async (item: QueuedJob): Promise<void> => {
+    let job: ArchiveFileJob;
+    try {
+      job = decodeArchiveFileJob(item.data);
+    } catch (err) {
+      // Nobody can do it; a worker of another version would not either.
+      logger.error({ err }, `dropping a malformed job: ${(err as Error).message}`);
+      item.term('malformed job');
+      summary.malformed++;
+      return;
+    }
+    // The lease is renewed at a third of its length, so one late beat does not lose it.
+    const beat = setInterval(() => item.working(), Math.max(100, Math.floor(queue.ackWaitMs / 3)));
+    try {
+      const outcome = item.deliveryCount > MAX_DELIVERIES
+        ? rejected(job, `delivered ${item.deliveryCount} times without being done; dropped`)
+        : await loadFile(store, sources, logger, writes, job, opts.signal);
+      if (outcome === null) {
+        item.nak();
+        summary.handedBack++;
+        return;
+      }
+      // The result first: a worker killed between the two leaves a job that is redelivered,
+      // found loaded, and reported again, where the other order could lose the report.
+      await queue.publishResult(job.run, encodeArchiveFileOutcome(outcome));
+      if (outcome.status === 'rejected') item.term(outcome.error ?? 'rejected');
+      else await item.ack();
+      if (outcome.status === 'loaded') summary.loaded++;
+      else if (outcome.status === 'already loaded') summary.alreadyLoaded++;
+      else summary.rejected++;
+      opts.onOutcome?.(job, outcome);
+    } finally {
+      clearInterval(beat);
+    }
+  };
+
+  await Promise.all(Array.from({ length: opts.concurrency }, slot));
+  return summary;
+}
+
+/**
+ * Loads the job's file unless the manifest already holds it whole and unchanged; null when an
+ * abort stopped it before its write (nothing of it is stored).
+ */
+async function loadFile(store: Store, sources: Sources, logger: Logger, writes: Semaphore, job: ArchiveFileJob, signal: AbortSignal): Promise<ArchiveFileOutcome | null> {
+  const { file, series, keepFrom } = job;
+  const entry = await store.getManifest(file.key);
+  if (entry !== null && ingestReason(file, entry, keepFrom) === null) {
+    return { key: file.key, status: 'already loaded', rows: entry.rows, written: 0, bytes: 0 };
+  }
+  const recorder = await JobRecorder.start(store, logger, 'backfill-file', { run: job.run, key: file.key, symbol: series.symbol, interval: series.interval, keepFrom: isoMinute(keepFrom) });
+  let failure: unknown = null;
+  const r = await recorder.task(`ingest ${file.key}`, async (log) => {
+    try {
+      const loaded = await ingestArchiveFile({ store, sources, series, writes, signal }, file, keepFrom, job.reason === 'republished', log.taskId);
+      await log.info(`${loaded.rows} rows verified (sha256 ${loaded.manifest.sha256.slice(0, 12)}…), ${loaded.written} written`);
+      return { rows: loaded.written, value: loaded };
+    } catch (err) {
+      failure = err;
+      throw err;
+    }
+  });
+  await recorder.finish(r === undefined ? `${file.key} not loaded` : `${file.key}: ${r.written} rows written`);
+  if (r !== undefined) return { key: file.key, status: 'loaded', rows: r.rows, written: r.written, bytes: r.bytes };
+  if (signal.aborted) return null;
+  return rejected(job, failure instanceof Error ? failure.message : String(failure));
+}
+
+function rejected(job: ArchiveFileJob, error: string): ArchiveFileOutcome {
+  return { key: job.file.key, status: 'rejected', rows: 0, written: 0, bytes: 0, error };
+}
