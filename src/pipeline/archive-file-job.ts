@@ -14,6 +14,11 @@ export const ARCHIVE_FILE_JOB = 'archive-file';
 export interface ArchiveFileJob {
   /** The backfill run that waits for it (its results subject). */
   run: string;
+  /**
+   * The backfill's job in the store, whose params hold `run`: a worker whose store has no such
+   * job serves another store, and hands the job back.
+   */
+  backfillJobId: number;
   series: SeriesKey;
   file: ArchiveFile;
   /** Rows before this open time are left out (the backfill's window start). */
@@ -36,6 +41,7 @@ export interface ArchiveFileOutcome {
 
 const jobSchema = z.strictObject({
   run: z.string().min(1),
+  backfillJobId: z.number().int().positive(),
   series: z.strictObject({ exchange: z.string().min(1), symbol: z.string().min(1), interval: z.enum(INTERVALS) }),
   file: z.strictObject({
     key: z.string().min(1),

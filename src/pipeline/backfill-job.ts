@@ -79,7 +79,7 @@ interface JobContext {
 export async function runBackfillJob(store: Store, sources: Sources, logger: Logger, opts: BackfillOptions): Promise<{ jobId: number; results: BackfillSymbolResult[] }> {
   const concurrency = opts.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadInputError(`backfill concurrency must be a whole number ≥ 1, got ${concurrency}`);
-  const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null, concurrency, archiveOnly: opts.archiveOnly === true });
+  const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null, concurrency, archiveOnly: opts.archiveOnly === true, queueRun: opts.queue?.run ?? null });
   // The job's own signal, linked to the caller's: every file waiting for a permit or a download
   // listens on it, at most about 2 × concurrency at once, and the caller's signal gets one listener.
   const stop = new AbortController();
@@ -221,7 +221,7 @@ async function ingestFile(ctx: JobContext, series: SeriesKey, file: ArchiveFile,
  */
 async function queueFile(ctx: JobContext, queue: QueuedFileLoader, series: SeriesKey, file: ArchiveFile, reason: IngestReason, start: number): Promise<number | undefined> {
   return ctx.job.task(`queue ${file.key}`, async (log) => {
-    const o = await queue.load(series, file, reason, start, ctx.signal);
+    const o = await queue.load(ctx.job.id, series, file, reason, start, ctx.signal);
     await log.info(`${o.status} by a worker: ${o.rows} rows in the store, ${o.written} written by that delivery`);
     ctx.opts.progress?.tick(file.key, { rows: o.rows, bytes: o.bytes });
     return { rows: 0, value: o.rows };

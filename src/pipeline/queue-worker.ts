@@ -19,10 +19,10 @@ import { JobRecorder } from './job-recorder.js';
 import { Semaphore } from './semaphore.js';
 import type { Sources } from './sources.js';
 
-/** A job delivered this many times without being done is dropped and reported rejected (a file that kills its worker). */
-export const MAX_DELIVERIES = 10;
 /** How long one pull waits for a job; also how soon an idle worker notices an abort. */
 const PULL_MS = 2_000;
+/** A job of another store's backfill goes back to the queue for this long, for a worker of that store. */
+const FOREIGN_NAK_MS = 10_000;
 
 export interface QueueWorkerOptions {
   /** Jobs worked on at once by this process. */
@@ -31,20 +31,26 @@ export interface QueueWorkerOptions {
   signal: AbortSignal;
   /** Told of each job's outcome (the CLI logs them). */
   onOutcome?: (job: ArchiveFileJob, outcome: ArchiveFileOutcome) => void;
+  /** Test-only: runs after a file is committed, before its result and ack (cli/test-pause.ts). */
+  beforeAck?: (key: string) => Promise<void>;
 }
 
 export interface QueueWorkerSummary {
   loaded: number;
   alreadyLoaded: number;
   rejected: number;
-  /** Handed back on abort, or unreadable and dropped. */
+  /** Handed back on abort. */
   handedBack: number;
+  /** Handed back because their backfill is not in this worker's store (workers of two stores on one queue). */
+  foreign: number;
+  /** Unreadable, dropped. */
   malformed: number;
 }
 
 export async function runQueueWorker(store: Store, sources: Sources, logger: Logger, queue: JobQueue, opts: QueueWorkerOptions): Promise<QueueWorkerSummary> {
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new BadInputError(`worker concurrency must be a whole number ≥ 1, got ${opts.concurrency}`);
-  const summary: QueueWorkerSummary = { loaded: 0, alreadyLoaded: 0, rejected: 0, handedBack: 0, malformed: 0 };
+  const summary: QueueWorkerSummary = { loaded: 0, alreadyLoaded: 0, rejected: 0, handedBack: 0, foreign: 0, malformed: 0 };
+  const runsHere = new RunsInStore(store);
   const writes = new Semaphore(1);
   const slot = async (): Promise<void> => {
     while (!opts.signal.aborted) {
@@ -63,11 +69,11 @@ export async function runQueueWorker(store: Store, sources: Sources, logger: Log
         summary.handedBack++;
         break;
       }
-      await handle(item);
+      if ((await handle(item)) === 'foreign') await abortableSleep(FOREIGN_NAK_MS, opts.signal); // leave the next pulls to workers of that store
     }
   };
 
-  const handle = async (item: QueuedJob): Promise<void> => {
+  const handle = async (item: QueuedJob): Promise<'foreign' | void> => {
     let job: ArchiveFileJob;
     try {
       job = decodeArchiveFileJob(item.data);
@@ -78,17 +84,23 @@ export async function runQueueWorker(store: Store, sources: Sources, logger: Log
       summary.malformed++;
       return;
     }
+    if (!(await runsHere.holds(job))) {
+      logger.error(`${job.file.key}: backfill job ${job.backfillJobId} (run ${job.run}) is not in this worker's store; handing it back. One queue serves one store: give each store its own --queue`);
+      item.nak(FOREIGN_NAK_MS);
+      summary.foreign++;
+      return 'foreign';
+    }
     // The lease is renewed at a third of its length, so one late beat does not lose it.
     const beat = setInterval(() => item.working(), Math.max(100, Math.floor(queue.ackWaitMs / 3)));
     try {
-      const outcome = item.deliveryCount > MAX_DELIVERIES
-        ? rejected(job, `delivered ${item.deliveryCount} times without being done; dropped`)
-        : await loadFile(store, sources, logger, writes, job, opts.signal);
+      if (item.deliveryCount > 1) logger.info(`${job.file.key}: delivery ${item.deliveryCount} (an earlier worker died, stopped, or served another store)`);
+      const outcome = await loadFile(store, sources, logger, writes, job, opts.signal);
       if (outcome === null) {
         item.nak();
         summary.handedBack++;
         return;
       }
+      if (outcome.status === 'loaded') await opts.beforeAck?.(job.file.key);
       // The result first: a worker killed between the two leaves a job that is redelivered,
       // found loaded, and reported again, where the other order could lose the report.
       await queue.publishResult(job.run, encodeArchiveFileOutcome(outcome));
@@ -133,6 +145,22 @@ async function loadFile(store: Store, sources: Sources, logger: Logger, writes: 
   if (r !== undefined) return { key: file.key, status: 'loaded', rows: r.rows, written: r.written, bytes: r.bytes };
   if (signal.aborted) return null;
   return rejected(job, failure instanceof Error ? failure.message : String(failure));
+}
+
+/** Whether a job's backfill run is recorded in this store; asked once per run. */
+class RunsInStore {
+  readonly #known = new Map<string, Promise<boolean>>();
+  constructor(private readonly store: Store) {}
+
+  holds(job: ArchiveFileJob): Promise<boolean> {
+    let held = this.#known.get(job.run);
+    if (held === undefined) {
+      held = this.store.getJob(job.backfillJobId).then((found) => found?.job.params.queueRun === job.run);
+      held.catch(() => this.#known.delete(job.run)); // a failed look is asked again next time
+      this.#known.set(job.run, held);
+    }
+    return held;
+  }
 }
 
 function rejected(job: ArchiveFileJob, error: string): ArchiveFileOutcome {

@@ -36,10 +36,10 @@ export class QueuedFileLoader {
     this.#check = setInterval(() => void this.#checkStore(), STORE_CHECK_EVERY_MS);
   }
 
-  /** Queues the file and waits for it to be in the store; rejects with the worker's reason, or on abort (the job stays queued). */
-  load(series: SeriesKey, file: ArchiveFile, reason: IngestReason, keepFrom: number, signal: AbortSignal): Promise<ArchiveFileOutcome> {
+  /** Queues the file for the backfill job `backfillJobId` (whose params name this run) and waits for it to be in the store; rejects with the worker's reason, or on abort (the job stays queued). */
+  load(backfillJobId: number, series: SeriesKey, file: ArchiveFile, reason: IngestReason, keepFrom: number, signal: AbortSignal): Promise<ArchiveFileOutcome> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    const job: ArchiveFileJob = { run: this.run, series, file, keepFrom, reason };
+    const job: ArchiveFileJob = { run: this.run, backfillJobId, series, file, keepFrom, reason };
     return new Promise<ArchiveFileOutcome>((resolve, reject) => {
       const onAbort = (): void => {
         this.#awaited.delete(file.key);
