@@ -118,7 +118,11 @@ export class NatsWorkQueue {
     await this.#nc.flush();
   }
 
-  /** Subscribes to the results of `run` (before enqueueing its jobs: results sent earlier are not kept). */
+  /**
+   * Subscribes to the results of `run`. Results sent earlier are not kept: subscribe before
+   * enqueueing the run's jobs on this same queue, whose connection then delivers the subscription
+   * to the server before any job, so no worker can report one before it is heard.
+   */
   results(run: string): ResultFeed {
     const sub: Subscription = this.#nc.subscribe(this.#resultSubject(run));
     return {
