@@ -5,6 +5,8 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_WORK_QUEUE, NatsWorkQueue } from '../bus/nats/nats-work-queue.js';
+import { globalOptions } from './context.js';
+import { loadConfig } from './load-config.js';
 
 export interface WorkQueueOptions {
   bus?: string;
@@ -17,8 +19,12 @@ export function addWorkQueueOptions(cmd: Command, busHelp: string): Command {
     .option('--queue <name>', 'the JetStream work-queue stream (one per store)', DEFAULT_WORK_QUEUE.stream);
 }
 
-/** Workers and the backfill that feeds them must reach the same store: a DuckDB file is one process's. */
-export function requireSharedStore(db: string, command: string): void {
+/**
+ * Workers and the backfill that feeds them must reach the same store: a DuckDB file is one
+ * process's. Checked before the store is opened, so a refused command creates no file.
+ */
+export function requireSharedStore(cmd: Command, command: string): void {
+  const { db } = loadConfig(globalOptions(cmd)).config.store;
   if (!/^postgres(ql)?:\/\//i.test(db)) throw new ConfigError(`${command} needs a store every process can reach: --db postgres://…, not "${db}" (a DuckDB file is held by one process)`);
 }
 

@@ -87,8 +87,8 @@ export function registerPipelineCommands(program: Command): void {
   addWorkQueueOptions(backfill, 'queue the archive files on this NATS JetStream (nats://host[:port]) for `tickerflow worker`s to load, and wait for them; needs --db postgres://…')
     .action(async (given: string[], opts: WorkQueueOptions & { since?: number }, cmd: Command) => {
       refuseWhileUp(cmd, 'up backfills every symbol that enters the universe by itself. To backfill other symbols or an earlier --since now, stop up (Ctrl-C), run this backfill, then start up again.');
+      if (opts.bus !== undefined) requireSharedStore(cmd, 'backfill --bus');
       await withContext(cmd, async (ctx) => {
-        if (opts.bus !== undefined) requireSharedStore(ctx.config.store.db, 'backfill --bus');
         const sources = await syncedSources(ctx);
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
         const queue = opts.bus === undefined ? undefined : await openWorkQueue(opts.bus, opts);

@@ -1,6 +1,7 @@
 /** `tickerflow worker`: loads queued archive files into a shared PostgreSQL store until Ctrl-C. */
 import type { Command } from 'commander';
 import { DEFAULT_WORK_QUEUE } from '../../bus/nats/nats-work-queue.js';
+import { ConfigError } from '../../core/errors.js';
 import { runQueueWorker } from '../../pipeline/queue-worker.js';
 import { withContext } from '../context.js';
 import { pauseBeforeAckFromEnv } from '../test-pause.js';
@@ -15,9 +16,9 @@ export function registerWorkerCommand(program: Command): void {
     .option('--lease <seconds>', 'a job whose worker sends no heartbeat for this long goes to another worker (the last worker started sets it for all)', positiveIntArg, DEFAULT_WORK_QUEUE.ackWaitMs / 1000);
   addWorkQueueOptions(cmd, 'NATS server of the work queue: nats://host[:port] (required)').action(async (opts: WorkQueueOptions & { concurrency?: number; lease: number }, command: Command) => {
     const bus = opts.bus;
-    if (bus === undefined) throw new Error('worker needs --bus nats://host[:port]');
+    if (bus === undefined) throw new ConfigError('worker needs --bus nats://host[:port] (the NATS JetStream server of the work queue)');
+    requireSharedStore(command, 'worker');
     await withContext(command, async (ctx) => {
-      requireSharedStore(ctx.config.store.db, 'worker');
       const queue = await openWorkQueue(bus, opts, opts.lease);
       const abort = new AbortController();
       const stop = (): void => {
