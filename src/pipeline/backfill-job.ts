@@ -80,14 +80,16 @@ export async function runBackfillJob(store: Store, sources: Sources, logger: Log
   const concurrency = opts.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadInputError(`backfill concurrency must be a whole number ≥ 1, got ${concurrency}`);
   const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null, concurrency, archiveOnly: opts.archiveOnly === true, queueRun: opts.queue?.run ?? null });
-  // The job's own signal, linked to the caller's: every file waiting for a permit or a download
-  // listens on it, at most about 2 × concurrency at once, and the caller's signal gets one listener.
+  // The job's own signal, linked to the caller's: every file waiting for a permit, a download or
+  // a worker listens on it, at most about 2 × the files in flight at once, and the caller's signal
+  // gets one listener.
+  const filesInFlight = opts.queue === undefined ? concurrency : QUEUED_FILES_AT_ONCE;
   const stop = new AbortController();
-  setMaxListeners(2 * concurrency + 10, stop.signal);
+  setMaxListeners(2 * filesInFlight + 10, stop.signal);
   const onAbort = (): void => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted === true) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const ctx: JobContext = { job, store, sources, opts, signal: stop.signal, files: new Semaphore(opts.queue === undefined ? concurrency : QUEUED_FILES_AT_ONCE), writes: new Semaphore(1) };
+  const ctx: JobContext = { job, store, sources, opts, signal: stop.signal, files: new Semaphore(filesInFlight), writes: new Semaphore(1) };
   const results: BackfillSymbolResult[] = [];
   try {
     // `concurrency` symbols at a time, each taking the next from the list when it is done.
