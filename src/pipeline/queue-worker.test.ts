@@ -125,6 +125,26 @@ describe('queue worker', () => {
     assert.equal((await store.countBySource(series('AAAUSDT'), 0, Date.now())).archive, 0);
   });
 
+  test('a store failure under a job hands it back and the worker goes on; the next delivery loads it', async () => {
+    const backfill = await store.startJob('backfill', { queueRun: 'r1' });
+    const job = firstFileJob(src, 'r1', backfill);
+    await queue.enqueue(ARCHIVE_FILE_JOB, encodeArchiveFileJob(job), archiveFileJobId(job));
+    let failures = 1;
+    const flaky = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'getManifest' && failures > 0) {
+          failures--;
+          return () => Promise.reject(new Error('connection terminated'));
+        }
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const summary = await workUntil(flaky, src, queue, () => queue.pending === 0, 1);
+    assert.deepEqual(queue.settled, ['nak', 'ack']);
+    assert.equal(summary.handedBack, 1);
+    assert.equal(summary.loaded, 1);
+  });
+
   test('a malformed job is dropped and counted; a file the worker cannot load is rejected and the backfill says so', async () => {
     await queue.enqueue(ARCHIVE_FILE_JOB, new TextEncoder().encode('{"run":"r1","series":{}}'), 'bad');
     const failing: Sources = { ...src, archive: { ...src.archive, load: () => Promise.reject(new Error('checksum mismatch')) } };

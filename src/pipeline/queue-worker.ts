@@ -39,7 +39,7 @@ export interface QueueWorkerSummary {
   loaded: number;
   alreadyLoaded: number;
   rejected: number;
-  /** Handed back on abort. */
+  /** Handed back on abort, or after the store or the queue failed under them. */
   handedBack: number;
   /** Handed back because their backfill is not in this worker's store (workers of two stores on one queue). */
   foreign: number;
@@ -69,7 +69,18 @@ export async function runQueueWorker(store: Store, sources: Sources, logger: Log
         summary.handedBack++;
         break;
       }
-      if ((await handle(item)) === 'foreign') await abortableSleep(FOREIGN_NAK_MS, opts.signal); // leave the next pulls to workers of that store
+      let handled: 'foreign' | void;
+      try {
+        handled = await handle(item);
+      } catch (err) {
+        // The store or the queue failed under the job (e.g. a restart): hand it back and go on; if
+        // its file was committed, the next delivery finds it loaded.
+        logger.error({ err }, `a job failed outside its file's load: ${(err as Error).message}; handed back`);
+        item.nak(PULL_MS);
+        summary.handedBack++;
+        continue;
+      }
+      if (handled === 'foreign') await abortableSleep(FOREIGN_NAK_MS, opts.signal); // leave the next pulls to workers of that store
     }
   };
 
