@@ -122,10 +122,11 @@ test('worker - 3 worker processes on NATS JetStream and PostgreSQL, kill -9 at s
     const kills = { insideWrite: 0, afterCommit: 0, processes: 0 };
     let workerLogs = '';
 
+    // `killed`: a worker already sent SIGKILL is not killed (and restarted) twice.
+    const alive = (i: number): boolean => workers[i] !== undefined && !workers[i]!.child.killed && workers[i]!.child.exitCode === null;
     const kill = (i: number): void => {
       const w = workers[i];
-      // `killed`: a second marker of a worker already sent SIGKILL must not restart it twice.
-      if (w === undefined || w.child.killed || w.child.exitCode !== null) return;
+      if (w === undefined || !alive(i)) return;
       w.child.kill('SIGKILL');
       kills.processes++;
       void w.exit.then(() => sleep(300)).then(() => {
@@ -145,7 +146,11 @@ test('worker - 3 worker processes on NATS JetStream and PostgreSQL, kill -9 at s
           if (m[0] !== PAUSE_ACK_MARKER && bulkKills.has(++bulkSeen)) {
             kills.insideWrite++;
             kill(i);
-            if (bulkSeen === twoAtOnce) kill((i + 1) % WORKERS);
+            if (bulkSeen === twoAtOnce) {
+              // Another worker at the same moment: the first one running (one may still be restarting).
+              const other = [1, 2].map((d) => (i + d) % WORKERS).find((j) => alive(j));
+              if (other !== undefined) kill(other);
+            }
           } else if (m[0] === PAUSE_ACK_MARKER && ++committedSeen === afterCommit) {
             kills.afterCommit++;
             kill(i);
@@ -197,7 +202,7 @@ test('worker - 3 worker processes on NATS JetStream and PostgreSQL, kill -9 at s
     assert.equal(kills.insideWrite, 2, 'two kills landed inside candle write transactions');
     assert.equal(kills.afterCommit, 1, 'one kill landed after a commit, before the ack');
     assert.match(workerLogs, /"status":"already loaded"/, 'a redelivered job found its file already loaded');
-    assert.ok(kills.processes >= 3, `${kills.processes} worker processes killed`);
+    assert.ok(kills.processes >= 4, `${kills.processes} worker processes killed`);
     t.diagnostic(`${kills.processes} workers killed (inside candle writes ${bulkA} and ${bulkB} (two at once), after job ${afterCommit} committed, before its ack); ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     tornDown = true;
