@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliScenario } from './cli.scenario.js';
@@ -28,6 +28,9 @@ test('cli - bad arguments give a one-line reason and a non-zero exit', () => {
     [['--db', 'mysql://x', 'jobs'], /mysql/],
     [['--config', join(dir, 'missing.toml'), 'jobs'], /missing\.toml does not exist/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['--db', db, 'worker'], /worker needs --bus nats:\/\/host\[:port\]/],
+    [['--db', db, 'worker', '--bus', 'nats://127.0.0.1:4222'], /worker needs a store every process can reach: --db postgres:\/\/…, not ".*x\.duckdb"/],
+    [['--db', db, 'backfill', '--bus', 'nats://127.0.0.1:4222', 'BTCUSDT'], /backfill --bus needs a store every process can reach/],
   ];
   for (const [args, reason] of cases) {
     const r = runCli(args);
@@ -36,6 +39,7 @@ test('cli - bad arguments give a one-line reason and a non-zero exit', () => {
     assert.equal(lines.length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     assert.match(lines[0] ?? '', reason);
   }
+  assert.equal(existsSync(db), false, 'no refused command created the store');
   rmSync(dir, { recursive: true, force: true });
 });
 

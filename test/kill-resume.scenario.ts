@@ -111,10 +111,10 @@ async function assertKilledJob(store: Store, rowsLeft: number, what: string): Pr
   assert.equal(job.rows, rowsLeft, `${what}: the abandoned job keeps the rows it committed`);
 }
 
-const SCALE_SPEC: ScaleSpec = { symbols: 3, months: 3 };
-const SCALE_SYMBOLS = Array.from({ length: SCALE_SPEC.symbols }, (_, i) => scaleSymbol(i));
+export const SCALE_SPEC: ScaleSpec = { symbols: 3, months: 3 };
+export const SCALE_SYMBOLS = Array.from({ length: SCALE_SPEC.symbols }, (_, i) => scaleSymbol(i));
 /** Shared by every run of this test (and both backends): the derived zips are made once. */
-const SCALE_CACHE = join(tmpdir(), 'tickerflow-kill-resume-scale');
+export const SCALE_CACHE = join(tmpdir(), 'tickerflow-kill-resume-scale');
 /** Far above a kill's latency; a run killed late passes tens of markers first. */
 const SCALE_PAUSE_MS = 300;
 const SCALE_KILL_SEED = 15;
@@ -131,13 +131,13 @@ interface SeriesDigest {
   sha256: string;
 }
 
-interface ScaleSnapshot {
+export interface ScaleSnapshot {
   series: SeriesDigest[];
   manifest: Array<[string, number, string]>;
 }
 
 /** Per derived series: rows, first/last open time and a hash of all its values (`full` false: counts only); the manifest's keys, rows and hashes. */
-async function scaleSnapshot(store: Store, full = true): Promise<ScaleSnapshot> {
+export async function scaleSnapshot(store: Store, full = true): Promise<ScaleSnapshot> {
   const series: SeriesDigest[] = [];
   for (const symbol of SCALE_SYMBOLS) {
     const key = { exchange: 'binance', symbol, interval: '1m' as const };

@@ -14,6 +14,7 @@ const COMMAND_FILES: ReadonlyArray<readonly [names: readonly string[], load: () 
   [['up'], async () => (await import('./commands/up.js')).registerUpCommand],
   [['demo'], async () => (await import('./commands/demo.js')).registerDemoCommand],
   [['universe', 'backfill', 'sync', 'gaps'], async () => (await import('./commands/pipeline-commands.js')).registerPipelineCommands],
+  [['worker'], async () => (await import('./commands/worker.js')).registerWorkerCommand],
   [['candles'], async () => (await import('./commands/candles.js')).registerCandlesCommand],
   [['signals'], async () => (await import('./commands/signals.js')).registerSignalsCommand],
   [['stream'], async () => (await import('./commands/stream.js')).registerStreamCommand],

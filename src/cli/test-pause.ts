@@ -43,3 +43,23 @@ export function pauseBeforeSendFromEnv(env: NodeJS.ProcessEnv): ((item: { id: nu
     await sleep(ms);
   };
 }
+
+export const PAUSE_ACK_ENV = 'TICKERFLOW_TEST_PAUSE_BEFORE_ACK';
+/** Printed as `<marker> <archive key>` once a worker's job is committed and before its result and ack. */
+export const PAUSE_ACK_MARKER = 'tickerflow-test: paused before ack';
+
+/**
+ * The worker's test-only pause: with TICKERFLOW_TEST_PAUSE_BEFORE_ACK=<ms>, each job whose file
+ * was committed prints PAUSE_ACK_MARKER and waits that long before reporting and acking it, so a
+ * test can SIGKILL a worker between "stored" and "acked".
+ */
+export function pauseBeforeAckFromEnv(env: NodeJS.ProcessEnv): ((key: string) => Promise<void>) | undefined {
+  const raw = env[PAUSE_ACK_ENV];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) throw new ConfigError(`${PAUSE_ACK_ENV} must be a whole number of milliseconds 0..600000, not "${raw}"`);
+  return async (key) => {
+    process.stderr.write(`${PAUSE_ACK_MARKER} ${key}\n`);
+    await sleep(ms);
+  };
+}

@@ -20,6 +20,7 @@ import { abortable, throwIfAborted } from './abortable.js';
 import { chooseArchiveFiles, ingestReason, type IngestReason } from './archive-plan.js';
 import { fetchRestRange } from './fetch-rest-range.js';
 import { ingestArchiveFile } from './ingest-archive-file.js';
+import type { QueuedFileLoader } from './queued-file-loader.js';
 import { JobRecorder, type TaskLog } from './job-recorder.js';
 import { listingTime, recheckListingTime } from './listing-time.js';
 import type { Progress } from './progress.js';
@@ -47,7 +48,15 @@ export interface BackfillOptions {
    * runs this to let verified archive files replace the REST rows its minute sync wrote.
    */
   archiveOnly?: boolean;
+  /**
+   * Hands the archive files to workers through a work queue instead of loading them here (the
+   * listing, the plan and the REST tail stay here). Several processes then load at once.
+   */
+  queue?: QueuedFileLoader;
 }
+
+/** Files queued at once per backfill when workers load them: enough to keep every worker busy, bounded. */
+export const QUEUED_FILES_AT_ONCE = 256;
 
 export interface BackfillSymbolResult {
   symbol: string;
@@ -70,15 +79,17 @@ interface JobContext {
 export async function runBackfillJob(store: Store, sources: Sources, logger: Logger, opts: BackfillOptions): Promise<{ jobId: number; results: BackfillSymbolResult[] }> {
   const concurrency = opts.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadInputError(`backfill concurrency must be a whole number ≥ 1, got ${concurrency}`);
-  const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null, concurrency, archiveOnly: opts.archiveOnly === true });
-  // The job's own signal, linked to the caller's: every file waiting for a permit or a download
-  // listens on it, at most about 2 × concurrency at once, and the caller's signal gets one listener.
+  const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null, concurrency, archiveOnly: opts.archiveOnly === true, queueRun: opts.queue?.run ?? null });
+  // The job's own signal, linked to the caller's: every file waiting for a permit, a download or
+  // a worker listens on it, at most about 2 × the files in flight at once, and the caller's signal
+  // gets one listener.
+  const filesInFlight = opts.queue === undefined ? concurrency : QUEUED_FILES_AT_ONCE;
   const stop = new AbortController();
-  setMaxListeners(2 * concurrency + 10, stop.signal);
+  setMaxListeners(2 * filesInFlight + 10, stop.signal);
   const onAbort = (): void => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted === true) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const ctx: JobContext = { job, store, sources, opts, signal: stop.signal, files: new Semaphore(concurrency), writes: new Semaphore(1) };
+  const ctx: JobContext = { job, store, sources, opts, signal: stop.signal, files: new Semaphore(filesInFlight), writes: new Semaphore(1) };
   const results: BackfillSymbolResult[] = [];
   try {
     // `concurrency` symbols at a time, each taking the next from the list when it is done.
@@ -186,7 +197,7 @@ async function manifestOf(store: Store, files: readonly ArchiveFile[]): Promise<
 async function ingestFile(ctx: JobContext, series: SeriesKey, file: ArchiveFile, reason: IngestReason, start: number, result: BackfillSymbolResult): Promise<void> {
   const { opts, signal } = ctx;
   opts.progress?.start(file.key);
-  const written = await ctx.job.task(`ingest ${file.key}`, async (log) => {
+  const written = opts.queue !== undefined ? await queueFile(ctx, opts.queue, series, file, reason, start) : await ctx.job.task(`ingest ${file.key}`, async (log) => {
     const r = await ingestArchiveFile({ store: ctx.store, sources: ctx.sources, series, writes: ctx.writes, signal }, file, start, reason === 'republished', log.taskId);
     const trimmed = r.manifest.keptFrom === undefined ? '' : `, rows before ${isoMinute(r.manifest.keptFrom)} left out`;
     await log.info(`${r.rows} rows verified (sha256 ${r.manifest.sha256.slice(0, 12)}…)${trimmed}, ${r.written} written`);
@@ -204,6 +215,19 @@ async function ingestFile(ctx: JobContext, series: SeriesKey, file: ArchiveFile,
     result.archiveFiles++;
     result.archiveRows += written;
   }
+}
+
+/**
+ * Queues one file and waits for a worker to load it. The task adds no rows to this job: they are
+ * the worker's (its own `backfill-file` job records them, in the write's transaction).
+ */
+async function queueFile(ctx: JobContext, queue: QueuedFileLoader, series: SeriesKey, file: ArchiveFile, reason: IngestReason, start: number): Promise<number | undefined> {
+  return ctx.job.task(`queue ${file.key}`, async (log) => {
+    const o = await queue.load(ctx.job.id, series, file, reason, start, ctx.signal);
+    await log.info(`${o.status} by a worker: ${o.rows} rows in the store, ${o.written} written by that delivery`);
+    ctx.opts.progress?.tick(file.key, { rows: o.rows, bytes: o.bytes });
+    return { rows: 0, value: o.rows };
+  });
 }
 
 async function restTail(store: Store, sources: Sources, series: SeriesKey, from: number, to: number, log: TaskLog, signal?: AbortSignal): Promise<{ rows: number; value: number }> {

@@ -1,4 +1,4 @@
-// pipeline: universe, backfill, sync and gap-repair jobs, the scheduler, job and task records; it must not parse exchange payloads.
+// pipeline: universe, backfill, sync and gap-repair jobs, the scheduler, job and task records, the queue worker; it must not parse exchange payloads.
 export * from './backfill-job.js';
 export * from './gaps-job.js';
 export * from './job-recorder.js';
@@ -9,3 +9,6 @@ export * from './sync-job.js';
 export * from './universe-job.js';
 export * from './create-sources.js';
 export * from './create-sources-options.js';
+export * from './job-queue.js';
+export * from './queue-worker.js';
+export * from './queued-file-loader.js';

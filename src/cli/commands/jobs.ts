@@ -11,7 +11,7 @@ const time = (ms: number | null): string => (ms === null ? '-' : new Date(ms).to
 const seconds = (a: number, b: number | null): string => (b === null ? 'running' : `${((b - a) / 1000).toFixed(1)} s`);
 
 function jobLine(j: JobRun): string {
-  return `${String(j.id).padStart(5)}  ${j.kind.padEnd(9)} ${j.status.padEnd(8)} ${time(j.startedAt)}  ${seconds(j.startedAt, j.finishedAt).padStart(9)}  ${String(j.rows).padStart(9)} rows  ${j.summary ?? ''}`;
+  return `${String(j.id).padStart(5)}  ${j.kind.padEnd(13)} ${j.status.padEnd(8)} ${time(j.startedAt)}  ${seconds(j.startedAt, j.finishedAt).padStart(9)}  ${String(j.rows).padStart(9)} rows  ${j.summary ?? ''}`;
 }
 
 export function registerJobsCommand(program: Command): void {

@@ -18,6 +18,8 @@ import { gapListRowSchema } from '../../api/pipeline-schemas.js';
 import { gapListRows, type GapListRow } from '../../pipeline/gap-list-rows.js';
 import { nonNegativeIntArg, symbolsArg, timeArg } from '../options.js';
 import { progressBar } from '../progress-bar.js';
+import { QueuedFileLoader } from '../../pipeline/queued-file-loader.js';
+import { addWorkQueueOptions, openWorkQueue, requireSharedStore, type WorkQueueOptions } from '../work-queue-options.js';
 
 async function symbolsFor(ctx: CliContext, given: string[], now: number): Promise<string[]> {
   if (given.length > 0) return symbolsArg(given);
@@ -77,19 +79,27 @@ export function registerPipelineCommands(program: Command): void {
       });
     });
 
-  program
+  const backfill = program
     .command('backfill')
     .description('load history: verified archive files first, then REST for the tail not archived yet')
     .argument('[symbols...]', 'symbols (default: the current universe)')
-    .option('--since <time>', 'earliest open time to keep (default [history].since, else the listing)', timeArg)
-    .action(async (given: string[], opts: { since?: number }, cmd: Command) => {
+    .option('--since <time>', 'earliest open time to keep (default [history].since, else the listing)', timeArg);
+  addWorkQueueOptions(backfill, 'queue the archive files on this NATS JetStream (nats://host[:port]) for `tickerflow worker`s to load, and wait for them; needs --db postgres://…')
+    .action(async (given: string[], opts: WorkQueueOptions & { since?: number }, cmd: Command) => {
       refuseWhileUp(cmd, 'up backfills every symbol that enters the universe by itself. To backfill other symbols or an earlier --since now, stop up (Ctrl-C), run this backfill, then start up again.');
+      if (opts.bus !== undefined) requireSharedStore(cmd, 'backfill --bus');
       await withContext(cmd, async (ctx) => {
         const sources = await syncedSources(ctx);
         const symbols = await symbolsFor(ctx, given, sources.exchange.now());
+        const queue = opts.bus === undefined ? undefined : await openWorkQueue(opts.bus, opts);
+        const loader = queue === undefined ? undefined : new QueuedFileLoader(queue, ctx.store, ctx.logger);
         const bar = progressBar('backfill');
         const started = Date.now();
-        const { jobId, results } = await runBackfillJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), progress: bar, concurrency: ctx.config.history.backfill_concurrency });
+        const { jobId, results } = await runBackfillJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), progress: bar, concurrency: ctx.config.history.backfill_concurrency, queue: loader })
+          .finally(async () => {
+            loader?.stop();
+            await queue?.close();
+          });
         bar?.stop();
         for (const r of results) {
           process.stdout.write(`${r.symbol}: ${r.archiveFiles} archive files (${r.archiveRows} rows), ${r.restRows} REST rows${r.rejectedFiles.length > 0 ? `, REJECTED ${r.rejectedFiles.join(', ')}` : ''}\n`);

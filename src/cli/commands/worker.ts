@@ -1,0 +1,47 @@
+/** `tickerflow worker`: loads queued archive files into a shared PostgreSQL store until Ctrl-C. */
+import type { Command } from 'commander';
+import { DEFAULT_WORK_QUEUE } from '../../bus/nats/nats-work-queue.js';
+import { ConfigError } from '../../core/errors.js';
+import { runQueueWorker } from '../../pipeline/queue-worker.js';
+import { withContext } from '../context.js';
+import { pauseBeforeAckFromEnv } from '../test-pause.js';
+import { positiveIntArg } from '../options.js';
+import { addWorkQueueOptions, openWorkQueue, requireSharedStore, type WorkQueueOptions } from '../work-queue-options.js';
+
+export function registerWorkerCommand(program: Command): void {
+  const cmd = program
+    .command('worker')
+    .description('pull pipeline jobs (archive files queued by `backfill --bus`) from a NATS JetStream work queue and load them into a PostgreSQL store; run several')
+    .option('--concurrency <n>', 'jobs worked on at once by this process (default [history] backfill_concurrency)', positiveIntArg)
+    .option('--lease <seconds>', 'a job whose worker sends no heartbeat for this long goes to another worker (the last worker started sets it for all)', positiveIntArg, DEFAULT_WORK_QUEUE.ackWaitMs / 1000);
+  addWorkQueueOptions(cmd, 'NATS server of the work queue: nats://host[:port] (required)').action(async (opts: WorkQueueOptions & { concurrency?: number; lease: number }, command: Command) => {
+    const bus = opts.bus;
+    if (bus === undefined) throw new ConfigError('worker needs --bus nats://host[:port] (the NATS JetStream server of the work queue)');
+    requireSharedStore(command, 'worker');
+    await withContext(command, async (ctx) => {
+      const queue = await openWorkQueue(bus, opts, opts.lease);
+      const abort = new AbortController();
+      const stop = (): void => {
+        if (!abort.signal.aborted) process.stderr.write('tickerflow worker: stopping (jobs in hand are finished or handed back)\n');
+        abort.abort();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const concurrency = opts.concurrency ?? ctx.config.history.backfill_concurrency;
+      process.stderr.write(`tickerflow worker: pulling from "${opts.queue}", ${concurrency} at a time; Ctrl-C stops\n`);
+      try {
+        const s = await runQueueWorker(ctx.store, ctx.sources(), ctx.logger, queue, {
+          concurrency,
+          signal: abort.signal,
+          beforeAck: pauseBeforeAckFromEnv(process.env),
+          onOutcome: (job, o) => ctx.logger.info({ key: o.key, status: o.status, rows: o.rows, written: o.written }, `${job.file.key}: ${o.status}${o.error === undefined ? '' : ` (${o.error})`}`),
+        });
+        process.stdout.write(`worker stopped: ${s.loaded} files loaded, ${s.alreadyLoaded} found already loaded, ${s.rejected} rejected, ${s.handedBack} handed back, ${s.foreign} of another store handed back, ${s.malformed} malformed jobs dropped\n`);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await queue.close();
+      }
+    });
+  });
+}
