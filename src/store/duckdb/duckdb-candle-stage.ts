@@ -4,6 +4,7 @@
  * no rows yet (a fresh backfill) they are appended to `candles` itself; otherwise into a
  * temporary staging table, from which the merge into `candles` is one statement.
  */
+import { endianness } from 'node:os';
 import { BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, TINYINT, type DuckDBConnection } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
 import { CANDLE_FIELDS, type CandleColumns } from '../../core/candle.js';
@@ -14,6 +15,8 @@ export const DUCKDB_STAGE = 'temp.main.candle_stage';
 /** DuckDB's vector size: the most rows one data chunk can carry. */
 const CHUNK_ROWS = 2048;
 const TYPES = CANDLE_FIELDS.map(() => DOUBLE);
+/** Where the low 32-bit half of an int64 sits in memory: first on little-endian machines. */
+const LOW = endianness() === 'LE' ? 0 : 1;
 /** The fields `candles` stores as BIGINT; every other value column is DOUBLE. */
 const BIGINT_FIELDS = new Set<string>(['openTime', 'closeTime', 'trades']);
 /** `candles`' columns in table order: series_id, the 11 fields, source. */
@@ -73,7 +76,8 @@ export async function appendCandles(conn: DuckDBConnection, seriesId: number, ra
   const appender = await conn.createAppender('candles');
   const ids = new Int32Array(CHUNK_ROWS).fill(seriesId);
   const ranks = new Int8Array(CHUNK_ROWS).fill(rank);
-  const whole = new BigInt64Array(CHUNK_ROWS);
+  // BIGINT values written as their two 32-bit halves in the machine's order, with no BigInt per value.
+  const whole = new Int32Array(2 * CHUNK_ROWS);
   try {
     for (let start = 0; start < c.length; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, c.length - start);
@@ -82,8 +86,14 @@ export async function appendCandles(conn: DuckDBConnection, seriesId: number, ra
       CANDLE_FIELDS.forEach((field, f) => {
         const col = c[field];
         if (!BIGINT_FIELDS.has(field)) return copyInto(chunk, f + 1, col, start * 8, n * 8);
-        // As CAST(DOUBLE AS BIGINT) would: the values are whole (times, and trade counts checked as such).
-        for (let i = 0; i < n; i++) whole[i] = BigInt(Math.round(col[start + i] as number));
+        // As CAST(DOUBLE AS BIGINT) would: the values are whole (times, and trade counts checked as
+        // such) and non-negative below 2^53, so each is low + 2^32 × high exactly.
+        for (let i = 0; i < n; i++) {
+          const v = Math.round(col[start + i] as number);
+          if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`${field} ${v} is not a whole number in 0 … 2^53`);
+          whole[2 * i + LOW] = v % 0x1_0000_0000 | 0;
+          whole[2 * i + 1 - LOW] = Math.floor(v / 0x1_0000_0000);
+        }
         copyInto(chunk, f + 1, whole, 0, n * 8);
       });
       copyInto(chunk, CANDLE_FIELDS.length + 1, ranks, 0, n);

@@ -46,9 +46,10 @@ export class DuckDbStore extends SqlStore {
     private readonly instance: DuckDBInstance,
     private readonly session: DuckDbSession,
     readonly location: string,
-    now?: () => number,
+    now: (() => number) | undefined,
+    private readonly sideSession: DuckDbSession,
   ) {
-    super(session, DUCKDB_AGGREGATE, now);
+    super(session, DUCKDB_AGGREGATE, now, sideSession);
   }
 
   /**
@@ -71,7 +72,7 @@ export class DuckDbStore extends SqlStore {
     }
     const connection = await instance.connect();
     await createStage(connection);
-    return new DuckDbStore(instance, new DuckDbSession(connection), path, options.now);
+    return new DuckDbStore(instance, new DuckDbSession(connection), path, options.now, new DuckDbSession(await instance.connect()));
   }
 
   async writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry, options: WriteCandlesOptions = {}): Promise<number> {
@@ -159,6 +160,7 @@ export class DuckDbStore extends SqlStore {
   }
 
   async close(): Promise<void> {
+    await this.sideSession.exclusive(async (_db, conn) => conn.closeSync());
     await this.session.exclusive(async (_db, conn) => {
       // A checkpoint folds the WAL into the file so the next open does not replay it.
       await conn.run('CHECKPOINT').catch(() => undefined);

@@ -39,14 +39,24 @@ export abstract class SqlStore extends SqlRecords implements Store {
   abstract readonly location: string;
   protected readonly series: SeriesIds;
 
+  /**
+   * Where the small reads and the task records of running jobs go (the row counts, the manifest,
+   * task start, log line, finish): on DuckDB a second connection, so that they neither wait
+   * behind a file's candle write nor hold the next one up (they touch other rows, so the two
+   * transactions never conflict); on PostgreSQL the same pool.
+   */
+  protected readonly side: SqlSession;
+
   protected constructor(
     db: SqlSession,
     protected readonly aggregateSql: AggregateSql,
     /** The store's clock for run timings; injectable so tests and replays can pin it. */
     protected readonly now: () => number = Date.now,
+    side: SqlSession = db,
   ) {
     super(db);
     this.series = new SeriesIds(db);
+    this.side = side;
   }
 
   abstract close(): Promise<void>;
@@ -69,6 +79,7 @@ export abstract class SqlStore extends SqlRecords implements Store {
    */
   pauseBeforeCommit(hook: BeforeCommitHook | undefined): void {
     this.db.beforeCommit = hook;
+    this.side.beforeCommit = hook;
   }
 
   async migrate(): Promise<void> {
@@ -157,15 +168,15 @@ export abstract class SqlStore extends SqlRecords implements Store {
     }
   }
   countBySource(series: SeriesKey, from: number, to: number): Promise<Record<CandleSource, number>> {
-    return this.series.find(series).then((id) => (id === null ? { archive: 0, rest: 0, stream: 0 } : countBySourceSql(this.db, id, from, to)));
+    return this.series.find(series).then((id) => (id === null ? { archive: 0, rest: 0, stream: 0 } : countBySourceSql(this.side, id, from, to)));
   }
   async seriesStats(series: SeriesKey): Promise<SeriesStats | null> {
     const id = await this.series.find(series);
-    return id === null ? null : seriesStatsSql(this.db, id);
+    return id === null ? null : seriesStatsSql(this.side, id);
   }
   async lastOpenTime(series: SeriesKey): Promise<number | null> {
     const id = await this.series.find(series);
-    return id === null ? null : lastOpenTimeSql(this.db, id);
+    return id === null ? null : lastOpenTimeSql(this.side, id);
   }
   async missingRanges(series: SeriesKey, from: number, to: number): Promise<MissingRange[]> {
     return missingRangesSql(this.db, await this.series.find(series), series.interval, from, to);
@@ -178,10 +189,10 @@ export abstract class SqlStore extends SqlRecords implements Store {
   }
 
   getManifest(key: string): Promise<ArchiveManifestEntry | null> {
-    return getManifestSql(this.db, key);
+    return getManifestSql(this.side, key);
   }
   listManifest(prefix: string): Promise<ArchiveManifestEntry[]> {
-    return listManifestSql(this.db, prefix);
+    return listManifestSql(this.side, prefix);
   }
 
   async startJob(kind: string, params: Record<string, unknown>): Promise<number> {
@@ -200,13 +211,13 @@ export abstract class SqlStore extends SqlRecords implements Store {
     return finishJobSql(this.db, id, status, rows, summary, this.now());
   }
   startTask(jobId: number, name: string): Promise<number> {
-    return startTaskSql(this.db, jobId, name, this.now());
+    return startTaskSql(this.side, jobId, name, this.now());
   }
   finishTask(id: number, status: RunStatus, rows: number, error: string | null): Promise<void> {
-    return finishTaskSql(this.db, id, status, rows, error, this.now());
+    return finishTaskSql(this.side, id, status, rows, error, this.now());
   }
   appendTaskLog(line: TaskLogLine): Promise<void> {
-    return appendTaskLogSql(this.db, line);
+    return appendTaskLogSql(this.side, line);
   }
   async listJobs(limit: number): Promise<JobRun[]> {
     await this.abandonLapsedJobs();
