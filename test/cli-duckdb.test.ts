@@ -21,7 +21,7 @@ test('cli - bad arguments give a one-line reason and a non-zero exit', () => {
   const cases: Array<[string[], RegExp]> = [
     [['--db', db, 'candles', 'BTCUSDT', '--from', 'yesterday', '--to', '2020-01-02'], /--from.*"yesterday" is not an ISO-8601/],
     [['--db', db, 'candles', 'BTCUSDT', '--interval', '7m', '--from', '2020-01-01', '--to', '2020-01-02'], /'7m' is invalid. Allowed choices are 1m, 5m, 15m, 1h, 4h, 1d/],
-    [['--db', db, 'candles', 'BTC-USDT', '--from', '2020-01-01', '--to', '2020-01-02'], /"BTC-USDT" is not an exchange symbol/],
+    [['--db', db, 'candles', 'BTC-USDT', '--from', '2020-01-01', '--to', '2020-01-02'], /"BTC-USDT" is not a binance symbol such as BTCUSDT/],
     [['--db', db, 'candles', 'BTCUSDT', '--from', '2020-01-02', '--to', '2020-01-01'], /--to .* must be after --from/],
     [['--db', db, 'indicators', 'BTCUSDT', '--from', '2020-01-01', '--to', '2020-01-02', '--ind', 'rsi:1'], /rsi: period must be a whole number from 2/],
     [['--db', db, 'indicators', 'BTCUSDT', '--from', '2020-01-01', '--to', '2020-01-02', '--warmup', '9007199254740993'], /--warmup <bars>' argument '9007199254740993' is invalid. "9007199254740993" is more than 10,000,000/],
