@@ -3,21 +3,13 @@
  * JetStream behind it): jobs in, one job at a time out to whichever worker asks, results back.
  * Bytes only: the pipeline encodes and validates its own job messages (archive-file-job.ts).
  */
+import type { WorkItem } from '../bus/index.js';
 
-/** One job in a worker's hands, leased until acked, handed back, or its lease lapses. */
-export interface QueuedJob {
-  readonly data: Uint8Array;
-  /** 1 on the first delivery, more after a lease lapsed or a nak. */
-  readonly deliveryCount: number;
-  /** Renews the lease. */
-  working(): void;
-  /** Done: removes the job once the queue confirms. */
-  ack(): Promise<void>;
-  /** Not done here: another delivery after `delayMs`. */
-  nak(delayMs?: number): void;
-  /** Never to be done: removes the job. */
-  term(reason: string): void;
-}
+/**
+ * One job in a worker's hands, leased until acked, handed back, or its lease lapses: the bus's
+ * work item (ack, nak, term, working), the same whichever queue carries it.
+ */
+export type QueuedJob = WorkItem;
 
 export interface JobQueue {
   /** How long a job's lease lasts without `working()`. */
