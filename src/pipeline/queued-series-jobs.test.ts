@@ -90,8 +90,9 @@ describe('queued sync, gaps and reconcile jobs', () => {
       const files = new QueuedFileLoader(queue, store, silentLogger);
       const syncs = new QueuedSeriesJobs(queue, store, silentLogger, 30_000);
       const stop = new AbortController();
+      const afterSyncRows: number[] = [];
       try {
-        await runScheduler(store, src, silentLogger, { ...cycles(store, src, stop), queue: { files, series: syncs } }, stop.signal);
+        await runScheduler(store, src, silentLogger, { ...cycles(store, src, stop), queue: { files, series: syncs }, afterSync: (_now, sync) => void afterSyncRows.push(sync.rows) }, stop.signal);
         for (let i = 0; i < 500 && queue.pending > 0; i++) await new Promise((r) => setTimeout(r, 10));
       } finally {
         files.stop();
@@ -119,7 +120,9 @@ describe('queued sync, gaps and reconcile jobs', () => {
       const workerSyncs = byWorker('sync');
       assert.ok(workerSyncs.length >= 2, `${workerSyncs.length} syncs done by the worker`);
       assert.ok(workerSyncs.every((j) => (j.params.symbols as string[]).length === 1), 'one symbol per sync job');
-      assert.ok(workerSyncs.reduce((n, j) => n + j.rows, 0) >= 2 * 2, 'the worker\'s syncs wrote the hours after the backfill');
+      const synced = workerSyncs.reduce((n, j) => n + j.rows, 0);
+      assert.ok(synced >= 2 * 2, 'the worker\'s syncs wrote the hours after the backfill');
+      assert.equal(afterSyncRows.reduce((n, r) => n + r, 0), synced, 'afterSync heard every row the workers\' syncs wrote');
       assert.equal(byWorker('gaps').length, summary.seriesDone - workerSyncs.length - byWorker('backfill').length);
       assert.ok(byWorker('gaps').length >= 2 && byWorker('backfill').length >= 2, 'the hourly gaps and reconcile of both symbols ran on the worker');
       assert.ok(byWorker('backfill').every((j) => j.params.archiveOnly === true), 'a reconcile is an archive-only backfill');
