@@ -209,4 +209,23 @@ describe('queued sync, gaps and reconcile jobs', () => {
       syncs.stop();
     }
   });
+
+  test('up stopped while it waits for a sync - the cycle ends ok, saying the job stays queued (a stop is no failure for the health rules)', async () => {
+    await runBackfillJob(store, src, silentLogger, { symbols: ['AAAUSDT'], interval: H1 });
+    src.now += 2 * HOUR;
+    const syncs = new QueuedSeriesJobs(queue, store, silentLogger, 30_000);
+    const stop = new AbortController();
+    try {
+      const waiting = syncs.sync(['AAAUSDT'], 'binance', H1, src.now, stop.signal);
+      while (queue.pending === 0) await new Promise((r) => setTimeout(r, 5));
+      stop.abort();
+      const r = await waiting;
+      const found = await store.getJob(r.jobId);
+      assert.equal(found?.job.status, 'ok');
+      assert.match(found?.tasks[0]?.logs.map((l) => l.message).join(' | ') ?? '', /stopped waiting for sync:binance:AAAUSDT:1h:2020-04-10T07:30Z: it stays queued for the workers/);
+      assert.equal(queue.pending, 1);
+    } finally {
+      syncs.stop();
+    }
+  });
 });

@@ -75,12 +75,24 @@ export class QueuedSeriesJobs {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.waitMs)]);
     const rows = await Promise.all(due.map(({ series, last }) => rec.task(`queue sync ${series.symbol} ${isoMinute(last + len)} .. ${isoMinute(until - len)}`, async (log) => {
       const job: SeriesJob = { v: SERIES_JOB_VERSION, kind: 'sync', run: this.run, cycleJobId: rec.id, series, cycle, since: null };
+      if (signal.aborted) {
+        // Stopping is no failure of the sync: it stays queued for the workers, as in-process syncs stop between symbols.
+        await log.info('stopped before it was queued');
+        return { rows: 0, value: 0 };
+      }
       // Synced once its newest candle is the last closed one before the cycle's end (or later).
       const synced = async (): Promise<Reported | null> => {
         const newest = await this.store.lastOpenTime(series);
         return newest !== null && newest >= until - len ? { status: 'done', rows: (newest - last) / len, by: 'the store' } : null;
       };
-      const r = await this.#submit(job, deadline, synced, log.info);
+      let r: Reported;
+      try {
+        r = await this.#submit(job, deadline, synced, log.info);
+      } catch (err) {
+        if (!signal.aborted) throw err;
+        await log.info(`stopped waiting for ${seriesJobId(job)}: it stays queued for the workers`);
+        return { rows: 0, value: 0 };
+      }
       if (r.status === 'failed') throw new Error(`${seriesJobId(job)} failed on a worker (${r.by}): ${r.error ?? 'no reason given'}`);
       if (r.status === 'needs backfill') needBackfill.push(series.symbol);
       await log.info(`${r.status} (${r.by}): ${r.rows} rows written`);
