@@ -87,8 +87,8 @@ export async function runQueueWorker(store: Store, sources: Sources, logger: Log
         handled = await handle(item);
       } catch (err) {
         // The store or the queue failed under the job (e.g. a restart): hand it back and go on; if
-        // its file was committed, the next delivery finds it loaded.
-        logger.error({ err }, `a job failed outside its file's load: ${(err as Error).message}; handed back`);
+        // its file was committed, the next delivery finds it loaded (a series job finds its work done).
+        logger.error({ err }, `a ${item.kind} job failed outside its work: ${(err as Error).message}; handed back`);
         item.nak(PULL_MS);
         summary.handedBack++;
         continue;
