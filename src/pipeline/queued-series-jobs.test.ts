@@ -228,4 +228,21 @@ describe('queued sync, gaps and reconcile jobs', () => {
       syncs.stop();
     }
   });
+
+  test('a reconcile whose archive listing fails - reported failed with the reason, removed (term), not redelivered', async () => {
+    src.failingListings.add('AAAUSDT');
+    const cycleJobId = await store.startJob('reconcile-cycle', { queueRun: 'r1' });
+    const job: SeriesJob = { v: 1, kind: 'reconcile', run: 'r1', cycleJobId, series: series('AAAUSDT'), cycle: src.now, since: null };
+    const outcomes = collect(queue, 'r1');
+    await queue.enqueue('reconcile', encodeSeriesJob(job), seriesJobId(job));
+    const summary = await workUntil(store, src, queue, () => queue.pending === 0, 1);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([summary.seriesDone, summary.seriesFailed], [0, 1]);
+    assert.deepEqual(queue.settled, ['term']);
+    assert.equal(outcomes.length, 1);
+    assert.equal(outcomes[0]?.status, 'failed');
+    assert.match(outcomes[0]?.error ?? '', /AAAUSDT archive listing: AAAUSDT: the archive listing failed \(HTTP 503 from the listing of AAAUSDT/);
+    const recorded = await store.getJob(outcomes[0]!.jobId);
+    assert.deepEqual([recorded?.job.kind, recorded?.job.params.archiveOnly, recorded?.job.params.queuedAs], ['backfill', true, seriesJobId(job)]);
+  });
 });
