@@ -31,6 +31,7 @@ test('cli - bad arguments give a one-line reason and a non-zero exit', () => {
     [['--db', db, 'worker'], /worker needs --bus nats:\/\/host\[:port\]/],
     [['--db', db, 'worker', '--bus', 'nats://127.0.0.1:4222'], /worker needs a store every process can reach: --db postgres:\/\/…, not ".*x\.duckdb"/],
     [['--db', db, 'backfill', '--bus', 'nats://127.0.0.1:4222', 'BTCUSDT'], /backfill --bus needs a store every process can reach/],
+    [['--db', db, 'up', '--bus', 'nats://127.0.0.1:4222'], /up --bus needs a store every process can reach: --db postgres:\/\/…, not ".*x\.duckdb"/],
   ];
   for (const [args, reason] of cases) {
     const r = runCli(args);

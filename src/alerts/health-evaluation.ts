@@ -18,8 +18,12 @@ import { evaluateHealthEvent, type PipelineEvent } from './health-rule.js';
 import { parseRuleDraft } from './rule-draft.js';
 import { resolveScope } from './resolve-scope.js';
 
-/** Recent jobs read per call: far more than end between two sync cycles. */
-const JOB_WINDOW = 200;
+/**
+ * Recent jobs read per call: far more than end between two sync cycles. `up --bus` records a job
+ * per symbol for each sync, and hourly for each gaps and reconcile (plus one per queuing cycle):
+ * 1,000 covers an hourly cycle of some 300 followed symbols.
+ */
+const JOB_WINDOW = 1_000;
 
 /** What a health rule keeps between calls (rule_states.state). */
 interface HealthRuleState {

@@ -45,12 +45,12 @@ export function pauseBeforeSendFromEnv(env: NodeJS.ProcessEnv): ((item: { id: nu
 }
 
 export const PAUSE_ACK_ENV = 'TICKERFLOW_TEST_PAUSE_BEFORE_ACK';
-/** Printed as `<marker> <archive key>` once a worker's job is committed and before its result and ack. */
+/** Printed as `<marker> <archive key or job id>` once a worker's job is committed and before its result and ack. */
 export const PAUSE_ACK_MARKER = 'tickerflow-test: paused before ack';
 
 /**
  * The worker's test-only pause: with TICKERFLOW_TEST_PAUSE_BEFORE_ACK=<ms>, each job whose file
- * was committed prints PAUSE_ACK_MARKER and waits that long before reporting and acking it, so a
+ * was committed (or whose sync, gaps or reconcile was done) prints PAUSE_ACK_MARKER and waits that long before reporting and acking it, so a
  * test can SIGKILL a worker between "stored" and "acked".
  */
 export function pauseBeforeAckFromEnv(env: NodeJS.ProcessEnv): ((key: string) => Promise<void>) | undefined {

@@ -53,6 +53,8 @@ export interface BackfillOptions {
    * listing, the plan and the REST tail stay here). Several processes then load at once.
    */
   queue?: QueuedFileLoader;
+  /** Recorded with the job's params (a queued reconcile's id). */
+  jobParams?: Record<string, unknown>;
 }
 
 /** Files queued at once per backfill when workers load them: enough to keep every worker busy, bounded. */
@@ -79,7 +81,7 @@ interface JobContext {
 export async function runBackfillJob(store: Store, sources: Sources, logger: Logger, opts: BackfillOptions): Promise<{ jobId: number; results: BackfillSymbolResult[] }> {
   const concurrency = opts.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new BadInputError(`backfill concurrency must be a whole number ≥ 1, got ${concurrency}`);
-  const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null, concurrency, archiveOnly: opts.archiveOnly === true, queueRun: opts.queue?.run ?? null });
+  const job = await JobRecorder.start(store, logger, 'backfill', { symbols: opts.symbols, interval: opts.interval, since: opts.since ?? null, concurrency, archiveOnly: opts.archiveOnly === true, queueRun: opts.queue?.run ?? null, ...opts.jobParams });
   // The job's own signal, linked to the caller's: every file waiting for a permit, a download or
   // a worker listens on it, at most about 2 × the files in flight at once, and the caller's signal
   // gets one listener.

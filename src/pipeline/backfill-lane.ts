@@ -11,6 +11,7 @@ import type { Interval } from '../core/intervals.js';
 import type { Store } from '../store/store.js';
 import { runBackfillJob } from './backfill-job.js';
 import type { NothingFound } from './nothing-found.js';
+import type { QueuedFileLoader } from './queued-file-loader.js';
 import type { Sources } from './sources.js';
 
 export interface BackfillLaneOptions {
@@ -19,6 +20,8 @@ export interface BackfillLaneOptions {
   concurrency?: number;
   /** Symbols whose full backfill stored nothing are remembered here. */
   nothingFound: NothingFound;
+  /** Scale-out: the archive files go to workers through this queue (the plan and the REST tail stay here). */
+  files?: QueuedFileLoader;
 }
 
 export class BackfillLane {
@@ -76,6 +79,7 @@ export class BackfillLane {
           concurrency: this.opts.concurrency,
           signal: this.signal,
           archiveOnly: full.length === 0,
+          queue: this.opts.files,
         });
         if (!this.signal.aborted) await this.#rememberEmpty(batch, full.length > 0);
       } catch (err) {

@@ -23,6 +23,8 @@ export interface GapsOptions {
   repair: boolean;
   /** Stops the job between symbols and REST pages. */
   signal?: AbortSignal;
+  /** Recorded with the job's params (a queued job's id). */
+  jobParams?: Record<string, unknown>;
 }
 
 export interface GapsSummary {
@@ -36,7 +38,7 @@ export interface GapsSummary {
 }
 
 export async function runGapsJob(store: Store, sources: Sources, logger: Logger, opts: GapsOptions): Promise<GapsSummary> {
-  const job = await JobRecorder.start(store, logger, 'gaps', { symbols: opts.symbols, interval: opts.interval, repair: opts.repair });
+  const job = await JobRecorder.start(store, logger, 'gaps', { symbols: opts.symbols, interval: opts.interval, repair: opts.repair, ...opts.jobParams });
   const summary: GapsSummary = { jobId: job.id, found: 0, missingCandles: 0, repairedCandles: 0, byKind: { not_published: 0, before_listing: 0, exchange_outage: 0, hole: 0 }, closed: 0 };
   for (const symbol of opts.symbols) {
     if (opts.signal?.aborted === true) break;

@@ -12,3 +12,5 @@ export * from './create-sources-options.js';
 export * from './job-queue.js';
 export * from './queue-worker.js';
 export * from './queued-file-loader.js';
+export * from './queued-series-jobs.js';
+export * from './series-job.js';

@@ -1,10 +1,13 @@
 /**
- * The worker: pulls pipeline jobs from a shared queue and does them, `concurrency` at a time,
- * its store writes one at a time. A job is leased, not owned: the worker renews the lease while
- * it works and acks only after the store committed, so a job whose worker died goes to another
- * worker once the lease lapses. Doing a job twice is harmless: a file whose rows and manifest
- * entry are already committed whole is skipped (the manifest is written in the rows' transaction).
- * On abort, each job in hand is finished if its write already began, else handed back (nak).
+ * The worker: pulls pipeline jobs from a shared queue and does them, `concurrency` at a time:
+ * archive files (`archive-file`, its store writes one at a time) and the scheduler's per-symbol
+ * `sync`, `gaps` and `reconcile` jobs (do-series-job.ts), dispatched by the kind each was queued
+ * as. A job is leased, not owned: the worker renews the lease while it works and acks only after
+ * the store committed, so a job whose worker died goes to another worker once the lease lapses.
+ * Doing a job twice is harmless: a file whose rows and manifest entry are already committed whole
+ * is skipped (the manifest is written in the rows' transaction), and the series jobs upsert by key.
+ * On abort, a file job in hand is finished if its write already began, else handed back (nak); a
+ * series job is handed back unless it was done.
  */
 import type { Logger } from 'pino';
 import { BadInputError } from '../core/errors.js';
@@ -12,11 +15,13 @@ import { isoMinute } from '../core/time.js';
 import type { Store } from '../store/store.js';
 import { abortableSleep } from './abortable.js';
 import { ingestReason } from './archive-plan.js';
-import { decodeArchiveFileJob, encodeArchiveFileOutcome, type ArchiveFileJob, type ArchiveFileOutcome } from './archive-file-job.js';
+import { ARCHIVE_FILE_JOB, decodeArchiveFileJob, encodeArchiveFileOutcome, type ArchiveFileJob, type ArchiveFileOutcome } from './archive-file-job.js';
 import { ingestArchiveFile } from './ingest-archive-file.js';
 import type { JobQueue, QueuedJob } from './job-queue.js';
 import { JobRecorder } from './job-recorder.js';
+import { doSeriesJob } from './do-series-job.js';
 import { Semaphore } from './semaphore.js';
+import { decodeSeriesJob, encodeSeriesJobOutcome, isSeriesJobKind, seriesJobId, type SeriesJob, type SeriesJobOutcome } from './series-job.js';
 import type { Sources } from './sources.js';
 
 /** How long one pull waits for a job; also how soon an idle worker notices an abort. */
@@ -29,9 +34,13 @@ export interface QueueWorkerOptions {
   concurrency: number;
   /** Stops pulling; jobs in hand are finished or handed back. */
   signal: AbortSignal;
-  /** Told of each job's outcome (the CLI logs them). */
+  /** Told of each file job's outcome (the CLI logs them). */
   onOutcome?: (job: ArchiveFileJob, outcome: ArchiveFileOutcome) => void;
-  /** Test-only: runs after a file is committed, before its result and ack (cli/test-pause.ts). */
+  /** Told of each sync, gaps or reconcile job's outcome. */
+  onSeriesOutcome?: (job: SeriesJob, outcome: SeriesJobOutcome) => void;
+  /** Archive files loaded at once by a reconcile job ([history] backfill_concurrency). */
+  backfillConcurrency?: number;
+  /** Test-only: runs after a file or series job is done, before its result and ack (cli/test-pause.ts); gets the file's key or the job's id. */
   beforeAck?: (key: string) => Promise<void>;
 }
 
@@ -43,13 +52,17 @@ export interface QueueWorkerSummary {
   handedBack: number;
   /** Handed back because their backfill is not in this worker's store (workers of two stores on one queue). */
   foreign: number;
-  /** Unreadable, dropped. */
+  /** Sync, gaps and reconcile jobs done (`needs backfill` included). */
+  seriesDone: number;
+  /** Sync, gaps and reconcile jobs that failed (their job in the store says why). */
+  seriesFailed: number;
+  /** Unreadable, or of a kind this worker does not know: dropped. */
   malformed: number;
 }
 
 export async function runQueueWorker(store: Store, sources: Sources, logger: Logger, queue: JobQueue, opts: QueueWorkerOptions): Promise<QueueWorkerSummary> {
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new BadInputError(`worker concurrency must be a whole number ≥ 1, got ${opts.concurrency}`);
-  const summary: QueueWorkerSummary = { loaded: 0, alreadyLoaded: 0, rejected: 0, handedBack: 0, foreign: 0, malformed: 0 };
+  const summary: QueueWorkerSummary = { loaded: 0, alreadyLoaded: 0, rejected: 0, handedBack: 0, foreign: 0, seriesDone: 0, seriesFailed: 0, malformed: 0 };
   const runsHere = new RunsInStore(store);
   const writes = new Semaphore(1);
   const slot = async (): Promise<void> => {
@@ -74,8 +87,8 @@ export async function runQueueWorker(store: Store, sources: Sources, logger: Log
         handled = await handle(item);
       } catch (err) {
         // The store or the queue failed under the job (e.g. a restart): hand it back and go on; if
-        // its file was committed, the next delivery finds it loaded.
-        logger.error({ err }, `a job failed outside its file's load: ${(err as Error).message}; handed back`);
+        // its file was committed, the next delivery finds it loaded (a series job finds its work done).
+        logger.error({ err }, `a ${item.kind} job failed outside its work: ${(err as Error).message}; handed back`);
         item.nak(PULL_MS);
         summary.handedBack++;
         continue;
@@ -84,25 +97,40 @@ export async function runQueueWorker(store: Store, sources: Sources, logger: Log
     }
   };
 
+  const malformed = (item: QueuedJob, err: unknown): void => {
+    // Nobody can do it; a worker of another version would not either.
+    logger.error({ err }, `dropping a malformed ${item.kind} job: ${(err as Error).message}`);
+    item.term('malformed job');
+    summary.malformed++;
+  };
+  const foreign = (item: QueuedJob, what: string, owner: { run: string; jobId: number }): 'foreign' => {
+    logger.error(`${what}: job ${owner.jobId} (run ${owner.run}) is not in this worker's store; handing it back. One queue serves one store: give each store its own --queue`);
+    item.nak(FOREIGN_NAK_MS);
+    summary.foreign++;
+    return 'foreign';
+  };
+  /** Renews the lease at a third of its length, so one late beat does not lose it, until the returned stop is called. */
+  const leaseBeat = (item: QueuedJob): (() => void) => {
+    const beat = setInterval(() => item.working(), Math.max(100, Math.floor(queue.ackWaitMs / 3)));
+    return () => clearInterval(beat);
+  };
+
   const handle = async (item: QueuedJob): Promise<'foreign' | void> => {
+    if (item.kind === ARCHIVE_FILE_JOB) return handleFile(item);
+    if (isSeriesJobKind(item.kind)) return handleSeries(item);
+    malformed(item, new Error(`unknown job kind "${item.kind}" (this worker does ${ARCHIVE_FILE_JOB}, sync, gaps and reconcile jobs)`));
+  };
+
+  const handleFile = async (item: QueuedJob): Promise<'foreign' | void> => {
     let job: ArchiveFileJob;
     try {
       job = decodeArchiveFileJob(item.data);
     } catch (err) {
-      // Nobody can do it; a worker of another version would not either.
-      logger.error({ err }, `dropping a malformed job: ${(err as Error).message}`);
-      item.term('malformed job');
-      summary.malformed++;
+      malformed(item, err);
       return;
     }
-    if (!(await runsHere.holds(job))) {
-      logger.error(`${job.file.key}: backfill job ${job.backfillJobId} (run ${job.run}) is not in this worker's store; handing it back. One queue serves one store: give each store its own --queue`);
-      item.nak(FOREIGN_NAK_MS);
-      summary.foreign++;
-      return 'foreign';
-    }
-    // The lease is renewed at a third of its length, so one late beat does not lose it.
-    const beat = setInterval(() => item.working(), Math.max(100, Math.floor(queue.ackWaitMs / 3)));
+    if (!(await runsHere.holds(job.run, job.backfillJobId))) return foreign(item, job.file.key, { run: job.run, jobId: job.backfillJobId });
+    const stopBeat = leaseBeat(item);
     try {
       if (item.deliveryCount > 1) logger.info(`${job.file.key}: delivery ${item.deliveryCount} (an earlier worker died, stopped, or served another store)`);
       const outcome = await loadFile(store, sources, logger, writes, job, opts.signal);
@@ -122,7 +150,43 @@ export async function runQueueWorker(store: Store, sources: Sources, logger: Log
       else summary.rejected++;
       opts.onOutcome?.(job, outcome);
     } finally {
-      clearInterval(beat);
+      stopBeat();
+    }
+  };
+
+  const handleSeries = async (item: QueuedJob): Promise<'foreign' | void> => {
+    let job: SeriesJob;
+    try {
+      job = decodeSeriesJob(item.kind, item.data);
+    } catch (err) {
+      malformed(item, err);
+      return;
+    }
+    const id = seriesJobId(job);
+    if (!(await runsHere.holds(job.run, job.cycleJobId))) return foreign(item, id, { run: job.run, jobId: job.cycleJobId });
+    const stopBeat = leaseBeat(item);
+    try {
+      if (item.deliveryCount > 1) logger.info(`${id}: delivery ${item.deliveryCount} (an earlier worker died, stopped, or served another store)`);
+      const outcome = await doSeriesJob(store, sources, logger, job, { signal: opts.signal, backfillConcurrency: opts.backfillConcurrency });
+      if (outcome === null) {
+        item.nak();
+        summary.handedBack++;
+        return;
+      }
+      if (outcome.status !== 'failed') await opts.beforeAck?.(id);
+      // The result first, as for files: a kill between the two redoes the job (harmless) and reports it again.
+      await queue.publishResult(job.run, encodeSeriesJobOutcome(outcome));
+      if (outcome.status === 'failed') {
+        // The next cycle queues the symbol's work again; redelivering it now would repeat the failure.
+        item.term(outcome.error ?? 'failed');
+        summary.seriesFailed++;
+      } else {
+        await item.ack();
+        summary.seriesDone++;
+      }
+      opts.onSeriesOutcome?.(job, outcome);
+    } finally {
+      stopBeat();
     }
   };
 
@@ -158,17 +222,20 @@ async function loadFile(store: Store, sources: Sources, logger: Logger, writes: 
   return rejected(job, failure instanceof Error ? failure.message : String(failure));
 }
 
-/** Whether a job's backfill run is recorded in this store; asked once per run. */
+/**
+ * Whether a job's run (a `backfill --bus`, or an `up --bus` scheduler) is recorded in this store:
+ * its job `jobId` names the run in its params. Asked once per run: one run queues for one store.
+ */
 class RunsInStore {
   readonly #known = new Map<string, Promise<boolean>>();
   constructor(private readonly store: Store) {}
 
-  holds(job: ArchiveFileJob): Promise<boolean> {
-    let held = this.#known.get(job.run);
+  holds(run: string, jobId: number): Promise<boolean> {
+    let held = this.#known.get(run);
     if (held === undefined) {
-      held = this.store.getJob(job.backfillJobId).then((found) => found?.job.params.queueRun === job.run);
-      held.catch(() => this.#known.delete(job.run)); // a failed look is asked again next time
-      this.#known.set(job.run, held);
+      held = this.store.getJob(jobId).then((found) => found?.job.params.queueRun === run);
+      held.catch(() => this.#known.delete(run)); // a failed look is asked again next time
+      this.#known.set(run, held);
     }
     return held;
   }

@@ -3,7 +3,9 @@
  * every minute, gaps hourly, and the archive reconcile that lets newly published, verified files
  * replace the rows the sync fetched over REST. Backfills run beside the loop (`BackfillLane`), so
  * a long one does not stall the minute sync of the other symbols; every job shares the exchange's
- * weight budget through the one rate governor in `sources`.
+ * weight budget through the one rate governor in `sources`. With a `queue` (`up --bus`) the loop
+ * keeps its timing and its decisions, and workers do the work: the backfills' archive files, and
+ * one job per symbol for each sync (waited for), gap repair and reconcile (queued-series-jobs.ts).
  */
 import type { Logger } from 'pino';
 import type { Interval } from '../core/intervals.js';
@@ -13,6 +15,8 @@ import { abortableSleep } from './abortable.js';
 import { BackfillLane } from './backfill-lane.js';
 import { runGapsJob } from './gaps-job.js';
 import { NothingFound } from './nothing-found.js';
+import type { QueuedFileLoader } from './queued-file-loader.js';
+import type { QueuedSeriesJobs } from './queued-series-jobs.js';
 import { runSyncJob, type SyncResult } from './sync-job.js';
 import { followedSymbols, runUniverseJob, type UniverseOptions } from './universe-job.js';
 import type { Sources } from './sources.js';
@@ -36,6 +40,12 @@ export interface SchedulerOptions {
    * cycle's, and the loop goes on.
    */
   afterSync?: (now: number, sync: SyncResult) => Promise<void> | void;
+  /**
+   * Scale-out: hand the work to workers on a queue instead of doing it here. Backfills are
+   * planned here and their archive files queued (`files`), their REST tail fetched here, as
+   * `backfill --bus` does; syncs, gap repairs and reconciles are queued per symbol (`series`).
+   */
+  queue?: { files: QueuedFileLoader; series: QueuedSeriesJobs };
 }
 
 /**
@@ -45,7 +55,8 @@ export interface SchedulerOptions {
 export async function runScheduler(store: Store, sources: Sources, logger: Logger, opts: SchedulerOptions, signal: AbortSignal): Promise<void> {
   const sleep = opts.sleep ?? abortableSleep;
   const nothingFound = new NothingFound();
-  const lane = new BackfillLane(store, sources, logger, { interval: opts.interval, since: opts.since, concurrency: opts.backfillConcurrency, nothingFound }, signal);
+  const lane = new BackfillLane(store, sources, logger, { interval: opts.interval, since: opts.since, concurrency: opts.backfillConcurrency, nothingFound, files: opts.queue?.files }, signal);
+  const queued = opts.queue?.series;
   const exchange = sources.exchange.exchange;
   const reconcileEveryMs = opts.reconcileEveryMs ?? opts.gapsEveryMs;
   let nextUniverse = 0;
@@ -65,18 +76,23 @@ export async function runScheduler(store: Store, sources: Sources, logger: Logge
       }
       const symbols = await followedSymbols(store, exchange, utcDate(now), opts.universe.manualSymbols);
       const idle = symbols.filter((s) => !lane.busy(s));
-      const sync = await runSyncJob(store, sources, logger, { symbols: idle, interval: opts.interval, signal });
+      const sync = queued === undefined
+        ? await runSyncJob(store, sources, logger, { symbols: idle, interval: opts.interval, signal })
+        : await queued.sync(idle, exchange, opts.interval, now, signal);
       lane.request(sync.needBackfill.filter((s) => !nothingFound.has(s, now)));
       await opts.afterSync?.(now, sync);
       if (now >= nextGaps) {
         const withData = idle.filter((s) => !sync.needBackfill.includes(s));
-        await runGapsJob(store, sources, logger, { symbols: withData, interval: opts.interval, since: opts.since, repair: true, signal });
+        if (queued === undefined) await runGapsJob(store, sources, logger, { symbols: withData, interval: opts.interval, since: opts.since, repair: true, signal });
+        else await queued.queueOnly('gaps', withData, exchange, opts.interval, now, opts.since);
         nextGaps = now + opts.gapsEveryMs;
       }
       if (now >= nextReconcile) {
         // Symbols with candles, for files that replace REST rows; symbols whose backfill found
         // nothing, for a first file (a new archive listing is one of the changes that ends the wait).
-        lane.request(idle.filter((s) => !sync.needBackfill.includes(s) || nothingFound.has(s, now)), true);
+        const reconcile = idle.filter((s) => !sync.needBackfill.includes(s) || nothingFound.has(s, now));
+        if (queued === undefined) lane.request(reconcile, true);
+        else await queued.queueOnly('reconcile', reconcile, exchange, opts.interval, now, opts.since);
         nextReconcile = now + reconcileEveryMs;
       }
     } catch (err) {

@@ -18,10 +18,20 @@ export interface SyncResult {
   needBackfill: string[];
 }
 
-export async function runSyncJob(store: Store, sources: Sources, logger: Logger, opts: { symbols: readonly string[]; interval: Interval; signal?: AbortSignal }): Promise<SyncResult> {
-  const job = await JobRecorder.start(store, logger, 'sync', { symbols: opts.symbols, interval: opts.interval });
+export interface SyncOptions {
+  symbols: readonly string[];
+  interval: Interval;
+  signal?: AbortSignal;
+  /** Exclusive end (an open time); default the forming candle's, by the exchange's clock. A queued sync ends where its cycle did. */
+  until?: number;
+  /** Recorded with the job's params (a queued job's id). */
+  jobParams?: Record<string, unknown>;
+}
+
+export async function runSyncJob(store: Store, sources: Sources, logger: Logger, opts: SyncOptions): Promise<SyncResult> {
+  const job = await JobRecorder.start(store, logger, 'sync', { symbols: opts.symbols, interval: opts.interval, ...opts.jobParams });
   const len = intervalMs(opts.interval);
-  const end = floorToInterval(sources.exchange.now(), opts.interval);
+  const end = floorToInterval(opts.until ?? sources.exchange.now(), opts.interval);
   const needBackfill: string[] = [];
   let rows = 0;
   for (const symbol of opts.symbols) {

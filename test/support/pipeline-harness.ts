@@ -22,8 +22,8 @@ export async function startHarness(opts: ReplayServerOptions): Promise<Harness> 
   return { replay, sources, logger: silentLogger, close: () => replay.close() };
 }
 
-/** A tickerflow.toml that points every source at the replay server. */
-export function replayConfigToml(replay: ReplayServer, symbols: string[]): string {
+/** A tickerflow.toml that points every source at the replay server (its `urls`, or those of one another process runs). */
+export function replayConfigToml(replay: { urls: Pick<ReplayServer['urls'], 'binance' | 'archiveData' | 'archiveList' | 'coingecko'> }, symbols: string[]): string {
   return `[universe]
 top = 0
 symbols = [${symbols.map((s) => `"${s}"`).join(', ')}]

@@ -42,7 +42,7 @@ async function messages(stream: string): Promise<number> {
   }
 }
 
-test('nats work queue - a work-queue stream; an enqueue repeated with its message id is stored once; an acked job is gone', async () => {
+test('nats work queue - a work-queue stream; an enqueue repeated with its message id is stored once; a job comes with the kind it was queued as; an acked job is gone', async () => {
   await withQueues(async (producer, [w1, w2], stream) => {
     const nc = await connect({ servers: URL });
     const info = await (await jetstreamManager(nc)).streams.info(stream);
@@ -50,11 +50,11 @@ test('nats work queue - a work-queue stream; an enqueue repeated with its messag
     assert.equal(info.config.retention, RetentionPolicy.Workqueue);
     assert.equal(await producer.enqueue('archive-file', enc.encode('a'), 'run1:a'), true);
     assert.equal(await producer.enqueue('archive-file', enc.encode('a'), 'run1:a'), false, 'the retry is a duplicate');
-    assert.equal(await producer.enqueue('archive-file', enc.encode('b'), 'run1:b'), true);
+    assert.equal(await producer.enqueue('sync', enc.encode('b'), 'run1:b'), true);
     assert.equal(await messages(stream), 2);
     const first = await w1.next(1_000);
     const second = await w2.next(1_000);
-    assert.deepEqual([first, second].map((j) => (j === null ? null : dec.decode(j.data))).sort(), ['a', 'b'], 'each job to one worker');
+    assert.deepEqual([first, second].map((j) => (j === null ? null : `${j.kind} ${dec.decode(j.data)}`)).sort(), ['archive-file a', 'sync b'], 'each job to one worker, with its kind');
     assert.equal(await w1.next(1_000), null, 'nothing else while both are in hand');
     await first!.ack();
     await second!.ack();

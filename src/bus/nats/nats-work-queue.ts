@@ -33,6 +33,8 @@ const CONSUMER = 'workers';
 
 /** One job in a worker's hands. */
 export interface WorkItem {
+  /** The kind it was enqueued as (the last token of its subject), which says how to read `data`. */
+  readonly kind: string;
   readonly data: Uint8Array;
   /** 1 on the first delivery, more after a lease lapsed or a nak. */
   readonly deliveryCount: number;
@@ -109,7 +111,7 @@ export class NatsWorkQueue {
   async next(expiresMs: number): Promise<WorkItem | null> {
     if (this.#consumer === null) throw new ConfigError(`work queue "${this.settings.stream}" was opened to enqueue only`);
     const msg = await this.#consumer.next({ expires: Math.max(1_000, expiresMs) });
-    return msg === null ? null : workItem(msg);
+    return msg === null ? null : workItem(msg, `${this.settings.stream}.jobs.`);
   }
 
   /** Sends a result to whoever waits on `run`; flushed, so it has left this process when this resolves. */
@@ -145,8 +147,9 @@ export class NatsWorkQueue {
   }
 }
 
-function workItem(msg: JsMsg): WorkItem {
+function workItem(msg: JsMsg, jobsPrefix: string): WorkItem {
   return {
+    kind: msg.subject.startsWith(jobsPrefix) ? msg.subject.slice(jobsPrefix.length) : msg.subject,
     data: msg.data,
     deliveryCount: msg.info.deliveryCount,
     working: () => msg.working(),

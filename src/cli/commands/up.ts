@@ -2,13 +2,15 @@
  * `tickerflow up`: everything in one process — universe daily, backfill of symbols that enter,
  * sync every minute, gap repair hourly, and the API with the dashboard (serve-api.ts) — until
  * SIGINT/SIGTERM. With --replay it runs against the bundled replay server instead of the real
- * exchange (offline).
+ * exchange (offline). With --bus nats://… (and --db postgres://…) the scheduler hands its work to
+ * `tickerflow worker`s through a JetStream work queue instead of doing it in this process.
  */
 import type { Command } from 'commander';
 import { parseTime } from '../../core/time.js';
 import { abortableSleep } from '../../pipeline/abortable.js';
 import { LiveEvaluation } from '../../alerts/live-evaluation.js';
-import { runScheduler } from '../../pipeline/scheduler.js';
+import { runScheduler, type SchedulerOptions } from '../../pipeline/scheduler.js';
+import type { NatsWorkQueue } from '../../bus/nats/nats-work-queue.js';
 import { startReplayServer, type ReplayServer } from '../../replay/index.js';
 import { createReplaySources } from '../../pipeline/create-sources.js';
 import { withContext } from '../context.js';
@@ -17,8 +19,11 @@ import { serveApi } from '../serve-api.js';
 import { runStream, streamingFromReplay } from './stream.js';
 import type { LiveStream } from '../../stream/live-stream.js';
 import { setupDelivery } from '../delivery-setup.js';
+import { QueuedFileLoader } from '../../pipeline/queued-file-loader.js';
+import { QueuedSeriesJobs } from '../../pipeline/queued-series-jobs.js';
+import { addWorkQueueOptions, openWorkQueue, requireSharedStore, type WorkQueueOptions } from '../work-queue-options.js';
 
-interface UpOptions {
+interface UpOptions extends WorkQueueOptions {
   replay?: boolean;
   now?: number;
   speed: number;
@@ -27,15 +32,17 @@ interface UpOptions {
 }
 
 export function registerUpCommand(program: Command): void {
-  program
+  const up = program
     .command('up')
-    .description('run the whole pipeline continuously in this process (holds the DuckDB file; stop with Ctrl-C)')
+    .description('run the whole pipeline continuously in this process (holds the DuckDB file; stop with Ctrl-C); with --bus, workers do its backfills, syncs, gap repairs and reconciles')
     .option('--replay', 'run offline against the bundled replay server instead of the real exchange')
     .option('--now <time>', 'with --replay: simulated start time', timeArg)
     .option('--speed <x>', 'with --replay: simulated seconds per real second', positiveNumberArg('--speed'), 1)
     .option('--host <address>', 'address the API and dashboard listen on (default [api] host, 127.0.0.1)')
-    .option('--port <n>', 'port of the API and dashboard (default [api] port, 8080; 0 picks a free one)', intArg('--port', 0, 65_535))
+    .option('--port <n>', 'port of the API and dashboard (default [api] port, 8080; 0 picks a free one)', intArg('--port', 0, 65_535));
+  addWorkQueueOptions(up, 'hand the backfills\' archive files, the syncs, gap repairs and reconciles to `tickerflow worker`s on this NATS JetStream (nats://host[:port]) instead of doing them here; needs --db postgres://…')
     .action(async (opts: UpOptions, cmd: Command) => {
+      if (opts.bus !== undefined) requireSharedStore(cmd, 'up --bus');
       let replay: ReplayServer | undefined;
       if (opts.replay === true) replay = await startReplayServer({ now: opts.now ?? parseTime('2020-01-03T12:00:00Z'), speed: opts.speed, publicationLagMs: 0 });
       const abort = new AbortController();
@@ -71,7 +78,18 @@ export function registerUpCommand(program: Command): void {
             })
             : Promise.resolve();
           if (c.stream.markets.length > 0) process.stdout.write(`tickerflow up: streaming ${c.stream.markets.join(', ')} (tickerflow stream status)\n`);
+          let bus: NatsWorkQueue | undefined;
+          let queue: SchedulerOptions['queue'];
           try {
+            if (opts.bus !== undefined) {
+              bus = await openWorkQueue(opts.bus, opts);
+              queue = {
+                files: new QueuedFileLoader(bus, ctx.store, ctx.logger),
+                // A cycle waits for its syncs at most one sync period (real time), then goes on without them.
+                series: new QueuedSeriesJobs(bus, ctx.store, ctx.logger, c.schedule.sync_every_seconds * 1000),
+              };
+              process.stdout.write(`tickerflow up: backfill files, syncs, gap repairs and reconciles go to the workers on queue "${opts.queue}" (tickerflow worker --bus …)\n`);
+            }
             await runScheduler(ctx.store, sources, ctx.logger.child({ component: 'up' }), {
               interval: ctx.interval,
               since: c.history.since === undefined ? undefined : parseTime(c.history.since),
@@ -83,9 +101,13 @@ export function registerUpCommand(program: Command): void {
               sleep: (ms, signal) => abortableSleep(ms / speed, signal),
               // Rules are evaluated as the sync stores their bars; firings go out through `delivery`.
               afterSync: async (now, sync) => void (await evaluation.afterSync(now, sync.rows)),
+              queue,
             }, abort.signal);
           } finally {
             abort.abort();
+            queue?.files.stop();
+            queue?.series.stop();
+            await bus?.close();
             await api.stop();
             await delivering;
             await streaming;

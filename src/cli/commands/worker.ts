@@ -1,4 +1,4 @@
-/** `tickerflow worker`: loads queued archive files into a shared PostgreSQL store until Ctrl-C. */
+/** `tickerflow worker`: does queued pipeline jobs (archive files, syncs, gap repairs, reconciles) on a shared PostgreSQL store until Ctrl-C. */
 import type { Command } from 'commander';
 import { DEFAULT_WORK_QUEUE } from '../../bus/nats/nats-work-queue.js';
 import { ConfigError } from '../../core/errors.js';
@@ -11,7 +11,7 @@ import { addWorkQueueOptions, openWorkQueue, requireSharedStore, type WorkQueueO
 export function registerWorkerCommand(program: Command): void {
   const cmd = program
     .command('worker')
-    .description('pull pipeline jobs (archive files queued by `backfill --bus`) from a NATS JetStream work queue and load them into a PostgreSQL store; run several')
+    .description('pull pipeline jobs from a NATS JetStream work queue and do them on a PostgreSQL store — archive files queued by `backfill --bus` and `up --bus`, and the syncs, gap repairs and reconciles `up --bus` queues; run several')
     .option('--concurrency <n>', 'jobs worked on at once by this process (default [history] backfill_concurrency)', positiveIntArg)
     .option('--lease <seconds>', 'a job whose worker sends no heartbeat for this long goes to another worker (the last worker started sets it for all)', positiveIntArg, DEFAULT_WORK_QUEUE.ackWaitMs / 1000);
   addWorkQueueOptions(cmd, 'NATS server of the work queue: nats://host[:port] (required)').action(async (opts: WorkQueueOptions & { concurrency?: number; lease: number }, command: Command) => {
@@ -33,10 +33,12 @@ export function registerWorkerCommand(program: Command): void {
         const s = await runQueueWorker(ctx.store, ctx.sources(), ctx.logger, queue, {
           concurrency,
           signal: abort.signal,
+          backfillConcurrency: ctx.config.history.backfill_concurrency,
           beforeAck: pauseBeforeAckFromEnv(process.env),
+          onSeriesOutcome: (_job, o) => ctx.logger.info({ id: o.id, status: o.status, rows: o.rows, job: o.jobId }, `${o.id}: ${o.status}${o.error === undefined ? '' : ` (${o.error})`}`),
           onOutcome: (job, o) => ctx.logger.info({ key: o.key, status: o.status, rows: o.rows, written: o.written }, `${job.file.key}: ${o.status}${o.error === undefined ? '' : ` (${o.error})`}`),
         });
-        process.stdout.write(`worker stopped: ${s.loaded} files loaded, ${s.alreadyLoaded} found already loaded, ${s.rejected} rejected, ${s.handedBack} handed back, ${s.foreign} of another store handed back, ${s.malformed} malformed jobs dropped\n`);
+        process.stdout.write(`worker stopped: ${s.loaded} files loaded, ${s.alreadyLoaded} found already loaded, ${s.rejected} rejected, ${s.handedBack} handed back, ${s.foreign} of another store handed back, ${s.seriesDone} sync, gaps and reconcile jobs done, ${s.seriesFailed} failed, ${s.malformed} malformed jobs dropped\n`);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

@@ -6,6 +6,7 @@
 import type { JobQueue, QueuedJob } from '../job-queue.js';
 
 interface Entry {
+  kind: string;
   data: Uint8Array;
   deliveries: number;
 }
@@ -22,10 +23,10 @@ export class MemoryJobQueue implements JobQueue {
   /** Jobs waiting or in hand. */
   pending = 0;
 
-  enqueue(_kind: string, data: Uint8Array, msgId: string): Promise<boolean> {
+  enqueue(kind: string, data: Uint8Array, msgId: string): Promise<boolean> {
     if (this.#seen.has(msgId)) return Promise.resolve(false);
     this.#seen.add(msgId);
-    this.#ready.push({ data, deliveries: 0 });
+    this.#ready.push({ kind, data, deliveries: 0 });
     this.pending++;
     return Promise.resolve(true);
   }
@@ -44,6 +45,7 @@ export class MemoryJobQueue implements JobQueue {
       else this.pending--;
     };
     return {
+      kind: e.kind,
       data: e.data,
       deliveryCount: e.deliveries,
       working: () => void this.renewals++,
