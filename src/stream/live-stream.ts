@@ -200,9 +200,13 @@ export class LiveStream {
     return (this.#flushing = this.#flushing.then(() => this.#writes.flush()));
   }
 
+  /** The first failure that stopped the stream: `done` rejects with it (a caller exits non-zero). */
+  #failure: { error: unknown } | null = null;
+
   #fail(err: unknown): void {
+    this.#failure ??= { error: err };
     this.#options.log(`stream: stopped: ${err instanceof Error ? err.message : String(err)}`);
-    void this.stop().then(() => this.#rejectDone(err), () => this.#rejectDone(err));
+    void this.stop();
   }
 
   status(): LiveStreamStatus {
@@ -228,7 +232,8 @@ export class LiveStream {
       await this.#processors.stop().catch(() => undefined);
       await this.#flush().catch((err: unknown) => this.#options.log(`stream: last write of bars and windows failed: ${String(err)}`));
       await this.#lake?.close();
-      this.#resolveDone();
+      if (this.#failure === null) this.#resolveDone();
+      else this.#rejectDone(this.#failure.error);
     })();
     return this.#stopping;
   }
