@@ -51,7 +51,8 @@ interface Slot {
   name: string;
   args: string[];
   proc: TickerflowProcess | null;
-  ready: Promise<void>;
+  /** The current process printed its ready line. */
+  up: boolean;
   killed: number;
   /** What the current process printed on stderr so far. */
   stderr: () => string;
@@ -102,27 +103,27 @@ test('scale-out - 3 workers and 2 stream shards on private NATS and PostgreSQL, 
       const p = spawnTickerflow(slot.args);
       spawned.push(p);
       slot.proc = p;
-      let ready = (): void => undefined;
-      slot.ready = new Promise<void>((resolve) => (ready = resolve));
+      slot.up = false;
       const marker = slot.role === 'worker' ? 'tickerflow worker: pulling' : 'durable consumer';
       let seen = '';
       slot.stderr = () => seen;
       p.child.stderr?.on('data', (c: string) => {
         seen += c;
-        if (seen.includes(marker)) ready();
+        if (slot.proc === p && seen.includes(marker)) slot.up = true;
       });
       void p.exit.then(async (e: Exit) => {
         if (tornDown || slot.proc !== p) return;
+        slot.up = false;
         if (e.signal !== 'SIGKILL') slot.crashes.push(`exit ${e.code ?? e.signal}: ${e.stderr.slice(-300)}`);
         await sleep(300);
         if (!tornDown) start(slot);
       });
     };
     for (let i = 1; i <= 3; i++) {
-      slots.push({ role: 'worker', name: `worker ${i}`, args: ['--config', workerConfig, '--db', db.url, '--log-level', 'info', 'worker', '--bus', natsServer.url, '--queue', queue, '--lease', String(LEASE_SECONDS), '--concurrency', '2'], proc: null, ready: Promise.resolve(), killed: 0, stderr: () => '', crashes: [] });
+      slots.push({ role: 'worker', name: `worker ${i}`, args: ['--config', workerConfig, '--db', db.url, '--log-level', 'info', 'worker', '--bus', natsServer.url, '--queue', queue, '--lease', String(LEASE_SECONDS), '--concurrency', '2'], proc: null, up: false, killed: 0, stderr: () => '', crashes: [] });
     }
     for (const i of [1, 2]) {
-      slots.push({ role: 'stream', name: `stream ${i}/2`, args: ['--config', streamConfig, '--db', db.url, 'stream', '--shard', `${i}/2`, '--bus', natsServer.url], proc: null, ready: Promise.resolve(), killed: 0, stderr: () => '', crashes: [] });
+      slots.push({ role: 'stream', name: `stream ${i}/2`, args: ['--config', streamConfig, '--db', db.url, 'stream', '--shard', `${i}/2`, '--bus', natsServer.url], proc: null, up: false, killed: 0, stderr: () => '', crashes: [] });
     }
     for (const s of slots) start(s);
     await allReady(slots, 90_000);
@@ -226,16 +227,8 @@ test('scale-out - 3 workers and 2 stream shards on private NATS and PostgreSQL, 
 
 /** Every slot's current process is up (printed its ready line) within `ms`; else an error with what the others printed. */
 async function allReady(slots: readonly Slot[], ms: number): Promise<void> {
-  const up = new Set<Slot>();
-  const all = Promise.all(slots.map((s) => s.ready.then(() => up.add(s))));
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not up within ${ms} ms: ${slots.filter((s) => !up.has(s)).map((s) => `${s.name}: ${s.stderr().slice(-600)}`).join('\n')}`)), ms);
-  });
-  try {
-    await Promise.race([all, late]);
-  } finally {
-    clearTimeout(timer);
+  for (const until = Date.now() + ms; !slots.every((s) => s.up); await sleep(100)) {
+    if (Date.now() > until) throw new Error(`not up within ${ms} ms: ${slots.filter((s) => !s.up).map((s) => `${s.name}: ${s.stderr().slice(-600)}`).join('\n')}`);
   }
 }
 
