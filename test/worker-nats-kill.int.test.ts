@@ -11,12 +11,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { PAUSE_ACK_ENV, PAUSE_ACK_MARKER, PAUSE_ENV, PAUSE_MARKER } from '../src/cli/test-pause.js';
@@ -29,8 +28,8 @@ import type { Store } from '../src/store/store.js';
 import { createTempDatabase } from '../src/store/test-support/temp-postgres.js';
 import { SCALE_CACHE, SCALE_SPEC, SCALE_SYMBOLS, scaleSnapshot } from './kill-resume.scenario.js';
 import { replayConfigToml } from './support/pipeline-harness.js';
+import { queueEmptyWithin, spawnTickerflow as tickerflow, type Exit } from './support/spawn-tickerflow.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const NATS_URL = process.env.TICKERFLOW_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const WORKERS = 3;
 /** Each worker transaction waits this long before COMMIT, so a kill lands inside it. */
@@ -38,26 +37,6 @@ const PAUSE_MS = 300;
 /** Short, so a killed worker's job goes to another worker quickly. */
 const LEASE_SECONDS = 2;
 const KILL_SEED = 18;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tickerflow(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exit = new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, exit };
-}
 
 /** Per archive key: the worker tasks that wrote it (ok, or killed after their commit) and the rows they wrote. */
 async function writesByKey(store: Store): Promise<Map<string, { writes: number; rows: number }>> {
@@ -72,20 +51,6 @@ async function writesByKey(store: Store): Promise<Map<string, { writes: number; 
     }
   }
   return out;
-}
-
-/** True once the work-queue stream holds no job (each one acked), false if it still does after `ms`. */
-async function queueEmptyWithin(stream: string, ms: number): Promise<boolean> {
-  const nc = await connect({ servers: NATS_URL });
-  try {
-    const jsm = await jetstreamManager(nc);
-    for (const until = Date.now() + ms; Date.now() < until; await sleep(250)) {
-      if ((await jsm.streams.info(stream)).state.messages === 0) return true;
-    }
-    return false;
-  } finally {
-    await nc.close();
-  }
 }
 
 test('worker - 3 worker processes on NATS JetStream and PostgreSQL, kill -9 at seeded moments and restarted, end with the rows of a clean backfill, each file written once', async (t) => {
@@ -170,7 +135,7 @@ test('worker - 3 worker processes on NATS JetStream and PostgreSQL, kill -9 at s
 
     // The backfill may see a file in the store before its job is acked (a worker killed between
     // the two): the job is still done, by another worker, once the lease lapses.
-    assert.equal(await queueEmptyWithin(queue, 30_000), true, 'every queued job was acked');
+    assert.equal(await queueEmptyWithin(NATS_URL, queue, 30_000), true, 'every queued job was acked');
     // Ctrl-C stops each worker cleanly, once it is up (a restart is scheduled 300 ms after a kill's exit).
     await sleep(1_000);
     await Promise.all(workers.map((w) => w.ready));

@@ -20,6 +20,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bus, BusMessage, SubscribeOptions, Subscription } from '../../src/bus/bus.js';
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { NatsBus } from '../../src/bus/nats/nats-bus.js';
+import { STREAM_CONSUMER_ACK_WAIT_MS } from '../../src/cli/stream-bus.js';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { marketSubject } from '../../src/bus/subjects.js';
 import { BinanceFeedPolicy } from '../../src/connectors/binance/ws/binance-feed-policy.js';
 import { binanceWsFeedOptions, createBinanceSnapshotFetcher } from '../../src/connectors/binance/ws/binance-ws-feed.js';
@@ -61,44 +66,80 @@ export function percentiles(xs: readonly number[]): Percentiles {
 
 const tradeKey = (symbol: string, id: string): string => `${symbol}:${id}`;
 
-/** The memory bus, with a hook called when the `md.>` reader takes an event and when it asks for the next (= done with the previous). */
-export function timedBus(inner: Bus<StreamPayload>, hooks: { taken: (e: StreamPayload) => void; done: (e: StreamPayload) => void }): Bus<StreamPayload> {
+type TimingHooks = { taken: (e: StreamPayload) => void; done: (e: StreamPayload) => void };
+
+/** `sub`, calling `taken` when its reader takes an event and `done` when it asks for the next (= done with the previous). */
+export function timedSubscription(sub: Subscription<StreamPayload>, hooks: TimingHooks): Subscription<StreamPayload> {
   return {
-    delivery: inner.delivery,
-    publish: (subject, data) => inner.publish(subject, data),
-    close: () => inner.close(),
-    subscribe(pattern: string, options?: SubscribeOptions): Subscription<StreamPayload> {
-      const sub = inner.subscribe(pattern, options);
-      if (pattern !== 'md.>') return sub;
+    pattern: sub.pattern,
+    get dropped() {
+      return sub.dropped;
+    },
+    unsubscribe: () => sub.unsubscribe(),
+    [Symbol.asyncIterator](): AsyncIterator<BusMessage<StreamPayload>> {
+      const it = sub[Symbol.asyncIterator]();
+      let current: StreamPayload | undefined;
       return {
-        pattern: sub.pattern,
-        get dropped() {
-          return sub.dropped;
+        async next() {
+          if (current !== undefined) hooks.done(current);
+          const r = await it.next();
+          current = r.done === true ? undefined : r.value.data;
+          if (current !== undefined) hooks.taken(current);
+          return r;
         },
-        unsubscribe: () => sub.unsubscribe(),
-        [Symbol.asyncIterator](): AsyncIterator<BusMessage<StreamPayload>> {
-          const it = sub[Symbol.asyncIterator]();
-          let current: StreamPayload | undefined;
-          return {
-            async next() {
-              if (current !== undefined) hooks.done(current);
-              const r = await it.next();
-              current = r.done === true ? undefined : r.value.data;
-              if (current !== undefined) hooks.taken(current);
-              return r;
-            },
-            async return(value?: unknown) {
-              await it.return?.(value);
-              return { done: true, value: undefined };
-            },
-          };
+        async return(value?: unknown) {
+          await it.return?.(value);
+          return { done: true, value: undefined };
         },
       };
     },
   };
 }
 
-export async function measureEndToEnd(options: { speed: number; seconds: number; log: (line: string) => void }): Promise<EndToEndFigures> {
+/** `inner`, its `md.>` subscriptions timed by `timedSubscription`. */
+export function timedBus(inner: Bus<StreamPayload>, hooks: TimingHooks): Bus<StreamPayload> {
+  return {
+    delivery: inner.delivery,
+    publish: (subject, data) => inner.publish(subject, data),
+    close: () => inner.close(),
+    subscribe(pattern: string, options?: SubscribeOptions): Subscription<StreamPayload> {
+      const sub = inner.subscribe(pattern, options);
+      return pattern === 'md.>' ? timedSubscription(sub, hooks) : sub;
+    },
+  };
+}
+
+export interface EndToEndOptions {
+  speed: number;
+  seconds: number;
+  log: (line: string) => void;
+  /**
+   * The bus between the feed and the processors: the in-process bus (default), or a NATS
+   * JetStream bus read as `stream --bus` reads it, through a durable consumer (its stream is
+   * deleted at the end).
+   */
+  bus?: { natsUrl: string; stream: string };
+  /** A PostgreSQL database to write to instead of a DuckDB file in a temporary folder. */
+  postgresUrl?: string;
+}
+
+async function openBenchBus(o: EndToEndOptions['bus']): Promise<{ bus: Bus<StreamPayload>; events?: Subscription<StreamPayload>; remove: () => Promise<void> }> {
+  if (o === undefined) return { bus: new MemoryBus<StreamPayload>(), remove: async () => undefined };
+  const bus = await NatsBus.open<StreamPayload>(o.natsUrl, { stream: o.stream });
+  const events = bus.subscribeDurable('stream-processors', 'md.>', { ackWaitMs: STREAM_CONSUMER_ACK_WAIT_MS });
+  await events.ready;
+  return {
+    bus,
+    events,
+    remove: async () => {
+      const nc = await connect({ servers: o.natsUrl });
+      await jetstreamManager(nc).then((jsm) => jsm.streams.delete(o.stream)).catch(() => false);
+      await nc.close();
+    },
+  };
+}
+
+export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEndFigures> {
   const { speed, seconds, log } = options;
   const sentAt = new Map<string, number>();
   let framesSent = 0;
@@ -117,8 +158,9 @@ export async function measureEndToEnd(options: { speed: number; seconds: number;
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'tickerflow-e2e-bench-'));
-  const store = await DuckDbStore.open(join(dir, 'bench.duckdb'));
+  const store: Store = options.postgresUrl === undefined ? await DuckDbStore.open(join(dir, 'bench.duckdb')) : PostgresStore.open(options.postgresUrl);
   await store.migrate();
+  const benchBus = await openBenchBus(options.bus);
   const tradeMs: number[] = [];
   const barMs: number[] = [];
   const writeMs: number[] = [];
@@ -136,7 +178,7 @@ export async function measureEndToEnd(options: { speed: number; seconds: number;
     },
     upsertSignals: (...args) => store.upsertSignals(...args),
   };
-  const bus = timedBus(new MemoryBus<StreamPayload>(), {
+  const hooks: TimingHooks = {
     taken: (e) => {
       current = e.kind === 'bar' || e.kind === 'liquidity' ? undefined : e;
     },
@@ -145,8 +187,10 @@ export async function measureEndToEnd(options: { speed: number; seconds: number;
       const sent = sentAt.get(tradeKey(e.symbol, e.tradeId));
       if (sent !== undefined) tradeMs.push(performance.now() - sent);
     },
-  });
-  const processors = new StreamProcessors({ bus, store: timedStore, books: new ProcessorBooks(), windows: { windowMs: 10_000 } });
+  };
+  const bus = timedBus(benchBus.bus, hooks);
+  const events = benchBus.events === undefined ? undefined : timedSubscription(benchBus.events, hooks);
+  const processors = new StreamProcessors({ bus, events, store: timedStore, books: new ProcessorBooks(), windows: { windowMs: 10_000 } });
   const controller = new AbortController();
   const books = new LiveBooks({ policy: new BinanceFeedPolicy(), fetchSnapshot: createBinanceSnapshotFetcher({ restBaseUrl: server.urls.binance }), log });
   const timer = setTimeout(() => controller.abort(), seconds * 1000);
@@ -169,6 +213,8 @@ export async function measureEndToEnd(options: { speed: number; seconds: number;
   } finally {
     clearTimeout(timer);
     controller.abort();
+    await benchBus.bus.close();
+    await benchBus.remove();
     await store.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@
  * bar open until its next event.
  */
 import { MemoryBus } from '../bus/memory/memory-bus.js';
-import type { Bus } from '../bus/bus.js';
+import type { Bus, Subscription } from '../bus/bus.js';
 import { binanceWsFeedOptions, createBinanceSnapshotFetcher } from '../connectors/binance/ws/binance-ws-feed.js';
 import { BinanceFeedPolicy } from '../connectors/binance/ws/binance-feed-policy.js';
 import type { BinanceStreamKind } from '../connectors/binance/ws/streams.js';
@@ -64,6 +64,8 @@ export interface LiveStreamOptions {
   staleAfterMs: number;
   log: (line: string) => void;
   bus?: Bus<StreamPayload>;
+  /** The processors' subscription on `bus` (default `md.>`, from now on): a durable consumer on NATS. */
+  events?: Subscription<StreamPayload>;
 }
 
 export interface LiveStreamStatus {
@@ -112,6 +114,7 @@ export class LiveStream {
     this.#processors = new StreamProcessors({
       bus: this.#bus,
       store: this.#writes,
+      events: options.events,
       books: new ProcessorBooks((ref, err) => options.log(`stream: ${ref.exchange}:${ref.symbol} book event refused, book dropped until its next snapshot: ${String(err)}`)),
       windows: { windowMs: options.windowMs },
       onRejected: (e, err) => options.log(`stream: ${e.exchange}:${e.symbol} ${e.kind} refused: ${err.message}`),
@@ -197,9 +200,13 @@ export class LiveStream {
     return (this.#flushing = this.#flushing.then(() => this.#writes.flush()));
   }
 
+  /** The first failure that stopped the stream: `done` rejects with it (a caller exits non-zero). */
+  #failure: { error: unknown } | null = null;
+
   #fail(err: unknown): void {
+    this.#failure ??= { error: err };
     this.#options.log(`stream: stopped: ${err instanceof Error ? err.message : String(err)}`);
-    void this.stop().then(() => this.#rejectDone(err), () => this.#rejectDone(err));
+    void this.stop();
   }
 
   status(): LiveStreamStatus {
@@ -225,7 +232,8 @@ export class LiveStream {
       await this.#processors.stop().catch(() => undefined);
       await this.#flush().catch((err: unknown) => this.#options.log(`stream: last write of bars and windows failed: ${String(err)}`));
       await this.#lake?.close();
-      this.#resolveDone();
+      if (this.#failure === null) this.#resolveDone();
+      else this.#rejectDone(this.#failure.error);
     })();
     return this.#stopping;
   }

@@ -30,6 +30,8 @@ export interface BookKeeper {
 export interface StreamProcessorsOptions {
   bus: Bus<StreamPayload>;
   store: Pick<Store, 'writeCandles' | 'upsertSignals'>;
+  /** Where the events come from: default a new `bus.subscribe('md.>')`; on NATS, a durable consumer a restarted process resumes. */
+  events?: Subscription<StreamPayload>;
   books?: BookKeeper;
   windows?: Omit<LiquidityWindowOptions, 'bookFor'>;
   barGraceMs?: number;
@@ -70,7 +72,7 @@ export class StreamProcessors {
     this.#bars = new BarBuilder({ graceMs: options.barGraceMs });
     this.#windows = new LiquidityWindows({ ...options.windows, bookFor: (ref) => options.books?.view(ref) });
     this.#sink = candleStoreSink(options.store);
-    this.#subscription = options.bus.subscribe('md.>');
+    this.#subscription = options.events ?? options.bus.subscribe('md.>');
     this.done = this.#run();
   }
 

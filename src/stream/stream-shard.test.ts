@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BadInputError } from '../core/errors.js';
 import { parseMarketRef } from '../core/market-events.js';
-import { marketHash, marketsOfShard, parseStreamShard, shardLakeRoot } from './stream-shard.js';
+import { marketHash, marketsOfShard, parseStreamShard, shardLakeRoot, streamBusNames } from './stream-shard.js';
+import { WireSubjects } from '../bus/nats/nats-stream.js';
 
 const MARKETS = ['binance:BTCUSDT', 'binance:ETHUSDT', 'binance:SOLUSDT', 'gemini:BTCGBP', 'gemini:ETHEUR', 'bitvavo:BTC-EUR', 'btcturk:BTCTRY', 'binance:XRPUSDT', 'gemini:BTCUSD'].map(parseMarketRef);
 
@@ -49,4 +50,14 @@ test('a market keeps its shard when others are added to the list', () => {
 
 test('each shard has its own lake folder', () => {
   assert.equal(shardLakeRoot('./data/lake/', { index: 2, count: 3 }), './data/lake/shard-2-of-3');
+});
+
+test('on NATS each shard has its own stream and subject prefix, so no two shards hold the same subjects', () => {
+  assert.deepEqual(streamBusNames(null), { stream: 'tickerflow-stream', prefix: '', consumer: 'stream-processors' });
+  const names = [1, 2, 3].map((i) => streamBusNames({ index: i, count: 3 }));
+  assert.deepEqual(names.map((n) => n.stream), ['tickerflow-stream-1-of-3', 'tickerflow-stream-2-of-3', 'tickerflow-stream-3-of-3']);
+  const subjects = names.flatMap((n) => new WireSubjects(n.prefix).streamSubjects);
+  assert.equal(new Set(subjects).size, subjects.length, subjects.join(', '));
+  assert.ok(subjects.includes('shard-2-of-3.md.>'));
+  assert.notDeepEqual(streamBusNames({ index: 1, count: 2 }).stream, streamBusNames({ index: 1, count: 3 }).stream, 'changing n gives new streams, never a stream holding another split');
 });

@@ -44,3 +44,24 @@ export function marketsOfShard<M extends MarketRef>(markets: readonly M[], shard
 export function shardLakeRoot(lake: string, shard: StreamShard): string {
   return `${lake.replace(/\/+$/, '')}/shard-${shard.index}-of-${shard.count}`;
 }
+
+/** What a stream process uses on a NATS JetStream bus (`stream --bus nats://…`). */
+export interface StreamBusNames {
+  /** The JetStream stream, one per shard: `tickerflow-stream`, `tickerflow-stream-2-of-3`. */
+  stream: string;
+  /** Put before every bus subject on the wire, so the shards' streams hold disjoint subjects: `''`, `shard-2-of-3`. */
+  prefix: string;
+  /** The processors' durable consumer (`md.>` of its shard's stream), resumed by a restarted process of the same shard. */
+  consumer: string;
+}
+
+/**
+ * A shard's own stream and subject prefix: each process publishes and consumes only its own
+ * markets' events, so two shards never process each other's, and nats-server 2.9 (one filter
+ * subject per consumer) needs no per-market consumers for it.
+ */
+export function streamBusNames(shard: StreamShard | null): StreamBusNames {
+  if (shard === null) return { stream: 'tickerflow-stream', prefix: '', consumer: 'stream-processors' };
+  const tag = `shard-${shard.index}-of-${shard.count}`;
+  return { stream: `tickerflow-stream-${shard.index}-of-${shard.count}`, prefix: tag, consumer: 'stream-processors' };
+}

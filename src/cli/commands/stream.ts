@@ -13,6 +13,8 @@ import { LiveStream, type LiveStreamStatus } from '../../stream/live-stream.js';
 import { marketsOfShard, parseStreamShard, shardLakeRoot, type StreamShard } from '../../stream/stream-shard.js';
 import { liveStreamOptions, streamStatusPath } from '../../stream/live-stream-config.js';
 import { globalOptions, refuseWhileUp, withContext } from '../context.js';
+import { openStreamBus, type StreamBus } from '../stream-bus.js';
+import { redactNatsUrl } from '../../bus/nats/nats-connect.js';
 import { loadConfig } from '../load-config.js';
 
 const STATUS_EVERY_MS = 5_000;
@@ -75,8 +77,8 @@ function statusLine(s: LiveStreamStatus): string {
 }
 
 /** Runs the live stream until `signal` aborts; prints a status line now and then and keeps the status file. `onStart` gets the running stream (the API's `/stream/status`). */
-export async function runStream(config: Config, store: Parameters<typeof liveStreamOptions>[1], out: (line: string) => void, signal: AbortSignal, markets?: string[], onStart?: (stream: LiveStream) => void): Promise<LiveStreamStatus> {
-  const stream = await LiveStream.start(liveStreamOptions(config, store, out, markets ? { markets } : {}));
+export async function runStream(config: Config, store: Parameters<typeof liveStreamOptions>[1], out: (line: string) => void, signal: AbortSignal, markets?: string[], onStart?: (stream: LiveStream) => void, bus?: StreamBus): Promise<LiveStreamStatus> {
+  const stream = await LiveStream.start({ ...liveStreamOptions(config, store, out, markets ? { markets } : {}), ...(bus === undefined ? {} : { bus: bus.bus, events: bus.events }) });
   onStart?.(stream);
   const path = streamStatusPath(config);
   let lastPrinted = 0;
@@ -115,7 +117,8 @@ export function registerStreamCommand(program: Command): void {
     .option('-m, --markets <list>', 'comma-separated exchange:symbol markets instead of [stream] markets, e.g. binance:BTCUSDT,gemini:BTCUSD')
     .option('--lake <dir>', 'the Parquet lake folder instead of [stream] lake ("" for none)')
     .option('--shard <i/n>', 'stream only this process\'s share of the markets, one of n processes (each keeps <lake>/shard-i-of-n)')
-    .action(async (opts: { markets?: string; lake?: string; shard?: string }, command: Command) => {
+    .option('--bus <url>', 'the bus between the feeds and the bar and window processors: memory (in process) or nats://host[:port] (NATS JetStream, a stream and durable consumer per shard)', 'memory')
+    .action(async (opts: { markets?: string; lake?: string; shard?: string; bus: string }, command: Command) => {
       let markets = opts.markets?.split(',').map((m) => m.trim()).filter(Boolean);
       for (const m of markets ?? []) parseMarketRef(m);
       const shard = opts.shard === undefined ? null : parseStreamShard(opts.shard);
@@ -133,12 +136,16 @@ export function registerStreamCommand(program: Command): void {
         const stop = (): void => abort.abort();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        const log = (l: string): void => void process.stderr.write(`${l}\n`);
+        let bus: StreamBus | undefined;
         try {
-          const s = await runStream(config, store, (l) => process.stderr.write(`${l}\n`), abort.signal, markets);
+          bus = await openStreamBus(opts.bus, shard, log);
+          const s = await runStream(config, store, log, abort.signal, markets, undefined, bus);
           process.stderr.write(`${statusLine(s)}\nstream: stopped\n`);
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
+          await bus?.bus.close().catch((err: unknown) => log(`stream: closing the bus ${redactNatsUrl(opts.bus)} failed: ${String(err)}`));
         }
       });
     });
