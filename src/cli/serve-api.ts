@@ -1,6 +1,6 @@
 /**
- * What `up` adds to the pipeline: the API and the dashboard on one address, and a way in for the
- * CLI. While it runs, `<db>.api.json` (mode 0600) holds the address and a token of a local admin,
+ * What `up` adds to the pipeline (and `serve` runs without it): the API and the dashboard on one
+ * address, and a way in for the CLI. While it runs, `<db>.api.json` (mode 0600) holds the address and a token of a local admin,
  * so `candles`, `jobs` and `gaps --list` read through it instead of stopping at DuckDB's lock.
  * The token is revoked and the file removed when `up` stops; a token left by a killed `up` is
  * revoked at the next start.
