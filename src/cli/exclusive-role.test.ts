@@ -81,3 +81,25 @@ test('exclusive role - one of two processes works at a time; a lost lock stops i
   assert.deepEqual(log, [`${first}:on`, `${first}:off`, `${other}:on`, `${other}:off`, `${first}:on`, `${first}:off`]);
   assert.equal(shared.holder, null);
 });
+
+test('exclusive role - stillHeld asks the lock: a loss no event reported stops the work before its next write', async () => {
+  const shared = new SharedLock();
+  const lock = new Session(shared);
+  const stop = new AbortController();
+  const answers: boolean[] = [];
+  let roleAborted = false;
+  const run = runExclusiveRole(
+    lock,
+    async (signal, stillHeld) => {
+      answers.push(await stillHeld());
+      shared.holder = null; // the server ended the session; the client has not noticed
+      answers.push(await stillHeld());
+      roleAborted = signal.aborted;
+      stop.abort();
+    },
+    { label: 'test role', signal: stop.signal, retryMs: 60_000, logger: createLogger('silent') },
+  );
+  await run;
+  assert.deepEqual(answers, [true, false]);
+  assert.equal(roleAborted, true, 'the role is stopped as soon as the loss is seen');
+});

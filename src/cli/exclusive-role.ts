@@ -38,11 +38,12 @@ export interface ExclusiveRoleOptions {
 }
 
 /**
- * Runs `work(roleSignal)` whenever this process holds `lock`, until `signal` aborts; `roleSignal`
- * aborts when the lock is lost or the process stops. Work that ends or fails by itself gives the
- * lock up, and it is tried again after `retryMs`.
+ * Runs `work(roleSignal, stillHeld)` whenever this process holds `lock`, until `signal` aborts;
+ * `roleSignal` aborts when the lock is lost or the process stops, and `stillHeld()` asks the
+ * database now (before a write that must not be made twice). Work that ends or fails by itself
+ * gives the lock up, and it is tried again after `retryMs`.
  */
-export async function runExclusiveRole(lock: RoleLock, work: (signal: AbortSignal) => Promise<void>, o: ExclusiveRoleOptions): Promise<void> {
+export async function runExclusiveRole(lock: RoleLock, work: (signal: AbortSignal, stillHeld: () => Promise<boolean>) => Promise<void>, o: ExclusiveRoleOptions): Promise<void> {
   let waitingSaid = false;
   while (!o.signal.aborted) {
     let acquired = false;
@@ -71,7 +72,12 @@ export async function runExclusiveRole(lock: RoleLock, work: (signal: AbortSigna
     })();
     o.onChange?.(true);
     try {
-      await work(role.signal);
+      await work(role.signal, async () => {
+        if (role.signal.aborted) return false;
+        if (await lock.check()) return true;
+        role.abort();
+        return false;
+      });
     } catch (err) {
       if (!role.signal.aborted) o.logger.error({ err }, `${o.label} stopped: ${err instanceof Error ? err.message : String(err)}`);
     } finally {

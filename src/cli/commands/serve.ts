@@ -66,7 +66,7 @@ export function registerServeCommand(program: Command): void {
               label: 'telegram getUpdates consumer',
               onChange: (holding) => say(holding ? 'this process answers the Telegram bot\'s commands (getUpdates)' : 'stopped answering the Telegram bot\'s commands'),
             });
-          const evaluating = runExclusiveRole(lockFor(`alert evaluation ${exchange}`), (signal) => evaluateStoredBars(ctx.store, exchange, ctx.logger, opts.evaluateEvery * 1000, signal, say), {
+          const evaluating = runExclusiveRole(lockFor(`alert evaluation ${exchange}`), (signal, stillHeld) => evaluateStoredBars(ctx.store, exchange, ctx.logger, { everyMs: opts.evaluateEvery * 1000, signal, stillHeld, say }), {
             ...roles,
             label: 'alert evaluation',
             onChange: (holding) => say(holding ? 'this process evaluates the alert rules' : 'stopped evaluating the alert rules'),
@@ -86,15 +86,27 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
+interface EvaluationLoop {
+  everyMs: number;
+  signal: AbortSignal;
+  /** Whether this process still holds the evaluation lock (asked before each turn). */
+  stillHeld(): Promise<boolean>;
+  say(line: string): void;
+}
+
 /**
  * Polls the store every `everyMs` for closed bars stored since the last look and evaluates them
  * (LiveEvaluation.evaluateStored). A fresh engine per turn as holder: it loads the rules' stored
- * fire states, and bars stored before it started only seed the indicators.
+ * fire states, and bars stored before it started only seed the indicators. Each turn first asks
+ * whether the lock is still held, so a holder whose lock connection broke (another process may
+ * evaluate already) records nothing more.
  */
-async function evaluateStoredBars(store: Store, exchange: string, logger: Logger, everyMs: number, signal: AbortSignal, say: (line: string) => void): Promise<void> {
+async function evaluateStoredBars(store: Store, exchange: string, logger: Logger, o: EvaluationLoop): Promise<void> {
+  const { signal, say } = o;
   const evaluation = new LiveEvaluation(store, exchange, logger.child({ component: 'alerts' }));
   let first = true;
   while (!signal.aborted) {
+    if (!(await o.stillHeld())) return;
     try {
       const fired = await evaluation.evaluateStored(Date.now());
       if (first) say('alert rules loaded; evaluating bars as they are stored');
@@ -104,6 +116,6 @@ async function evaluateStoredBars(store: Store, exchange: string, logger: Logger
       // Nothing was recorded: the same bars are evaluated again at the next turn.
       logger.error({ err }, `alert evaluation failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    await abortableSleep(everyMs, signal);
+    await abortableSleep(o.everyMs, signal);
   }
 }
