@@ -3,8 +3,8 @@
  * replay server's bot endpoint. Only one of them long-polls getUpdates (the endpoint counts the
  * polls waiting at once); a bar written to the store by the test, as a worker's sync would,
  * fires a rule once and reaches Telegram once with both running; after `kill -9` of the holder,
- * the other takes getUpdates (and the evaluation) over within a bound, answers a command, and
- * fires nothing twice; SIGTERM stops it with exit 0.
+ * the other takes getUpdates (and the evaluation) over within a bound, answers a command, fires
+ * nothing twice, and fires once on a bar stored after the takeover; SIGTERM stops it with exit 0.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { REPLAY_BOT_TOKEN } from '../src/cli/delivery-setup.js';
 import { allocateColumns } from '../src/core/candle.js';
 import { startReplayServer } from '../src/replay/index.js';
 import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
 import { createTempDatabase } from '../src/store/test-support/temp-postgres.js';
 import { spawnServe, until, type SpawnedServe } from './support/spawn-serve.js';
 
@@ -26,6 +27,15 @@ const TAKEOVER_MS = 15_000;
 
 function startServe(dir: string, db: string): SpawnedServe {
   return spawnServe(['--config', join(dir, 'tickerflow.toml'), '--db', db, '--log-level', 'info'], ['--evaluate-every', '1'], dir, { TELEGRAM_BOT_TOKEN: REPLAY_BOT_TOKEN });
+}
+
+/** A closed 1m BTCUSDT bar with close 150, written as a worker's sync writes it (source `rest`). */
+async function storeBar(store: Store, openTime: number): Promise<void> {
+  const bar = allocateColumns(1);
+  bar.length = 1;
+  const values = { openTime, open: 100, high: 160, low: 95, close: 150, volume: 10, closeTime: openTime + 59_999, quoteVolume: 1_500, trades: 5, takerBuyBase: 4, takerBuyQuote: 600 };
+  for (const [k, v] of Object.entries(values)) (bar[k as keyof typeof values] as Float64Array)[0] = v;
+  assert.equal(await store.writeCandles({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' }, bar, 'rest'), 1);
 }
 
 const ANSWERS = /this process answers the Telegram bot's commands/;
@@ -60,11 +70,7 @@ test('serve: two processes on one PostgreSQL store, one getUpdates consumer take
 
     // A worker's sync storing this minute's bar; it is evaluated once it has closed.
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
-    const bar = allocateColumns(1);
-    Object.assign(bar, { length: 1 });
-    const values = { openTime: minute, open: 100, high: 160, low: 95, close: 150, volume: 10, closeTime: minute + 59_999, quoteVolume: 1_500, trades: 5, takerBuyBase: 4, takerBuyQuote: 600 };
-    for (const [k, v] of Object.entries(values)) (bar[k as keyof typeof values] as Float64Array)[0] = v;
-    assert.equal(await store.writeCandles({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' }, bar, 'rest'), 1);
+    await storeBar(store, minute);
     await until('the alert on Telegram', () => replay.telegram.sent.length > 0, 90_000);
     // Both processes have polled the store and the outbox several times since.
     await new Promise((r) => setTimeout(r, 4_000));
@@ -87,6 +93,14 @@ test('serve: two processes on one PostgreSQL store, one getUpdates consumer take
     assert.match(replay.telegram.sent.at(-1)?.plain ?? '', /above 100/);
     await new Promise((r) => setTimeout(r, 3_000));
     assert.equal((await store.listFirings(user.id, { limit: 10 })).length, 1, 'the new evaluator does not fire the evaluated bar again');
+    // A bar stored after the takeover is the new evaluator's (it fires on every close above 100).
+    const later = Math.floor(Date.now() / 60_000) * 60_000;
+    await storeBar(store, later);
+    await until('the second alert on Telegram', () => replay.telegram.sent.filter((m) => /BTCUSDT/.test(m.plain)).length === 2, 90_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const after = await store.listFirings(user.id, { limit: 10 });
+    assert.deepEqual(after.map((f) => f.barOpenTime).sort((x, y) => x - y), [minute, later], 'each bar fired once');
+    assert.equal(replay.telegram.sent.filter((m) => /BTCUSDT/.test(m.plain)).length, 2, 'each firing delivered once');
 
     b.child.kill('SIGTERM');
     assert.equal(await b.exited, 0, b.output());
