@@ -35,6 +35,8 @@ export interface ExclusiveRoleOptions {
   logger: Logger;
   /** Told when this process starts and stops doing the work. */
   onChange?(holding: boolean): void;
+  /** Told when this process finds the lock held by another (once per wait). */
+  onStandby?(): void;
 }
 
 /**
@@ -53,7 +55,10 @@ export async function runExclusiveRole(lock: RoleLock, work: (signal: AbortSigna
       o.logger.warn({ err }, `${o.label}: could not try the lock: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (!acquired) {
-      if (!waitingSaid) o.logger.info(`${o.label}: another process holds it; standing by`);
+      if (!waitingSaid) {
+        o.logger.info(`${o.label}: another process holds it; standing by`);
+        o.onStandby?.();
+      }
       waitingSaid = true;
       await abortableSleep(o.retryMs, o.signal);
       continue;

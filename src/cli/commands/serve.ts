@@ -65,11 +65,13 @@ export function registerServeCommand(program: Command): void {
               ...roles,
               label: 'telegram getUpdates consumer',
               onChange: (holding) => say(holding ? 'this process answers the Telegram bot\'s commands (getUpdates)' : 'stopped answering the Telegram bot\'s commands'),
+              onStandby: () => say('another serve process answers the Telegram bot\'s commands; standing by to take over'),
             });
           const evaluating = runExclusiveRole(lockFor(`alert evaluation ${exchange}`), (signal, stillHeld) => evaluateStoredBars(ctx.store, exchange, ctx.logger, { everyMs: opts.evaluateEvery * 1000, signal, stillHeld, say }), {
             ...roles,
             label: 'alert evaluation',
             onChange: (holding) => say(holding ? 'this process evaluates the alert rules' : 'stopped evaluating the alert rules'),
+            onStandby: () => say('another serve process evaluates the alert rules; standing by to take over'),
           });
           try {
             await Promise.all([delivery.worker.run(abort.signal), polling, evaluating]);
