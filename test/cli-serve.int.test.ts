@@ -63,8 +63,8 @@ test('serve: two processes on one PostgreSQL store, one getUpdates consumer take
     // Several of its 2 s lock tries.
     await new Promise((r) => setTimeout(r, 5_000));
     assert.doesNotMatch(b.output(), ANSWERS, 'the second process stands by');
-    assert.match(b.output(), /another serve process answers the Telegram bot's commands; standing by to take over/);
-    assert.match(b.output(), /another serve process evaluates the alert rules; standing by to take over/);
+    assert.match(b.output(), /another process answers the Telegram bot's commands; standing by to take over/);
+    assert.match(b.output(), /another process evaluates the alert rules; standing by to take over/);
     assert.doesNotMatch(b.output(), EVALUATES, 'the second process does not evaluate');
     const polls = replay.telegram.polls()[BOT_ID];
     assert.ok(polls !== undefined && polls.started >= 1, 'the holder polls');

@@ -6,23 +6,20 @@
  * Run several on one PostgreSQL store: every one serves the API and works the outbox (rows are
  * claimed, so each is sent by one process), while the one getUpdates consumer per bot token and
  * the alert evaluation run only in the process holding their advisory lock (exclusive-role.ts);
- * a standby takes a lock over within LOCK_RETRY_MS of its holder's death. On a DuckDB file it is
+ * a standby takes a lock over within LOCK_RETRY_MS (alert-roles.ts) of its holder's death. On a DuckDB file it is
  * the one process holding the file, like `up`.
  */
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { LiveEvaluation } from '../../alerts/live-evaluation.js';
 import { abortableSleep } from '../../pipeline/abortable.js';
-import { AdvisoryLock } from '../../store/postgres/advisory-lock.js';
 import type { Store } from '../../store/store.js';
 import { refuseWhileUp, withContext } from '../context.js';
 import { setupDelivery } from '../delivery-setup.js';
-import { PROCESS_LOCK, runExclusiveRole, type RoleLock } from '../exclusive-role.js';
+import { evaluationLockName, roleLines, roleLock, roleOptions, runDelivery } from '../alert-roles.js';
+import { runExclusiveRole, type RoleLock } from '../exclusive-role.js';
 import { intArg, positiveNumberArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
-
-/** How often a standby process tries a lock, and a holder checks it still has it. */
-export const LOCK_RETRY_MS = 2_000;
 
 interface ServeOptions {
   host?: string;
@@ -51,30 +48,21 @@ export function registerServeCommand(program: Command): void {
           const c = ctx.config;
           const exchange = c.universe.exchange;
           const say = (line: string): void => void process.stdout.write(`tickerflow serve: ${line}\n`);
-          const lockFor = (name: string): RoleLock => (ctx.store.kind === 'postgres' ? new AdvisoryLock(c.store.db, name) : PROCESS_LOCK);
+          const lockFor = (name: string): RoleLock => roleLock(ctx.store, c.store.db, name);
           const delivery = setupDelivery(ctx.store, c, ctx.secrets, ctx.logger);
           const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, delivery, command: 'serve' });
           say(`store ${ctx.store.kind} ${ctx.store.location}; Ctrl-C to stop`);
           say(`API and dashboard at ${api.url} (OpenAPI at ${api.url}/docs)`);
-          const roles = { signal: abort.signal, retryMs: LOCK_RETRY_MS, logger: ctx.logger.child({ component: 'serve' }) };
-          const telegram = delivery.telegram;
-          // The lock is keyed by the token's hash: two bots can be served by one set of processes.
-          const polling = telegram === null || ctx.secrets.telegramBotToken === undefined
-            ? Promise.resolve()
-            : runExclusiveRole(lockFor(`telegram getUpdates ${ctx.secrets.telegramBotToken}`), (signal) => telegram.run(signal), {
-              ...roles,
-              label: 'telegram getUpdates consumer',
-              onChange: (holding) => say(holding ? 'this process answers the Telegram bot\'s commands (getUpdates)' : 'stopped answering the Telegram bot\'s commands'),
-              onStandby: () => say('another serve process answers the Telegram bot\'s commands; standing by to take over'),
-            });
-          const evaluating = runExclusiveRole(lockFor(`alert evaluation ${exchange}`), (signal, stillHeld) => evaluateStoredBars(ctx.store, exchange, ctx.logger, { everyMs: opts.evaluateEvery * 1000, signal, stillHeld, say }), {
-            ...roles,
+          const roles = { signal: abort.signal, logger: ctx.logger, say, announce: 'all' as const };
+          // Keyed by the token's hash: one consumer per bot token, and two bots can share processes.
+          const delivering = runDelivery(delivery, ctx.secrets.telegramBotToken, lockFor, roles);
+          const evaluating = runExclusiveRole(lockFor(evaluationLockName(exchange)), (signal, stillHeld) => evaluateStoredBars(ctx.store, exchange, ctx.logger, { everyMs: opts.evaluateEvery * 1000, signal, stillHeld, say }), {
+            ...roleOptions(roles),
             label: 'alert evaluation',
-            onChange: (holding) => say(holding ? 'this process evaluates the alert rules' : 'stopped evaluating the alert rules'),
-            onStandby: () => say('another serve process evaluates the alert rules; standing by to take over'),
+            ...roleLines(roles, 'this process evaluates the alert rules', 'stopped evaluating the alert rules', 'another process evaluates the alert rules; standing by to take over'),
           });
           try {
-            await Promise.all([delivery.worker.run(abort.signal), polling, evaluating]);
+            await Promise.all([delivering, evaluating]);
           } finally {
             abort.abort();
             await api.stop();
