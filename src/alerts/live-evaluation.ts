@@ -7,7 +7,8 @@
  * ids and update times are compared each cycle, and a change reloads and reseeds the engine.
  * Health rules are evaluated on every call, whether or not bars were written: a failed or
  * abandoned job and a new open gap in the ledger fire them (HealthEvaluation), through the same
- * `recordEvaluation` and outbox as bar rules.
+ * `recordEvaluation` and outbox as bar rules. `serve`, which runs no sync, calls `evaluateStored`
+ * on a timer instead.
  */
 import type { Logger } from 'pino';
 import { utcDate } from '../core/time.js';
@@ -63,5 +64,15 @@ export class LiveEvaluation {
     // (source `stream`) when the sync found nothing new to write.
     if (rows === 0 && !this.engine.evaluatesIntrabar) return health;
     return [...health, ...(await this.engine.onBars(now))];
+  }
+
+  /**
+   * For a process that stores no bars itself (`serve`): evaluates every bar closed by `now` that
+   * is stored by now, whoever wrote it (workers, stream processes, a sync by hand), since the last
+   * call. Each series is read from the open time after its last evaluated bar, so a bar is
+   * evaluated once however often this is called.
+   */
+  evaluateStored(now: number): Promise<StoredFiring[]> {
+    return this.afterSync(now, 1);
   }
 }

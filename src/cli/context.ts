@@ -91,7 +91,7 @@ export function refuseWhileUp(cmd: Command, instead: string): void {
   const path = upAddressPath(config.store.db);
   const address = path === null ? null : readUpAddress(path);
   if (address === null) return;
-  throw new ConfigError(`tickerflow up (pid ${address.pid}, API at ${address.url}) holds ${config.store.db}: ${instead}`);
+  throw new ConfigError(`tickerflow ${address.command ?? 'up'} (pid ${address.pid}, API at ${address.url}) holds ${config.store.db}: ${instead}`);
 }
 
 /** Reads through the running `up`'s API when `remote` is given, else from the store; then prints. */

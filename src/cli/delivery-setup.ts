@@ -14,8 +14,13 @@ import { pauseBeforeSendFromEnv } from './test-pause.js';
 /** Accepted by the replay server's Telegram endpoint (any well-formed token is); not a real bot's. */
 export const REPLAY_BOT_TOKEN = '1000000001:replay-local-token';
 
+/** The bot token delivery uses: TELEGRAM_BOT_TOKEN, else the replay's local one against the replay server, else none. */
+export function telegramToken(secrets: Secrets, replayTelegramUrl: string | undefined): string | undefined {
+  return secrets.telegramBotToken ?? (replayTelegramUrl !== undefined ? REPLAY_BOT_TOKEN : undefined);
+}
+
 export function setupDelivery(store: Store, config: Config, secrets: Secrets, logger: Logger, opts: { replayTelegramUrl?: string; now?: () => number; onDelivered?: OutboxWorkerOptions['onDelivered'] } = {}): Delivery {
-  const token = secrets.telegramBotToken ?? (opts.replayTelegramUrl !== undefined ? REPLAY_BOT_TOKEN : undefined);
+  const token = telegramToken(secrets, opts.replayTelegramUrl);
   const apiRoot = opts.replayTelegramUrl ?? config.telegram.api_root;
   if (token === undefined) logger.info('telegram alerts off: TELEGRAM_BOT_TOKEN is not set');
   if (secrets.webhookKey === undefined) logger.info('webhook alerts off: TICKERFLOW_WEBHOOK_KEY is not set');

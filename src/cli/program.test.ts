@@ -4,7 +4,7 @@ import { buildProgram } from './program.js';
 
 const commands = async (...args: string[]): Promise<string[]> => (await buildProgram(['node', 'tickerflow', ...args])).commands.map((c) => c.name());
 
-const ALL = ['init', 'up', 'demo', 'universe', 'backfill', 'sync', 'gaps', 'worker', 'candles', 'signals', 'stream', 'indicators', 'jobs', 'replay', 'replay-server', 'doctor', 'users', 'alerts'];
+const ALL = ['init', 'up', 'demo', 'universe', 'backfill', 'sync', 'gaps', 'worker', 'serve', 'candles', 'signals', 'stream', 'indicators', 'jobs', 'replay', 'replay-server', 'doctor', 'users', 'alerts'];
 
 test('program - only the command argv names is loaded, after global options and their values', async () => {
   assert.deepEqual(await commands('candles', 'BTCUSDT', '--format', 'csv'), ['candles']);

@@ -15,6 +15,7 @@ const COMMAND_FILES: ReadonlyArray<readonly [names: readonly string[], load: () 
   [['demo'], async () => (await import('./commands/demo.js')).registerDemoCommand],
   [['universe', 'backfill', 'sync', 'gaps'], async () => (await import('./commands/pipeline-commands.js')).registerPipelineCommands],
   [['worker'], async () => (await import('./commands/worker.js')).registerWorkerCommand],
+  [['serve'], async () => (await import('./commands/serve.js')).registerServeCommand],
   [['candles'], async () => (await import('./commands/candles.js')).registerCandlesCommand],
   [['signals'], async () => (await import('./commands/signals.js')).registerSignalsCommand],
   [['stream'], async () => (await import('./commands/stream.js')).registerStreamCommand],

@@ -1,6 +1,6 @@
 /**
- * What `up` adds to the pipeline: the API and the dashboard on one address, and a way in for the
- * CLI. While it runs, `<db>.api.json` (mode 0600) holds the address and a token of a local admin,
+ * What `up` adds to the pipeline (and `serve` runs without it): the API and the dashboard on one
+ * address, and a way in for the CLI. While it runs, `<db>.api.json` (mode 0600) holds the address and a token of a local admin,
  * so `candles`, `jobs` and `gaps --list` read through it instead of stopping at DuckDB's lock.
  * The token is revoked and the file removed when `up` stops; a token left by a killed `up` is
  * revoked at the next start.
@@ -29,7 +29,7 @@ export interface ServedApi {
   stop(): Promise<void>;
 }
 
-export async function serveApi(store: Store, config: Config, logger: Logger, opts: { host: string; port: number; now?: () => number; delivery?: ApiDeps['delivery']; stream?: ApiDeps['stream'] }): Promise<ServedApi> {
+export async function serveApi(store: Store, config: Config, logger: Logger, opts: { host: string; port: number; now?: () => number; delivery?: ApiDeps['delivery']; stream?: ApiDeps['stream']; command?: 'up' | 'serve' }): Promise<ServedApi> {
   const app = await createApiServer({
     store,
     config,
@@ -60,7 +60,7 @@ export async function serveApi(store: Store, config: Config, logger: Logger, opt
     local = { user, tokenId: info.id };
     // The CLI connects on loopback whatever address is served.
     const reach = opts.host === '0.0.0.0' || opts.host === '::' ? `http://127.0.0.1:${port}` : url;
-    writeUpAddress(path, { url: reach, token, pid: process.pid });
+    writeUpAddress(path, { url: reach, token, pid: process.pid, command: opts.command ?? 'up' });
   }
   return {
     url,

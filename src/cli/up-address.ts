@@ -8,7 +8,8 @@
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 
-const addressSchema = z.object({ url: z.url(), token: z.string().min(16), pid: z.number().int().positive() });
+/** `command`: which of `up` and `serve` holds the file (absent in files written before `serve` existed: `up`). */
+const addressSchema = z.object({ url: z.url(), token: z.string().min(16), pid: z.number().int().positive(), command: z.enum(['up', 'serve']).optional() });
 export type UpAddress = z.infer<typeof addressSchema>;
 
 /** The address file of a DuckDB store, or null for PostgreSQL (no file to share). */

@@ -39,6 +39,16 @@ export interface SentMessage {
   date: number;
 }
 
+/** The getUpdates long polls of one bot (by its id, the token's part before the colon; never the secret part). */
+export interface PollCount {
+  /** Polls answered or still waiting. */
+  started: number;
+  /** Polls waiting now. */
+  open: number;
+  /** The most polls that waited at once: above 1, two consumers polled the same bot together. */
+  maxOpen: number;
+}
+
 /** An update to inject, in the few fields a test names; the rest is filled in as Telegram would. */
 export type UpdateSpec =
   | { message: { chat_id: number; text: string; chat_title?: string; from_id?: number; first_name?: string } }
@@ -91,6 +101,7 @@ export class TelegramBotDouble {
   #nextMessageId = 1;
   #nextCallbackId = 1;
   readonly #waiters = new Set<() => void>();
+  readonly #polls = new Map<string, PollCount>();
 
   constructor(private readonly clock: SimClock) {}
 
@@ -196,6 +207,27 @@ export class TelegramBotDouble {
       closed.addEventListener('abort', done);
     });
     return pick();
+  }
+
+  /** Counts a getUpdates call of `botId` from its start to `ended`. */
+  pollStarted(botId: string): { ended(): void } {
+    const count = this.#polls.get(botId) ?? { started: 0, open: 0, maxOpen: 0 };
+    this.#polls.set(botId, count);
+    count.started++;
+    count.open++;
+    count.maxOpen = Math.max(count.maxOpen, count.open);
+    let done = false;
+    return {
+      ended: () => {
+        if (!done) count.open--;
+        done = true;
+      },
+    };
+  }
+
+  /** getUpdates polls per bot id, copied. */
+  polls(): Record<string, PollCount> {
+    return Object.fromEntries([...this.#polls].map(([id, c]) => [id, { ...c }]));
   }
 
   /** Wakes every pending long poll (the server is closing). */

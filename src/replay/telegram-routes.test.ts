@@ -136,3 +136,18 @@ test('telegram endpoint - getUpdates long-polls until an update is injected, mar
     assert.equal(press[0]?.callback_query.message.message_id, sent.message_id);
   });
 });
+
+test('telegram endpoint - getUpdates polls are counted per bot id: two waiting at once show as maxOpen 2, one after another as 1', async () => {
+  await withServer(async (s) => {
+    await botCall(s, 'getUpdates', { timeout: 0 });
+    await botCall(s, 'getUpdates', { timeout: 0 });
+    assert.deepEqual(s.telegram.polls(), { '123456': { started: 2, open: 0, maxOpen: 1 } });
+    const waiting = [botCall(s, 'getUpdates', { timeout: 5 }), botCall(s, 'getUpdates', { timeout: 5 })];
+    for (let i = 0; i < 100 && (s.telegram.polls()['123456']?.open ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(s.telegram.polls(), { '123456': { started: 4, open: 2, maxOpen: 2 } });
+    assert.equal((await control(s, 'updates', { message: { chat_id: 42, text: 'hi' } })).ok, true);
+    await Promise.all(waiting);
+    const calls = (await (await fetch(`${s.url}/_telegram/calls`)).json()) as { result: { polls: unknown } };
+    assert.deepEqual(calls.result.polls, { '123456': { started: 4, open: 0, maxOpen: 2 } });
+  });
+});

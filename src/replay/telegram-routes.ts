@@ -7,7 +7,8 @@
  * "parameters"?:{retry_after|migrate_to_chat_id}}`.
  *
  * Inspection and injection (not Telegram's, for tests and the demo) under `/_telegram`:
- * `GET messages` (what the bot sent), `GET calls`, `POST updates` (a user's message or a button
+ * `GET messages` (what the bot sent), `GET calls` (with the getUpdates polls per bot id: started,
+ * waiting now, most waiting at once), `POST updates` (a user's message or a button
  * press, see `UpdateSpec`), `POST faults` (429 with retry_after, 5xx, a connection dropped before
  * or after the call took effect, on the next N calls), `POST migrate` (a group upgraded to a supergroup).
  *
@@ -188,6 +189,7 @@ export function telegramRoutes(bot: TelegramBotDouble, opts: { token?: string; n
       const closed = new AbortController();
       // The response's close (not the request's, which fires once its body is read): a client gone mid long poll.
       reply.raw.on('close', () => closed.abort());
+      const poll = method === 'getUpdates' ? bot.pollStarted(token.slice(0, token.indexOf(':'))) : undefined;
       try {
         const result = await call(bot, method, params, closed.signal);
         if (fault?.kind === 'drop_after') {
@@ -201,13 +203,15 @@ export function telegramRoutes(bot: TelegramBotDouble, opts: { token?: string; n
         if (!(e instanceof ApiError)) throw e;
         record(e.code);
         return fail(reply, e);
+      } finally {
+        poll?.ended();
       }
     };
     app.get('/bot:token/:method', handle);
     app.post('/bot:token/:method', handle);
 
     app.get('/_telegram/messages', async (_req, reply) => answer(reply, bot.sent));
-    app.get('/_telegram/calls', async (_req, reply) => answer(reply, { calls: bot.calls, callbackAnswers: bot.callbackAnswers, commands: bot.commands }));
+    app.get('/_telegram/calls', async (_req, reply) => answer(reply, { calls: bot.calls, callbackAnswers: bot.callbackAnswers, commands: bot.commands, polls: bot.polls() }));
     app.post('/_telegram/updates', async (req, reply) => {
       const parsed = updateSchema.safeParse(req.body);
       if (!parsed.success) return fail(reply, new ApiError(400, `update: ${parsed.error.issues[0]?.message ?? 'invalid'}`));

@@ -18,7 +18,9 @@ import { intArg, positiveNumberArg, timeArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
 import { runStream, streamingFromReplay } from './stream.js';
 import type { LiveStream } from '../../stream/live-stream.js';
-import { setupDelivery } from '../delivery-setup.js';
+import { setupDelivery, telegramToken } from '../delivery-setup.js';
+import { evaluationLockName, roleLines, roleLock, roleOptions, runDelivery } from '../alert-roles.js';
+import { runExclusiveRole, type RoleLock } from '../exclusive-role.js';
 import { QueuedFileLoader } from '../../pipeline/queued-file-loader.js';
 import { QueuedSeriesJobs } from '../../pipeline/queued-series-jobs.js';
 import { addWorkQueueOptions, openWorkQueue, requireSharedStore, type WorkQueueOptions } from '../work-queue-options.js';
@@ -66,10 +68,20 @@ export function registerUpCommand(program: Command): void {
           const delivery = setupDelivery(ctx.store, c, ctx.secrets, ctx.logger, { now, ...(replay ? { replayTelegramUrl: replay.urls.telegram } : {}) });
           let live: LiveStream | null = null;
           const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now, delivery, stream: { status: () => live?.status() ?? null } });
-          const delivering = delivery.run(abort.signal);
+          // On a PostgreSQL store shared with `serve` processes, the bot's getUpdates consumer and
+          // the evaluation run only while this process holds their locks (alert-roles.ts).
+          const say = (line: string): void => void process.stdout.write(`tickerflow up: ${line}\n`);
+          const roles = { signal: abort.signal, logger: ctx.logger, say, announce: 'standby' as const };
+          const lockFor = (name: string): RoleLock => roleLock(ctx.store, c.store.db, name);
+          const delivering = runDelivery(delivery, telegramToken(ctx.secrets, replay?.urls.telegram), lockFor, roles);
           process.stdout.write(`tickerflow up: store ${ctx.store.kind} ${ctx.store.location}${replay ? `, replay ${replay.url} at ${speed}x` : ''}; Ctrl-C to stop\n`);
           process.stdout.write(`tickerflow up: API and dashboard at ${api.url} (OpenAPI at ${api.url}/docs)\n`);
-          const evaluation = new LiveEvaluation(ctx.store, sources.exchange.exchange, ctx.logger.child({ component: 'alerts' }));
+          let evaluation: { live: LiveEvaluation; stillHeld: () => Promise<boolean> } | null = null;
+          const evaluating = runExclusiveRole(lockFor(evaluationLockName(sources.exchange.exchange)), async (signal, stillHeld) => {
+            evaluation = { live: new LiveEvaluation(ctx.store, sources.exchange.exchange, ctx.logger.child({ component: 'alerts' })), stillHeld };
+            await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+            evaluation = null;
+          }, { ...roleOptions(roles), label: 'alert evaluation', ...roleLines(roles, '', '', 'another process evaluates the alert rules; standing by to take over') });
           // [stream] markets stream live beside the history (from the replay server's websockets with --replay).
           const streamConfig = replay ? streamingFromReplay(c, replay.urls) : c;
           const streaming = c.stream.markets.length > 0
@@ -100,7 +112,10 @@ export function registerUpCommand(program: Command): void {
               backfillConcurrency: c.history.backfill_concurrency,
               sleep: (ms, signal) => abortableSleep(ms / speed, signal),
               // Rules are evaluated as the sync stores their bars; firings go out through `delivery`.
-              afterSync: async (now, sync) => void (await evaluation.afterSync(now, sync.rows)),
+              afterSync: async (now, sync) => {
+                const holder = evaluation;
+                if (holder !== null && (await holder.stillHeld())) await holder.live.afterSync(now, sync.rows);
+              },
               queue,
             }, abort.signal);
           } finally {
@@ -110,6 +125,7 @@ export function registerUpCommand(program: Command): void {
             await bus?.close();
             await api.stop();
             await delivering;
+            await evaluating;
             await streaming;
           }
           process.stdout.write('tickerflow up: stopped\n');
