@@ -7,7 +7,7 @@
  * @example
  * const config = configSchema.parse({});            // or loadConfig({}).config
  * const store = await openStore('./analysis.duckdb');
- * const sources = createSources(config);
+ * const sources = createSources(config, { weightLedger: store.weightLedger() }); // PostgreSQL: one Binance budget with other processes
  * await sources.syncClock();
  * await runBackfillJob(store, sources, createLogger('warn'), { symbols: ['BTCUSDT'], interval: '1h' });
  */

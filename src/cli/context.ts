@@ -63,7 +63,8 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
       logger,
       store,
       interval,
-      sources: () => createSources(config, { secrets, logger }),
+      // On PostgreSQL every process's Binance calls spend one weight budget (the limit is per IP).
+      sources: () => createSources(config, { secrets, logger, weightLedger: store.weightLedger() }),
     });
   } finally {
     await store.close();

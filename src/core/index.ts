@@ -8,3 +8,4 @@ export * from './intervals.js';
 export * from './time.js';
 export * from './seeded-random.js';
 export * from './market-events.js';
+export * from './weight-ledger.js';

@@ -1,6 +1,7 @@
-/** What `createSources` takes besides the config: secrets, URL overrides, the local clock, the governor. */
+/** What `createSources` takes besides the config: secrets, URL overrides, the local clock, the governors. */
 import type { Logger } from 'pino';
 import type { RateGovernor } from '../connectors/binance/rate-governor.js';
+import type { WeightLedger } from '../core/weight-ledger.js';
 import type { SourceUrls } from './create-sources.js';
 
 /** Credentials the sources may use; never logged. */
@@ -21,6 +22,11 @@ export interface CreateSourcesOptions {
   clock?: () => number;
   /** Binance weight governor; default the process-wide one (every Binance call of the process shares it). */
   governor?: RateGovernor;
-  /** Logs skipped archive listing entries; default silent. */
+  /**
+   * The weight ledger other processes share (`store.weightLedger()` on PostgreSQL): when given,
+   * every Binance call also reserves its weight there (SharedRateGovernor over `governor`).
+   */
+  weightLedger?: WeightLedger | null;
+  /** Logs skipped archive listing entries and weight-ledger failures; default silent. */
   logger?: Logger;
 }

@@ -1,6 +1,7 @@
 /**
  * Wires the real connectors behind the pipeline's source interfaces, from a `Config`. One Binance
- * REST client (and so one rate governor and one server clock) per call, shared by every job.
+ * REST client (and so one rate governor and one server clock) per call, shared by every job; with
+ * a weight ledger (PostgreSQL store) that governor also spends one budget with other processes.
  * Reads no environment: cli/ passes the secrets it read; a script passes its own.
  */
 import { pino } from 'pino';
@@ -10,7 +11,8 @@ import { ArchiveDecodePool } from '../connectors/binance-archive/archive-decode-
 import { loadArchiveFile } from '../connectors/binance-archive/load-archive-file.js';
 import { BinanceRestClient } from '../connectors/binance/binance-rest-client.js';
 import { toInstrument } from '../connectors/binance/exchange-info.js';
-import { createRateGovernor, defaultRateGovernor, type RateGovernor } from '../connectors/binance/rate-governor.js';
+import { createRateGovernor, defaultRateGovernor, type WeightGovernor } from '../connectors/binance/rate-governor.js';
+import { SharedRateGovernor } from '../connectors/binance/shared-rate-governor.js';
 import { CoinGeckoClient } from '../connectors/coingecko/coingecko-client.js';
 import { ServerClock } from '../connectors/http/server-clock.js';
 import type { Config } from '../core/config.js';
@@ -28,7 +30,8 @@ export interface SourceUrls {
 }
 
 export interface BuiltSources extends Sources {
-  governor: RateGovernor;
+  /** The in-process governor, or with a weight ledger the one shared across processes. */
+  governor: WeightGovernor;
   /** The exchange's clock as learned from its responses; `exchange.now()` reads it. */
   serverClock: ServerClock;
   /** Asks the exchange for its time (weight 1), so `exchange.now()` is right before any other response. */
@@ -49,13 +52,17 @@ export function createSources(config: Config, options: CreateSourcesOptions = {}
 }
 
 function createBinanceSources(config: Config, options: CreateSourcesOptions): BuiltSources {
-  const { urls: overrides = {}, clock = Date.now, governor = defaultRateGovernor, secrets = {}, logger = silent } = options;
+  const { urls: overrides = {}, clock = Date.now, governor: local = defaultRateGovernor, weightLedger, secrets = {}, logger = silent } = options;
   const s = config.sources;
   const serverClock = new ServerClock(clock);
+  const log = logger.child({ component: 'sources' });
+  // Binance counts weight per UTC minute of its own clock, so the shared minutes are on the exchange's clock.
+  const governor: WeightGovernor = weightLedger === undefined || weightLedger === null
+    ? local
+    : new SharedRateGovernor({ ledger: weightLedger, local, now: () => serverClock.now(), log: { warn: (m) => log.warn(m), info: (m) => log.info(m) } });
   const rest = new BinanceRestClient({ baseUrl: overrides.binanceRest ?? s.binance_rest, governor, serverClock });
   const archive = new ArchiveClient({ dataBaseUrl: overrides.archiveData ?? s.binance_archive, listBaseUrl: overrides.archiveList ?? s.binance_archive_list });
   const coingecko = new CoinGeckoClient({ baseUrl: overrides.coingecko ?? s.coingecko, apiKey: secrets.coingeckoApiKey, callsPerMinute: s.coingecko_calls_per_minute });
-  const log = logger.child({ component: 'sources' });
   // Workers start at the first archive file; an idle one does not keep the process alive.
   const decoder = new ArchiveDecodePool();
 
@@ -103,9 +110,10 @@ function createBinanceSources(config: Config, options: CreateSourcesOptions): Bu
 
 /**
  * The real connectors pointed at a replay server, on its simulated clock, with a governor of their
- * own (the replay's weight windows run on that clock too). Pass `clock` to simulate a local clock that is off.
+ * own (the replay's weight windows run on that clock too), never the shared ledger: the replay's
+ * weight is not the real exchange's. Pass `clock` to simulate a local clock that is off.
  */
-export function createReplaySources(config: Config, replay: ReplayServer, options: Omit<CreateSourcesOptions, 'urls'> = {}): BuiltSources {
+export function createReplaySources(config: Config, replay: ReplayServer, options: Omit<CreateSourcesOptions, 'urls' | 'weightLedger'> = {}): BuiltSources {
   const clock = options.clock ?? ((): number => replay.clock.now());
   const { binance, archiveData, archiveList, coingecko } = replay.urls;
   return createSources(config, {

@@ -9,6 +9,7 @@ import type { SignalStore } from './signal-records.js';
 import type { CandleColumns, CandleSource } from '../core/candle.js';
 import type { Interval } from '../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../core/instrument.js';
+import type { WeightLedger } from '../core/weight-ledger.js';
 
 /** Declared in core so connectors can build it without importing the store; re-exported for existing imports. */
 export type { ArchiveManifestEntry } from '../core/archive-manifest.js';
@@ -124,6 +125,11 @@ export interface Store extends AlertStore, UserStore, SignalStore {
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The request-weight ledger every process on this store shares (PostgreSQL), or null where one
+   * process holds the store (DuckDB) and its in-process governor already sees every request.
+   */
+  weightLedger(): WeightLedger | null;
 
   upsertInstruments(instruments: readonly Instrument[]): Promise<void>;
   listInstruments(exchange: string): Promise<Instrument[]>;

@@ -17,7 +17,7 @@ import { isInterval } from '../../core/intervals.js';
 import { binanceRestCapabilities, type BinanceRestInterval } from './capabilities.js';
 import { parseExchangeInfo, type ExchangeInfo } from './exchange-info.js';
 import { parseKlineRows } from './kline-rows.js';
-import { defaultRateGovernor, type RateGovernor } from './rate-governor.js';
+import { defaultRateGovernor, type WeightGovernor } from './rate-governor.js';
 import {
   backoffMs,
   httpDateMs,
@@ -38,8 +38,8 @@ import {
 export interface BinanceRestClientOptions extends HttpRetryOptions {
   /** Default `https://data-api.binance.vision` (market data only, no key). */
   baseUrl?: string;
-  /** Default the process-wide governor; pass another only to isolate tests. */
-  governor?: RateGovernor;
+  /** Default the process-wide governor; a shared one (SharedRateGovernor) in scale-out, another to isolate tests. */
+  governor?: WeightGovernor;
   /**
    * The exchange's "now" in epoch ms, used to tell closed candles from the one still forming.
    * Default: `serverClock` if given, else the response's `Date` header, else the local clock.
@@ -78,7 +78,7 @@ interface Fetched {
 /** Reads Binance spot market data over REST within the shared weight budget. */
 export class BinanceRestClient {
   readonly baseUrl: string;
-  private readonly governor: RateGovernor;
+  private readonly governor: WeightGovernor;
   private readonly clock: (() => number) | undefined;
   private readonly serverClock: ServerClock | undefined;
   private readonly http: HttpRetrySettings;

@@ -1,4 +1,4 @@
-// binance connector (spot REST): exchangeInfo and klines over HTTP, pure parsers, the process-wide weight governor. Must not write to the store or the bus.
+// binance connector (spot REST): exchangeInfo and klines over HTTP, pure parsers, the process-wide weight governor and the one shared across processes through a ledger. Must not write to the store or the bus.
 export { BinanceRestClient, type BinanceRestClientOptions, type KlinesQuery } from './binance-rest-client.js';
 export {
   binanceRestCapabilities,
@@ -18,5 +18,7 @@ export {
   type RateGovernorOptions,
   type RateGovernorStats,
   type ResponseLike,
+  type WeightGovernor,
   type WeightPermit,
 } from './rate-governor.js';
+export { SharedRateGovernor, BINANCE_WEIGHT_SCOPE, type SharedRateGovernorOptions, type SharedRateGovernorStats } from './shared-rate-governor.js';

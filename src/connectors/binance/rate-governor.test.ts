@@ -3,32 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRateGovernor, defaultRateGovernor, type ResponseLike } from './rate-governor.js';
 import { parseExchangeInfo } from './exchange-info.js';
-
-/** A manual clock: sleep() resolves only when advance() moves time past its deadline. */
-class FakeClock {
-  t: number;
-  private timers: { at: number; resolve: () => void }[] = [];
-  constructor(start: number) {
-    this.t = start;
-  }
-  now = (): number => this.t;
-  sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      this.timers.push({ at: this.t + ms, resolve });
-    });
-  async advance(ms: number): Promise<void> {
-    this.t += ms;
-    const due = this.timers.filter((x) => x.at <= this.t);
-    this.timers = this.timers.filter((x) => x.at > this.t);
-    for (const x of due) x.resolve();
-    await flush();
-  }
-  get sleepers(): number {
-    return this.timers.length;
-  }
-}
-
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import { FakeClock, flush } from './test-support/fake-clock.js';
 
 function response(status: number, headers: Record<string, string>): ResponseLike {
   const h = new Headers(headers);

@@ -12,7 +12,8 @@ import { BadInputError } from '../../core/errors.js';
 import { requestWeightPerMinute, type RateLimit } from './exchange-info.js';
 import { parseRetryAfter, timerSleep } from '../http/index.js';
 
-const WINDOW_MS = 60_000;
+/** Binance counts weight in fixed one-minute windows (UTC minutes). */
+export const WINDOW_MS = 60_000;
 /** Binance's REQUEST_WEIGHT per minute since 2023-08-25, used until exchangeInfo says otherwise. */
 export const DEFAULT_WEIGHT_PER_MINUTE = 6000;
 /** The shortest IP ban Binance hands out ("from 2 minutes to 3 days"), used if a 418 lacks Retry-After. */
@@ -59,13 +60,24 @@ export interface RateGovernorStats {
   pausedUntil: number;
 }
 
+/** What a REST client needs of a governor: the in-process one, or the one shared across processes. */
+export interface WeightGovernor {
+  /** Resolves once `weight` may be sent; settle or cancel the permit. */
+  acquire(weight: number): Promise<WeightPermit>;
+  /** Takes the REQUEST_WEIGHT limit from `exchangeInfo.rateLimits`. */
+  configure(rateLimits: readonly RateLimit[]): void;
+  /** The weight that may be spent per window. */
+  readonly budget: number;
+  stats(): RateGovernorStats;
+}
+
 interface Permit extends WeightPermit {
   window: number;
   open: boolean;
 }
 
 /** Budgets Binance request weight per minute for the whole process. */
-export class RateGovernor {
+export class RateGovernor implements WeightGovernor {
   private limit: number;
   private readonly safety: number;
   private readonly now: () => number;
@@ -147,20 +159,19 @@ export class RateGovernor {
     this.inFlight.delete(permit);
     const t = this.now();
     this.roll(t);
-    if (response.status === 429 || response.status === 418) {
+    const pauseEnd = pauseEndAfter(response, t);
+    if (pauseEnd !== null) {
       if (response.status === 429) this.counters.rateLimited429++;
       else this.counters.banned418++;
-      const fallback = response.status === 418 ? DEFAULT_BAN_MS : this.windowStart + WINDOW_MS - t;
-      const waitMs = parseRetryAfter(response.headers.get('retry-after'), t) ?? fallback;
-      this.pausedUntil = Math.max(this.pausedUntil, t + waitMs);
+      this.pausedUntil = Math.max(this.pausedUntil, pauseEnd);
     }
-    const header = response.headers.get('x-mbx-used-weight-1m');
-    if (header === null || !/^\d+$/.test(header.trim()) || permit.window !== this.windowStart) return;
+    const header = usedWeightHeader(response);
+    if (header === null || permit.window !== this.windowStart) return;
     // The header counts this request and whatever the server saw from this IP; requests still in
     // flight may not be in it yet, so add them back (over-counting is the safe side).
     let pending = 0;
     for (const p of this.inFlight) if (p.window === this.windowStart) pending += p.weight;
-    this.used = Number(header) + pending;
+    this.used = header + pending;
   }
 
   private roll(t: number): void {
@@ -176,6 +187,22 @@ export class RateGovernor {
     this.counters.waitedMs += ms;
     await this.sleep(ms);
   }
+}
+
+/**
+ * When a 429 or 418 answer at `t` says to resume: after its `Retry-After`, else at the end of the
+ * minute (429) or after the shortest ban (418). Null for any other status.
+ */
+export function pauseEndAfter(response: ResponseLike, t: number): number | null {
+  if (response.status !== 429 && response.status !== 418) return null;
+  const fallback = response.status === 418 ? DEFAULT_BAN_MS : Math.floor(t / WINDOW_MS) * WINDOW_MS + WINDOW_MS - t;
+  return t + (parseRetryAfter(response.headers.get('retry-after'), t) ?? fallback);
+}
+
+/** The response's `X-MBX-USED-WEIGHT-1M` (the IP's weight in the server's current minute), or null when absent or malformed. */
+export function usedWeightHeader(response: ResponseLike): number | null {
+  const header = response.headers.get('x-mbx-used-weight-1m');
+  return header === null || !/^\d+$/.test(header.trim()) ? null : Number(header);
 }
 
 /** A new, independent governor (tests, or a process that talks to several IPs). */

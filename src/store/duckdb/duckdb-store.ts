@@ -152,6 +152,11 @@ export class DuckDbStore extends SqlStore {
     return { memoryLimit: toText(col(r, 0), 'memory_limit'), threads: toNumber(col(r, 1), 'threads') };
   }
 
+  /** None: one process holds a DuckDB file, and its in-process governor sees all its requests. */
+  weightLedger(): null {
+    return null;
+  }
+
   protected async sizeOnDisk(): Promise<number | null> {
     if (this.location === ':memory:') return null;
     let bytes = 0;

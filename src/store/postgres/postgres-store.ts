@@ -17,6 +17,7 @@ import { copyIntoCandles, fillStage, forgetStage, PG_STAGE } from './postgres-ca
 import { PostgresSession } from './postgres-session.js';
 import { readCandleColumns } from './postgres-read-columns.js';
 import { redactUrl } from './redact-url.js';
+import { PostgresWeightLedger } from './postgres-weight-ledger.js';
 
 /** PostgreSQL's unique_violation, anywhere in the cause chain. */
 function isUniqueViolation(err: unknown): boolean {
@@ -79,6 +80,11 @@ export class PostgresStore extends SqlStore {
         throw err;
       }
     });
+  }
+
+  /** On the store's pool: each reservation is one short autocommit statement. */
+  weightLedger(): PostgresWeightLedger {
+    return new PostgresWeightLedger(this.session);
   }
 
   protected override queryCandles(q: CandleQuery): Promise<CandleRows> {

@@ -5,6 +5,7 @@
 import { allocateColumns, type CandleColumns, type CandleSource } from '../../core/candle.js';
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import type { Instrument, SeriesKey, UniverseSnapshot } from '../../core/instrument.js';
+import type { WeightLedger } from '../../core/weight-ledger.js';
 import { BadInputError, ConfigError } from '../../core/errors.js';
 import { runMigrations } from '../migrations/run-migrations.js';
 import type {
@@ -60,6 +61,7 @@ export abstract class SqlStore extends SqlRecords implements Store {
   }
 
   abstract close(): Promise<void>;
+  abstract weightLedger(): WeightLedger | null;
   abstract writeCandles(series: SeriesKey, candles: CandleColumns, source: CandleSource, manifest?: ArchiveManifestEntry, options?: WriteCandlesOptions): Promise<number>;
   /** Bytes the store takes on disk (file or database), or null when the backend cannot tell. */
   protected abstract sizeOnDisk(): Promise<number | null>;
