@@ -27,6 +27,7 @@ import { intArg, nonNegativeIntArg, positiveNumberArg, timeArg } from '../option
 import { serveApi } from '../serve-api.js';
 import { loadHistory, out } from './demo-history.js';
 import { runStream, streamingFromReplay } from './stream.js';
+import { StopSignals } from '../stop-signals.js';
 
 /**
  * `--no-serve`: just after midnight of 2020-01-04: the three bundled BTCUSDT daily archive files
@@ -134,13 +135,7 @@ async function oneShotDemo(opts: DemoOptions, cmd: Command): Promise<void> {
  */
 async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
   const started = Date.now();
-  const abort = new AbortController();
-  const stop = (): void => {
-    if (!abort.signal.aborted) process.stderr.write('tickerflow demo: stopping\n');
-    abort.abort();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const abort = new StopSignals('tickerflow demo: stopping');
   let replay: ReplayServer | undefined;
   try {
     await withContext(cmd, async (ctx) => {
@@ -227,8 +222,7 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
       out('tickerflow demo: stopped');
     }, { defaultDb: DEMO_LIVE_DB });
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    abort.release();
     await (replay as ReplayServer | undefined)?.close();
   }
 }

@@ -20,6 +20,7 @@ import { evaluationLockName, roleLines, roleLock, roleOptions, runDelivery } fro
 import { runExclusiveRole, type RoleLock } from '../exclusive-role.js';
 import { intArg, positiveNumberArg } from '../options.js';
 import { serveApi } from '../serve-api.js';
+import { StopSignals } from '../stop-signals.js';
 
 interface ServeOptions {
   host?: string;
@@ -36,13 +37,7 @@ export function registerServeCommand(program: Command): void {
     .option('--evaluate-every <seconds>', 'how often the store is read for newly stored closed bars to evaluate', positiveNumberArg('--evaluate-every'), 5)
     .action(async (opts: ServeOptions, cmd: Command) => {
       refuseWhileUp(cmd, 'it already serves the API and evaluates and delivers alerts from that store; stop it first to run serve');
-      const abort = new AbortController();
-      const stop = (): void => {
-        if (!abort.signal.aborted) process.stderr.write('tickerflow serve: stopping\n');
-        abort.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const abort = new StopSignals('tickerflow serve: stopping');
       try {
         await withContext(cmd, async (ctx) => {
           const c = ctx.config;
@@ -70,8 +65,7 @@ export function registerServeCommand(program: Command): void {
           say('stopped');
         });
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        abort.release();
       }
     });
 }

@@ -24,6 +24,7 @@ import { runExclusiveRole, type RoleLock } from '../exclusive-role.js';
 import { QueuedFileLoader } from '../../pipeline/queued-file-loader.js';
 import { QueuedSeriesJobs } from '../../pipeline/queued-series-jobs.js';
 import { addWorkQueueOptions, openWorkQueue, requireSharedStore, type WorkQueueOptions } from '../work-queue-options.js';
+import { StopSignals } from '../stop-signals.js';
 
 interface UpOptions extends WorkQueueOptions {
   replay?: boolean;
@@ -47,13 +48,7 @@ export function registerUpCommand(program: Command): void {
       if (opts.bus !== undefined) requireSharedStore(cmd, 'up --bus');
       let replay: ReplayServer | undefined;
       if (opts.replay === true) replay = await startReplayServer({ now: opts.now ?? parseTime('2020-01-03T12:00:00Z'), speed: opts.speed, publicationLagMs: 0 });
-      const abort = new AbortController();
-      const stop = (): void => {
-        if (!abort.signal.aborted) process.stderr.write('tickerflow up: stopping (a running backfill stops after the file it is writing)\n');
-        abort.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const abort = new StopSignals('tickerflow up: stopping (a running backfill stops after the file it is writing)');
       try {
         await withContext(cmd, async (ctx) => {
           const sources = replay === undefined ? ctx.sources() : createReplaySources(ctx.config, replay, { secrets: ctx.secrets, logger: ctx.logger });
@@ -131,8 +126,7 @@ export function registerUpCommand(program: Command): void {
           process.stdout.write('tickerflow up: stopped\n');
         });
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        abort.release();
         await replay?.close();
       }
     });

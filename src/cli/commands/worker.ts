@@ -7,6 +7,7 @@ import { withContext } from '../context.js';
 import { pauseBeforeAckFromEnv } from '../test-pause.js';
 import { positiveIntArg } from '../options.js';
 import { addWorkQueueOptions, openWorkQueue, requireSharedStore, type WorkQueueOptions } from '../work-queue-options.js';
+import { StopSignals } from '../stop-signals.js';
 
 export function registerWorkerCommand(program: Command): void {
   const cmd = program
@@ -20,13 +21,7 @@ export function registerWorkerCommand(program: Command): void {
     requireSharedStore(command, 'worker');
     await withContext(command, async (ctx) => {
       const queue = await openWorkQueue(bus, opts, opts.lease);
-      const abort = new AbortController();
-      const stop = (): void => {
-        if (!abort.signal.aborted) process.stderr.write('tickerflow worker: stopping (jobs in hand are finished or handed back)\n');
-        abort.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const abort = new StopSignals('tickerflow worker: stopping (jobs in hand are finished or handed back)');
       const concurrency = opts.concurrency ?? ctx.config.history.backfill_concurrency;
       process.stderr.write(`tickerflow worker: pulling from "${opts.queue}", ${concurrency} at a time; Ctrl-C stops\n`);
       try {
@@ -40,8 +35,7 @@ export function registerWorkerCommand(program: Command): void {
         });
         process.stdout.write(`worker stopped: ${s.loaded} files loaded, ${s.alreadyLoaded} found already loaded, ${s.rejected} rejected, ${s.handedBack} handed back, ${s.foreign} of another store handed back, ${s.seriesDone} sync, gaps and reconcile jobs done, ${s.seriesFailed} failed, ${s.malformed} malformed jobs dropped\n`);
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        abort.release();
         await queue.close();
       }
     });
