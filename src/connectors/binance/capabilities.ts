@@ -34,7 +34,9 @@ export const binanceRestCapabilities = {
   maxKlinesPerRequest: 1000,
   defaultKlinesPerRequest: 500,
   /** Request weight per endpoint (doubled on 2023-08-25: klines 1→2, exchangeInfo 10→20). */
-  weights: { klines: 2, exchangeInfo: 20, time: 1 },
+  weights: { klines: 2, exchangeInfo: 20, time: 1, historicalTrades: 25, aggTrades: 4 },
+  /** Trades per `historicalTrades` / `aggTrades` page ("Default 500; max 1000"). */
+  maxTradesPerRequest: 1000,
   /** Budget until `exchangeInfo.rateLimits` says otherwise. */
   defaultWeightPerMinute: DEFAULT_WEIGHT_PER_MINUTE,
   usedWeightHeader: 'X-MBX-USED-WEIGHT-1M',
