@@ -195,6 +195,8 @@ export class LiquidityWindows {
       spread: both ? (book.bestAsk as number) - (book.bestBid as number) : null,
       mid: both ? ((book.bestAsk as number) + (book.bestBid as number)) / 2 : null,
       deltaEvents: w.deltaEvents, bidLevels: w.bidLevels, askLevels: w.askLevels, trades: w.trades,
+      // The windows see only the events they are given; the live stream marks those over an outage.
+      incomplete: false,
     };
   }
 }

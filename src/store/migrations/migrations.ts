@@ -8,6 +8,7 @@ import { users } from './006-users.js';
 import { seriesVolumeMax } from './007-series-volume-max.js';
 import { outboxClaims } from './008-outbox-claims.js';
 import { signals } from './009-signals.js';
+import { signalIncomplete } from './010-signal-incomplete.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange, alertRecords, users, seriesVolumeMax, outboxClaims, signals];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange, alertRecords, users, seriesVolumeMax, outboxClaims, signals, signalIncomplete];
