@@ -122,6 +122,10 @@ export class LiquidityWindows {
   /** Takes one event (before it is applied to the book); returns the windows it completed, oldest first. */
   onEvent(e: MarketEvent): LiquidityWindow[] {
     if (e.kind !== 'trade' && e.kind !== 'book_delta' && e.kind !== 'book_snapshot') return [];
+    // A snapshot without the exchange's time (Binance REST depth) is in no window and must not move
+    // the market's clock to this machine's receive time: in a replay, exchange times are years
+    // behind it, and every open window would be emitted at once, its later events dropped as late.
+    if (e.kind === 'book_snapshot' && e.exchangeTime === null) return [];
     const key = `${e.exchange}:${e.symbol}`;
     let m = this.#markets.get(key);
     if (m === undefined) this.#markets.set(key, (m = new MarketWindows({ exchange: e.exchange, symbol: e.symbol })));
