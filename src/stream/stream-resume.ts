@@ -1,0 +1,92 @@
+/**
+ * What a restarted stream process picks up from its lake (issue 18 item 4): per market, the
+ * newest trade it holds and the time of the newest event it holds. The stream then
+ * - feeds the processors the lake's trades of the bar and window that newest trade falls in (they
+ *   were lost with the killed process's memory), so a rebuilt bar is the whole minute's;
+ * - fetches the trades it missed by id where the exchange serves them (Binance `historicalTrades`
+ *   from the last held id + 1) and feeds them through the lake and the processors before the
+ *   live ones, dropping ids already held, so no trade is in the lake twice or counted twice;
+ * - marks every window that overlaps the outage (from the newest held event to the first live
+ *   one) incomplete: the book updates of that time are gone for good.
+ */
+import type { MarketEvent, MarketEventKind, MarketRef, TradeEvent } from '../core/market-events.js';
+import { lastLakeEvent, readLake } from '../store/lake/index.js';
+import type { LiquidityWindow } from '../store/signal-records.js';
+
+/** Fetches up to one page of a market's trades with id ≥ `fromId`, ascending; [] when none happened since. */
+export type TradesById = (ref: MarketRef, fromId: number) => Promise<TradeEvent[]>;
+
+export interface MarketResume {
+  ref: MarketRef;
+  /** The newest trade the lake holds, or null. */
+  lastTrade: TradeEvent | null;
+  /** Exchange time of the newest event the lake holds that carries one. */
+  heldUntil: number;
+}
+
+/**
+ * Windows and bars key events by the exchange's time; receive times are this machine's clock,
+ * which an outage's bounds must not mix with (a replay's exchange times are years behind it), so
+ * only events with an exchange time bound an outage.
+ */
+const eventTime = (e: MarketEvent): number => e.exchangeTime ?? e.receivedAt;
+const marketKey = (ref: MarketRef): string => `${ref.exchange}:${ref.symbol}`;
+
+/** Each market's resume point in the lake at `root`; markets the lake holds nothing of are left out. */
+export async function readResumePoints(root: string, markets: readonly MarketRef[], kinds: readonly MarketEventKind[]): Promise<Map<string, MarketResume>> {
+  const out = new Map<string, MarketResume>();
+  for (const ref of markets) {
+    let lastTrade: TradeEvent | null = null;
+    let heldUntil = Number.NEGATIVE_INFINITY;
+    for (const kind of kinds) {
+      const last = await lastLakeEvent(root, kind, ref);
+      if (!last) continue;
+      if (last.event.exchangeTime !== null) heldUntil = Math.max(heldUntil, last.event.exchangeTime);
+      if (last.event.kind === 'trade') lastTrade = last.event;
+    }
+    if (lastTrade || heldUntil > Number.NEGATIVE_INFINITY) out.set(marketKey(ref), { ref, lastTrade, heldUntil });
+  }
+  return out;
+}
+
+/**
+ * The lake's trades of `resume.ref` in the bar and window its newest held trade falls in (exchange
+ * time from the earlier of the two starts), oldest first. Receive times only bound the read.
+ */
+export async function* heldTradesToReplay(root: string, resume: MarketResume, windowMs: number): AsyncGenerator<TradeEvent> {
+  const last = resume.lastTrade;
+  if (!last) return;
+  const t = eventTime(last);
+  const from = Math.min(t - (t % 60_000), t - (t % windowMs));
+  // Receive time trails exchange time by a steady offset; a minute more covers clock jitter.
+  const readFrom = last.receivedAt - (t - from) - 60_000;
+  for await (const { event } of readLake(root, { from: readFrom, to: last.receivedAt + 1, kinds: ['trade'], markets: [resume.ref] })) {
+    if (event.kind === 'trade' && eventTime(event) >= from) yield event;
+  }
+}
+
+/** Per market, the outage a restart found: from the newest held event until the first live one with an exchange time (open until it arrives). */
+export class Outages {
+  readonly #spans = new Map<string, { from: number; to: number }[]>();
+
+  open(ref: MarketRef, from: number): void {
+    const list = this.#spans.get(marketKey(ref)) ?? [];
+    list.push({ from, to: Number.POSITIVE_INFINITY });
+    this.#spans.set(marketKey(ref), list);
+  }
+
+  /** Closes the market's open outage at `to` (the first live event's exchange time); false when none was open. */
+  close(ref: MarketRef, to: number): boolean {
+    const open = this.#spans.get(marketKey(ref))?.find((s) => s.to === Number.POSITIVE_INFINITY);
+    if (open) open.to = Math.max(open.from, to);
+    return open !== undefined;
+  }
+
+  /** The window, marked incomplete when it overlaps an outage of its market. */
+  mark(w: LiquidityWindow): LiquidityWindow {
+    const spans = this.#spans.get(`${w.exchange}:${w.symbol}`);
+    if (!spans || w.incomplete) return w;
+    const end = w.windowStart + w.windowMs;
+    return spans.some((s) => w.windowStart <= s.to && end > s.from) ? { ...w, incomplete: true } : w;
+  }
+}
