@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Outages } from './stream-resume.js';
+import type { LiquidityWindow } from '../store/signal-records.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 7, 8, 23, 55);
+
+function window(symbol: string, windowStart: number): LiquidityWindow {
+  return {
+    exchange: 'binance', symbol, windowStart, windowMs: MIN,
+    bidDeltaNotional: 1, askDeltaNotional: 1, deltaRatio: 1, topLevels: 10, bookBidNotional: null, bookAskNotional: null, bookRatio: null,
+    takerBuyQuantity: 1, takerSellQuantity: 0, tradeImbalance: 1, bestBid: null, bestAsk: null, spread: null, mid: null,
+    deltaEvents: 1, bidLevels: 1, askLevels: 0, trades: 1, incomplete: false,
+  };
+}
+
+test('outages - windows from the one holding the last held event to the one holding the first live event are incomplete, others untouched', () => {
+  const o = new Outages();
+  const ref = { exchange: 'binance', symbol: 'BTCUSDT' } as const;
+  o.open(ref, T0 + 21_238);
+  // Open: every window from the held one on is inside it.
+  assert.equal(o.mark(window('BTCUSDT', T0 + 5 * MIN)).incomplete, true);
+  assert.equal(o.close(ref, T0 + 2 * MIN + 4_000), true);
+  assert.equal(o.close(ref, T0 + 9 * MIN), false, 'a closed outage is not closed again');
+  assert.deepEqual([-1, 0, 1, 2, 3].map((k) => o.mark(window('BTCUSDT', T0 + k * MIN)).incomplete), [false, true, true, true, false]);
+  assert.equal(o.mark(window('ETHUSDT', T0 + MIN)).incomplete, false, 'another market has no outage');
+  const w = window('BTCUSDT', T0 + 3 * MIN);
+  assert.equal(o.mark(w), w, 'a window outside is passed on as it is');
+});
