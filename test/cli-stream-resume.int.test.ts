@@ -17,6 +17,7 @@ import type { TradeEvent } from '../src/core/market-events.js';
 import { startReplayServer } from '../src/replay/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { readLake } from '../src/store/lake/index.js';
+import { replayLake } from '../src/stream/replay-lake.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -169,6 +170,17 @@ test('stream killed with SIGKILL and restarted: every trade in the lake once, by
       const firstComplete = windows.findIndex((w) => w.windowStart > cut && !w.incomplete);
       assert.ok(firstComplete > 0, 'windows after the outage are complete again');
       assert.ok(windows.slice(firstComplete).every((w) => !w.incomplete), 'no incomplete window after the first complete one past the outage');
+
+      // A replay over the lake marks the same windows (the lake folder logs the outage) and counts the same trades in them.
+      const replayed = await openStore(join(dir, 'replayed.duckdb'));
+      try {
+        await replayLake({ lakeRoot: lake, from: 0, to: Date.now() + 1, store: replayed, windowMs: MIN });
+        const again = await replayed.readSignals('binance', 'BTCUSDT', MIN, 0, Number.MAX_SAFE_INTEGER);
+        assert.deepEqual(again.filter((w) => w.incomplete).map((w) => w.windowStart), incomplete.map((w) => w.windowStart), 'the replay marks the outage\'s windows');
+        for (const w of again) if (!w.incomplete && w.windowStart !== minutes[0] && w.windowStart !== minutes.at(-1)) assert.equal(w.trades, perMinute.get(w.windowStart)?.n ?? 0, `replayed window ${new Date(w.windowStart).toISOString()}`);
+      } finally {
+        await replayed.close();
+      }
     } finally {
       await store.close();
     }

@@ -40,7 +40,7 @@ import { BatchedStreamStore } from './batched-stream-store.js';
 import { EventClockDriver } from './event-clock-driver.js';
 import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
 import type { StreamPayload } from './stream-payload.js';
-import { heldTradesToReplay, Outages, readResumePoints, type MarketResume, type TradesById } from './stream-resume.js';
+import { appendOutage, heldTradesToReplay, Outages, readResumePoints, type MarketResume, type TradesById } from './stream-resume.js';
 
 /** At most this many trades are fetched by id per market after a restart (40 pages); the rest of an outage stays unfilled. */
 export const MAX_BACKFILL_TRADES = 40_000;
@@ -227,7 +227,10 @@ export class LiveStream {
       if (Number.isFinite(resume.heldUntil)) this.#openOutages.add(key);
       await this.#resumeMarket(resume);
     }
-    if (e.exchangeTime !== null && this.#openOutages.delete(key)) this.#outages.close(e, e.exchangeTime);
+    if (e.exchangeTime !== null && this.#openOutages.delete(key)) {
+      const span = this.#outages.close(e, e.exchangeTime);
+      if (span && this.#options.lakeRoot !== null) await appendOutage(this.#options.lakeRoot, span);
+    }
     if (e.kind === 'trade' && this.#isHeld(key, e)) return;
     await this.#accept(e);
   }

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Outages } from './stream-resume.js';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendOutage, Outages, OUTAGES_FILE, readOutages } from './stream-resume.js';
 import type { LiquidityWindow } from '../store/signal-records.js';
 
 const MIN = 60_000;
@@ -21,10 +24,24 @@ test('outages - windows from the one holding the last held event to the one hold
   o.open(ref, T0 + 21_238);
   // Open: every window from the held one on is inside it.
   assert.equal(o.mark(window('BTCUSDT', T0 + 5 * MIN)).incomplete, true);
-  assert.equal(o.close(ref, T0 + 2 * MIN + 4_000), true);
-  assert.equal(o.close(ref, T0 + 9 * MIN), false, 'a closed outage is not closed again');
+  assert.deepEqual(o.close(ref, T0 + 2 * MIN + 4_000), { exchange: 'binance', symbol: 'BTCUSDT', from: T0 + 21_238, to: T0 + 2 * MIN + 4_000 });
+  assert.equal(o.close(ref, T0 + 9 * MIN), null, 'a closed outage is not closed again');
   assert.deepEqual([-1, 0, 1, 2, 3].map((k) => o.mark(window('BTCUSDT', T0 + k * MIN)).incomplete), [false, true, true, true, false]);
   assert.equal(o.mark(window('ETHUSDT', T0 + MIN)).incomplete, false, 'another market has no outage');
   const w = window('BTCUSDT', T0 + 3 * MIN);
   assert.equal(o.mark(w), w, 'a window outside is passed on as it is');
+});
+
+test('outages log - appended spans are read back and mark the same windows; a torn last line is skipped', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-outages-'));
+  try {
+    assert.equal((await readOutages(dir)).skipped, 0, 'no log: no outages');
+    await appendOutage(dir, { exchange: 'binance', symbol: 'BTCUSDT', from: T0 + 21_238, to: T0 + MIN + 1 });
+    appendFileSync(join(dir, OUTAGES_FILE), '{"exchange":"binance","sym');
+    const { outages, skipped } = await readOutages(dir);
+    assert.equal(skipped, 1);
+    assert.deepEqual([-1, 0, 1, 2].map((k) => outages.mark(window('BTCUSDT', T0 + k * MIN)).incomplete), [false, true, true, false]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

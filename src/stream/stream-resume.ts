@@ -7,8 +7,12 @@
  *   from the last held id + 1) and feeds them through the lake and the processors before the
  *   live ones, dropping ids already held, so no trade is in the lake twice or counted twice;
  * - marks every window that overlaps the outage (from the newest held event to the first live
- *   one) incomplete: the book updates of that time are gone for good.
+ *   one) incomplete: the book updates of that time are gone for good. Each outage is also
+ *   appended to `outages.jsonl` in the lake folder, so a replay over the lake marks the same
+ *   windows (the lake itself cannot tell a gap in its events from a quiet market).
  */
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { MarketEvent, MarketEventKind, MarketRef, TradeEvent } from '../core/market-events.js';
 import { lastLakeEvent, readLake } from '../store/lake/index.js';
 import type { LiquidityWindow } from '../store/signal-records.js';
@@ -65,6 +69,53 @@ export async function* heldTradesToReplay(root: string, resume: MarketResume, wi
   }
 }
 
+/** The lake folder's log of outages, one JSON object `{exchange, symbol, from, to}` a line. */
+export const OUTAGES_FILE = 'outages.jsonl';
+
+export interface OutageSpan {
+  exchange: string;
+  symbol: string;
+  /** Exchange time of the newest event held before, and of the first live event after. */
+  from: number;
+  to: number;
+}
+
+/** Appends one closed outage to the lake's log (one short line: a crash tears at most that line, which the reader skips). */
+export async function appendOutage(lakeRoot: string, span: OutageSpan): Promise<void> {
+  await appendFile(join(lakeRoot, OUTAGES_FILE), `${JSON.stringify(span)}\n`);
+}
+
+const isSpan = (v: unknown): v is OutageSpan => {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.exchange === 'string' && typeof o.symbol === 'string' && Number.isFinite(o.from) && Number.isFinite(o.to);
+};
+
+/** The outages logged in the lake folder (none when it has no log); a line that is not one (a torn last line) is skipped and counted. */
+export async function readOutages(lakeRoot: string): Promise<{ outages: Outages; skipped: number }> {
+  const outages = new Outages();
+  let text: string;
+  try {
+    text = await readFile(join(lakeRoot, OUTAGES_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { outages, skipped: 0 };
+    throw err;
+  }
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      v = null;
+    }
+    if (isSpan(v)) outages.add(v);
+    else skipped++;
+  }
+  return { outages, skipped };
+}
+
 /** Per market, the outage a restart found: from the newest held event until the first live one with an exchange time (open until it arrives). */
 export class Outages {
   readonly #spans = new Map<string, { from: number; to: number }[]>();
@@ -75,11 +126,18 @@ export class Outages {
     this.#spans.set(marketKey(ref), list);
   }
 
-  /** Closes the market's open outage at `to` (the first live event's exchange time); false when none was open. */
-  close(ref: MarketRef, to: number): boolean {
+  /** A closed outage (from the lake's log). */
+  add(span: OutageSpan): void {
+    const key = `${span.exchange}:${span.symbol}`;
+    this.#spans.set(key, [...(this.#spans.get(key) ?? []), { from: span.from, to: span.to }]);
+  }
+
+  /** Closes the market's open outage at `to` (the first live event's exchange time); the closed span, or null when none was open. */
+  close(ref: MarketRef, to: number): OutageSpan | null {
     const open = this.#spans.get(marketKey(ref))?.find((s) => s.to === Number.POSITIVE_INFINITY);
-    if (open) open.to = Math.max(open.from, to);
-    return open !== undefined;
+    if (!open) return null;
+    open.to = Math.max(open.from, to);
+    return { exchange: ref.exchange, symbol: ref.symbol, from: open.from, to: open.to };
   }
 
   /** The window, marked incomplete when it overlaps an outage of its market. */
