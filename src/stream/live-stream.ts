@@ -30,6 +30,7 @@ import { btcturkWsFeedOptions, createBtcturkSnapshotFetcher } from '../connector
 import { BtcturkFeedPolicy } from '../connectors/btcturk/btcturk-feed-policy.js';
 import { runWsFeed } from '../connectors/ws/ws-feed.js';
 import { BinanceRestClient } from '../connectors/binance/binance-rest-client.js';
+import { historicalTradesBaseUrl } from '../connectors/binance/capabilities.js';
 import type { MarketEvent, MarketEventKind, MarketRef, StreamExchange, TradeEvent } from '../core/market-events.js';
 import { ConfigError } from '../core/errors.js';
 import { LakeWriter } from '../store/lake/lake-writer.js';
@@ -180,7 +181,7 @@ export class LiveStream {
       const kinds = binanceKinds(this.#options.kinds);
       const feed = runWsFeed(binanceWsFeedOptions({ wsBaseUrl: urls.binanceWs, symbols, kinds, staleAfterMs, signal }));
       // The `trade` stream's ids are paged by historicalTrades (aggTrade's would be by aggTrades).
-      const rest = new BinanceRestClient({ baseUrl: urls.binanceRest });
+      const rest = new BinanceRestClient({ baseUrl: historicalTradesBaseUrl(urls.binanceRest) });
       this.#tradesById.set('binance', (ref, fromId) => rest.tradesFromId('historicalTrades', ref.symbol, fromId));
       return { feed, books: new LiveBooks({ policy: new BinanceFeedPolicy(), fetchSnapshot: createBinanceSnapshotFetcher({ restBaseUrl: urls.binanceRest }), log }) };
     }

@@ -23,10 +23,22 @@ export function restIntervalName(interval: Interval): BinanceRestInterval {
   return interval;
 }
 
+/**
+ * The REST root that serves `historicalTrades` for a client configured with `restBaseUrl`: the
+ * market-data-only host (data-api.binance.vision) serves `trades` and `aggTrades` but not
+ * `historicalTrades` (PROTOCOLS.md §2), so with it the call goes to api.binance.com (no key
+ * needed); any other root (a replay server, a proxy) is used as it is.
+ */
+export function historicalTradesBaseUrl(restBaseUrl: string): string {
+  return new URL(restBaseUrl).host === new URL(binanceRestCapabilities.defaultBaseUrl).host ? binanceRestCapabilities.historicalTradesBaseUrl : restBaseUrl;
+}
+
 export const binanceRestCapabilities = {
   exchange: 'binance',
   market: 'spot',
   defaultBaseUrl: 'https://data-api.binance.vision',
+  /** Where `historicalTrades` is served when the default (market-data-only) root is configured. */
+  historicalTradesBaseUrl: 'https://api.binance.com',
   /** Every interval the klines endpoint accepts. */
   intervals: BINANCE_REST_INTERVALS,
   /** Intervals `klinesRange` pages over (fixed-length ones tickerflow stores). */
