@@ -162,7 +162,8 @@ export class LiveStream {
       s.#sequence = s.#lake.lastSequence;
       s.#resume = await readResumePoints(options.lakeRoot, options.markets, options.kinds);
       for (const r of s.#resume.values()) {
-        if (Number.isFinite(r.heldUntil)) s.#outages.open(r.ref, r.heldUntil);
+        s.#outages.open(r.ref, 'receive', r.heldReceivedUntil);
+        if (Number.isFinite(r.heldUntil)) s.#outages.open(r.ref, 'exchange', r.heldUntil);
         if (r.lastTrade) s.#lastTradeId.set(`${r.ref.exchange}:${r.ref.symbol}`, Number(r.lastTrade.tradeId));
       }
     }
@@ -226,14 +227,18 @@ export class LiveStream {
     if (resume) {
       this.#resume.delete(key);
       if (Number.isFinite(resume.heldUntil)) this.#openOutages.add(key);
+      await this.#closeOutage(e, 'receive', e.receivedAt);
       await this.#resumeMarket(resume);
     }
-    if (e.exchangeTime !== null && this.#openOutages.delete(key)) {
-      const span = this.#outages.close(e, e.exchangeTime);
-      if (span && this.#options.lakeRoot !== null) await appendOutage(this.#options.lakeRoot, span);
-    }
+    if (e.exchangeTime !== null && this.#openOutages.delete(key)) await this.#closeOutage(e, 'exchange', e.exchangeTime);
     if (e.kind === 'trade' && this.#isHeld(key, e)) return;
     await this.#accept(e);
+  }
+
+  /** Ends the market's outage in `clock` at `to` and logs it in the lake folder for replays. */
+  async #closeOutage(ref: MarketRef, clock: 'exchange' | 'receive', to: number): Promise<void> {
+    const span = this.#outages.close(ref, clock, to);
+    if (span && this.#options.lakeRoot !== null) await appendOutage(this.#options.lakeRoot, span);
   }
 
   /** True when the market's trade ids already reached this one (it is dropped); else records it as the newest. */

@@ -21,11 +21,12 @@ function window(symbol: string, windowStart: number): LiquidityWindow {
 test('outages - windows from the one holding the last held event to the one holding the first live event are incomplete, others untouched', () => {
   const o = new Outages();
   const ref = { exchange: 'binance', symbol: 'BTCUSDT' } as const;
-  o.open(ref, T0 + 21_238);
+  o.open(ref, 'exchange', T0 + 21_238);
   // Open: every window from the held one on is inside it.
   assert.equal(o.mark(window('BTCUSDT', T0 + 5 * MIN)).incomplete, true);
-  assert.deepEqual(o.close(ref, T0 + 2 * MIN + 4_000), { exchange: 'binance', symbol: 'BTCUSDT', from: T0 + 21_238, to: T0 + 2 * MIN + 4_000 });
-  assert.equal(o.close(ref, T0 + 9 * MIN), null, 'a closed outage is not closed again');
+  assert.equal(o.close(ref, 'receive', T0 + 9 * MIN), null, 'no outage open in receive time');
+  assert.deepEqual(o.close(ref, 'exchange', T0 + 2 * MIN + 4_000), { exchange: 'binance', symbol: 'BTCUSDT', clock: 'exchange', from: T0 + 21_238, to: T0 + 2 * MIN + 4_000 });
+  assert.equal(o.close(ref, 'exchange', T0 + 9 * MIN), null, 'a closed outage is not closed again');
   assert.deepEqual([-1, 0, 1, 2, 3].map((k) => o.mark(window('BTCUSDT', T0 + k * MIN)).incomplete), [false, true, true, true, false]);
   assert.equal(o.mark(window('ETHUSDT', T0 + MIN)).incomplete, false, 'another market has no outage');
   const w = window('BTCUSDT', T0 + 3 * MIN);
@@ -36,11 +37,13 @@ test('outages log - appended spans are read back and mark the same windows; a to
   const dir = mkdtempSync(join(tmpdir(), 'tf-outages-'));
   try {
     assert.equal((await readOutages(dir)).skipped, 0, 'no log: no outages');
-    await appendOutage(dir, { exchange: 'binance', symbol: 'BTCUSDT', from: T0 + 21_238, to: T0 + MIN + 1 });
+    await appendOutage(dir, { exchange: 'binance', symbol: 'BTCUSDT', clock: 'exchange', from: T0 + 21_238, to: T0 + MIN + 1 });
+    // Receive time of the same outage, far from the exchange times (as in a replay): its own windows.
+    await appendOutage(dir, { exchange: 'binance', symbol: 'BTCUSDT', clock: 'receive', from: T0 + 100 * MIN + 5, to: T0 + 100 * MIN + 6 });
     appendFileSync(join(dir, OUTAGES_FILE), '{"exchange":"binance","sym');
     const { outages, skipped } = await readOutages(dir);
     assert.equal(skipped, 1);
-    assert.deepEqual([-1, 0, 1, 2].map((k) => outages.mark(window('BTCUSDT', T0 + k * MIN)).incomplete), [false, true, true, false]);
+    assert.deepEqual([-1, 0, 1, 2, 99, 100, 101].map((k) => outages.mark(window('BTCUSDT', T0 + k * MIN)).incomplete), [false, true, true, false, false, true, false]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

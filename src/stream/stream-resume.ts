@@ -24,8 +24,10 @@ export interface MarketResume {
   ref: MarketRef;
   /** The newest trade the lake holds, or null. */
   lastTrade: TradeEvent | null;
-  /** Exchange time of the newest event the lake holds that carries one. */
+  /** Exchange time of the newest event the lake holds that carries one (-Infinity when none does). */
   heldUntil: number;
+  /** Receive time of the newest event the lake holds. */
+  heldReceivedUntil: number;
 }
 
 /**
@@ -42,13 +44,15 @@ export async function readResumePoints(root: string, markets: readonly MarketRef
   for (const ref of markets) {
     let lastTrade: TradeEvent | null = null;
     let heldUntil = Number.NEGATIVE_INFINITY;
+    let heldReceivedUntil = Number.NEGATIVE_INFINITY;
     for (const kind of kinds) {
       const last = await lastLakeEvent(root, kind, ref);
       if (!last) continue;
       if (last.event.exchangeTime !== null) heldUntil = Math.max(heldUntil, last.event.exchangeTime);
+      heldReceivedUntil = Math.max(heldReceivedUntil, last.event.receivedAt);
       if (last.event.kind === 'trade') lastTrade = last.event;
     }
-    if (lastTrade || heldUntil > Number.NEGATIVE_INFINITY) out.set(marketKey(ref), { ref, lastTrade, heldUntil });
+    if (heldReceivedUntil > Number.NEGATIVE_INFINITY) out.set(marketKey(ref), { ref, lastTrade, heldUntil, heldReceivedUntil });
   }
   return out;
 }
@@ -72,10 +76,20 @@ export async function* heldTradesToReplay(root: string, resume: MarketResume, wi
 /** The lake folder's log of outages, one JSON object `{exchange, symbol, from, to}` a line. */
 export const OUTAGES_FILE = 'outages.jsonl';
 
+/**
+ * Which clock an outage is measured in. Windows key an event by its exchange time, or its receive
+ * time where it has none (Gemini and BTCTurk book updates), so an outage has a span in each:
+ * a window overlapping either is incomplete. (Live, the two spans nearly coincide; in a replay
+ * the exchange times are years behind, and each span marks the windows of its own clock.)
+ */
+export type OutageClock = 'exchange' | 'receive';
+
 export interface OutageSpan {
   exchange: string;
   symbol: string;
-  /** Exchange time of the newest event held before, and of the first live event after. */
+  /** `exchange` when absent (the first log lines had no clock). */
+  clock?: OutageClock;
+  /** Time of the newest event held before, and of the first live event after, in `clock`. */
   from: number;
   to: number;
 }
@@ -88,7 +102,7 @@ export async function appendOutage(lakeRoot: string, span: OutageSpan): Promise<
 const isSpan = (v: unknown): v is OutageSpan => {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
-  return typeof o.exchange === 'string' && typeof o.symbol === 'string' && Number.isFinite(o.from) && Number.isFinite(o.to);
+  return typeof o.exchange === 'string' && typeof o.symbol === 'string' && Number.isFinite(o.from) && Number.isFinite(o.to) && (o.clock === undefined || o.clock === 'exchange' || o.clock === 'receive');
 };
 
 /** The outages logged in the lake folder (none when it has no log); a line that is not one (a torn last line) is skipped and counted. */
@@ -118,26 +132,27 @@ export async function readOutages(lakeRoot: string): Promise<{ outages: Outages;
 
 /** Per market, the outage a restart found: from the newest held event until the first live one with an exchange time (open until it arrives). */
 export class Outages {
-  readonly #spans = new Map<string, { from: number; to: number }[]>();
+  /** Spans per market, in either clock. */
+  readonly #spans = new Map<string, { clock: OutageClock; from: number; to: number }[]>();
 
-  open(ref: MarketRef, from: number): void {
+  open(ref: MarketRef, clock: OutageClock, from: number): void {
     const list = this.#spans.get(marketKey(ref)) ?? [];
-    list.push({ from, to: Number.POSITIVE_INFINITY });
+    list.push({ clock, from, to: Number.POSITIVE_INFINITY });
     this.#spans.set(marketKey(ref), list);
   }
 
   /** A closed outage (from the lake's log). */
   add(span: OutageSpan): void {
     const key = `${span.exchange}:${span.symbol}`;
-    this.#spans.set(key, [...(this.#spans.get(key) ?? []), { from: span.from, to: span.to }]);
+    this.#spans.set(key, [...(this.#spans.get(key) ?? []), { clock: span.clock ?? 'exchange', from: span.from, to: span.to }]);
   }
 
-  /** Closes the market's open outage at `to` (the first live event's exchange time); the closed span, or null when none was open. */
-  close(ref: MarketRef, to: number): OutageSpan | null {
-    const open = this.#spans.get(marketKey(ref))?.find((s) => s.to === Number.POSITIVE_INFINITY);
+  /** Closes the market's open outage in `clock` at `to` (the first live event's time in it); the closed span, or null when none was open. */
+  close(ref: MarketRef, clock: OutageClock, to: number): OutageSpan | null {
+    const open = this.#spans.get(marketKey(ref))?.find((s) => s.clock === clock && s.to === Number.POSITIVE_INFINITY);
     if (!open) return null;
     open.to = Math.max(open.from, to);
-    return { exchange: ref.exchange, symbol: ref.symbol, from: open.from, to: open.to };
+    return { exchange: ref.exchange, symbol: ref.symbol, clock, from: open.from, to: open.to };
   }
 
   /** The window, marked incomplete when it overlaps an outage of its market. */
