@@ -8,7 +8,7 @@ import type { LiquidityWindow } from '../store/signal-records.js';
 /** The window length the operands read: the stream's default (`[stream] window_seconds = 60`). */
 export const SIGNAL_WINDOW_MS = 60_000;
 
-export type SignalField = Exclude<keyof LiquidityWindow, 'exchange' | 'symbol' | 'windowStart' | 'windowMs' | 'topLevels'>;
+export type SignalField = Exclude<keyof LiquidityWindow, 'exchange' | 'symbol' | 'windowStart' | 'windowMs' | 'topLevels' | 'incomplete'>;
 
 /** Operand name → the window's field, in the order the docs list them. */
 export const SIGNAL_OPERANDS = {

@@ -18,7 +18,7 @@ function window(symbol: string, windowStart: number, bid: number, patch: Partial
     topLevels: 10, bookBidNotional: 790.25, bookAskNotional: 307, bookRatio: 790.25 / 307,
     takerBuyQuantity: 3, takerSellQuantity: 0.5, tradeImbalance: 2.5 / 3.5,
     bestBid: 24_999.99, bestAsk: 25_000.01, spread: 25_000.01 - 24_999.99, mid: 25_000,
-    deltaEvents: 152, bidLevels: 280, askLevels: 402, trades: 4, ...patch,
+    deltaEvents: 152, bidLevels: 280, askLevels: 402, trades: 4, incomplete: false, ...patch,
   };
 }
 
@@ -35,6 +35,7 @@ const STATUS: LiveStreamStatus = {
   events: 1578,
   lastSequence: 1578,
   lakeFiles: 2,
+  resume: { backfilledTrades: 0, heldTradesDropped: 0, unfilledMarkets: [] },
 };
 
 let store: Store;
@@ -54,7 +55,7 @@ after(async () => {
   await store.close();
 });
 
-interface SignalsJson { market: string; windowMs: number; from: number; to: number; windows: Array<Record<string, number | null>> }
+interface SignalsJson { market: string; windowMs: number; from: number; to: number; windows: Array<Record<string, number | boolean | null>> }
 
 test('api signals - the stored 60 s windows of one market in [from, to), every field as stored, nulls kept', async () => {
   const res = await h.call('GET', `/api/v1/signals?market=gemini:BTCGBP&from=${T0}&to=${T0 + 2 * MIN}&window=60000`, { token });

@@ -9,7 +9,7 @@ export const SIGNAL_FORMATS: readonly SignalFormat[] = ['csv', 'json'];
 
 const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-export const SIGNAL_CSV_HEADER = ['exchange', 'symbol', 'window_start', 'window_ms', ...LIQUIDITY_VALUE_FIELDS.map(snake)].join(',');
+export const SIGNAL_CSV_HEADER = ['exchange', 'symbol', 'window_start', 'window_ms', ...LIQUIDITY_VALUE_FIELDS.map(snake), 'incomplete'].join(',');
 
 export interface SignalFormatter {
   begin(): string;
@@ -21,7 +21,7 @@ export function signalFormatter(format: SignalFormat): SignalFormatter {
   if (format === 'csv') {
     return {
       begin: () => `${SIGNAL_CSV_HEADER}\n`,
-      rows: (windows) => windows.map((w) => `${[w.exchange, w.symbol, w.windowStart, w.windowMs, ...LIQUIDITY_VALUE_FIELDS.map((f) => w[f] ?? '')].join(',')}\n`).join(''),
+      rows: (windows) => windows.map((w) => `${[w.exchange, w.symbol, w.windowStart, w.windowMs, ...LIQUIDITY_VALUE_FIELDS.map((f) => w[f] ?? ''), w.incomplete].join(',')}\n`).join(''),
       end: () => '',
     };
   }

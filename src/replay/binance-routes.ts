@@ -1,12 +1,14 @@
 /**
  * Binance spot REST under `/binance`: `/api/v3/klines`, `/api/v3/exchangeInfo`, `/api/v3/time`,
- * `/api/v3/ping`, `/api/v3/depth` (the websocket replay's books, see `ws/binance-capture.ts`), with REQUEST_WEIGHT accounting on the simulated clock. Every response carries
+ * `/api/v3/ping`, `/api/v3/depth` (the websocket replay's books, see `ws/binance-capture.ts`),
+ * `/api/v3/historicalTrades` (the replay's recorded trades by id, see `ws/binance-trade-tape.ts`), with REQUEST_WEIGHT accounting on the simulated clock. Every response carries
  * `X-MBX-USED-WEIGHT-1M`; over the limit the answer is 429, and 418 (ban) for a client that
  * keeps sending after a 429, both with `Retry-After` in (simulated) seconds.
  *
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#klinecandlestick-data
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits
  * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#order-book
+ * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#old-trade-lookup
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimClock } from './sim-clock.js';
@@ -29,6 +31,8 @@ export interface BinanceRoutesContext {
   scale?: DerivedSeries | undefined;
   /** `/api/v3/depth` body for a symbol and limit now; undefined when none was recorded. */
   depth?: ((symbol: string, limit: number) => string | undefined) | undefined;
+  /** `/api/v3/historicalTrades` body for a symbol now; undefined when no trades of it were recorded. */
+  historicalTrades?: ((symbol: string, limit: number, fromId: number | undefined) => string | undefined) | undefined;
 }
 
 /** Request weights (rest-api.md, current values; klines and exchangeInfo doubled on 2023-08-25). */
@@ -37,6 +41,7 @@ export const WEIGHTS: Record<string, number> = {
   '/api/v3/exchangeInfo': 20,
   '/api/v3/time': 1,
   '/api/v3/ping': 1,
+  '/api/v3/historicalTrades': 25,
 };
 export const DEFAULT_DEPTH_LIMIT = 100;
 /** "If limit > 5000, the response will truncate to 5000." */
@@ -59,6 +64,9 @@ function requestWeight(path: string, query: unknown): number {
   return WEIGHTS[path] ?? 1;
 }
 export const DEFAULT_KLINES_LIMIT = 500;
+/** `historicalTrades`: "Default 500; max 1000." */
+export const DEFAULT_TRADES_LIMIT = 500;
+export const MAX_TRADES_LIMIT = 1000;
 export const MAX_KLINES_LIMIT = 1000;
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
@@ -68,7 +76,7 @@ function sendError(reply: FastifyReply, err: unknown): FastifyReply {
 
 /** Registers the Binance routes; mount with `{ prefix: '/binance' }`. */
 export function binanceRoutes(ctx: BinanceRoutesContext) {
-  const { clock, limiter, klines, exchangeInfo, scale, depth } = ctx;
+  const { clock, limiter, klines, exchangeInfo, scale, depth, historicalTrades } = ctx;
   const dataSymbols = klines.symbolsWithData();
   const known = (s: string): boolean => exchangeInfo.symbols.has(s) || dataSymbols.has(s);
   const usedWeight = new WeakMap<FastifyRequest, number>();
@@ -155,6 +163,22 @@ export function binanceRoutes(ctx: BinanceRoutesContext) {
           // Only depth that was recorded is served; any other symbol is answered as unknown.
           if (body === undefined) throw new BinanceParamError({ code: -1121, msg: 'Invalid symbol.' });
           return reply.type('application/json').send(body);
+        } catch (err) {
+          return sendError(reply, err);
+        }
+      });
+    }
+
+    if (historicalTrades) {
+      app.get('/api/v3/historicalTrades', async (req, reply) => {
+        try {
+          const q = req.query as Record<string, unknown>;
+          const symbol = symbolParam(q, known);
+          const limit = unsigned(q, 'limit') ?? DEFAULT_TRADES_LIMIT;
+          if (limit < 1 || limit > MAX_TRADES_LIMIT) throw invalid('limit');
+          const fromId = unsigned(q, 'fromId');
+          // A symbol the exchange lists but the replay recorded no trades of has had none.
+          return reply.type('application/json').send(historicalTrades(symbol, limit, fromId) ?? '[]');
         } catch (err) {
           return sendError(reply, err);
         }

@@ -236,7 +236,7 @@ export async function startReplayServer(opts: ReplayServerOptions = {}): Promise
     await app.register(websocket);
     await app.register(wsRoutes(ws));
   }
-  await app.register(binanceRoutes({ clock, limiter, klines, exchangeInfo, scale: series, ...(ws ? { depth: (symbol: string, limit: number) => ws.depth(symbol, limit) } : {}) }), { prefix: '/binance' });
+  await app.register(binanceRoutes({ clock, limiter, klines, exchangeInfo, scale: series, ...(ws ? { depth: (symbol: string, limit: number) => ws.depth(symbol, limit), historicalTrades: (symbol: string, limit: number, fromId: number | undefined) => ws.historicalTrades(symbol, limit, fromId) } : {}) }), { prefix: '/binance' });
   await app.register(coingeckoRoutes(markets), { prefix: '/coingecko' });
   await app.register(archiveRoutes(clock, scaleArchive ? [archive, scaleArchive] : [archive]));
   const telegram = new TelegramBotDouble(clock);

@@ -18,6 +18,8 @@
  *   with a known taker side; null when there are none.
  * - `bestBid`, `bestAsk`, `spread` = ask − bid and `mid` = (ask + bid) / 2 of the book at the end; null when a side is empty.
  * - counts: delta events, bid and ask levels in them, trades (sided or not).
+ * - `incomplete` (migration 11): the window overlaps time the stream process was not connected
+ *   (killed and restarted), so book updates of it were never received and its sums are short.
  */
 export interface LiquidityWindow {
   /** The exchange id and its own symbol (the stream's MarketRef; kept as text like the rest of the store). */
@@ -43,6 +45,8 @@ export interface LiquidityWindow {
   bidLevels: number;
   askLevels: number;
   trades: number;
+  /** The window overlaps an outage of the stream process: its values are not the whole window's. */
+  incomplete: boolean;
 }
 
 /** The numeric fields of a record, in the store's column order after the key. */

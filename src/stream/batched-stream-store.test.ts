@@ -11,7 +11,7 @@ const bar = (openTime: number, close: number): Candle => ({
 const win = (windowStart: number, trades: number): LiquidityWindow => ({
   exchange: 'binance', symbol: 'BTCUSDT', windowStart, windowMs: 60_000, bidDeltaNotional: 1, askDeltaNotional: 2, deltaRatio: 0.5, topLevels: 10,
   bookBidNotional: null, bookAskNotional: null, bookRatio: null, takerBuyQuantity: 0, takerSellQuantity: 0, tradeImbalance: null,
-  bestBid: null, bestAsk: null, spread: null, mid: null, deltaEvents: 1, bidLevels: 1, askLevels: 1, trades,
+  bestBid: null, bestAsk: null, spread: null, mid: null, deltaEvents: 1, bidLevels: 1, askLevels: 1, trades, incomplete: false,
 });
 
 test('batched stream store - buffers bars and windows until maxRows or flush; one write per series, ordered, the later row of a key wins', async () => {

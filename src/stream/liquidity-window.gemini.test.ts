@@ -77,7 +77,7 @@ async function duckdbWindows(windowMs: number): Promise<LiquidityWindow[]> {
         topLevels: 10, bookBidNotional: n[5] ?? null, bookAskNotional: n[6] ?? null, bookRatio: n[7] ?? null,
         takerBuyQuantity: n[8] as number, takerSellQuantity: n[9] as number, tradeImbalance: n[10] ?? null,
         bestBid: n[11] ?? null, bestAsk: n[12] ?? null, spread: n[13] ?? null, mid: n[14] ?? null,
-        deltaEvents: n[15] as number, bidLevels: n[16] as number, askLevels: n[17] as number, trades: n[18] as number,
+        deltaEvents: n[15] as number, bidLevels: n[16] as number, askLevels: n[17] as number, trades: n[18] as number, incomplete: false,
       };
     });
   } finally {

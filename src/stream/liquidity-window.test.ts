@@ -46,7 +46,7 @@ test('liquidity window - a hand-checked window: update notional per side and rat
     topLevels: 10, bookBidNotional: 790, bookAskNotional: 307, bookRatio: 790 / 307,
     takerBuyQuantity: 3, takerSellQuantity: 0.5, tradeImbalance: 2.5 / 3.5,
     bestBid: 100, bestAsk: 102, spread: 2, mid: 101,
-    deltaEvents: 2, bidLevels: 3, askLevels: 3, trades: 4,
+    deltaEvents: 2, bidLevels: 3, askLevels: 3, trades: 4, incomplete: false,
   });
   assert.deepEqual(p.onEvent(trade(W0 + 59_500, 1, 'buy')), []);
   assert.equal(p.late, 1, 'an event for an emitted window is dropped and counted');

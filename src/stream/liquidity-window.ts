@@ -122,6 +122,10 @@ export class LiquidityWindows {
   /** Takes one event (before it is applied to the book); returns the windows it completed, oldest first. */
   onEvent(e: MarketEvent): LiquidityWindow[] {
     if (e.kind !== 'trade' && e.kind !== 'book_delta' && e.kind !== 'book_snapshot') return [];
+    // A snapshot without the exchange's time (Binance REST depth) is in no window and must not move
+    // the market's clock to this machine's receive time: in a replay, exchange times are years
+    // behind it, and every open window would be emitted at once, its later events dropped as late.
+    if (e.kind === 'book_snapshot' && e.exchangeTime === null) return [];
     const key = `${e.exchange}:${e.symbol}`;
     let m = this.#markets.get(key);
     if (m === undefined) this.#markets.set(key, (m = new MarketWindows({ exchange: e.exchange, symbol: e.symbol })));
@@ -195,6 +199,8 @@ export class LiquidityWindows {
       spread: both ? (book.bestAsk as number) - (book.bestBid as number) : null,
       mid: both ? ((book.bestAsk as number) + (book.bestBid as number)) / 2 : null,
       deltaEvents: w.deltaEvents, bidLevels: w.bidLevels, askLevels: w.askLevels, trades: w.trades,
+      // The windows see only the events they are given; the live stream marks those over an outage.
+      incomplete: false,
     };
   }
 }

@@ -10,6 +10,11 @@
  * each second of receive time closes what each market's own event clock has passed), never on a
  * wall-clock timer, whose moments a replay cannot see. A market that falls silent keeps its last
  * bar open until its next event.
+ *
+ * A restart resumes from the lake (stream-resume.ts): at a market's first live event the stream
+ * replays the lake's trades of its open bar to the processors, fetches the trades it missed by id
+ * (Binance) through the lake and processors, drops live trades it already holds, and marks the
+ * windows over the outage incomplete.
  */
 import { MemoryBus } from '../bus/memory/memory-bus.js';
 import type { Bus, Subscription } from '../bus/bus.js';
@@ -24,7 +29,9 @@ import type { BitvavoChannel } from '../connectors/bitvavo/ws-v2.js';
 import { btcturkWsFeedOptions, createBtcturkSnapshotFetcher } from '../connectors/btcturk/btcturk-ws-feed.js';
 import { BtcturkFeedPolicy } from '../connectors/btcturk/btcturk-feed-policy.js';
 import { runWsFeed } from '../connectors/ws/ws-feed.js';
-import type { MarketEvent, MarketEventKind, MarketRef, StreamExchange } from '../core/market-events.js';
+import { BinanceRestClient } from '../connectors/binance/binance-rest-client.js';
+import { historicalTradesBaseUrl } from '../connectors/binance/capabilities.js';
+import type { MarketEvent, MarketEventKind, MarketRef, StreamExchange, TradeEvent } from '../core/market-events.js';
 import { ConfigError } from '../core/errors.js';
 import { LakeWriter } from '../store/lake/lake-writer.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +41,10 @@ import { BatchedStreamStore } from './batched-stream-store.js';
 import { EventClockDriver } from './event-clock-driver.js';
 import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
 import type { StreamPayload } from './stream-payload.js';
+import { appendOutage, heldTradesToReplay, Outages, readResumePoints, type MarketResume, type TradesById } from './stream-resume.js';
+
+/** At most this many trades are fetched by id per market after a restart (40 pages); the rest of an outage stays unfilled. */
+export const MAX_BACKFILL_TRADES = 40_000;
 
 export interface LiveStreamUrls {
   /** Binance websocket host (`wss://data-stream.binance.vision`, or the replay server's `…/binance`). */
@@ -66,6 +77,8 @@ export interface LiveStreamOptions {
   bus?: Bus<StreamPayload>;
   /** The processors' subscription on `bus` (default `md.>`, from now on): a durable consumer on NATS. */
   events?: Subscription<StreamPayload>;
+  /** Trades fetched by id per market after a restart, at most; default MAX_BACKFILL_TRADES. */
+  maxBackfillTrades?: number;
 }
 
 export interface LiveStreamStatus {
@@ -74,6 +87,8 @@ export interface LiveStreamStatus {
   events: number;
   lastSequence: number;
   lakeFiles: number;
+  /** Since start: trades fetched by id to fill an outage, and live or fetched trades dropped because the lake held their id. */
+  resume: { backfilledTrades: number; heldTradesDropped: number; unfilledMarkets: string[] };
 }
 
 /** The Binance streams that carry what `kinds` asks for. */
@@ -103,6 +118,17 @@ export class LiveStream {
   /** One queue for every exchange's events: lake sequence, then bus, in arrival order. */
   #queue: Promise<unknown> = Promise.resolve();
   #pumps: Promise<void>[] = [];
+  /** Markets the lake held events of at start, until their first live event. */
+  #resume = new Map<string, MarketResume>();
+  readonly #outages = new Outages();
+  /** Markets whose outage ends at their first live event with an exchange time, still to come. */
+  readonly #openOutages = new Set<string>();
+  /** Per market with trade ids, the highest id fed (held in the lake or fetched); live trades at or below it are dropped. */
+  readonly #lastTradeId = new Map<string, number>();
+  readonly #tradesById = new Map<StreamExchange, TradesById>();
+  #backfilled = 0;
+  #heldDropped = 0;
+  readonly #unfilled = new Set<string>();
   readonly done: Promise<void>;
   #resolveDone!: () => void;
   #rejectDone!: (err: unknown) => void;
@@ -110,7 +136,11 @@ export class LiveStream {
   private constructor(options: LiveStreamOptions) {
     this.#options = options;
     this.#bus = options.bus ?? new MemoryBus<StreamPayload>();
-    this.#writes = new BatchedStreamStore(options.store);
+    const store = options.store;
+    this.#writes = new BatchedStreamStore({
+      writeCandles: (...args) => store.writeCandles(...args),
+      upsertSignals: (windows) => store.upsertSignals(windows.map((w) => this.#outages.mark(w))),
+    });
     this.#processors = new StreamProcessors({
       bus: this.#bus,
       store: this.#writes,
@@ -133,6 +163,12 @@ export class LiveStream {
     if (options.lakeRoot !== null) {
       s.#lake = await LakeWriter.open(options.lakeRoot, { ...options.lake, onPublish: () => s.#lakeFiles++ });
       s.#sequence = s.#lake.lastSequence;
+      s.#resume = await readResumePoints(options.lakeRoot, options.markets, options.kinds);
+      for (const r of s.#resume.values()) {
+        s.#outages.open(r.ref, 'receive', r.heldReceivedUntil);
+        if (Number.isFinite(r.heldUntil)) s.#outages.open(r.ref, 'exchange', r.heldUntil);
+        if (r.lastTrade) s.#lastTradeId.set(`${r.ref.exchange}:${r.ref.symbol}`, Number(r.lastTrade.tradeId));
+      }
     }
     const byExchange = new Map<StreamExchange, string[]>();
     for (const m of options.markets) byExchange.set(m.exchange, [...(byExchange.get(m.exchange) ?? []), m.symbol]);
@@ -148,6 +184,9 @@ export class LiveStream {
     if (exchange === 'binance') {
       const kinds = binanceKinds(this.#options.kinds);
       const feed = runWsFeed(binanceWsFeedOptions({ wsBaseUrl: urls.binanceWs, symbols, kinds, staleAfterMs, signal }));
+      // The `trade` stream's ids are paged by historicalTrades (aggTrade's would be by aggTrades).
+      const rest = new BinanceRestClient({ baseUrl: historicalTradesBaseUrl(urls.binanceRest) });
+      this.#tradesById.set('binance', (ref, fromId) => rest.tradesFromId('historicalTrades', ref.symbol, fromId));
       return { feed, books: new LiveBooks({ policy: new BinanceFeedPolicy(), fetchSnapshot: createBinanceSnapshotFetcher({ restBaseUrl: urls.binanceRest }), log }) };
     }
     if (exchange === 'gemini') {
@@ -176,11 +215,75 @@ export class LiveStream {
     this.#books.push(books);
     try {
       for await (const e of books.run(feed)) {
-        await (this.#queue = this.#queue.then(() => this.#accept(e)));
+        await (this.#queue = this.#queue.then(() => this.#acceptLive(e)));
         if (this.#stop.signal.aborted) break;
       }
     } catch (err) {
       this.#fail(err);
+    }
+  }
+
+  /** A live event: the market's resume first (on its first one), then the event unless its trade id is held. */
+  async #acceptLive(e: MarketEvent): Promise<void> {
+    const key = `${e.exchange}:${e.symbol}`;
+    const resume = this.#resume.get(key);
+    if (resume) {
+      this.#resume.delete(key);
+      if (Number.isFinite(resume.heldUntil)) this.#openOutages.add(key);
+      await this.#closeOutage(e, 'receive', e.receivedAt);
+      await this.#resumeMarket(resume);
+    }
+    if (e.exchangeTime !== null && this.#openOutages.delete(key)) await this.#closeOutage(e, 'exchange', e.exchangeTime);
+    if (e.kind === 'trade' && this.#isHeld(key, e)) return;
+    await this.#accept(e);
+  }
+
+  /** Ends the market's outage in `clock` at `to` and logs it in the lake folder for replays. */
+  async #closeOutage(ref: MarketRef, clock: 'exchange' | 'receive', to: number): Promise<void> {
+    const span = this.#outages.close(ref, clock, to);
+    if (span && this.#options.lakeRoot !== null) await appendOutage(this.#options.lakeRoot, span);
+  }
+
+  /** True when the market's trade ids already reached this one (it is dropped); else records it as the newest. */
+  #isHeld(key: string, e: TradeEvent): boolean {
+    if (!this.#tradesById.has(e.exchange)) return false;
+    const id = Number(e.tradeId);
+    const last = this.#lastTradeId.get(key);
+    if (last !== undefined && id <= last) {
+      this.#heldDropped++;
+      return true;
+    }
+    this.#lastTradeId.set(key, id);
+    return false;
+  }
+
+  /** Replays the lake's trades of the open bar to the processors, then fetches the missed ones by id (paged) through lake and processors. */
+  async #resumeMarket(r: MarketResume): Promise<void> {
+    const { lakeRoot, windowMs, log } = this.#options;
+    const key = `${r.ref.exchange}:${r.ref.symbol}`;
+    if (lakeRoot !== null) for await (const t of heldTradesToReplay(lakeRoot, r, windowMs)) await this.#driver.push(t);
+    const fetch = this.#tradesById.get(r.ref.exchange);
+    const last = this.#lastTradeId.get(key);
+    if (!fetch || last === undefined) return;
+    const max = this.#options.maxBackfillTrades ?? MAX_BACKFILL_TRADES;
+    let fetched = 0;
+    try {
+      for (;;) {
+        const page = await fetch(r.ref, (this.#lastTradeId.get(key) ?? last) + 1);
+        for (const t of page) if (!this.#isHeld(key, t)) await this.#accept(t);
+        fetched += page.length;
+        this.#backfilled += page.length;
+        if (page.length === 0 || fetched >= max) break;
+      }
+      if (fetched >= max) {
+        this.#unfilled.add(key);
+        log(`stream: ${key}: fetched ${fetched} missed trades (the most a restart fetches); the rest of the outage is not filled`);
+      } else {
+        log(`stream: ${key}: resumed after trade ${last}: fetched ${fetched} missed trades by id`);
+      }
+    } catch (err) {
+      this.#unfilled.add(key);
+      log(`stream: ${key}: could not fetch the trades missed after ${last}: ${err instanceof Error ? err.message : String(err)}; the outage stays unfilled`);
     }
   }
 
@@ -216,6 +319,7 @@ export class LiveStream {
       events: this.#events,
       lastSequence: this.#sequence,
       lakeFiles: this.#lakeFiles,
+      resume: { backfilledTrades: this.#backfilled, heldTradesDropped: this.#heldDropped, unfilledMarkets: [...this.#unfilled] },
     };
   }
 

@@ -15,6 +15,7 @@ import type { MarketEvent, MarketRef } from '../core/market-events.js';
 import { readLake } from '../store/lake/index.js';
 import type { Store } from '../store/store.js';
 import { BatchedStreamStore } from './batched-stream-store.js';
+import { readOutages } from './stream-resume.js';
 import { DEFAULT_TICK_EVERY_MS, EventClockDriver } from './event-clock-driver.js';
 import { ProcessorBooks } from './processor-books.js';
 import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
@@ -67,7 +68,10 @@ export async function replayLake(o: ReplayLakeOptions): Promise<ReplayLakeResult
   const graceMs = o.graceMs ?? DEFAULT_GRACE_MS;
   const bus = new MemoryBus<StreamPayload>();
   const books = new ProcessorBooks();
-  const store = new BatchedStreamStore(o.store, o.batchRows);
+  // Windows over a stream process's outage are marked as the live stream marked them (stream-resume.ts).
+  const { outages } = await readOutages(o.lakeRoot);
+  const marked: ReplayLakeOptions['store'] = { writeCandles: (...args) => o.store.writeCandles(...args), upsertSignals: (ws) => o.store.upsertSignals(ws.map((w) => outages.mark(w))) };
+  const store = new BatchedStreamStore(marked, o.batchRows);
   const processors = new StreamProcessors({ bus, store, books, windows: { windowMs: o.windowMs, graceMs }, barGraceMs: graceMs, onRejected: o.onRejected });
   const driver = new EventClockDriver(bus, processors, o.tickEveryMs ?? DEFAULT_TICK_EVERY_MS);
   const progressEvery = o.progressEvery ?? 50_000;

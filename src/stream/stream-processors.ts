@@ -94,7 +94,8 @@ export class StreamProcessors {
     const key = `${e.exchange}:${e.symbol}`;
     const clock = this.#clocks.get(key) ?? { bars: Number.NEGATIVE_INFINITY, windows: Number.NEGATIVE_INFINITY };
     if (e.exchangeTime !== null && e.exchangeTime > clock.bars) clock.bars = e.exchangeTime;
-    clock.windows = Math.max(clock.windows, e.exchangeTime ?? e.receivedAt);
+    // As the windows key it (liquidity-window.ts): a snapshot without the exchange's time moves no clock.
+    if (!(e.kind === 'book_snapshot' && e.exchangeTime === null)) clock.windows = Math.max(clock.windows, e.exchangeTime ?? e.receivedAt);
     this.#clocks.set(key, clock);
     let bars: StreamBar[];
     let windows: LiquidityWindow[];

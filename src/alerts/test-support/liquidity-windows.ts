@@ -5,6 +5,6 @@ export function liquidityWindow(exchange: string, symbol: string, windowStart: n
   return {
     exchange, symbol, windowStart, windowMs: 60_000, bidDeltaNotional: 500, askDeltaNotional: 400, deltaRatio: 1.25,
     topLevels: 10, bookBidNotional: 790, bookAskNotional: 307, bookRatio: 790 / 307, takerBuyQuantity: 3, takerSellQuantity: 1, tradeImbalance: 0.5,
-    bestBid: 100, bestAsk: 102, spread: 2, mid: 101, deltaEvents: 2, bidLevels: 3, askLevels: 3, trades: 4, ...patch,
+    bestBid: 100, bestAsk: 102, spread: 2, mid: 101, deltaEvents: 2, bidLevels: 3, askLevels: 3, trades: 4, incomplete: false, ...patch,
   };
 }

@@ -34,6 +34,7 @@ const marketField = z
 const windowSchema = z.object({
   windowStart: z.number(),
   ...Object.fromEntries(LIQUIDITY_VALUE_FIELDS.map((f) => [f, z.number().nullable()])),
+  incomplete: z.boolean().describe('the window overlaps an outage of the stream process: its values are not the whole window\'s'),
 });
 
 const bookSchema = z.object({
@@ -127,7 +128,7 @@ export function registerStreamRoutes(app: FastifyInstance, deps: RouteDeps): voi
       const windows = rows.map((w) => {
         const out: Record<string, number | null> = { windowStart: w.windowStart };
         for (const f of LIQUIDITY_VALUE_FIELDS) out[f] = w[f];
-        return out as { windowStart: number } & Record<(typeof LIQUIDITY_VALUE_FIELDS)[number], number | null>;
+        return { ...(out as { windowStart: number } & Record<(typeof LIQUIDITY_VALUE_FIELDS)[number], number | null>), incomplete: w.incomplete };
       });
       return { market: `${q.market.exchange}:${q.market.symbol}`, windowMs: q.window, from, to, windows };
     },

@@ -16,13 +16,14 @@ const T0 = Date.UTC(2021, 5, 24, 0, 14);
 const w = (windowStart: number, patch: Partial<LiquidityWindow> = {}): LiquidityWindow => ({
   exchange: 'gemini', symbol: 'BTCUSD', windowStart, windowMs: 60_000, bidDeltaNotional: 500, askDeltaNotional: 305, deltaRatio: 500 / 305,
   topLevels: 10, bookBidNotional: 790, bookAskNotional: 307, bookRatio: 790 / 307, takerBuyQuantity: 3, takerSellQuantity: 0.5, tradeImbalance: 2.5 / 3.5,
-  bestBid: 100, bestAsk: 102, spread: 2, mid: 101, deltaEvents: 2, bidLevels: 3, askLevels: 3, trades: 4, ...patch,
+  bestBid: 100, bestAsk: 102, spread: 2, mid: 101, deltaEvents: 2, bidLevels: 3, askLevels: 3, trades: 4, incomplete: false, ...patch,
 });
 
 test('signals format - csv has a snake_case header and empty cells for null; json is one array of the records', () => {
-  assert.equal(SIGNAL_CSV_HEADER, 'exchange,symbol,window_start,window_ms,bid_delta_notional,ask_delta_notional,delta_ratio,top_levels,book_bid_notional,book_ask_notional,book_ratio,taker_buy_quantity,taker_sell_quantity,trade_imbalance,best_bid,best_ask,spread,mid,delta_events,bid_levels,ask_levels,trades');
+  assert.equal(SIGNAL_CSV_HEADER, 'exchange,symbol,window_start,window_ms,bid_delta_notional,ask_delta_notional,delta_ratio,top_levels,book_bid_notional,book_ask_notional,book_ratio,taker_buy_quantity,taker_sell_quantity,trade_imbalance,best_bid,best_ask,spread,mid,delta_events,bid_levels,ask_levels,trades,incomplete');
   const csv = signalFormatter('csv');
-  assert.equal(csv.rows([w(T0, { deltaRatio: null, mid: null })]), `gemini,BTCUSD,${T0},60000,500,305,,10,790,307,${790 / 307},3,0.5,${2.5 / 3.5},100,102,2,,2,3,3,4\n`);
+  assert.equal(csv.rows([w(T0, { deltaRatio: null, mid: null })]), `gemini,BTCUSD,${T0},60000,500,305,,10,790,307,${790 / 307},3,0.5,${2.5 / 3.5},100,102,2,,2,3,3,4,false\n`);
+  assert.match(csv.rows([w(T0, { incomplete: true })]), /,4,true\n$/);
   const json = signalFormatter('json');
   const text = json.begin() + json.rows([w(T0)]) + json.rows([w(T0 + 60_000, { tradeImbalance: null })]) + json.end();
   assert.deepEqual(JSON.parse(text), [w(T0), w(T0 + 60_000, { tradeImbalance: null })]);

@@ -60,9 +60,13 @@ export function formatStreamStatus(s: StreamStatusFile, now: number): string {
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   const feeds = s.exchanges.map((x) => `${x.exchange}: ${x.connections} connection(s), ${x.frames} frames, ${x.malformedFrames} malformed`).join('; ');
   const p = s.processors;
+  // Status files written before restarts resumed have no `resume`.
+  const r = s.resume as LiveStreamStatus['resume'] | undefined;
+  const resumed = r ? [`restart: ${r.backfilledTrades} missed trades fetched by id, ${r.heldTradesDropped} trades dropped as already held${r.unfilledMarkets.length > 0 ? `; outage not filled: ${r.unfilledMarkets.join(', ')}` : ''}`] : [];
   return [
     `stream: ${state}`,
     `events: ${s.events} (last lake sequence ${s.lastSequence}, ${s.lakeFiles} lake files this run); bars ${p.bars}, windows ${p.windows}, refused ${p.rejected}, late trades ${p.lateTrades}`,
+    ...resumed,
     feeds,
     line(head),
     ...rows.map(line),

@@ -264,3 +264,19 @@ test('binance rest - serverTime teaches the server clock to the millisecond', as
   assert.equal(serverClock.now(), 1_700_000_000_123);
   assert.equal(server.requests[0]?.pathname, '/api/v3/time');
 });
+
+test('binance rest - tradesFromId asks historicalTrades from the id with weight 25 and maps the recorded page', async () => {
+  const body = readFileSync(fixturePath('nautilus_http_spot_market_historical_trades.json'), 'utf8');
+  const server = await serve((url, _n, res) => json(res, url.pathname === '/api/v3/historicalTrades' ? 200 : 404, body, { 'X-MBX-USED-WEIGHT-1M': '25' }));
+  const governor = createRateGovernor();
+  const client = new BinanceRestClient({ baseUrl: server.baseUrl, governor });
+  const events = await client.tradesFromId('historicalTrades', 'BTCUSDT', 1111471896);
+  assert.equal(events.length, 10);
+  assert.equal(events[9]?.tradeId, '1111471905');
+  const asked = server.requests[0] as URL;
+  assert.deepEqual([asked.searchParams.get('symbol'), asked.searchParams.get('fromId'), asked.searchParams.get('limit')], ['BTCUSDT', '1111471896', '1000']);
+  assert.equal(governor.stats().weight, 25);
+  // A page starting below the id asked for is not what was asked: refused, never fed.
+  await assert.rejects(client.tradesFromId('historicalTrades', 'BTCUSDT', 1111471897), (e: unknown) => e instanceof UpstreamError && /asked from id 1111471897, got 1111471896/.test(e.message));
+  await assert.rejects(client.tradesFromId('aggTrades', 'BTCUSDT', 1, 1001), BadInputError);
+});

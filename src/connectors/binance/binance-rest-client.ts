@@ -1,6 +1,6 @@
 /**
- * Binance spot REST client for market data: `exchangeInfo` and `klines`, every call through the
- * process-wide weight governor.
+ * Binance spot REST client for market data: `exchangeInfo`, `klines` and trades by id
+ * (`historicalTrades`, `aggTrades`), every call through the process-wide weight governor.
  *
  * Why not ccxt (the house choice for exchange connectivity): its `fetchOHLCV` keeps only six of
  * the eleven kline columns we store (it drops close time, quote volume, trade count and both
@@ -17,6 +17,8 @@ import { isInterval } from '../../core/intervals.js';
 import { binanceRestCapabilities, type BinanceRestInterval } from './capabilities.js';
 import { parseExchangeInfo, type ExchangeInfo } from './exchange-info.js';
 import { parseKlineRows } from './kline-rows.js';
+import { mapAggTradesPage, mapHistoricalTrades, type BinanceTradeList } from './ws/rest-trade-mappers.js';
+import type { TradeEvent } from '../../core/market-events.js';
 import { defaultRateGovernor, type WeightGovernor } from './rate-governor.js';
 import {
   backoffMs,
@@ -151,6 +153,26 @@ export class BinanceRestClient {
       if (keep < columns.length || columns.length < limit) return;
       cursor = last + len;
     }
+  }
+
+  /**
+   * One page of trades of `symbol` with id ≥ `fromId` (at most `limit`, ≤ 1000), as the TradeEvents
+   * the websocket would have sent: `historicalTrades` (weight 25) pages the `trade` stream's ids,
+   * `aggTrades` (weight 4) the `aggTrade` stream's. Empty when none has happened since `fromId`.
+   * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#old-trade-lookup
+   * @see https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#compressedaggregate-trades-list
+   */
+  async tradesFromId(list: BinanceTradeList, symbol: string, fromId: number, limit: number = binanceRestCapabilities.maxTradesPerRequest): Promise<TradeEvent[]> {
+    if (!(Number.isSafeInteger(fromId) && fromId >= 0)) throw new BadInputError(`${list}: fromId ${fromId} is not a whole number ≥ 0`);
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= binanceRestCapabilities.maxTradesPerRequest)) {
+      throw new BadInputError(`${list}: limit ${limit} is outside 1..${binanceRestCapabilities.maxTradesPerRequest}`);
+    }
+    const params = { symbol, fromId: String(fromId), limit: String(limit) };
+    const { body, receivedAt } = await this.get(`/api/v3/${list}`, params, binanceRestCapabilities.weights[list]);
+    const events = list === 'historicalTrades' ? mapHistoricalTrades(body, symbol, receivedAt) : mapAggTradesPage(body, symbol, receivedAt);
+    const first = events[0];
+    if (first && Number(first.tradeId) < fromId) throw new UpstreamError(`${list} ${symbol}: asked from id ${fromId}, got ${first.tradeId} first`);
+    return events;
   }
 
   private async klinesPage(query: KlinesQuery): Promise<{ columns: CandleColumns; serverDate: number | null }> {

@@ -23,10 +23,22 @@ export function restIntervalName(interval: Interval): BinanceRestInterval {
   return interval;
 }
 
+/**
+ * The REST root that serves `historicalTrades` for a client configured with `restBaseUrl`: the
+ * market-data-only host (data-api.binance.vision) serves `trades` and `aggTrades` but not
+ * `historicalTrades` (PROTOCOLS.md §2), so with it the call goes to api.binance.com (no key
+ * needed); any other root (a replay server, a proxy) is used as it is.
+ */
+export function historicalTradesBaseUrl(restBaseUrl: string): string {
+  return new URL(restBaseUrl).host === new URL(binanceRestCapabilities.defaultBaseUrl).host ? binanceRestCapabilities.historicalTradesBaseUrl : restBaseUrl;
+}
+
 export const binanceRestCapabilities = {
   exchange: 'binance',
   market: 'spot',
   defaultBaseUrl: 'https://data-api.binance.vision',
+  /** Where `historicalTrades` is served when the default (market-data-only) root is configured. */
+  historicalTradesBaseUrl: 'https://api.binance.com',
   /** Every interval the klines endpoint accepts. */
   intervals: BINANCE_REST_INTERVALS,
   /** Intervals `klinesRange` pages over (fixed-length ones tickerflow stores). */
@@ -34,7 +46,9 @@ export const binanceRestCapabilities = {
   maxKlinesPerRequest: 1000,
   defaultKlinesPerRequest: 500,
   /** Request weight per endpoint (doubled on 2023-08-25: klines 1→2, exchangeInfo 10→20). */
-  weights: { klines: 2, exchangeInfo: 20, time: 1 },
+  weights: { klines: 2, exchangeInfo: 20, time: 1, historicalTrades: 25, aggTrades: 4 },
+  /** Trades per `historicalTrades` / `aggTrades` page ("Default 500; max 1000"). */
+  maxTradesPerRequest: 1000,
   /** Budget until `exchangeInfo.rateLimits` says otherwise. */
   defaultWeightPerMinute: DEFAULT_WEIGHT_PER_MINUTE,
   usedWeightHeader: 'X-MBX-USED-WEIGHT-1M',

@@ -11,6 +11,7 @@ import type { WebSocket } from 'ws';
 import type { SimClock } from '../sim-clock.js';
 import { readCryptofeedBinance, readCryptofeedJsonl, readCryptofeedRest, readFrameLines, readHftbacktest, type RecordedMessage, type RecordedSnapshot } from './capture-readers.js';
 import { BinanceCapture, streamSymbol } from './binance-capture.js';
+import { BinanceTradeTape } from './binance-trade-tape.js';
 import { GeminiCapture } from './gemini-capture.js';
 import { BitvavoCapture } from './bitvavo-capture.js';
 import { BtcturkCapture } from './btcturk-capture.js';
@@ -64,6 +65,7 @@ const LOG_SIZE = 1000;
 export class ReplayWs implements SessionHost {
   readonly options: WsSessionOptions;
   private binanceCaptures: BinanceCapture[] | undefined;
+  private binanceTapes: BinanceTradeTape[] | undefined;
   private geminiCapture: GeminiCapture | undefined;
   private geminiRest: Map<string, string> | undefined;
   private bitvavoCapture: BitvavoCapture | undefined;
@@ -158,6 +160,21 @@ export class ReplayWs implements SessionHost {
       if (!d) continue;
       if (d.derived) this.remember({ exchange: 'binance', kind: 'rest-depth', stream: `${symbol} /api/v3/depth`, loop: d.loop, at: this.clock.now() });
       return d.body;
+    }
+    return undefined;
+  }
+
+  /**
+   * `GET /api/v3/historicalTrades` body for `symbol` now (trades the stream has sent by the
+   * replay clock), or undefined when no `trade` stream of it was recorded.
+   */
+  historicalTrades(symbol: string, limit: number, fromId: number | undefined): string | undefined {
+    const captures = this.binanceData();
+    this.binanceTapes ??= captures.map((cap) => new BinanceTradeTape(cap));
+    for (const [i, tape] of this.binanceTapes.entries()) {
+      const cap = captures[i] as BinanceCapture;
+      const body = tape.historicalTrades(symbol, cap.startAt + (this.clock.now() - this.anchorSim), limit, fromId);
+      if (body !== undefined) return body;
     }
     return undefined;
   }

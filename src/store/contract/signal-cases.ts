@@ -1,4 +1,4 @@
-/** Contract cases for stream signals (liquidity windows, migration 9): upsert by key, range reads, refusals. */
+/** Contract cases for stream signals (liquidity windows, migrations 9 and 10): upsert by key, range reads, refusals. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LiquidityWindow } from '../signal-records.js';
@@ -14,7 +14,7 @@ function window(exchange: string, windowStart: number, bid: number, patch: Parti
     topLevels: 10, bookBidNotional: 790.25, bookAskNotional: 307, bookRatio: 790.25 / 307,
     takerBuyQuantity: 3, takerSellQuantity: 0.5, tradeImbalance: 2.5 / 3.5,
     bestBid: 24_999.99, bestAsk: 25_000.01, spread: 25_000.01 - 24_999.99, mid: 25_000,
-    deltaEvents: 152, bidLevels: 280, askLevels: 402, trades: 4, ...patch,
+    deltaEvents: 152, bidLevels: 280, askLevels: 402, trades: 4, incomplete: false, ...patch,
   };
 }
 
@@ -45,6 +45,17 @@ export function registerSignalCases(name: string, makeStore: () => Promise<Store
       const changed = window(ex, T0, 250, { trades: 9 });
       assert.equal(await store.upsertSignals([window(ex, T0, 1), changed]), 1);
       assert.deepEqual(await store.readSignals(ex, 'BTC-EUR', 60_000, 0, T0 + 60_000), [changed]);
+    }));
+
+  test(`${name} store - signals: the incomplete mark is stored and a window rebuilt after a restart upserts it on the same row`, () =>
+    withStore(makeStore, async (store) => {
+      const ex = uniqueExchange();
+      const before = window(ex, T0, 100, { trades: 7 });
+      const rebuilt = window(ex, T0, 40, { trades: 3, incomplete: true });
+      const next = window(ex, T0 + 60_000, 5);
+      await store.upsertSignals([before, next]);
+      assert.equal(await store.upsertSignals([rebuilt]), 1);
+      assert.deepEqual(await store.readSignals(ex, 'BTC-EUR', 60_000, 0, T0 + 120_000), [rebuilt, next]);
     }));
 
   test(`${name} store - signals: a batch with a record the database refuses writes nothing; a non-finite value is refused naming it`, () =>

@@ -10,14 +10,14 @@ const VALUE_COLUMNS = [
   'taker_buy_quantity', 'taker_sell_quantity', 'trade_imbalance', 'best_bid', 'best_ask', 'spread', 'mid', 'delta_events', 'bid_levels', 'ask_levels', 'trades',
 ];
 const KEY_COLUMNS = ['exchange', 'symbol', 'window_start', 'window_ms'];
-const COLUMNS = [...KEY_COLUMNS, ...VALUE_COLUMNS].join(', ');
+const COLUMNS = [...KEY_COLUMNS, ...VALUE_COLUMNS, 'incomplete'].join(', ');
 
 function row(w: LiquidityWindow): SqlParam[] {
   const values = LIQUIDITY_VALUE_FIELDS.map((f) => w[f]);
   for (const [i, v] of values.entries()) {
     if (v !== null && !Number.isFinite(v)) throw new BadInputError(`signal ${w.exchange}:${w.symbol} window ${w.windowStart}: ${LIQUIDITY_VALUE_FIELDS[i]} is ${v}, not a finite number`);
   }
-  return [w.exchange, w.symbol, w.windowStart, w.windowMs, ...values];
+  return [w.exchange, w.symbol, w.windowStart, w.windowMs, ...values, w.incomplete];
 }
 
 export async function upsertSignalsSql(db: SqlSession, windows: readonly LiquidityWindow[]): Promise<number> {
@@ -25,7 +25,7 @@ export async function upsertSignalsSql(db: SqlSession, windows: readonly Liquidi
   const byKey = new Map<string, SqlParam[]>();
   for (const w of windows) byKey.set(`${w.exchange}\u0000${w.symbol}\u0000${w.windowStart}\u0000${w.windowMs}`, row(w));
   if (byKey.size === 0) return 0;
-  const update = VALUE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ');
+  const update = [...VALUE_COLUMNS, 'incomplete'].map((c) => `${c} = excluded.${c}`).join(', ');
   return db.transaction(async (tx: SqlExecutor) => {
     await insertValues(tx, `INSERT INTO signals (${COLUMNS})`, [...byKey.values()], `ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${update}`);
     return byKey.size;
@@ -43,6 +43,7 @@ function windowFromRow(r: unknown[]): LiquidityWindow {
     takerBuyQuantity: v(7, 'taker_buy_quantity'), takerSellQuantity: v(8, 'taker_sell_quantity'), tradeImbalance: n(9, 'trade_imbalance'),
     bestBid: n(10, 'best_bid'), bestAsk: n(11, 'best_ask'), spread: n(12, 'spread'), mid: n(13, 'mid'),
     deltaEvents: v(14, 'delta_events'), bidLevels: v(15, 'bid_levels'), askLevels: v(16, 'ask_levels'), trades: v(17, 'trades'),
+    incomplete: col(r, 4 + LIQUIDITY_VALUE_FIELDS.length) === true,
   };
 }
 

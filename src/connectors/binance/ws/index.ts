@@ -15,6 +15,7 @@ export {
   type BinanceSubscription,
 } from './streams.js';
 export { mapBinanceFrame, type BinanceBookTicker, type BinanceControl, type BinanceMessage } from './stream-mappers.js';
+export { mapHistoricalTrades, mapAggTradesPage, type BinanceTradeList } from './rest-trade-mappers.js';
 export { parseDepthSnapshot } from './depth-snapshot.js';
 export { DepthSync, DEFAULT_DEPTH_BUFFER_LIMIT, type DepthSyncStep } from './depth-sync.js';
 export { BinanceFeedPolicy } from './binance-feed-policy.js';
