@@ -3,7 +3,7 @@
  * "Speed", goal ≥ 0.7×), on the same server and the same payloads: `NatsBus.publish` against
  * `js.publish` of the same JSON bytes, both keeping `window` publishes in flight (the client
  * pipelines them, their acks come back batched). Each run publishes into a stream of its own (file
- * storage, deleted afterwards); the two alternate, `rounds` rounds, each one's best round and the
+ * storage, deleted afterwards); the two alternate (which goes first too), `rounds` rounds, each one's best round and the
  * median of the per-round ratios reported. Beside them, the bus with each publish awaited (one at
  * a time, as `stream --bus` publishes), for scale.
  */
@@ -66,16 +66,35 @@ export async function measureNatsPublish(options: { natsUrl: string; events: num
   const ratios: number[] = [];
   try {
     for (let r = 0; r < rounds; r++) {
-      const name = `${run}_bus_${r}`;
-      const natsBus = await NatsBus.open<MarketEvent>(natsUrl, { stream: name, prefix: name, maxBytes: 512 * 1024 ** 2, maxAgeMs: 600_000 });
-      made.push(name);
-      const busSeconds = await publishAll(n, (i) => natsBus.publish(`md.trade.binance.${SYMBOLS[i % 4]}`, events[i & 4095] as MarketEvent), WINDOW);
-      const awaitedSeconds = await publishAll(awaitedEvents, (i) => natsBus.publish(`md.trade.binance.${SYMBOLS[i % 4]}`, events[i & 4095] as MarketEvent), 1);
-      await natsBus.close();
-      const bareName = `${run}_bare_${r}`;
-      await jsm.streams.add({ name: bareName, subjects: [`${bareName}.>`], max_bytes: 512 * 1024 ** 2 });
-      made.push(bareName);
-      const bareSeconds = await publishAll(n, (i) => js.publish(`${bareName}.md.trade.binance.${SYMBOLS[i % 4]}`, codec.encode(events[i & 4095] as MarketEvent)), WINDOW);
+      const runBus = async (): Promise<[number, number]> => {
+        const name = `${run}_bus_${r}`;
+        const natsBus = await NatsBus.open<MarketEvent>(natsUrl, { stream: name, prefix: name, maxBytes: 512 * 1024 ** 2, maxAgeMs: 600_000 });
+        made.push(name);
+        try {
+          const windowed = await publishAll(n, (i) => natsBus.publish(`md.trade.binance.${SYMBOLS[i % 4]}`, events[i & 4095] as MarketEvent), WINDOW);
+          const awaited = await publishAll(awaitedEvents, (i) => natsBus.publish(`md.trade.binance.${SYMBOLS[i % 4]}`, events[i & 4095] as MarketEvent), 1);
+          return [windowed, awaited];
+        } finally {
+          await natsBus.close();
+        }
+      };
+      const runBare = async (): Promise<number> => {
+        const bareName = `${run}_bare_${r}`;
+        await jsm.streams.add({ name: bareName, subjects: [`${bareName}.>`], max_bytes: 512 * 1024 ** 2 });
+        made.push(bareName);
+        return publishAll(n, (i) => js.publish(`${bareName}.md.trade.binance.${SYMBOLS[i % 4]}`, codec.encode(events[i & 4095] as MarketEvent)), WINDOW);
+      };
+      // Which goes first alternates between rounds, so neither always meets the other's leftovers.
+      let busSeconds: number;
+      let awaitedSeconds: number;
+      let bareSeconds: number;
+      if (r % 2 === 0) {
+        [busSeconds, awaitedSeconds] = await runBus();
+        bareSeconds = await runBare();
+      } else {
+        bareSeconds = await runBare();
+        [busSeconds, awaitedSeconds] = await runBus();
+      }
       bus = Math.max(bus, n / busSeconds);
       bare = Math.max(bare, n / bareSeconds);
       busAwaited = Math.max(busAwaited, awaitedEvents / awaitedSeconds);

@@ -100,7 +100,7 @@ export function scaleOutReport(f: ScaleOutFigures): string {
     latencyRow('NATS JetStream', '`writeCandles` alone', nats.barWrite),
     '',
     `**Backfill throughput, 1–3 workers** (\`bench/scaleout/workers.ts\`): a ${f.workers.size} scale archive (${f.workers.files} monthly files, ` +
-      `${f.workers.rows.toLocaleString('en')} candles with the REST tail) from \`tickerflow replay-server --scale ${f.workers.size} --latency-ms ${f.workers.latencyMs}\` ` +
+      `${f.workers.rows.toLocaleString('en')} candles with the REST tail) from \`tickerflow replay-server --speed 0 --scale ${f.workers.size} --latency-ms ${f.workers.latencyMs}\` ` +
       'in its own process; each run into a fresh PostgreSQL database and a fresh work queue, the `tickerflow worker` processes spawned and ready before ' +
       '`tickerflow backfill --bus` queues the files, `[history] backfill_concurrency` 4 in every process; the time is the backfill\'s own `done in` (its start-up ' +
       `excluded). The loadings alternate in each of ${baseline.seconds.length} rounds.`,

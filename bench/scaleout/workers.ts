@@ -1,7 +1,7 @@
 /**
  * Backfill throughput with 1, 2 and 3 `tickerflow worker` processes (issue 18 "Speed"), beside the
- * in-process backfill: a `tickerflow replay-server --scale … --latency-ms …` in its own process
- * serves the derived archive; each run gets a fresh PostgreSQL database and a fresh work queue
+ * in-process backfill: a `tickerflow replay-server --speed 0 --scale … --latency-ms …` in its own
+ * process serves the derived archive (its clock frozen, so each run's REST tail is the same); each run gets a fresh PostgreSQL database and a fresh work queue
  * (its own JetStream stream, deleted afterwards); its workers are spawned and ready (printed their
  * "pulling" line) before `tickerflow backfill --bus` queues the files, and stopped (SIGTERM) after.
  * The figure is the backfill's own `done in` time (process start-up excluded). The loadings
@@ -94,7 +94,8 @@ export async function measureWorkers(options: { size: string; latencyMs: number;
   const spec = parseScaleSpec(size);
   const symbols = Array.from({ length: spec.symbols }, (_, i) => scaleSymbol(i));
   const dir = mkdtempSync(join(tmpdir(), 'tf-bench-workers-'));
-  const replay = await startReplayProcess(size, latencyMs, options.cacheDir, log);
+  // A frozen clock: every run's REST tail ends at the same minute, so every run stores the same candles.
+  const replay = await startReplayProcess(size, latencyMs, options.cacheDir, log, ['--speed', '0']);
   const nc = await connect({ servers: natsUrl });
   const jsm = await jetstreamManager(nc);
   const runs: WorkerRuns[] = LOADINGS.map((workers) => ({ workers, seconds: [] }));
