@@ -13,7 +13,7 @@ function bench(...args: string[]): { status: number | null; stderr: string } {
 test('bench - an unknown --only section exits 1 with a one-line reason and runs nothing', () => {
   const r = bench('--only', 'everything');
   assert.equal(r.status, 1);
-  assert.equal(r.stderr, 'bench: --only must be one of history, indicators, scale, alerts, stream, not "everything"\n');
+  assert.equal(r.stderr, 'bench: --only must be one of history, indicators, scale, alerts, stream, scaleout, not "everything"\n');
 });
 
 test('bench - an unknown option exits 1 naming it', () => {

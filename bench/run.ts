@@ -3,9 +3,9 @@
  * one run, written to docs/BENCHMARKS.md with the machine and the command of each section; then
  * the scale benchmark (issue 15), written to bench/scale/REPORT.md for the lead to paste into
  * docs/BENCHMARKS.md once run at full size (30x24 takes tens of minutes); the alerts (issue 16) and
- * stream (issue 17) sections.
+ * stream (issue 17) and scaleout (issue 18: needs NATS JetStream and PostgreSQL) sections.
  *
- *   npm run bench [-- --only history|indicators|scale|alerts|stream] [-- --quick]
+ *   npm run bench [-- --only history|indicators|scale|alerts|stream|scaleout] [-- --quick]
  *   npm run bench -- --only scale [--size 3x3] [--latency-ms 50] [--cache DIR] [--backends duckdb,postgres]
  *
  * With `--only`, the other section of an existing docs/BENCHMARKS.md is kept as it was (each
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runAlertsBench } from './alerts/run.js';
 import { runHistoryBench } from './history/run-history-bench.js';
+import { runScaleOutBench } from './scaleout/run.js';
 import { runStreamBench } from './stream/run.js';
 import { FULL_SIZE, runScaleBench, type Backend } from './scale/run-scale-bench.js';
 import { DEFAULT_SCALE_CACHE } from '../src/cli/commands/replay-server.js';
@@ -25,10 +26,10 @@ import { parseScaleSpec } from '../src/replay/index.js';
 
 const DOC = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
 const SCALE_REPORT = fileURLToPath(new URL('./scale/REPORT.md', import.meta.url));
-const SECTIONS = ['history', 'indicators', 'scale', 'alerts', 'stream'] as const;
+const SECTIONS = ['history', 'indicators', 'scale', 'alerts', 'stream', 'scaleout'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Sections whose results go to docs/BENCHMARKS.md directly; scale goes to its REPORT.md. */
-const DOC_SECTIONS: readonly Section[] = ['history', 'indicators', 'alerts', 'stream'];
+const DOC_SECTIONS: readonly Section[] = ['history', 'indicators', 'alerts', 'stream', 'scaleout'];
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
       s === 'history' ? await runHistoryBench({ rounds: quick ? 3 : 7, log })
       : s === 'alerts' ? await runAlertsBench({ log, quick })
       : s === 'stream' ? await runStreamBench({ log, quick })
+      : s === 'scaleout' ? await runScaleOutBench({ log, quick })
       : await indicatorSection(quick);
     bodies.set(s, `${runLine(command, startedAt, loadAtStart)}\n\n${md.trim()}`);
   }

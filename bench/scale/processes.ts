@@ -18,10 +18,10 @@ export interface ReplayProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `tickerflow replay-server --scale …` and waits for its banner. */
-export async function startReplayProcess(size: string, latencyMs: number, cacheDir: string, log: (l: string) => void): Promise<ReplayProcess> {
+/** Starts `tickerflow replay-server --scale …` (plus `extraArgs`) and waits for its banner. */
+export async function startReplayProcess(size: string, latencyMs: number, cacheDir: string, log: (l: string) => void, extraArgs: readonly string[] = []): Promise<ReplayProcess> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/main.ts`, 'replay-server', '--scale', size, '--latency-ms', String(latencyMs), '--cache', cacheDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/main.ts`, 'replay-server', '--scale', size, '--latency-ms', String(latencyMs), '--cache', cacheDir, ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
