@@ -31,6 +31,7 @@ import type { Store } from '../store/store.js';
 import { LiveBooks, type LiveBooksStatus } from './live-books.js';
 import { ProcessorBooks } from './processor-books.js';
 import { BatchedStreamStore } from './batched-stream-store.js';
+import { isConnectionLost } from '../store/postgres/connection-lost.js';
 import { EventClockDriver } from './event-clock-driver.js';
 import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
 import type { StreamPayload } from './stream-payload.js';
@@ -110,7 +111,8 @@ export class LiveStream {
   private constructor(options: LiveStreamOptions) {
     this.#options = options;
     this.#bus = options.bus ?? new MemoryBus<StreamPayload>();
-    this.#writes = new BatchedStreamStore(options.store);
+    // A write failing because the database is away (a PostgreSQL restart) is held and retried, not fatal.
+    this.#writes = new BatchedStreamStore(options.store, undefined, { retryable: isConnectionLost, log: options.log });
     this.#processors = new StreamProcessors({
       bus: this.#bus,
       store: this.#writes,
