@@ -117,3 +117,18 @@ test('batched stream store - with retry, a failure that is not a lost connection
   await assert.rejects(store.flush(), /unique constraint/);
   assert.equal(state.attempts, 1, 'tried once, not retried');
 });
+
+test('batched stream store - with retry, a held batch stops being retried once the signal aborts (the stream stopping) and the flush rejects with the store error', async () => {
+  const { state, inner } = flakyStore(refused);
+  const stopping = new AbortController();
+  let waits = 0;
+  const store = new BatchedStreamStore(inner, 10, { retryable: () => true, log: () => undefined, signal: stopping.signal, sleep: () => { waits++; return new Promise<void>(() => undefined); } });
+  state.away = true;
+  await store.writeCandles({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' }, columnsFromCandles([bar(0, 10)]), 'stream');
+  const flushed = store.flush();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(waits, 1);
+  stopping.abort();
+  await assert.rejects(flushed, /ECONNREFUSED/);
+  assert.equal(state.attempts, 2, 'the first attempt and one after the wait was cut short');
+});

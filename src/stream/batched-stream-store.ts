@@ -29,6 +29,8 @@ export interface StoreWriteRetry {
   log: (line: string) => void;
   /** Backoff between attempts, doubling from `baseMs` up to `capMs`; default 250 ms → 5 s. */
   backoff?: { baseMs: number; capMs: number };
+  /** Once aborted (the stream stopping), a failed write is not tried again: the flush rejects with its error. */
+  signal?: AbortSignal;
   /** Waits `ms` (tests); default a timer. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -104,13 +106,27 @@ export class BatchedStreamStore implements StreamStore {
         }
         return;
       } catch (err) {
-        if (!retry.retryable(err)) throw err;
+        if (!retry.retryable(err) || retry.signal?.aborted === true) throw err;
         if (this.#failingSince === null) {
           this.#failingSince = Date.now();
           retry.log(`stream: the store is away (${err instanceof Error ? err.message : String(err)}): holding ${series.reduce((n, s) => n + s.candles.length, 0)} bars and ${windows.length} windows, retrying until it is back`);
         }
-        await sleep(Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20)));
+        await abortable(sleep(Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20))), retry.signal);
       }
     }
   }
+}
+
+/** `wait`, or less if `signal` aborts first. */
+function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return wait;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void wait.then(done);
+  });
 }

@@ -112,7 +112,7 @@ export class LiveStream {
     this.#options = options;
     this.#bus = options.bus ?? new MemoryBus<StreamPayload>();
     // A write failing because the database is away (a PostgreSQL restart) is held and retried, not fatal.
-    this.#writes = new BatchedStreamStore(options.store, undefined, { retryable: isConnectionLost, log: options.log });
+    this.#writes = new BatchedStreamStore(options.store, undefined, { retryable: isConnectionLost, log: options.log, signal: this.#stop.signal });
     this.#processors = new StreamProcessors({
       bus: this.#bus,
       store: this.#writes,
