@@ -16,6 +16,7 @@ import type { Bus, Subscription } from '../bus/bus.js';
 import { binanceWsFeedOptions, createBinanceSnapshotFetcher } from '../connectors/binance/ws/binance-ws-feed.js';
 import { BinanceFeedPolicy } from '../connectors/binance/ws/binance-feed-policy.js';
 import type { BinanceStreamKind } from '../connectors/binance/ws/streams.js';
+import type { WeightGovernor } from '../connectors/binance/rate-governor.js';
 import { geminiWsFeedOptions } from '../connectors/gemini/gemini-ws-feed.js';
 import { GeminiFeedPolicy } from '../connectors/gemini/gemini-feed-policy.js';
 import { bitvavoWsFeedOptions, createBitvavoSnapshotFetcher } from '../connectors/bitvavo/bitvavo-ws-feed.js';
@@ -67,6 +68,8 @@ export interface LiveStreamOptions {
   bus?: Bus<StreamPayload>;
   /** The processors' subscription on `bus` (default `md.>`, from now on): a durable consumer on NATS. */
   events?: Subscription<StreamPayload>;
+  /** The Binance weight budget the depth snapshots spend: the process's by default, the shared one on a PostgreSQL store. */
+  binanceGovernor?: WeightGovernor;
 }
 
 export interface LiveStreamStatus {
@@ -145,12 +148,12 @@ export class LiveStream {
   }
 
   #feedFor(exchange: StreamExchange, symbols: string[]): { feed: ReturnType<typeof runWsFeed>; books: LiveBooks } {
-    const { urls, staleAfterMs, log } = this.#options;
+    const { urls, staleAfterMs, log, binanceGovernor: governor } = this.#options;
     const signal = this.#stop.signal;
     if (exchange === 'binance') {
       const kinds = binanceKinds(this.#options.kinds);
       const feed = runWsFeed(binanceWsFeedOptions({ wsBaseUrl: urls.binanceWs, symbols, kinds, staleAfterMs, signal }));
-      return { feed, books: new LiveBooks({ policy: new BinanceFeedPolicy(), fetchSnapshot: createBinanceSnapshotFetcher({ restBaseUrl: urls.binanceRest }), log }) };
+      return { feed, books: new LiveBooks({ policy: new BinanceFeedPolicy(), fetchSnapshot: createBinanceSnapshotFetcher({ restBaseUrl: urls.binanceRest, ...(governor === undefined ? {} : { governor }) }), log }) };
     }
     if (exchange === 'gemini') {
       const feed = runWsFeed(geminiWsFeedOptions({ url: `${urls.geminiWs.replace(/\/$/, '')}/v2/marketdata`, symbols, staleAfterMs, signal }));
