@@ -19,7 +19,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { parseMarketRef } from '../src/core/market-events.js';
@@ -33,6 +32,7 @@ import { replayConfigToml } from './support/pipeline-harness.js';
 import { startPrivateNats, startPrivatePostgres, type PrivateService } from './support/private-services.js';
 import { queueEmptyWithin, spawnTickerflow, type Exit, type TickerflowProcess } from './support/spawn-tickerflow.js';
 import { assertNoDuplicateTrades, lakeTradeIds } from './support/lake-trade-ids.js';
+import { assertRowsOnce } from './support/stream-rows.js';
 
 const SEED = Number(process.env.TICKERFLOW_KILL_SEED ?? 1804);
 const KILLS = 20;
@@ -229,23 +229,6 @@ test('scale-out - 3 workers and 2 stream shards on private NATS and PostgreSQL, 
 async function allReady(slots: readonly Slot[], ms: number): Promise<void> {
   for (const until = Date.now() + ms; !slots.every((s) => s.up); await sleep(100)) {
     if (Date.now() > until) throw new Error(`not up within ${ms} ms: ${slots.filter((s) => !s.up).map((s) => `${s.name}: ${s.stderr().slice(-600)}`).join('\n')}`);
-  }
-}
-
-/** Bars (candles) and windows (signals) keyed as their primary keys say, each key once. */
-async function assertRowsOnce(url: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    for (const [table, key] of [['candles', 'series_id, open_time'], ['signals', 'exchange, symbol, window_start, window_ms']] as const) {
-      const pk = await c.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${table}'::regclass AND contype = 'p'`);
-      assert.equal(pk.rows[0]?.def.replace(/"/g, ''), `PRIMARY KEY (${key})`, `${table} is keyed by ${key}`);
-      const r = await c.query<{ rows: string; keys: string }>(`SELECT count(*) AS rows, count(DISTINCT (${key})) AS keys FROM ${table}`);
-      assert.equal(r.rows[0]?.rows, r.rows[0]?.keys, `${table}: every key once`);
-      assert.ok(Number(r.rows[0]?.rows) > 0, `${table} has rows`);
-    }
-  } finally {
-    await c.end();
   }
 }
 
