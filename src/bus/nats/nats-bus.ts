@@ -86,7 +86,7 @@ export class NatsBus<T> implements Bus<T> {
     this.#log = options.log ?? ((line) => console.warn(line));
     this.#maxHeld = options.maxHeldPublishes ?? 1000;
     this.#backoff = options.retryBackoff ?? { baseMs: 250, capMs: 5_000 };
-    void this.#watchConnection();
+    void this.#watchConnection().catch(() => undefined); // the status feed ends with the connection
   }
 
   /** One log line when the connection is lost, one when it is back. */
