@@ -6,7 +6,8 @@
  * recorded Binance and Gemini websockets. A seeded killer SIGKILLs a random worker or stream
  * process at random moments, at least KILLS times, each restarted 300 ms after it died; once in
  * the middle it restarts the NATS server, once the PostgreSQL server. Any process that exits
- * without being killed (a server restart under it) is restarted too, as a supervisor would.
+ * without being killed is restarted too, as a supervisor would, and counted: the test asserts
+ * none did (workers and stream processes ride through the server restarts).
  *
  * At the end: the candles equal a clean single-process backfill (worker-nats-kill's comparison),
  * the work queue is empty, every stored bar and window row exists once (the tables' primary keys
@@ -210,6 +211,8 @@ test('scale-out - 3 workers and 2 stream shards on private NATS and PostgreSQL, 
     const crashes = slots.flatMap((s) => s.crashes.map((c) => `${s.name}: ${c}`));
     t.diagnostic(`${kills} kills (${slots.map((s) => `${s.name} ${s.killed}`).join(', ')}); ${restarts.join(', ')}; ${backfillRuns.length} backfill --bus run(s); ${crashes.length} exits under server restarts; lake trades ${tradeCounts.join(', ')}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const c of crashes) t.diagnostic(c.replace(/\s+/g, ' '));
+    // Workers and stream processes ride through the server restarts: only the killer's SIGKILLs end one.
+    assert.deepEqual(crashes, [], 'no worker or stream process exited on its own around the NATS and PostgreSQL restarts');
   } catch (err) {
     t.diagnostic(`failed with seed ${SEED} (rerun with TICKERFLOW_KILL_SEED=${SEED})`);
     throw err;
