@@ -21,6 +21,7 @@ import type { Bus, Subscription } from '../bus/bus.js';
 import { binanceWsFeedOptions, createBinanceSnapshotFetcher } from '../connectors/binance/ws/binance-ws-feed.js';
 import { BinanceFeedPolicy } from '../connectors/binance/ws/binance-feed-policy.js';
 import type { BinanceStreamKind } from '../connectors/binance/ws/streams.js';
+import type { WeightGovernor } from '../connectors/binance/rate-governor.js';
 import { geminiWsFeedOptions } from '../connectors/gemini/gemini-ws-feed.js';
 import { GeminiFeedPolicy } from '../connectors/gemini/gemini-feed-policy.js';
 import { bitvavoWsFeedOptions, createBitvavoSnapshotFetcher } from '../connectors/bitvavo/bitvavo-ws-feed.js';
@@ -38,6 +39,7 @@ import type { Store } from '../store/store.js';
 import { LiveBooks, type LiveBooksStatus } from './live-books.js';
 import { ProcessorBooks } from './processor-books.js';
 import { BatchedStreamStore } from './batched-stream-store.js';
+import { isConnectionLost } from '../store/postgres/connection-lost.js';
 import { EventClockDriver } from './event-clock-driver.js';
 import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
 import type { StreamPayload } from './stream-payload.js';
@@ -79,6 +81,8 @@ export interface LiveStreamOptions {
   events?: Subscription<StreamPayload>;
   /** Trades fetched by id per market after a restart, at most; default MAX_BACKFILL_TRADES. */
   maxBackfillTrades?: number;
+  /** The Binance weight budget the depth snapshots spend: the process's by default, the shared one on a PostgreSQL store. */
+  binanceGovernor?: WeightGovernor;
 }
 
 export interface LiveStreamStatus {
@@ -137,10 +141,11 @@ export class LiveStream {
     this.#options = options;
     this.#bus = options.bus ?? new MemoryBus<StreamPayload>();
     const store = options.store;
+    // A write failing because the database is away (a PostgreSQL restart) is held and retried, not fatal.
     this.#writes = new BatchedStreamStore({
       writeCandles: (...args) => store.writeCandles(...args),
       upsertSignals: (windows) => store.upsertSignals(windows.map((w) => this.#outages.mark(w))),
-    });
+    }, undefined, { retryable: isConnectionLost, log: options.log, signal: this.#stop.signal });
     this.#processors = new StreamProcessors({
       bus: this.#bus,
       store: this.#writes,
@@ -179,15 +184,15 @@ export class LiveStream {
   }
 
   #feedFor(exchange: StreamExchange, symbols: string[]): { feed: ReturnType<typeof runWsFeed>; books: LiveBooks } {
-    const { urls, staleAfterMs, log } = this.#options;
+    const { urls, staleAfterMs, log, binanceGovernor: governor } = this.#options;
     const signal = this.#stop.signal;
     if (exchange === 'binance') {
       const kinds = binanceKinds(this.#options.kinds);
       const feed = runWsFeed(binanceWsFeedOptions({ wsBaseUrl: urls.binanceWs, symbols, kinds, staleAfterMs, signal }));
       // The `trade` stream's ids are paged by historicalTrades (aggTrade's would be by aggTrades).
-      const rest = new BinanceRestClient({ baseUrl: historicalTradesBaseUrl(urls.binanceRest) });
+      const rest = new BinanceRestClient({ baseUrl: historicalTradesBaseUrl(urls.binanceRest), ...(governor === undefined ? {} : { governor }) });
       this.#tradesById.set('binance', (ref, fromId) => rest.tradesFromId('historicalTrades', ref.symbol, fromId));
-      return { feed, books: new LiveBooks({ policy: new BinanceFeedPolicy(), fetchSnapshot: createBinanceSnapshotFetcher({ restBaseUrl: urls.binanceRest }), log }) };
+      return { feed, books: new LiveBooks({ policy: new BinanceFeedPolicy(), fetchSnapshot: createBinanceSnapshotFetcher({ restBaseUrl: urls.binanceRest, ...(governor === undefined ? {} : { governor }) }), log }) };
     }
     if (exchange === 'gemini') {
       const feed = runWsFeed(geminiWsFeedOptions({ url: `${urls.geminiWs.replace(/\/$/, '')}/v2/marketdata`, symbols, staleAfterMs, signal }));

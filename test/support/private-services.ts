@@ -18,8 +18,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface PrivateService {
   url: string;
   port: number;
-  /** Stops the server and starts it again on the same port with the same data. */
-  restart(): Promise<void>;
+  /** Stops the server and starts it again on the same port with the same data, after `downMs` (default 0) with nothing listening. */
+  restart(downMs?: number): Promise<void>;
   /** Stops the server and removes its data; idempotent. */
   stop(): Promise<void>;
 }
@@ -84,7 +84,7 @@ export async function startPrivateNats(): Promise<PrivateService> {
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
-    restart: async () => { await halt(); await start(); },
+    restart: async (downMs = 0) => { await halt(); await sleep(downMs); await start(); },
     stop: async () => { await halt(); cleanup(); cleanups.delete(cleanup); },
   };
 }
@@ -137,11 +137,11 @@ export async function startPrivatePostgres(): Promise<PrivateService> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    restart: async () => {
+    restart: async (downMs = 0) => {
       halt('fast');
+      await sleep(downMs);
       run('pg_ctl', startArgs);
       running = true;
-      await Promise.resolve();
     },
     stop: async () => { cleanup(); cleanups.delete(cleanup); await Promise.resolve(); },
   };

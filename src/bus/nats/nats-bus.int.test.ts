@@ -167,6 +167,55 @@ test('nats bus - a NATS restart mid-run is survived: the subscription resumes af
   }
 });
 
+test('nats bus - publishes made while the server is down are held and retried, not rejected: once it is back a durable subscription gets every event once, in order; one log line when lost, one when back', { timeout: 60_000 }, async () => {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const dir = mkdtempSync(join(tmpdir(), 'tickerflow-nats-'));
+  const start = (): ChildProcess => spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  let server = start();
+  const logs: string[] = [];
+  try {
+    await waitForPort(port);
+    const bus = await NatsBus.open<MarketEvent>(`nats://127.0.0.1:${port}`, { stream: 'held', log: (l) => logs.push(l), maxHeldPublishes: 8, retryBackoff: { baseMs: 50, capMs: 400 } });
+    try {
+      const sub = bus.subscribeDurable('held-reader', 'md.trade.>', { capacity: 16, ackWaitMs: 2_000 });
+      await sub.ready;
+      for (let i = 0; i < 5; i++) await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', i));
+      assert.deepEqual(ids(await take(sub, 5)), ['0', '1', '2', '3', '4']);
+      server.kill('SIGTERM'); // a restart, as an operator or a service manager does it
+      await new Promise((r) => server.once('exit', r));
+      // The stream's way of publishing: one after the other, each awaited.
+      let published = 5;
+      const publishing = (async () => {
+        for (let i = 5; i < 30; i++) {
+          await bus.publish('md.trade.binance.BTCUSDT', trade('BTCUSDT', i));
+          published++;
+        }
+      })();
+      let failed: unknown = null;
+      publishing.catch((err: unknown) => { failed = err; });
+      // Longer than a JetStream publish's own timeout (5 s), so publishes fail and are held.
+      await new Promise((r) => setTimeout(r, 7_000));
+      assert.equal(failed, null, 'no publish rejected while the server was down');
+      assert.ok(published < 30, `publishing was held back while the server was down (${published} of 30 done)`);
+      assert.equal(bus.heldPublishes, 1, 'the publish that failed is held for a retry (and the publisher waits for it)');
+      assert.match(logs.join('\n'), /lost the connection to NATS \(stream "held"\)/);
+      server = start();
+      await waitForPort(port);
+      await publishing;
+      assert.deepEqual(ids(await take(sub, 25, 30_000)), Array.from({ length: 25 }, (_, i) => String(i + 5)));
+      assert.deepEqual(ids(await take(sub, 1, 1_500).catch(() => [])), [], 'nothing delivered twice');
+      assert.equal(logs.filter((l) => /lost the connection/.test(l)).length, 1);
+      assert.equal(logs.filter((l) => /connection to NATS is back/.test(l)).length, 1);
+      assert.equal(bus.heldPublishes, 0);
+    } finally {
+      await bus.close();
+    }
+  } finally {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const open = await new Promise<boolean>((resolve) => {

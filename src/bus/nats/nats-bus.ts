@@ -19,8 +19,29 @@ export interface NatsBusSettings<T> extends Partial<NatsStreamSettings> {
   connectTimeoutMs?: number;
   /** A message id per event for the stream's de-duplication window (e.g. a replay republishing); default none. */
   messageId?: (subject: string, data: T) => string | undefined;
-  /** Where a skipped malformed event is reported; default console.warn. */
+  /** Where a skipped malformed event, a lost and a regained connection are reported; default console.warn. */
   log?: (line: string) => void;
+  /**
+   * A publish that fails because the server is away (timeout, no JetStream responder, connection
+   * lost) is retried with backoff until the server is back, at most this many publishes held at
+   * once; a publish beyond that waits for room (back-pressure on the publisher). 0 turns retrying
+   * off (a failed publish rejects). Default 1000.
+   */
+  maxHeldPublishes?: number;
+  /** Backoff between retries of a held publish, doubling from `baseMs` up to `capMs`; default 250 ms → 5 s. */
+  retryBackoff?: { baseMs: number; capMs: number };
+}
+
+/** The NATS client's errors that mean "the server is away (for now)", by name through the cause chain. */
+const SERVER_AWAY = new Set(['TimeoutError', 'RequestError', 'NoResponders', 'ConnectionError', 'JetStreamNotEnabled']);
+
+export function isNatsServerAway(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (SERVER_AWAY.has(e.name)) return true;
+    // JetStream answering "temporarily unavailable" (503) while it starts up again.
+    if (e.name === 'JetStreamApiError' && (e as Error & { code?: number }).code === 503) return true;
+  }
+  return false;
 }
 
 export function jsonCodec<T>(): BusCodec<T> {
@@ -43,6 +64,16 @@ export class NatsBus<T> implements Bus<T> {
   /** Consumers being created: a publish made after `subscribe` returned waits for them, so the subscription sees it. */
   readonly #creating = new Set<Promise<void>>();
   #closed: Promise<void> | null = null;
+  readonly #maxHeld: number;
+  readonly #backoff: { baseMs: number; capMs: number };
+  /** Message ids for publishes without a `messageId`: unique per bus, so a retry of a stored event is a duplicate. */
+  readonly #idPrefix = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  #idCounter = 0;
+  /** Publishes held for a retry (and those queued behind them), oldest first: a newer publish never overtakes one being retried. */
+  #held = 0;
+  #heldTail: Promise<void> = Promise.resolve();
+  #roomWaiters: (() => void)[] = [];
+  #away = false;
 
   private constructor(nc: NatsConnection, jsm: JetStreamManager, settings: NatsStreamSettings, wire: WireSubjects, options: NatsBusSettings<T>) {
     this.#nc = nc;
@@ -53,6 +84,27 @@ export class NatsBus<T> implements Bus<T> {
     this.#codec = options.codec ?? jsonCodec<T>();
     this.#messageId = options.messageId;
     this.#log = options.log ?? ((line) => console.warn(line));
+    this.#maxHeld = options.maxHeldPublishes ?? 1000;
+    this.#backoff = options.retryBackoff ?? { baseMs: 250, capMs: 5_000 };
+    void this.#watchConnection().catch(() => undefined); // the status feed ends with the connection
+  }
+
+  /** One log line when the connection is lost, one when it is back. */
+  async #watchConnection(): Promise<void> {
+    for await (const s of this.#nc.status()) {
+      if (s.type === 'disconnect' && !this.#away) {
+        this.#away = true;
+        this.#log(`bus: lost the connection to NATS (stream "${this.#settings.stream}"): reconnecting; publishes are held and retried meanwhile`);
+      } else if (s.type === 'reconnect' && this.#away) {
+        this.#away = false;
+        this.#log(`bus: connection to NATS is back (stream "${this.#settings.stream}")`);
+      }
+    }
+  }
+
+  /** Publishes held for a retry right now (the feeds are held back while this is at the limit). */
+  get heldPublishes(): number {
+    return this.#held;
   }
 
   /** Connects, checks JetStream, and creates the stream if it is missing. */
@@ -88,11 +140,53 @@ export class NatsBus<T> implements Bus<T> {
 
   async #publish(subject: string, wire: string, data: T): Promise<void> {
     if (this.#creating.size > 0) await Promise.all(this.#creating);
-    const msgID = this.#messageId?.(subject, data);
+    const bytes = this.#codec.encode(data);
+    const msgID = this.#messageId?.(subject, data) ?? (this.#maxHeld > 0 ? `${this.#idPrefix}-${++this.#idCounter}` : undefined);
+    // While publishes are held, a new one queues behind them (order per subject is kept).
+    if (this.#held > 0) return this.#hold(subject, wire, bytes, msgID, null);
     try {
-      await this.#js.publish(wire, this.#codec.encode(data), msgID === undefined ? undefined : { msgID });
+      await this.#js.publish(wire, bytes, msgID === undefined ? undefined : { msgID });
     } catch (err) {
-      throw new UpstreamError(`NATS JetStream did not store the event on "${subject}" (stream "${this.#settings.stream}"): ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+      if (this.#maxHeld > 0 && this.#closed === null && !this.#nc.isClosed() && isNatsServerAway(err)) return this.#hold(subject, wire, bytes, msgID, err);
+      throw this.#notStored(subject, err);
+    }
+  }
+
+  #notStored(subject: string, err: unknown): UpstreamError {
+    return new UpstreamError(`NATS JetStream did not store the event on "${subject}" (stream "${this.#settings.stream}"): ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+  }
+
+  /**
+   * Holds a publish and sends it (again) after every publish held before it went through,
+   * retrying with backoff while the server is away. The same message id is sent each time, so a
+   * first attempt that was stored but not acknowledged makes the retry a duplicate JetStream drops.
+   */
+  async #hold(subject: string, wire: string, bytes: Uint8Array, msgID: string | undefined, firstError: unknown): Promise<void> {
+    while (this.#held >= this.#maxHeld) await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
+    this.#held++;
+    const before = this.#heldTail;
+    let release!: () => void;
+    this.#heldTail = new Promise<void>((resolve) => { release = resolve; });
+    try {
+      await before;
+      let lastError = firstError;
+      for (let attempt = 0; ; attempt++) {
+        if (lastError !== null) {
+          if (this.#closed !== null || this.#nc.isClosed()) throw this.#notStored(subject, lastError);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(this.#backoff.capMs, this.#backoff.baseMs * 2 ** Math.min(attempt, 20))));
+        }
+        try {
+          await this.#js.publish(wire, bytes, msgID === undefined ? undefined : { msgID });
+          return;
+        } catch (err) {
+          if (!isNatsServerAway(err)) throw this.#notStored(subject, err);
+          lastError = err;
+        }
+      }
+    } finally {
+      this.#held--;
+      release();
+      this.#roomWaiters.shift()?.();
     }
   }
 

@@ -16,6 +16,7 @@ import { globalOptions, refuseWhileUp, withContext } from '../context.js';
 import { openStreamBus, type StreamBus } from '../stream-bus.js';
 import { redactNatsUrl } from '../../bus/nats/nats-connect.js';
 import { loadConfig } from '../load-config.js';
+import type { WeightGovernor } from '../../connectors/binance/rate-governor.js';
 
 const STATUS_EVERY_MS = 5_000;
 
@@ -80,9 +81,19 @@ function statusLine(s: LiveStreamStatus): string {
   return `stream: ${s.events} events, ${synced}/${books.length} books synced, ${gaps} gaps, ${s.processors.bars} bars, ${s.processors.windows} windows, ${s.lakeFiles} lake files`;
 }
 
-/** Runs the live stream until `signal` aborts; prints a status line now and then and keeps the status file. `onStart` gets the running stream (the API's `/stream/status`). */
-export async function runStream(config: Config, store: Parameters<typeof liveStreamOptions>[1], out: (line: string) => void, signal: AbortSignal, markets?: string[], onStart?: (stream: LiveStream) => void, bus?: StreamBus): Promise<LiveStreamStatus> {
-  const stream = await LiveStream.start({ ...liveStreamOptions(config, store, out, markets ? { markets } : {}), ...(bus === undefined ? {} : { bus: bus.bus, events: bus.events }) });
+/**
+ * Runs the live stream until `signal` aborts; prints a status line now and then and keeps the
+ * status file. `onStart` gets the running stream (the API's `/stream/status`); `binanceGovernor`
+ * is the weight budget its Binance depth snapshots spend (the sources' one: shared across
+ * processes on PostgreSQL).
+ */
+export async function runStream(config: Config, store: Parameters<typeof liveStreamOptions>[1], out: (line: string) => void, signal: AbortSignal, markets?: string[], onStart?: (stream: LiveStream) => void, more: { bus?: StreamBus; binanceGovernor?: WeightGovernor } = {}): Promise<LiveStreamStatus> {
+  const { bus, binanceGovernor } = more;
+  const stream = await LiveStream.start({
+    ...liveStreamOptions(config, store, out, markets ? { markets } : {}),
+    ...(bus === undefined ? {} : { bus: bus.bus, events: bus.events }),
+    ...(binanceGovernor === undefined ? {} : { binanceGovernor }),
+  });
   onStart?.(stream);
   const path = streamStatusPath(config);
   let lastPrinted = 0;
@@ -127,7 +138,7 @@ export function registerStreamCommand(program: Command): void {
       for (const m of markets ?? []) parseMarketRef(m);
       const shard = opts.shard === undefined ? null : parseStreamShard(opts.shard);
       refuseWhileUp(command, 'set [stream] markets and restart up: it streams them itself');
-      await withContext(command, async ({ config, store }) => {
+      await withContext(command, async ({ config, store, sources }) => {
         if (opts.lake !== undefined) config.stream.lake = opts.lake;
         const all = markets ?? config.stream.markets;
         if (all.length === 0) throw new ConfigError('no markets to stream: set [stream] markets in the config or pass --markets binance:BTCUSDT,…');
@@ -144,7 +155,7 @@ export function registerStreamCommand(program: Command): void {
         let bus: StreamBus | undefined;
         try {
           bus = await openStreamBus(opts.bus, shard, log);
-          const s = await runStream(config, store, log, abort.signal, markets, undefined, bus);
+          const s = await runStream(config, store, log, abort.signal, markets, undefined, { bus, binanceGovernor: sources().governor });
           process.stderr.write(`${statusLine(s)}\nstream: stopped\n`);
         } finally {
           process.off('SIGINT', stop);

@@ -80,7 +80,7 @@ export function registerUpCommand(program: Command): void {
           // [stream] markets stream live beside the history (from the replay server's websockets with --replay).
           const streamConfig = replay ? streamingFromReplay(c, replay.urls) : c;
           const streaming = c.stream.markets.length > 0
-            ? runStream(streamConfig, ctx.store, (l) => process.stderr.write(`${l}\n`), abort.signal, undefined, (s) => (live = s)).catch((err: unknown) => {
+            ? runStream(streamConfig, ctx.store, (l) => process.stderr.write(`${l}\n`), abort.signal, undefined, (s) => (live = s), { binanceGovernor: sources.governor }).catch((err: unknown) => {
               ctx.logger.error({ err }, `live stream stopped: ${(err as Error).message}`);
             })
             : Promise.resolve();

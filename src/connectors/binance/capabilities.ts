@@ -33,6 +33,17 @@ export function historicalTradesBaseUrl(restBaseUrl: string): string {
   return new URL(restBaseUrl).host === new URL(binanceRestCapabilities.defaultBaseUrl).host ? binanceRestCapabilities.historicalTradesBaseUrl : restBaseUrl;
 }
 
+/**
+ * `GET /api/v3/depth` weight by its `limit` (PROTOCOLS.md §2): 1–100 → 5, 101–500 → 25,
+ * 501–1000 → 50, 1001–5000 → 250 (a larger limit is truncated to 5000).
+ */
+export function binanceDepthWeight(limit: number): number {
+  if (limit <= 100) return 5;
+  if (limit <= 500) return 25;
+  if (limit <= 1000) return 50;
+  return 250;
+}
+
 export const binanceRestCapabilities = {
   exchange: 'binance',
   market: 'spot',

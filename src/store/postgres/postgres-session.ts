@@ -23,6 +23,9 @@ function wrap(err: unknown, sql: string): StoreError {
   return new StoreError(`PostgreSQL: ${message} (in: ${sql.trim().split(/\s+/).slice(0, 4).join(' ')} …)`, { cause: err });
 }
 
+/** A checked-out client's connection error: surfaced by its next query instead. */
+function ignoreError(): void {}
+
 interface Queryable {
   query(config: { text: string; values: unknown[]; rowMode: 'array' }): Promise<pg.QueryArrayResult>;
 }
@@ -85,6 +88,9 @@ export class PostgresSession implements SqlSession {
     }
     const tx = executor(client);
     let broken = false;
+    // The pool listens for errors on idle clients only: a checked-out one whose connection the
+    // server ends between two queries (a restart) must not crash the process; its next query fails.
+    client.on('error', ignoreError);
     try {
       await tx.run('BEGIN');
       const out = await fn(tx, client);
@@ -97,6 +103,7 @@ export class PostgresSession implements SqlSession {
       });
       throw wrap(err, 'transaction');
     } finally {
+      client.off('error', ignoreError);
       client.release(broken);
     }
   }
@@ -110,12 +117,14 @@ export class PostgresSession implements SqlSession {
       throw wrap(err, 'connect');
     }
     let broken = false;
+    client.on('error', ignoreError); // as in inTransaction
     try {
       return await fn(client);
     } catch (err) {
       broken = true; // a failed COPY may leave the protocol mid-stream: do not reuse the connection
       throw wrap(err, 'query');
     } finally {
+      client.off('error', ignoreError);
       client.release(broken);
     }
   }

@@ -4,6 +4,8 @@
  * @see https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams
  */
 import { createSnapshotFetcher } from '../../ws/snapshot-fetcher.js';
+import { binanceDepthWeight } from '../capabilities.js';
+import { defaultRateGovernor, type WeightGovernor } from '../rate-governor.js';
 import type { WsFeedOptions } from '../../ws/ws-feed.js';
 import {
   BINANCE_WS_LIMITS,
@@ -53,9 +55,18 @@ export interface BinanceSnapshotFetchSettings {
   /** Levels per side: 1000 (weight 50) by default; 5000 costs weight 250. */
   limit?: number;
   fetch?: typeof globalThis.fetch;
+  /**
+   * The Binance weight budget each snapshot is granted from and settled with (its
+   * X-MBX-USED-WEIGHT-1M, a 429/418 pause): the process's own by default, the one shared across
+   * processes when the store keeps a weight ledger (createSources' `governor`).
+   */
+  governor?: WeightGovernor;
 }
 
-/** `(symbol, signal) => body` of `GET /api/v3/depth`; a non-2xx answer is an UpstreamError (retryable). */
+/** `(symbol, signal) => body` of `GET /api/v3/depth`, within the weight budget; a non-2xx answer is an UpstreamError (retryable). */
 export function createBinanceSnapshotFetcher(s: BinanceSnapshotFetchSettings): (symbol: string, signal: AbortSignal) => Promise<string> {
-  return createSnapshotFetcher((symbol) => binanceDepthSnapshotUrl(s.restBaseUrl, symbol, s.limit ?? 1000), s.fetch);
+  const limit = s.limit ?? 1000;
+  const governor = s.governor ?? defaultRateGovernor;
+  const weight = binanceDepthWeight(limit);
+  return createSnapshotFetcher((symbol) => binanceDepthSnapshotUrl(s.restBaseUrl, symbol, limit), s.fetch, () => governor.acquire(weight));
 }
