@@ -48,8 +48,9 @@ test('liquidity window - a hand-checked window: update notional per side and rat
     bestBid: 100, bestAsk: 102, spread: 2, mid: 101,
     deltaEvents: 2, bidLevels: 3, askLevels: 3, trades: 4, incomplete: false,
   });
-  assert.deepEqual(p.onEvent(trade(W0 + 59_500, 1, 'buy')), []);
-  assert.equal(p.late, 1, 'an event for an emitted window is dropped and counted');
+  assert.deepEqual(p.onEvent(trade(W0 + 59_500, 1, 'buy')), [{ ...w, incomplete: true }], 'an event for an emitted window is not counted in it; the window is sent again marked incomplete');
+  assert.deepEqual(p.onEvent(trade(W0 + 59_600, 1, 'buy')), [], 'once marked, a window is not sent again');
+  assert.equal(p.late, 2, 'events for an emitted window are dropped and counted');
   const [next] = p.tick(W0 + 122_000);
   assert.deepEqual([next?.windowStart, next?.bidDeltaNotional, next?.bookBidNotional, next?.trades], [W0 + 60_000, 0, 490, 0]);
 });
@@ -98,4 +99,16 @@ test('liquidity window - an event with a level or quantity that cannot be summed
   assert.throws(() => p.onEvent(trade(W0 + 3_000, Number.NaN, 'buy')), /trade gemini:BTCUSD at \d+: quantity NaN/);
   const [w] = p.tick(W0 + 62_000);
   assert.deepEqual([w?.bidDeltaNotional, w?.deltaEvents, w?.trades], [100, 1, 0]);
+});
+
+test('liquidity window - a late event marks only a window among the last 8 emitted; older ones stay as sent', () => {
+  const p = new LiquidityWindows({ windowMs: 60_000, graceMs: 0 });
+  const sent: LiquidityWindow[] = [];
+  for (let i = 0; i <= 10; i++) sent.push(...p.onEvent(trade(W0 + i * 60_000 + 1_000, 1, 'buy')));
+  assert.deepEqual(sent.map((w) => (w.windowStart - W0) / 60_000), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(p.onEvent(trade(W0 + 1_500, 1, 'sell')), [], 'the first window is no longer remembered');
+  const [marked, ...more] = p.onEvent(trade(W0 + 9 * 60_000 + 1_500, 1, 'sell'));
+  assert.equal(more.length, 0);
+  assert.deepEqual(marked, { ...sent[9], incomplete: true }, 'the values as sent, marked incomplete');
+  assert.equal(p.late, 2);
 });

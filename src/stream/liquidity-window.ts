@@ -6,7 +6,8 @@
  * Events are placed by their exchange time (receive time where there is none). A window is
  * emitted once the newest event time seen for its market, or the clock given to `tick`, reaches
  * its end plus the grace; an event for a window already emitted is late: dropped and counted,
- * never patched in. Only windows that saw an event are emitted. The same events give the same
+ * never patched in, and the window (if among the market's last 8 emitted) is emitted again
+ * marked incomplete. Only windows that saw an event are emitted. The same events give the same
  * records, keyed by window start, so a replay or a restart never double-counts.
  *
  * The book at a window's end is read through `bookFor` when the first event at or after the end
@@ -80,6 +81,9 @@ function checkEvent(e: TradeEvent | BookDeltaEvent | BookSnapshotEvent, time: nu
   }
 }
 
+/** Emitted windows remembered per market for late events to mark. */
+const RECENT_WINDOWS = 8;
+
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
 
 function notional(levels: readonly (readonly [number, number])[]): number {
@@ -93,6 +97,8 @@ class MarketWindows {
   /** Windows starting before this were emitted. */
   emittedBefore = Number.NEGATIVE_INFINITY;
   newest = Number.NEGATIVE_INFINITY;
+  /** The last windows emitted, by start: a late event marks its window incomplete if it is still here. */
+  readonly recent = new Map<number, LiquidityWindow>();
   constructor(readonly ref: MarketRef) {}
 }
 
@@ -135,7 +141,13 @@ export class LiquidityWindows {
     const start = Math.floor(time / this.windowMs) * this.windowMs;
     if (start < m.emittedBefore) {
       this.#late++;
-      return [];
+      // Its window went out without it: sent again marked incomplete (the same row, upserted), so
+      // it is never passed off as exact. A redelivered event (JetStream after a restart) does this too.
+      const sent = m.recent.get(start);
+      if (sent === undefined || sent.incomplete) return [];
+      const marked = { ...sent, incomplete: true };
+      m.recent.set(start, marked);
+      return [marked];
     }
     if (e.kind !== 'book_snapshot') {
       let w = m.open.get(start);
@@ -179,7 +191,10 @@ export class LiquidityWindows {
       m.open.delete(w.start);
       m.emittedBefore = Math.max(m.emittedBefore, w.start + this.windowMs);
     }
-    return due.map((w) => this.#record(m.ref, w));
+    const out = due.map((w) => this.#record(m.ref, w));
+    for (const w of out) m.recent.set(w.windowStart, w);
+    for (const start of m.recent.keys()) if (m.recent.size > RECENT_WINDOWS) m.recent.delete(start);
+    return out;
   }
 
   #record(ref: MarketRef, w: OpenWindow): LiquidityWindow {

@@ -1,20 +1,29 @@
 /**
- * Trade ids in a stream lake, per market, for the scale-out checks: none twice (a restarted
- * stream process must not write a trade again), and — once restarted stream processes backfill
- * the trades they missed — none missing against the replay server's source.
+ * Trades in a stream lake, per market, for the scale-out checks: none twice (a restarted stream
+ * process must not write a trade again), none missing against the replay server's source (a
+ * restarted process fetches what it missed by id), and the windows either count exactly the
+ * lake's trades of their minute or are marked incomplete.
  */
 import assert from 'node:assert/strict';
 import { readLake } from '../../src/store/lake/index.js';
+import type { SignalRecord } from '../../src/store/signal-records.js';
 
-/** Every trade id in the lake at `root`, per `exchange:symbol`, in arrival order. */
-export async function lakeTradeIds(root: string): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
+const MINUTE_MS = 60_000;
+
+export interface LakeTrade {
+  id: string;
+  exchangeTime: number;
+}
+
+/** Every trade in the lake at `root`, per `exchange:symbol`, in arrival order. */
+export async function lakeTrades(root: string): Promise<Map<string, LakeTrade[]>> {
+  const out = new Map<string, LakeTrade[]>();
   for await (const { event } of readLake(root, { from: 0, to: Date.now() + 86_400_000, kinds: ['trade'] })) {
     if (event.kind !== 'trade') continue;
     const market = `${event.exchange}:${event.symbol}`;
-    const ids = out.get(market) ?? [];
-    ids.push(event.tradeId);
-    out.set(market, ids);
+    const list = out.get(market) ?? [];
+    list.push({ id: event.tradeId, exchangeTime: event.exchangeTime ?? event.receivedAt });
+    out.set(market, list);
   }
   return out;
 }
@@ -56,4 +65,32 @@ export function assertTradesComplete(market: string, lakeIds: readonly string[],
     }
   }
   assert.equal(count, 0, `${market}: ${count} source trade ids between ${lo} and ${hi} are not in the lake (first: ${missing.join(', ')})`);
+}
+
+/**
+ * Every 60 s window of the market is either marked incomplete or counts exactly the lake's trades
+ * of its minute (exchange time). The first and last minute the lake holds are left out: the run
+ * began and ended inside them. Returns how many windows were exact and how many incomplete.
+ */
+export function assertWindowsExactOrIncomplete(market: string, windows: readonly SignalRecord[], trades: readonly LakeTrade[]): { exact: number; incomplete: number } {
+  const perMinute = new Map<number, number>();
+  for (const t of trades) {
+    const m = t.exchangeTime - (t.exchangeTime % MINUTE_MS);
+    perMinute.set(m, (perMinute.get(m) ?? 0) + 1);
+  }
+  const minutes = [...perMinute.keys()].sort((a, b) => a - b);
+  const first = minutes[0] ?? 0;
+  const last = minutes.at(-1) ?? 0;
+  let exact = 0;
+  let incomplete = 0;
+  for (const w of windows) {
+    if (w.windowMs !== MINUTE_MS || w.windowStart <= first || w.windowStart >= last) continue;
+    if (w.incomplete) {
+      incomplete++;
+      continue;
+    }
+    assert.equal(w.trades, perMinute.get(w.windowStart) ?? 0, `${market}: window ${new Date(w.windowStart).toISOString()} is not marked incomplete, so it counts the lake's trades of its minute`);
+    exact++;
+  }
+  return { exact, incomplete };
 }
