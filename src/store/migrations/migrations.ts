@@ -9,6 +9,7 @@ import { seriesVolumeMax } from './007-series-volume-max.js';
 import { outboxClaims } from './008-outbox-claims.js';
 import { signals } from './009-signals.js';
 import { weightLedger } from './010-weight-ledger.js';
+import { evaluationMarks } from './012-evaluation-marks.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange, alertRecords, users, seriesVolumeMax, outboxClaims, signals, weightLedger];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange, alertRecords, users, seriesVolumeMax, outboxClaims, signals, weightLedger, evaluationMarks];
