@@ -4,7 +4,9 @@
  * polls waiting at once); a bar written to the store by the test, as a worker's sync would,
  * fires a rule once and reaches Telegram once with both running; after `kill -9` of the holder,
  * the other takes getUpdates (and the evaluation) over within a bound, answers a command, fires
- * nothing twice, and fires once on a bar stored after the takeover; SIGTERM stops it with exit 0.
+ * nothing twice, fires once on a bar stored after the kill and before the takeover (closed by
+ * then: it is evaluated from the stored evaluation mark) and once on a bar stored after the
+ * takeover; SIGTERM stops it with exit 0.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -41,7 +43,7 @@ async function storeBar(store: Store, openTime: number): Promise<void> {
 const ANSWERS = /this process answers the Telegram bot's commands/;
 const EVALUATES = /alert rules loaded; evaluating bars as they are stored/;
 
-test('serve: two processes on one PostgreSQL store, one getUpdates consumer taken over after kill -9, a stored bar fires once and is delivered once', { timeout: 240_000 }, async () => {
+test('serve: two processes on one PostgreSQL store, one getUpdates consumer taken over after kill -9, a stored bar fires once and is delivered once, also one stored between the kill and the takeover', { timeout: 240_000 }, async () => {
   const replay = await startReplayServer({ now: Date.now(), speed: 1, telegram: { token: REPLAY_BOT_TOKEN } });
   const temp = await createTempDatabase();
   const store = await openStore(temp.url);
@@ -82,27 +84,34 @@ test('serve: two processes on one PostgreSQL store, one getUpdates consumer take
     assert.deepEqual(firings.map((f) => [f.ruleId, f.barOpenTime]), [[rule.id, minute]], 'stored once');
     assert.deepEqual((await store.listOutbox(firings[0]?.id ?? -1)).map((o) => o.status), ['delivered']);
 
+    // The next minute closed before the kill, so that a takeover starting fresh at its own time
+    // would only seed it: the bar of that minute is stored while no evaluator runs.
+    const between = minute + 60_000;
+    while (Date.now() < between + 60_000) await new Promise((r) => setTimeout(r, 1_000));
     const startedBefore = replay.telegram.polls()[BOT_ID]?.started ?? 0;
     a.child.kill('SIGKILL');
     await a.exited;
+    await storeBar(store, between);
     const took = await until('the second serve to take getUpdates over', () => ANSWERS.test(b.output()) && (replay.telegram.polls()[BOT_ID]?.open ?? 0) === 1 && (replay.telegram.polls()[BOT_ID]?.started ?? 0) > startedBefore, TAKEOVER_MS);
     process.stderr.write(`serve test: getUpdates taken over ${took} ms after the holder's kill -9\n`);
     await until('the second serve to evaluate', () => EVALUATES.test(b.output()), TAKEOVER_MS);
     assert.equal(replay.telegram.polls()[BOT_ID]?.maxOpen, 1, 'never two getUpdates at once, also across the takeover');
+    await until('the alert of the bar stored before the takeover', () => replay.telegram.sent.filter((m) => /BTCUSDT/.test(m.plain)).length === 2, 30_000);
     const sentBefore = replay.telegram.sent.length;
     replay.telegram.inject({ message: { chat_id: CHAT, text: '/alerts' } });
     await until('the new holder to answer /alerts', () => replay.telegram.sent.length > sentBefore, 20_000);
     assert.match(replay.telegram.sent.at(-1)?.plain ?? '', /above 100/);
     await new Promise((r) => setTimeout(r, 3_000));
-    assert.equal((await store.listFirings(user.id, { limit: 10 })).length, 1, 'the new evaluator does not fire the evaluated bar again');
+    const handedOver = await store.listFirings(user.id, { limit: 10 });
+    assert.deepEqual(handedOver.map((f) => f.barOpenTime).sort((x, y) => x - y), [minute, between], 'the new evaluator fires the bar stored before it took over, and not the evaluated bar again');
     // A bar stored after the takeover is the new evaluator's (it fires on every close above 100).
     const later = Math.floor(Date.now() / 60_000) * 60_000;
     await storeBar(store, later);
-    await until('the second alert on Telegram', () => replay.telegram.sent.filter((m) => /BTCUSDT/.test(m.plain)).length === 2, 90_000);
+    await until('the third alert on Telegram', () => replay.telegram.sent.filter((m) => /BTCUSDT/.test(m.plain)).length === 3, 90_000);
     await new Promise((r) => setTimeout(r, 3_000));
     const after = await store.listFirings(user.id, { limit: 10 });
-    assert.deepEqual(after.map((f) => f.barOpenTime).sort((x, y) => x - y), [minute, later], 'each bar fired once');
-    assert.equal(replay.telegram.sent.filter((m) => /BTCUSDT/.test(m.plain)).length, 2, 'each firing delivered once');
+    assert.deepEqual(after.map((f) => f.barOpenTime).sort((x, y) => x - y), [minute, between, later], 'each bar fired once');
+    assert.equal(replay.telegram.sent.filter((m) => /BTCUSDT/.test(m.plain)).length, 3, 'each firing delivered once');
 
     b.child.kill('SIGTERM');
     assert.equal(await b.exited, 0, b.output());

@@ -82,8 +82,8 @@ export function deliveryScenarios(name: string, backend: KillBackend): void {
       const user = await store.createUser('ida', 'user', 'UTC', '$scrypt$not-used-here', T0);
       const rule = await store.createRule(user.id, 'dip', { expression: 'rsi:14 < 30' }, T0);
       const base = { ruleId: rule.id, userId: user.id, exchange: 'binance', symbol: 'BTCUSDT', interval: '1h', barOpenTime: T0 - 3_600_000, inputs: {}, incomplete: false, message: 'dip' };
-      // 40 firings × 3 webhook targets: rows of one target go one at a time per worker.
-      const firings = await store.recordEvaluation([], Array.from({ length: 40 }, (_, i) => ({ ...base, firedAt: T0 + i, channels: [0, 1, 2].map((t) => `webhook:https://hooks.example/${(i + t) % 7}`) })));
+      // 40 firings (one per bar: a rule fires once per bar) × 3 webhook targets: rows of one target go one at a time per worker.
+      const firings = await store.recordEvaluation([], Array.from({ length: 40 }, (_, i) => ({ ...base, barOpenTime: base.barOpenTime - i * 3_600_000, firedAt: T0 + i, channels: [0, 1, 2].map((t) => `webhook:https://hooks.example/${(i + t) % 7}`) })));
       assert.equal(firings.length, 40);
       const channels = [new CountingChannel(), new CountingChannel()];
       const workers = [store, other].map((s, i) => new OutboxWorker(s, { channels: [channels[i] as CountingChannel], now: () => T0 + 60_000, pollMs: 5, perKind: 6 }));
@@ -103,7 +103,7 @@ export function deliveryScenarios(name: string, backend: KillBackend): void {
       assert.ok(a.size > 0 && b.size > 0, `both workers sent (${a.size} + ${b.size})`);
 
       // A worker that died holding a claim: the row is not due while the lease runs, then any worker takes it.
-      const [late] = await store.recordEvaluation([], [{ ...base, firedAt: T0 + 100, channels: ['dashboard'] }]);
+      const [late] = await store.recordEvaluation([], [{ ...base, barOpenTime: T0, firedAt: T0 + 100, channels: ['dashboard'] }]);
       assert.ok(late);
       const [row] = await store.listOutbox(late.id);
       assert.ok(row);

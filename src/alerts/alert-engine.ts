@@ -6,7 +6,7 @@
  * `recordEvaluation` transaction. The preview runs the same runner with the same seeding, so over
  * one window the two fire on the same bars.
  */
-import type { AlertStore, NewFiring, StoredFiring, StoredRuleState } from '../store/alert-records.js';
+import type { AlertStore, EvaluationMark, NewFiring, StoredFiring, StoredRuleState } from '../store/alert-records.js';
 import type { Store } from '../store/store.js';
 import { compileStoredRule } from './compile-rule.js';
 import { barCloseTime, type CompiledRule, type RuleFiring } from './rule-evaluator.js';
@@ -36,7 +36,14 @@ export class AlertEngine {
 
   constructor(private readonly o: AlertEngineOptions) {}
 
-  /** Loads the enabled rules and their fire states and seeds the indicator streams from bars closed by `now`. */
+  /**
+   * Loads the enabled rules and their fire states and seeds the indicator streams from bars closed
+   * by the start: `now`, or the earliest evaluation mark of the loaded series when one is earlier
+   * (a previous evaluator's, before a restart or takeover), so that the next onBars evaluates the
+   * bars stored since it. A series marked later than the start has bars evaluated again: a rule
+   * skips a bar its stored state has evaluated (or evaluates it from the same state, to the same
+   * result), and a firing of a rule and bar is stored once (recordEvaluation).
+   */
   async start(now: number): Promise<void> {
     const stored = await this.o.alerts.listEnabledRules();
     const rules: CompiledRule[] = [];
@@ -53,8 +60,11 @@ export class AlertEngine {
     for (const r of rules) symbols.set(r.id, await this.o.symbolsOf(r.definition.scope, now));
     const states = new Map((await this.o.alerts.listRuleStates()).map((s) => [s.ruleId, s.state]));
     this.runner = new RuleRunner(rules, (r) => symbols.get(r.id) ?? [], states);
-    this.next = await seedRunner(this.runner, this.o.store, this.o.exchange, now);
-    this.committedUpTo = now;
+    const marks = new Map((await this.o.alerts.listEvaluationMarks(this.o.exchange)).map((m) => [`${m.symbol}|${m.interval}`, m.evaluatedUntil]));
+    let start = now;
+    for (const series of this.runner.pool.all()) start = Math.min(start, marks.get(`${series.symbol}|${series.interval}`) ?? now);
+    this.next = await seedRunner(this.runner, this.o.store, this.o.exchange, start);
+    this.committedUpTo = start;
   }
 
   /** Whether a loaded rule is evaluated on forming bars: then every stored minute counts, not only closes. */
@@ -77,6 +87,8 @@ export class AlertEngine {
     if (runner === null) throw new Error('AlertEngine.start() must run before onBars()');
     const only = symbols === undefined ? null : new Set(symbols);
     const bars: SeriesBar[] = [];
+    // Every series read up to a new bar: its mark moves to the open time after it.
+    const marks: EvaluationMark[] = [];
     for (const series of runner.pool.all()) {
       if (only !== null && !only.has(series.symbol)) continue;
       const key = `${series.symbol}|${series.interval}`;
@@ -85,7 +97,11 @@ export class AlertEngine {
       bars.push(...read.bars);
       series.waitingFrom = read.waitingFrom;
       const last = read.bars.at(-1);
-      if (last !== undefined) this.next.set(key, last.bar.openTime + series.intervalMs);
+      if (last !== undefined) {
+        const until = last.bar.openTime + series.intervalMs;
+        this.next.set(key, until);
+        marks.push({ exchange: this.o.exchange, symbol: series.symbol, interval: series.interval, evaluatedUntil: until });
+      }
     }
     if (runner.signals.size > 0) {
       let from = Infinity;
@@ -98,13 +114,13 @@ export class AlertEngine {
     }
     const firings = runner.advance(bars);
     const states: StoredRuleState[] = runner.takeChangedStates().map((s) => ({ ruleId: s.ruleId, state: s.state, updatedAt: upTo }));
-    if (states.length === 0 && firings.length === 0) {
+    if (states.length === 0 && firings.length === 0 && marks.length === 0) {
       // Rules evaluated but no state changed (takeChangedStates): these bars are as good as recorded.
       if (only === null && runner.evaluated + runner.peeked > 0) this.committedUpTo = upTo;
       return [];
     }
     try {
-      const stored = await this.o.alerts.recordEvaluation(states, firings.map((f) => this.toNewFiring(f)));
+      const stored = await this.o.alerts.recordEvaluation(states, firings.map((f) => this.toNewFiring(f)), marks);
       if (only === null) this.committedUpTo = upTo;
       return stored;
     } catch (err) {

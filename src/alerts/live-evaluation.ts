@@ -54,15 +54,16 @@ export class LiveEvaluation {
     }
     const key = rules.map((r) => `${r.id}@${r.updatedAt}/${r.mutedUntil ?? ''}`).join(',');
     if (key !== this.rulesKey) {
-      // Started (or reloaded) at now: bars closed before it only seed the indicator streams.
+      // Started (or reloaded) at the stored evaluation marks (at now without them): bars closed
+      // before only seed the indicator streams, those after are evaluated now, once.
       await this.engine.reload(now);
       this.rulesKey = key;
       for (const r of this.engine.rejected) this.logger.warn(`alert rule ${r.ruleId} is not evaluated: ${r.error}`);
+    } else if (rows === 0 && !this.engine.evaluatesIntrabar) {
+      // A `once_per_bar` rule is evaluated on every minute stored, also those the live stream wrote
+      // (source `stream`) when the sync found nothing new to write.
       return health;
     }
-    // A `once_per_bar` rule is evaluated on every minute stored, also those the live stream wrote
-    // (source `stream`) when the sync found nothing new to write.
-    if (rows === 0 && !this.engine.evaluatesIntrabar) return health;
     return [...health, ...(await this.engine.onBars(now))];
   }
 

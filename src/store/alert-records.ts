@@ -47,6 +47,17 @@ export interface NewFiring {
   channels: string[];
 }
 
+/**
+ * How far the rules of an exchange were evaluated on one series: every closed bar opening before
+ * `evaluatedUntil` (epoch ms) was evaluated. A new evaluator starts from it (migration 12).
+ */
+export interface EvaluationMark {
+  exchange: string;
+  symbol: string;
+  interval: string;
+  evaluatedUntil: number;
+}
+
 export interface StoredFiring extends Omit<NewFiring, 'channels'> {
   id: number;
 }
@@ -114,8 +125,13 @@ export interface AlertStore {
    * `firedAt`. Returns the firings with their ids. A firing whose rule was deleted meanwhile (or
    * is not its `userId`'s) is dropped and not returned; a firing the database refuses (empty
    * symbol, negative open time, `firedAt` before the bar) rolls the whole evaluation back.
+   * A rule fires once per bar: a firing of a rule, symbol, interval and bar open time already
+   * stored (by another evaluator, or before a crash) is dropped with its outbox rows and not
+   * returned. `marks` are upserted in the same transaction (a mark never moves back).
    */
-  recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[]): Promise<StoredFiring[]>;
+  recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[], marks?: readonly EvaluationMark[]): Promise<StoredFiring[]>;
+  /** The evaluation marks of the exchange's series. */
+  listEvaluationMarks(exchange: string): Promise<EvaluationMark[]>;
   /** The user's firings, newest first; `since` keeps those with firedAt ≥ since. */
   listFirings(userId: number, filter: { ruleId?: number; since?: number; limit: number }): Promise<StoredFiring[]>;
 

@@ -10,8 +10,11 @@ import { sendTestMessages } from './send-test.js';
 
 const T0 = Date.UTC(2024, 0, 2, 10);
 
+/** Bars fired so far: each firing is of the hour before the last one's (a rule fires once per bar). */
+let bars = 0;
 function firing(userId: number, channels: string[], message = 'rsi:14 < 30'): NewFiring {
-  return { ruleId: 1, userId, exchange: 'binance', symbol: 'BTCUSDT', interval: '1h', barOpenTime: T0 - 3_600_000, firedAt: T0, inputs: {}, incomplete: false, message, channels };
+  bars++;
+  return { ruleId: 1, userId, exchange: 'binance', symbol: 'BTCUSDT', interval: '1h', barOpenTime: T0 - bars * 3_600_000, firedAt: T0, inputs: {}, incomplete: false, message, channels };
 }
 
 /** A channel whose answers a test scripts: each call takes the next outcome (or succeeds), or waits on a gate. */

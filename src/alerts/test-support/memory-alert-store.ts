@@ -3,7 +3,7 @@
  * are another engineer's, and pass the store contract suite). It shares no code with the engine;
  * `recordEvaluation` applies all of a call or, when `failNext` is set, none of it.
  */
-import type { AlertStore, ChatLink, NewFiring, OutboxItem, StoredFiring, StoredRule, StoredRuleState } from '../../store/alert-records.js';
+import type { AlertStore, ChatLink, EvaluationMark, NewFiring, OutboxItem, StoredFiring, StoredRule, StoredRuleState } from '../../store/alert-records.js';
 
 export class MemoryAlertStore implements AlertStore {
   rules = new Map<number, StoredRule>();
@@ -11,6 +11,7 @@ export class MemoryAlertStore implements AlertStore {
   firings: StoredFiring[] = [];
   outbox: OutboxItem[] = [];
   links: ChatLink[] = [];
+  marks = new Map<string, EvaluationMark>();
   codes = new Map<string, { userId: number; expiresAt: number }>();
   /** Transactions committed by recordEvaluation. */
   evaluations = 0;
@@ -57,14 +58,24 @@ export class MemoryAlertStore implements AlertStore {
     return [...this.states.values()].map((s) => JSON.parse(JSON.stringify(s)) as StoredRuleState);
   }
 
-  async recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[]): Promise<StoredFiring[]> {
+  async listEvaluationMarks(exchange: string): Promise<EvaluationMark[]> {
+    return [...this.marks.values()].filter((m) => m.exchange === exchange);
+  }
+
+  async recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[], marks: readonly EvaluationMark[] = []): Promise<StoredFiring[]> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('simulated transaction failure');
     }
     for (const s of states) this.states.set(s.ruleId, JSON.parse(JSON.stringify(s)) as StoredRuleState);
+    for (const m of marks) {
+      const key = `${m.exchange}|${m.symbol}|${m.interval}`;
+      if ((this.marks.get(key)?.evaluatedUntil ?? -Infinity) < m.evaluatedUntil) this.marks.set(key, { ...m });
+    }
     const out: StoredFiring[] = [];
     for (const f of firings) {
+      // One firing per rule and bar: one stored already is not stored again.
+      if (this.firings.some((g) => g.ruleId === f.ruleId && g.symbol === f.symbol && g.interval === f.interval && g.barOpenTime === f.barOpenTime)) continue;
       const { channels, ...rest } = f;
       const stored: StoredFiring = { ...(JSON.parse(JSON.stringify(rest)) as Omit<NewFiring, 'channels'>), id: this.firings.length + 1 };
       this.firings.push(stored);

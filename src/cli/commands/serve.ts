@@ -81,7 +81,8 @@ interface EvaluationLoop {
 /**
  * Polls the store every `everyMs` for closed bars stored since the last look and evaluates them
  * (LiveEvaluation.evaluateStored). A fresh engine per turn as holder: it loads the rules' stored
- * fire states, and bars stored before it started only seed the indicators. Each turn first asks
+ * fire states and starts from the stored evaluation marks, so bars stored since the last holder's
+ * last evaluation are evaluated now, once (docs/SCALE-OUT.md). Each turn first asks
  * whether the lock is still held, so a holder whose lock connection broke (another process may
  * evaluate already) records nothing more.
  */

@@ -2,10 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StoredRule, Store } from '../store.js';
+import { randomBytes } from 'node:crypto';
 import { firing, newUser } from './alert-helpers.js';
 import { withStore } from './contract-helpers.js';
 
 const T0 = 1_704_067_200_000; // 2024-01-01T00:00Z
+const H = 3_600_000;
 const definition = { expression: 'rsi:14 < 30', scope: { symbols: ['BTCUSDT', 'ETHUSDT'] }, interval: '1h', channels: ['telegram:42'], quiet: null };
 
 export function registerRuleCases(name: string, makeStore: () => Promise<Store>): void {
@@ -156,5 +158,42 @@ export function registerRuleCases(name: string, makeStore: () => Promise<Store>)
       assert.deepEqual(fired.map((f) => [f.ruleId, f.userId]), [[kept.id, a.id]]);
       assert.deepEqual(await store.listFirings(b.id, { limit: 10 }), []);
       assert.deepEqual((await store.dueOutbox(Number.MAX_SAFE_INTEGER, 100_000)).filter((o) => o.userId === b.id), []);
+    }));
+
+  test(`${name} store - a rule fires once per bar: a firing stored again (another evaluator, a re-evaluation) is dropped with its deliveries, and marks only move forward`, () =>
+    withStore(makeStore, async (store) => {
+      const a = await newUser(store);
+      const rule = await store.createRule(a.id, 'oversold', definition, T0);
+      const exchange = `marks_${randomBytes(4).toString('hex')}`;
+      const mark = (symbol: string, interval: string, evaluatedUntil: number) => ({ exchange, symbol, interval, evaluatedUntil });
+      assert.deepEqual(await store.listEvaluationMarks(exchange), []);
+      const [first] = await store.recordEvaluation([], [firing(rule.id, a.id, T0, ['telegram:42'], { exchange })], [mark('BTCUSDT', '1h', T0 + H), mark('ETHUSDT', '1h', T0)]);
+      assert.ok(first);
+
+      // The same bar again (next to a new one, and twice in one call): only the new bar is stored.
+      const again = await store.recordEvaluation(
+        [{ ruleId: rule.id, state: { n: 2 }, updatedAt: T0 + 2 * H }],
+        [
+          firing(rule.id, a.id, T0, ['telegram:42', 'dashboard'], { exchange, firedAt: T0 + 2 * H }),
+          firing(rule.id, a.id, T0 + H, ['dashboard'], { exchange }),
+          firing(rule.id, a.id, T0 + H, ['dashboard'], { exchange, message: 'second copy' }),
+          firing(rule.id, a.id, T0, ['dashboard'], { exchange, symbol: 'ETHUSDT' }),
+        ],
+        [mark('BTCUSDT', '1h', T0 + 2 * H), mark('ETHUSDT', '1h', T0 - H), mark('BTCUSDT', '1m', T0 + 5 * 60_000)],
+      );
+      assert.deepEqual(again.map((f) => [f.symbol, f.barOpenTime, f.message]), [['BTCUSDT', T0 + H, `BTCUSDT rsi:14 < 30 at ${T0 + H}`], ['ETHUSDT', T0, `BTCUSDT rsi:14 < 30 at ${T0}`]]);
+      const stored = await store.listFirings(a.id, { ruleId: rule.id, limit: 10 });
+      assert.deepEqual(stored.map((f) => [f.symbol, f.barOpenTime]).sort(), [['BTCUSDT', T0], ['BTCUSDT', T0 + H], ['ETHUSDT', T0]]);
+      assert.equal(stored.find((f) => f.barOpenTime === T0 && f.symbol === 'BTCUSDT')?.id, first.id, 'the first firing of the bar is kept');
+      assert.deepEqual((await store.listOutbox(first.id)).map((o) => o.channel), ['telegram:42'], 'no delivery of the repeated firing');
+      assert.deepEqual((await store.listRuleStates()).find((s) => s.ruleId === rule.id)?.state, { n: 2 }, 'the states of the call are written');
+      assert.deepEqual(await store.listEvaluationMarks(exchange), [mark('BTCUSDT', '1h', T0 + 2 * H), mark('BTCUSDT', '1m', T0 + 5 * 60_000), mark('ETHUSDT', '1h', T0)], 'a mark never moves back');
+
+      // A refused evaluation moves no mark.
+      await assert.rejects(
+        store.recordEvaluation([], [firing(rule.id, a.id, -H, ['dashboard'], { exchange, firedAt: T0 })], [mark('BTCUSDT', '1h', T0 + 9 * H)]),
+        (err: Error & { code?: string }) => err.code === 'STORE',
+      );
+      assert.equal((await store.listEvaluationMarks(exchange))[0]?.evaluatedUntil, T0 + 2 * H);
     }));
 }

@@ -10,6 +10,7 @@ import { outboxClaims } from './008-outbox-claims.js';
 import { signals } from './009-signals.js';
 import { weightLedger } from './010-weight-ledger.js';
 import { signalIncomplete } from './011-signal-incomplete.js';
+import { evaluationMarks } from './012-evaluation-marks.js';
 import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange, alertRecords, users, seriesVolumeMax, outboxClaims, signals, weightLedger, signalIncomplete];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, seriesKeySchema, jobHeartbeat, manifestKeptRange, alertRecords, users, seriesVolumeMax, outboxClaims, signals, weightLedger, signalIncomplete, evaluationMarks];

@@ -2,7 +2,7 @@
  * One evaluation's result (rule states, firings and their outbox rows) written in one
  * transaction, and the firing history read back; shared by both SQL backends.
  */
-import type { NewFiring, StoredFiring, StoredRuleState } from '../alert-records.js';
+import type { EvaluationMark, NewFiring, StoredFiring, StoredRuleState } from '../alert-records.js';
 import { jsonRowsSource } from './json-rows.js';
 import { nextIds } from './sequence-ids.js';
 import type { SqlExecutor, SqlParam, SqlSession } from './sql-session.js';
@@ -18,6 +18,8 @@ const FIRING_ROW = {
   id: 'BIGINT', rule_id: 'BIGINT', user_id: 'BIGINT', exchange: 'VARCHAR', symbol: 'VARCHAR', interval: 'VARCHAR',
   bar_open_time: 'BIGINT', fired_at: 'BIGINT', inputs: 'VARCHAR', incomplete: 'BOOLEAN', message: 'VARCHAR',
 } as const;
+const FIRING_KEY = { rule_id: 'BIGINT', symbol: 'VARCHAR', interval: 'VARCHAR', bar_open_time: 'BIGINT' } as const;
+const MARK_ROW = { exchange: 'VARCHAR', symbol: 'VARCHAR', interval: 'VARCHAR', evaluated_until: 'BIGINT' } as const;
 const OUTBOX_ROW = { firing_id: 'BIGINT', user_id: 'BIGINT', channel: 'VARCHAR', idempotency_key: 'VARCHAR', next_attempt_at: 'BIGINT' } as const;
 
 /** The owner of each of `ruleIds` that still exists. */
@@ -27,12 +29,31 @@ async function ruleOwners(tx: SqlExecutor, dialect: SqlSession['dialect'], ruleI
   return new Map(rows.map((r) => [toNumber(col(r, 0), 'rule id'), toNumber(col(r, 1), 'rule user_id')]));
 }
 
+/** A firing's key: one firing per rule and bar (migration 12's unique index). */
+function firingKey(ruleId: number, symbol: string, interval: string, barOpenTime: number): string {
+  return `${ruleId}|${symbol}|${interval}|${barOpenTime}`;
+}
+
+/** The keys of `firings` already stored. */
+async function storedFiringKeys(tx: SqlExecutor, dialect: SqlSession['dialect'], firings: readonly NewFiring[]): Promise<Set<string>> {
+  const wanted = JSON.stringify(firings.map((f) => ({ rule_id: f.ruleId, symbol: f.symbol, interval: f.interval, bar_open_time: f.barOpenTime })));
+  const rows = await tx.all(
+    `SELECT f.rule_id, f.symbol, f."interval", f.bar_open_time FROM firings f WHERE EXISTS (SELECT 1 FROM ${jsonRowsSource(dialect, FIRING_KEY)}
+       WHERE f.rule_id = rule_id AND f.symbol = symbol AND f."interval" = "interval" AND f.bar_open_time = bar_open_time)`,
+    [wanted],
+  );
+  return new Set(rows.map((r) => firingKey(toNumber(col(r, 0), 'firing rule_id'), toText(col(r, 1), 'firing symbol'), toText(col(r, 2), 'firing interval'), toNumber(col(r, 3), 'firing bar_open_time'))));
+}
+
 /**
  * States are upserted (the last one per rule wins). A firing whose rule no longer exists or is not
  * its user's (deleted while the evaluation ran) is dropped, outbox rows with it, and not returned.
- * Any refused row (the firings table's checks) rolls everything back.
+ * A firing of a rule and bar already stored (or twice in `firings`) is dropped after its first:
+ * another evaluator, or this one before a crash, stored it. Two evaluators writing the same new
+ * firing at once: the unique index fails the second transaction, which is evaluated again.
+ * Marks are upserted, never moving back. Any refused row (the firings table's checks) rolls everything back.
  */
-export async function recordEvaluationSql(db: SqlSession, states: readonly StoredRuleState[], firings: readonly NewFiring[]): Promise<StoredFiring[]> {
+export async function recordEvaluationSql(db: SqlSession, states: readonly StoredRuleState[], firings: readonly NewFiring[], marks: readonly EvaluationMark[] = []): Promise<StoredFiring[]> {
   const latest = new Map<number, StoredRuleState>();
   for (const s of states) latest.set(s.ruleId, s);
   const stateRows = [...latest.values()].map((s) => ({ rule_id: s.ruleId, state: toJsonText(s.state, `state of rule ${s.ruleId}`), updated_at: s.updatedAt }));
@@ -47,7 +68,13 @@ export async function recordEvaluationSql(db: SqlSession, states: readonly Store
       );
     }
     const owners = firings.length > 0 ? await ruleOwners(tx, db.dialect, firings.map((f) => f.ruleId)) : new Map<number, number>();
-    const kept = firings.flatMap((f, i) => (owners.get(f.ruleId) === f.userId ? [{ f, inputs: inputs[i] ?? 'null' }] : []));
+    const seen = firings.length > 0 ? await storedFiringKeys(tx, db.dialect, firings) : new Set<string>();
+    const kept = firings.flatMap((f, i) => {
+      const key = firingKey(f.ruleId, f.symbol, f.interval, f.barOpenTime);
+      if (owners.get(f.ruleId) !== f.userId || seen.has(key)) return [];
+      seen.add(key);
+      return [{ f, inputs: inputs[i] ?? 'null' }];
+    });
     const ids = await nextIds(tx, db.dialect, 'firings', kept.length);
     const stored: StoredFiring[] = [];
     const firingRows: Array<Record<string, string | number | boolean>> = [];
@@ -80,8 +107,26 @@ export async function recordEvaluationSql(db: SqlSession, states: readonly Store
         [JSON.stringify(outboxRows)],
       );
     }
+    if (marks.length > 0) {
+      const markRows = new Map<string, EvaluationMark>();
+      for (const m of marks) {
+        const key = `${m.exchange}|${m.symbol}|${m.interval}`;
+        if ((markRows.get(key)?.evaluatedUntil ?? -Infinity) < m.evaluatedUntil) markRows.set(key, m);
+      }
+      await tx.run(
+        `INSERT INTO evaluation_marks (exchange, symbol, "interval", evaluated_until)
+         SELECT exchange, symbol, "interval", evaluated_until FROM ${jsonRowsSource(db.dialect, MARK_ROW)}
+         ON CONFLICT (exchange, symbol, "interval") DO UPDATE SET evaluated_until = GREATEST(evaluation_marks.evaluated_until, excluded.evaluated_until)`,
+        [JSON.stringify([...markRows.values()].map((m) => ({ exchange: m.exchange, symbol: m.symbol, interval: m.interval, evaluated_until: m.evaluatedUntil })))],
+      );
+    }
     return stored;
   });
+}
+
+export async function listEvaluationMarksSql(db: SqlSession, exchange: string): Promise<EvaluationMark[]> {
+  const rows = await db.all('SELECT symbol, "interval", evaluated_until FROM evaluation_marks WHERE exchange = $1 ORDER BY symbol, "interval"', [exchange]);
+  return rows.map((r) => ({ exchange, symbol: toText(col(r, 0), 'mark symbol'), interval: toText(col(r, 1), 'mark interval'), evaluatedUntil: toNumber(col(r, 2), 'mark evaluated_until') }));
 }
 
 const FIRING_COLUMNS = 'id, rule_id, user_id, exchange, symbol, "interval", bar_open_time, fired_at, inputs, incomplete, message';

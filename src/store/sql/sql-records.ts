@@ -2,9 +2,9 @@
  * The alert, user and signal records of both SQL backends (AlertStore, UserStore, SignalStore), over a SqlSession.
  * SqlStore builds on it, so each backend gets them without code of its own.
  */
-import type { AlertStore, ApiTokenInfo, ChatLink, NewFiring, OutboxItem, StoredFiring, StoredRule, StoredRuleState, User, UserRole, UserStore } from '../alert-records.js';
+import type { AlertStore, ApiTokenInfo, ChatLink, EvaluationMark, NewFiring, OutboxItem, StoredFiring, StoredRule, StoredRuleState, User, UserRole, UserStore } from '../alert-records.js';
 import { chatOwnerSql, createLinkCodeSql, linkChatSql, listChatLinksSql, migrateChatSql, redeemLinkCodeSql, unlinkChatSql } from './chat-sql.js';
-import { getFiringSql, listFiringsSql, recordEvaluationSql } from './firing-sql.js';
+import { getFiringSql, listEvaluationMarksSql, listFiringsSql, recordEvaluationSql } from './firing-sql.js';
 import { claimOutboxSql, dueOutboxSql, listOutboxSql, markAttemptFailedSql, markDeliveredSql, releaseOutboxSql } from './outbox-sql.js';
 import {
   createRuleSql, deleteRuleSql, getRuleSql, listEnabledRulesSql, listRulesSql, listRuleStatesSql, updateRuleSql, type RuleChange,
@@ -49,8 +49,11 @@ export abstract class SqlRecords implements AlertStore, UserStore, SignalStore {
     return listRuleStatesSql(this.db);
   }
 
-  recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[]): Promise<StoredFiring[]> {
-    return recordEvaluationSql(this.db, states, firings);
+  recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[], marks: readonly EvaluationMark[] = []): Promise<StoredFiring[]> {
+    return recordEvaluationSql(this.db, states, firings, marks);
+  }
+  listEvaluationMarks(exchange: string): Promise<EvaluationMark[]> {
+    return listEvaluationMarksSql(this.db, exchange);
   }
   listFirings(userId: number, filter: { ruleId?: number; since?: number; limit: number }): Promise<StoredFiring[]> {
     return listFiringsSql(this.db, userId, filter);

@@ -3,7 +3,7 @@
  * comments (not from either backend). The real backends are tested against the same contract in
  * src/store; the end-to-end kill test uses them.
  */
-import type { AlertStore, ChatLink, NewFiring, OutboxItem, StoredFiring, StoredRule, StoredRuleState } from '../../../store/alert-records.js';
+import type { AlertStore, ChatLink, EvaluationMark, NewFiring, OutboxItem, StoredFiring, StoredRule, StoredRuleState } from '../../../store/alert-records.js';
 
 export class MemoryAlertStore implements AlertStore {
   readonly rules: StoredRule[] = [];
@@ -11,6 +11,7 @@ export class MemoryAlertStore implements AlertStore {
   readonly firings: StoredFiring[] = [];
   readonly outbox: OutboxItem[] = [];
   readonly links: ChatLink[] = [];
+  readonly marks = new Map<string, EvaluationMark>();
   readonly codes = new Map<string, { userId: number; expiresAt: number }>();
   #ids = 1;
 
@@ -45,9 +46,15 @@ export class MemoryAlertStore implements AlertStore {
   async listRuleStates(): Promise<StoredRuleState[]> {
     return [...this.states.values()];
   }
-  async recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[]): Promise<StoredFiring[]> {
+  async recordEvaluation(states: readonly StoredRuleState[], firings: readonly NewFiring[], marks: readonly EvaluationMark[] = []): Promise<StoredFiring[]> {
     for (const s of states) this.states.set(s.ruleId, { ...s });
-    return firings.map(({ channels, ...f }) => {
+    for (const m of marks) {
+      const key = `${m.exchange}|${m.symbol}|${m.interval}`;
+      if ((this.marks.get(key)?.evaluatedUntil ?? -Infinity) < m.evaluatedUntil) this.marks.set(key, { ...m });
+    }
+    const sameBar = (a: NewFiring | StoredFiring, b: NewFiring): boolean => a.ruleId === b.ruleId && a.symbol === b.symbol && a.interval === b.interval && a.barOpenTime === b.barOpenTime;
+    const fresh = firings.filter((f, i) => !this.firings.some((g) => sameBar(g, f)) && !firings.slice(0, i).some((g) => sameBar(g, f)));
+    return fresh.map(({ channels, ...f }) => {
       const stored: StoredFiring = { ...f, id: this.#ids++ };
       this.firings.push(stored);
       for (const channel of channels) {
@@ -55,6 +62,9 @@ export class MemoryAlertStore implements AlertStore {
       }
       return stored;
     });
+  }
+  async listEvaluationMarks(exchange: string): Promise<EvaluationMark[]> {
+    return [...this.marks.values()].filter((m) => m.exchange === exchange);
   }
   async listFirings(userId: number, filter: { ruleId?: number; since?: number; limit: number }): Promise<StoredFiring[]> {
     return this.firings
