@@ -18,7 +18,7 @@ function window(symbol: string, windowStart: number): LiquidityWindow {
   };
 }
 
-test('outages - windows from the one holding the last held event to the one holding the first live event are incomplete, others untouched', () => {
+test('outages - a restarted process marks its windows up to the one holding the first live event incomplete; a logged span from the held event on; others untouched', () => {
   const o = new Outages();
   const ref = { exchange: 'binance', symbol: 'BTCUSDT' } as const;
   o.open(ref, 'exchange', T0 + 21_238);
@@ -27,8 +27,14 @@ test('outages - windows from the one holding the last held event to the one hold
   assert.equal(o.close(ref, 'receive', T0 + 9 * MIN), null, 'no outage open in receive time');
   assert.deepEqual(o.close(ref, 'exchange', T0 + 2 * MIN + 4_000), { exchange: 'binance', symbol: 'BTCUSDT', clock: 'exchange', from: T0 + 21_238, to: T0 + 2 * MIN + 4_000 });
   assert.equal(o.close(ref, 'exchange', T0 + 9 * MIN), null, 'a closed outage is not closed again');
-  assert.deepEqual([-1, 0, 1, 2, 3].map((k) => o.mark(window('BTCUSDT', T0 + k * MIN)).incomplete), [false, true, true, true, false]);
+  // The restarted process's own outage: a window it emits before the first live event is incomplete
+  // even when it ended before the held event (built from what came back, not from all its events).
+  assert.deepEqual([-1, 0, 1, 2, 3].map((k) => o.mark(window('BTCUSDT', T0 + k * MIN)).incomplete), [true, true, true, true, false]);
   assert.equal(o.mark(window('ETHUSDT', T0 + MIN)).incomplete, false, 'another market has no outage');
+  // The logged span (as a replay reads it) marks only from the held event on.
+  const logged = new Outages();
+  logged.add({ exchange: 'binance', symbol: 'BTCUSDT', clock: 'exchange', from: T0 + 21_238, to: T0 + 2 * MIN + 4_000 });
+  assert.deepEqual([-1, 0, 1, 2, 3].map((k) => logged.mark(window('BTCUSDT', T0 + k * MIN)).incomplete), [false, true, true, true, false]);
   const w = window('BTCUSDT', T0 + 3 * MIN);
   assert.equal(o.mark(w), w, 'a window outside is passed on as it is');
 });

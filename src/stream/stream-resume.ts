@@ -133,11 +133,17 @@ export async function readOutages(lakeRoot: string): Promise<{ outages: Outages;
 /** Per market, the outage a restart found: from the newest held event until the first live one with an exchange time (open until it arrives). */
 export class Outages {
   /** Spans per market, in either clock. */
-  readonly #spans = new Map<string, { clock: OutageClock; from: number; to: number }[]>();
+  readonly #spans = new Map<string, { clock: OutageClock; from: number; to: number; live?: boolean }[]>();
 
+  /**
+   * The restarted process's own outage, from its newest held event. Every window it emits that
+   * starts before the outage's end is incomplete, however early: such a window is built from what
+   * came back (held trades, events JetStream hands out again, trades by id), never from all its
+   * book updates and events. (The log and a replay keep the span from the held event on.)
+   */
   open(ref: MarketRef, clock: OutageClock, from: number): void {
     const list = this.#spans.get(marketKey(ref)) ?? [];
-    list.push({ clock, from, to: Number.POSITIVE_INFINITY });
+    list.push({ clock, from, to: Number.POSITIVE_INFINITY, live: true });
     this.#spans.set(marketKey(ref), list);
   }
 
@@ -160,6 +166,6 @@ export class Outages {
     const spans = this.#spans.get(`${w.exchange}:${w.symbol}`);
     if (!spans || w.incomplete) return w;
     const end = w.windowStart + w.windowMs;
-    return spans.some((s) => w.windowStart <= s.to && end > s.from) ? { ...w, incomplete: true } : w;
+    return spans.some((s) => w.windowStart <= s.to && (s.live === true || end > s.from)) ? { ...w, incomplete: true } : w;
   }
 }
