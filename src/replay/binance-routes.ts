@@ -20,7 +20,6 @@ import { selectKlines } from './kline-query.js';
 import type { DerivedSeries } from './scale/derived-series.js';
 import { derivedKlines } from './scale/derived-klines.js';
 import { scaleSymbolIndex } from './scale/scale-layout.js';
-import { binanceDepthWeight } from '../connectors/binance/capabilities.js';
 import { BinanceParamError, invalid, mandatory, single, symbolParam, timestampParam, unsigned } from './binance-params.js';
 
 export interface BinanceRoutesContext {
@@ -48,12 +47,23 @@ export const DEFAULT_DEPTH_LIMIT = 100;
 /** "If limit > 5000, the response will truncate to 5000." */
 export const MAX_DEPTH_LIMIT = 5000;
 
+/**
+ * `/api/v3/depth` weight by limit: 1–100 → 5, 101–500 → 25, 501–1000 → 50, 1001–5000 → 250. The
+ * replay's own copy of the exchange's table, not the client's (capabilities.ts): a client that
+ * got it wrong must be caught by the replay's 429s.
+ */
+export function depthWeight(limit: number): number {
+  if (limit <= 100) return 5;
+  if (limit <= 500) return 25;
+  if (limit <= 1000) return 50;
+  return 250;
+}
 
 function requestWeight(path: string, query: unknown): number {
   if (path === '/api/v3/depth') {
     const raw = typeof query === 'object' && query !== null ? (query as Record<string, unknown>).limit : undefined;
     const limit = typeof raw === 'string' && /^[0-9]{1,20}$/.test(raw) ? Number(raw) : DEFAULT_DEPTH_LIMIT;
-    return binanceDepthWeight(Math.min(limit, MAX_DEPTH_LIMIT));
+    return depthWeight(Math.min(limit, MAX_DEPTH_LIMIT));
   }
   return WEIGHTS[path] ?? 1;
 }
