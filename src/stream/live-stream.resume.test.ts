@@ -1,6 +1,6 @@
 /**
  * A restart of the live stream on a Gemini market, which serves no trades by id: nothing is
- * fetched, and the windows over the outage are marked incomplete in the clock they are keyed in
+ * fetched, the trades its new subscription sends again are not stored twice, and the windows over the outage are marked incomplete in the clock they are keyed in
  * (Gemini's book updates carry no exchange time: receive time). 5 s windows keep the test short.
  */
 import { test } from 'node:test';
@@ -18,7 +18,7 @@ import { OUTAGES_FILE } from './stream-resume.js';
 const WINDOW = 5_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-test('live stream restart - Gemini: no fetch by id, windows over the outage (receive time) incomplete, the others not', { timeout: 120_000 }, async () => {
+test('live stream restart - Gemini: no fetch by id, the recent trades of the new subscription the lake held dropped, windows over the outage (receive time) incomplete, the others not', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tf-live-resume-'));
   const replay = await startReplayServer({ speed: 20, ws: { preload: true } });
   const store = await openStore(join(dir, 'store.duckdb'));
@@ -47,7 +47,13 @@ test('live stream restart - Gemini: no fetch by id, windows over the outage (rec
     const second = await LiveStream.start(options);
     await sleep(3 * WINDOW);
     await second.stop();
-    assert.deepEqual(second.status().resume, { backfilledTrades: 0, heldTradesDropped: 0, unfilledMarkets: [] }, 'Gemini serves no trades by id: nothing fetched');
+    const resume = second.status().resume;
+    assert.deepEqual([resume.backfilledTrades, resume.unfilledMarkets], [0, []], 'Gemini serves no trades by id: nothing fetched');
+    // A Gemini subscription starts with its recent trades: those the lake held are dropped, none is twice in the lake.
+    const ids: string[] = [];
+    for await (const { event } of readLake(lakeRoot, { from: 0, to: Date.now() + 1, kinds: ['trade'] })) if (event.kind === 'trade') ids.push(event.tradeId);
+    assert.ok(ids.length > 0, 'trades in the lake');
+    assert.equal(new Set(ids).size, ids.length, `no trade id twice in the lake (${resume.heldTradesDropped} held ones dropped at the restart)`);
 
     const windows = (await store.readSignals('gemini', 'FILUSD', WINDOW, Date.UTC(2025, 0, 1), Number.MAX_SAFE_INTEGER)).filter((w) => w.deltaEvents > 0);
     const shown = windows.map((w) => `${w.windowStart - restartedAt}:${w.incomplete}`).join(' ');

@@ -129,6 +129,8 @@ export class LiveStream {
   readonly #openOutages = new Set<string>();
   /** Per market with trade ids, the highest id fed (held in the lake or fetched); live trades at or below it are dropped. */
   readonly #lastTradeId = new Map<string, number>();
+  /** Per market, the newest trade the lake held at start: its id and time. */
+  readonly #heldTrade = new Map<string, { id: string; time: number }>();
   readonly #tradesById = new Map<StreamExchange, TradesById>();
   #backfilled = 0;
   #heldDropped = 0;
@@ -173,6 +175,7 @@ export class LiveStream {
         s.#outages.open(r.ref, 'receive', r.heldReceivedUntil);
         if (Number.isFinite(r.heldUntil)) s.#outages.open(r.ref, 'exchange', r.heldUntil);
         if (r.lastTrade) s.#lastTradeId.set(`${r.ref.exchange}:${r.ref.symbol}`, Number(r.lastTrade.tradeId));
+        if (r.lastTrade) s.#heldTrade.set(`${r.ref.exchange}:${r.ref.symbol}`, { id: r.lastTrade.tradeId, time: r.lastTrade.exchangeTime ?? r.lastTrade.receivedAt });
       }
     }
     const byExchange = new Map<StreamExchange, string[]>();
@@ -249,9 +252,20 @@ export class LiveStream {
     if (span && this.#options.lakeRoot !== null) await appendOutage(this.#options.lakeRoot, span);
   }
 
-  /** True when the market's trade ids already reached this one (it is dropped); else records it as the newest. */
+  /**
+   * True when the market's trade ids already reached this one (it is dropped); else records it as
+   * the newest. On an exchange without trades by id only the trades the lake held before the
+   * restart are dropped: those before the newest held trade's time, and that trade itself (a
+   * Gemini subscription starts with its recent trades again). By time, not id: Gemini's ids are
+   * not in order within a book's list, and Bitvavo's are UUIDs.
+   */
   #isHeld(key: string, e: TradeEvent): boolean {
-    if (!this.#tradesById.has(e.exchange)) return false;
+    if (!this.#tradesById.has(e.exchange)) {
+      const held = this.#heldTrade.get(key);
+      if (held === undefined || ((e.exchangeTime ?? e.receivedAt) >= held.time && e.tradeId !== held.id)) return false;
+      this.#heldDropped++;
+      return true;
+    }
     const id = Number(e.tradeId);
     const last = this.#lastTradeId.get(key);
     if (last !== undefined && id <= last) {

@@ -130,6 +130,13 @@ export async function readOutages(lakeRoot: string): Promise<{ outages: Outages;
   return { outages, skipped };
 }
 
+/**
+ * How far before its newest held event a restarted process marks the windows it emits. Bounded so
+ * that a span in one clock cannot reach windows keyed in the other: in a replay the exchange
+ * times are years behind the receive times.
+ */
+const RESTART_LOOKBACK_MS = 86_400_000;
+
 /** Per market, the outage a restart found: from the newest held event until the first live one with an exchange time (open until it arrives). */
 export class Outages {
   /** Spans per market, in either clock. */
@@ -137,9 +144,10 @@ export class Outages {
 
   /**
    * The restarted process's own outage, from its newest held event. Every window it emits that
-   * starts before the outage's end is incomplete, however early: such a window is built from what
-   * came back (held trades, events JetStream hands out again, trades by id), never from all its
-   * book updates and events. (The log and a replay keep the span from the held event on.)
+   * starts before the outage's end is incomplete, even one that ended before the held event (up to
+   * a day before): such a window is built from what came back (held trades, events JetStream
+   * hands out again, trades by id), never from all its events. (The log and a replay keep the
+   * span from the held event on.)
    */
   open(ref: MarketRef, clock: OutageClock, from: number): void {
     const list = this.#spans.get(marketKey(ref)) ?? [];
@@ -166,6 +174,6 @@ export class Outages {
     const spans = this.#spans.get(`${w.exchange}:${w.symbol}`);
     if (!spans || w.incomplete) return w;
     const end = w.windowStart + w.windowMs;
-    return spans.some((s) => w.windowStart <= s.to && (s.live === true || end > s.from)) ? { ...w, incomplete: true } : w;
+    return spans.some((s) => w.windowStart <= s.to && end > (s.live === true ? s.from - RESTART_LOOKBACK_MS : s.from)) ? { ...w, incomplete: true } : w;
   }
 }

@@ -95,3 +95,28 @@ test('gemini l2 - subscribe message and bad frames', () => {
   ];
   for (const [text, message] of bad) assert.throws(() => policy.onFrame({ receivedAt: 0, text }), (err: unknown) => err instanceof BadInputError && message.test(err.message));
 });
+
+test('gemini l2 - after a reconnect, the recent trades of the new whole book that were passed on already are dropped; newer ones pass', () => {
+  const policy = new GeminiFeedPolicy();
+  policy.onConnected();
+  const first = frames.flatMap((f) => policy.onFrame(f).events);
+  const firstIds = first.filter((e) => e.kind === 'trade' && e.symbol === 'ALCXUSD').map((e) => (e.kind === 'trade' ? e.tradeId : ''));
+  assert.equal(new Set(firstIds).size, firstIds.length);
+  // The same session again on a new connection: every whole book repeats its 50 recorded trades.
+  policy.onConnected();
+  const again = frames.flatMap((f) => policy.onFrame(f).events);
+  assert.equal(again.filter((e) => e.kind === 'book_snapshot').length, 10, 'the books are taken again');
+  // (The 16 trade frames are sent again by this fake second session; a real connection's are new.)
+  assert.equal(again.filter((e) => e.kind === 'trade').length, 16, 'only the trade frames pass: no book trade is passed on a second time');
+  assert.equal(policy.repeatedTrades, 500, 'the 10 books\' 50 trades each dropped');
+  // A book whose trades include one newer than any seen passes that one only.
+  const alcx = frames.find((f) => geminiFrameChannel(f.text) === 'ALCXUSD' && f.text.includes('"trades"'));
+  assert.ok(alcx);
+  const body = JSON.parse(alcx.text) as { trades: { tid?: number; event_id: number; timestamp: number }[] };
+  const newest = body.trades[0];
+  assert.ok(newest);
+  const newer = { ...newest, event_id: newest.event_id + 1_000_000, ...(newest.tid === undefined ? {} : { tid: newest.tid + 1_000_000 }) };
+  policy.onConnected();
+  const out = policy.onFrame({ ...alcx, text: JSON.stringify({ ...body, trades: [newer, ...body.trades] }) }).events;
+  assert.deepEqual(out.filter((e) => e.kind === 'trade').map((e) => (e.kind === 'trade' ? e.tradeId : '')), [String(newer.tid ?? newer.event_id)]);
+});
