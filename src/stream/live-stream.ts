@@ -18,25 +18,13 @@
  */
 import { MemoryBus } from '../bus/memory/memory-bus.js';
 import type { Bus, Subscription } from '../bus/bus.js';
-import { binanceWsFeedOptions, createBinanceSnapshotFetcher } from '../connectors/binance/ws/binance-ws-feed.js';
-import { BinanceFeedPolicy } from '../connectors/binance/ws/binance-feed-policy.js';
-import type { BinanceStreamKind } from '../connectors/binance/ws/streams.js';
 import type { WeightGovernor } from '../connectors/binance/rate-governor.js';
-import { geminiWsFeedOptions } from '../connectors/gemini/gemini-ws-feed.js';
-import { GeminiFeedPolicy } from '../connectors/gemini/gemini-feed-policy.js';
-import { bitvavoWsFeedOptions, createBitvavoSnapshotFetcher } from '../connectors/bitvavo/bitvavo-ws-feed.js';
-import { BitvavoFeedPolicy } from '../connectors/bitvavo/bitvavo-feed-policy.js';
-import type { BitvavoChannel } from '../connectors/bitvavo/ws-v2.js';
-import { btcturkWsFeedOptions, createBtcturkSnapshotFetcher } from '../connectors/btcturk/btcturk-ws-feed.js';
-import { BtcturkFeedPolicy } from '../connectors/btcturk/btcturk-feed-policy.js';
-import { runWsFeed } from '../connectors/ws/ws-feed.js';
-import { BinanceRestClient } from '../connectors/binance/binance-rest-client.js';
-import { historicalTradesBaseUrl } from '../connectors/binance/capabilities.js';
 import type { MarketEvent, MarketEventKind, MarketRef, StreamExchange, TradeEvent } from '../core/market-events.js';
 import { ConfigError } from '../core/errors.js';
 import { LakeWriter } from '../store/lake/lake-writer.js';
 import type { Store } from '../store/store.js';
-import { LiveBooks, type LiveBooksStatus } from './live-books.js';
+import type { LiveBooks, LiveBooksStatus } from './live-books.js';
+import { liveFeed, type LiveStreamUrls } from './live-feeds.js';
 import { ProcessorBooks } from './processor-books.js';
 import { BatchedStreamStore } from './batched-stream-store.js';
 import { isConnectionLost } from '../store/postgres/connection-lost.js';
@@ -48,22 +36,7 @@ import { appendOutage, heldTradesToReplay, Outages, readResumePoints, type Marke
 /** At most this many trades are fetched by id per market after a restart (40 pages); the rest of an outage stays unfilled. */
 export const MAX_BACKFILL_TRADES = 40_000;
 
-export interface LiveStreamUrls {
-  /** Binance websocket host (`wss://data-stream.binance.vision`, or the replay server's `…/binance`). */
-  binanceWs: string;
-  /** Binance REST root for depth snapshots. */
-  binanceRest: string;
-  /** Gemini websocket root; market data v2 is at `/v2/marketdata` under it. */
-  geminiWs: string;
-  /** Bitvavo websocket URL (`wss://ws.bitvavo.com/v2/`); default that. */
-  bitvavoWs?: string;
-  /** Bitvavo REST root (`https://api.bitvavo.com/v2`) for `GET /{market}/book`; default that. */
-  bitvavoRest?: string;
-  /** BTCTurk websocket URL (`wss://ws-feed-pro.btcturk.com`); default that. */
-  btcturkWs?: string;
-  /** BTCTurk REST root (`https://api.btcturk.com`) for `GET /api/v2/orderbook`; default that. */
-  btcturkRest?: string;
-}
+export type { LiveStreamUrls } from './live-feeds.js';
 
 export interface LiveStreamOptions {
   markets: readonly MarketRef[];
@@ -95,14 +68,6 @@ export interface LiveStreamStatus {
   resume: { backfilledTrades: number; heldTradesDropped: number; unfilledMarkets: string[] };
 }
 
-/** The Binance streams that carry what `kinds` asks for. */
-function binanceKinds(kinds: readonly MarketEventKind[]): BinanceStreamKind[] {
-  const out: BinanceStreamKind[] = [];
-  if (kinds.includes('trade')) out.push('trade');
-  if (kinds.includes('book_snapshot') || kinds.includes('book_delta')) out.push('depth@100ms');
-  if (kinds.includes('candle')) out.push('kline_1m');
-  return out;
-}
 
 export class LiveStream {
   readonly #options: LiveStreamOptions;
@@ -186,40 +151,10 @@ export class LiveStream {
     return s;
   }
 
-  #feedFor(exchange: StreamExchange, symbols: string[]): { feed: ReturnType<typeof runWsFeed>; books: LiveBooks } {
-    const { urls, staleAfterMs, log, binanceGovernor: governor } = this.#options;
-    const signal = this.#stop.signal;
-    if (exchange === 'binance') {
-      const kinds = binanceKinds(this.#options.kinds);
-      const feed = runWsFeed(binanceWsFeedOptions({ wsBaseUrl: urls.binanceWs, symbols, kinds, staleAfterMs, signal }));
-      // The `trade` stream's ids are paged by historicalTrades (aggTrade's would be by aggTrades).
-      const rest = new BinanceRestClient({ baseUrl: historicalTradesBaseUrl(urls.binanceRest), ...(governor === undefined ? {} : { governor }) });
-      this.#tradesById.set('binance', (ref, fromId) => rest.tradesFromId('historicalTrades', ref.symbol, fromId));
-      return { feed, books: new LiveBooks({ policy: new BinanceFeedPolicy(), fetchSnapshot: createBinanceSnapshotFetcher({ restBaseUrl: urls.binanceRest, ...(governor === undefined ? {} : { governor }) }), log }) };
-    }
-    if (exchange === 'gemini') {
-      const feed = runWsFeed(geminiWsFeedOptions({ url: `${urls.geminiWs.replace(/\/$/, '')}/v2/marketdata`, symbols, staleAfterMs, signal }));
-      return { feed, books: new LiveBooks({ policy: new GeminiFeedPolicy(), log }) };
-    }
-    if (exchange === 'bitvavo') {
-      const kinds = this.#options.kinds;
-      const channels: BitvavoChannel[] = [];
-      if (kinds.includes('book_snapshot') || kinds.includes('book_delta')) channels.push('book');
-      if (kinds.includes('trade')) channels.push('trades');
-      const feed = runWsFeed(bitvavoWsFeedOptions({ ...(urls.bitvavoWs === undefined ? {} : { url: urls.bitvavoWs }), markets: symbols, channels, staleAfterMs, signal }));
-      const fetchSnapshot = createBitvavoSnapshotFetcher(urls.bitvavoRest === undefined ? {} : { restRoot: urls.bitvavoRest });
-      return { feed, books: new LiveBooks({ policy: new BitvavoFeedPolicy(), fetchSnapshot, log }) };
-    }
-    if (exchange === 'btcturk') {
-      const feed = runWsFeed(btcturkWsFeedOptions({ ...(urls.btcturkWs === undefined ? {} : { url: urls.btcturkWs }), pairs: symbols, staleAfterMs, signal }));
-      const fetchSnapshot = createBtcturkSnapshotFetcher(urls.btcturkRest === undefined ? {} : { restRoot: urls.btcturkRest });
-      return { feed, books: new LiveBooks({ policy: new BtcturkFeedPolicy(), fetchSnapshot, log }) };
-    }
-    throw new ConfigError(`stream: no live feed for ${exchange} yet`);
-  }
-
   async #pump(exchange: StreamExchange, symbols: string[]): Promise<void> {
-    const { feed, books } = this.#feedFor(exchange, symbols);
+    const { urls, staleAfterMs, log, kinds, binanceGovernor } = this.#options;
+    const { feed, books, tradesById } = liveFeed(exchange, symbols, { urls, kinds, staleAfterMs, log, signal: this.#stop.signal, ...(binanceGovernor === undefined ? {} : { binanceGovernor }) });
+    if (tradesById) this.#tradesById.set(exchange, tradesById);
     this.#books.push(books);
     try {
       for await (const e of books.run(feed)) {

@@ -38,9 +38,18 @@ function ascending(events: TradeEvent[], what: string): TradeEvent[] {
   return events;
 }
 
-/** A `historicalTrades` page of `symbol` as TradeEvents, as `mapTrade` maps the `trade` stream. */
-export function mapHistoricalTrades(body: unknown, symbol: string, receivedAt: number): TradeEvent[] {
-  const what = `binance historicalTrades ${symbol}`;
+/** The field names of a REST trade page's rows: `historicalTrades` (the `trade` stream's twin) or `aggTrades`. */
+interface TradeRowFields {
+  endpoint: string;
+  time: string;
+  id: string;
+  price: string;
+  quantity: string;
+  buyerMaker: string;
+}
+
+function mapTradePage(body: unknown, symbol: string, receivedAt: number, f: TradeRowFields): TradeEvent[] {
+  const what = `binance ${f.endpoint} ${symbol}`;
   const events = rows(body, what).map((r, i): TradeEvent => {
     const w = `${what} row ${i}`;
     return {
@@ -48,32 +57,22 @@ export function mapHistoricalTrades(body: unknown, symbol: string, receivedAt: n
       exchange: 'binance',
       symbol,
       receivedAt,
-      exchangeTime: integerField(r, 'time', w),
-      tradeId: String(integerField(r, 'id', w)),
-      price: decimalField(r, 'price', w),
-      quantity: decimalField(r, 'qty', w),
-      takerSide: booleanField(r, 'isBuyerMaker', w) ? 'sell' : 'buy',
+      exchangeTime: integerField(r, f.time, w),
+      tradeId: String(integerField(r, f.id, w)),
+      price: decimalField(r, f.price, w),
+      quantity: decimalField(r, f.quantity, w),
+      takerSide: booleanField(r, f.buyerMaker, w) ? 'sell' : 'buy',
     };
   });
   return ascending(events, what);
 }
 
+/** A `historicalTrades` page of `symbol` as TradeEvents, as `mapTrade` maps the `trade` stream. */
+export function mapHistoricalTrades(body: unknown, symbol: string, receivedAt: number): TradeEvent[] {
+  return mapTradePage(body, symbol, receivedAt, { endpoint: 'historicalTrades', time: 'time', id: 'id', price: 'price', quantity: 'qty', buyerMaker: 'isBuyerMaker' });
+}
+
 /** An `aggTrades` page of `symbol` as TradeEvents, as `mapAggTrade` maps the `aggTrade` stream. */
 export function mapAggTradesPage(body: unknown, symbol: string, receivedAt: number): TradeEvent[] {
-  const what = `binance aggTrades ${symbol}`;
-  const events = rows(body, what).map((r, i): TradeEvent => {
-    const w = `${what} row ${i}`;
-    return {
-      kind: 'trade',
-      exchange: 'binance',
-      symbol,
-      receivedAt,
-      exchangeTime: integerField(r, 'T', w),
-      tradeId: String(integerField(r, 'a', w)),
-      price: decimalField(r, 'p', w),
-      quantity: decimalField(r, 'q', w),
-      takerSide: booleanField(r, 'm', w) ? 'sell' : 'buy',
-    };
-  });
-  return ascending(events, what);
+  return mapTradePage(body, symbol, receivedAt, { endpoint: 'aggTrades', time: 'T', id: 'a', price: 'p', quantity: 'q', buyerMaker: 'm' });
 }
