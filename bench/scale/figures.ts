@@ -97,6 +97,12 @@ export function rssAgainstRows(writes: readonly WriteEvent[], samples: readonly 
   return out;
 }
 
+/** The points whose x is at least half the largest x (the later half of the rows written). */
+export function laterHalf(points: readonly { x: number; y: number }[]): { x: number; y: number }[] {
+  const maxX = points.reduce((m, p) => Math.max(m, p.x), 0);
+  return points.filter((p) => p.x >= maxX / 2);
+}
+
 export interface StageTimes {
   downloads: number;
   verifyParse: number;

@@ -3,7 +3,8 @@
  * the replay server's derived symbols, through the real connectors and the library's public
  * jobs, in a process of its own so that the parent can sample its RSS (in-process DuckDB
  * included). It reports on stdout, one JSON object per line: `stage` at each start and end,
- * and `write` (time, rows) after every committed write, from which the parent draws rows/s.
+ * with the process's CPU seconds so far, and `write` (time, rows) after every committed write,
+ * from which the parent draws rows/s.
  *
  *   node --import tsx bench/scale/pipeline-child.ts <replay base URL> <store: file or postgres://> <symbols>
  *
@@ -15,6 +16,12 @@ import { createRateGovernor } from '../../src/connectors/binance/rate-governor.j
 import { configSchema } from '../../src/core/config.js';
 import { createSources, openStore, runBackfillJob, runGapsJob, runSyncJob, runUniverseJob } from '../../src/index.js';
 import type { Store } from '../../src/store/store.js';
+
+/** CPU seconds (user + system) of this whole process so far: every thread, DuckDB's and the decode workers' included. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
 
 function emit(o: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -54,9 +61,9 @@ async function main(): Promise<void> {
   const store = reporting(await openStore(db));
   try {
     const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-      emit({ type: 'stage', name, phase: 'start', t: Date.now() });
+      emit({ type: 'stage', name, phase: 'start', t: Date.now(), cpu: cpuSeconds() });
       const r = await fn();
-      emit({ type: 'stage', name, phase: 'end', t: Date.now() });
+      emit({ type: 'stage', name, phase: 'end', t: Date.now(), cpu: cpuSeconds() });
       return r;
     };
     const u = config.universe;

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -83,10 +83,12 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
         const done = run.events.find((e) => e.type === 'done') as { rows: number; archiveFiles: number; restRows: number; gapsFound: number } | undefined;
         if (!done) throw new Error('pipeline process reported no result');
         const stages: Record<string, number> = {};
+        const stageCpu: Record<string, number> = {};
         let backfillStart = run.start;
         for (const e of run.events.filter((x) => x.type === 'stage' && x.phase === 'start')) {
           const end = run.events.find((x) => x.type === 'stage' && x.phase === 'end' && x.name === e.name);
           stages[e.name as string] = ((end?.t as number) - (e.t as number)) / 1000;
+          stageCpu[e.name as string] = (end?.cpu as number) - (e.cpu as number);
           if (e.name === 'backfill') backfillStart = e.t as number;
         }
         // Archive writes only: the REST tail (the days after the last month, 50 ms a request) is
@@ -94,7 +96,7 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
         const writes: WriteEvent[] = run.events.filter((e) => e.type === 'write' && e.source === 'archive').map((e) => ({ t: e.t as number, rows: e.rows as number }));
         const storeBytes = pgDb ? await pgCandleBytes(pgDb.url) : statSync(db).size + (existsSync(`${db}.wal`) ? statSync(`${db}.wal`).size : 0);
         log(`scale: ${backend}: ${done.rows} rows in ${((run.end - run.start) / 1000).toFixed(1)} s; reads`);
-        const reads = await measureReads({ db, symbol: scaleSymbol(0), from, to, work, rounds: 5, spawnRounds: 3 });
+        const reads = await measureReads({ db, symbol: scaleSymbol(0), from, to, work, rounds: 9, spawnRounds: 3 });
         // The pipeline's store is done with: free its disk before the writes-alone copy is made.
         if (pgDb) await pgDb.drop();
         else rmSync(db, { force: true });
@@ -110,6 +112,7 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
           restRows: done.restRows,
           gapsFound: done.gapsFound,
           stages,
+          backfillCpuSeconds: stageCpu.backfill ?? 0,
           wallSeconds: (run.end - run.start) / 1000,
           backfillStart,
           writes,
@@ -119,6 +122,7 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
           storeBytes,
           storeBytesNote: pgDb ? 'pg_total_relation_size of candle tables' : 'file size',
           writesAloneSeconds: w.seconds,
+          writesAloneCpuSeconds: w.cpuSeconds,
           reads,
         });
       } finally {
@@ -137,6 +141,8 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
       downloadSeconds: downloads.seconds,
       downloadConcurrency: DEFAULT_BACKFILL_CONCURRENCY,
       verifyParseSeconds: verify.seconds,
+      verifyParseCpuSeconds: verify.cpuSeconds,
+      cores: availableParallelism(),
       backends,
     });
   } finally {

@@ -17,6 +17,12 @@ export interface ZipRef {
   key: string;
 }
 
+/** CPU seconds (user + system) of this process, all threads, since `from` (a `process.cpuUsage()`). */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+}
+
 function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
 }
@@ -46,27 +52,34 @@ function decode(cacheRoot: string, z: ZipRef): ReturnType<typeof decodeArchiveFi
 }
 
 /** Reads, verifies and parses every cached zip with the client's code. */
-export function verifyParseAlone(cacheRoot: string, zips: readonly ZipRef[]): { seconds: number; rows: number } {
+export function verifyParseAlone(cacheRoot: string, zips: readonly ZipRef[]): { seconds: number; cpuSeconds: number; rows: number } {
   let rows = 0;
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (const z of zips) rows += decode(cacheRoot, z).candles.length;
-  return { seconds: seconds(t0), rows };
+  return { seconds: seconds(t0), cpuSeconds: cpuSince(c0), rows };
 }
 
-/** Writes every file, parsed beforehand, into a fresh store at `db`; only the writes are timed. */
-export async function writesAlone(db: string, cacheRoot: string, zips: readonly ZipRef[]): Promise<{ seconds: number; rows: number }> {
+/**
+ * Writes every file, parsed beforehand, into a fresh store at `db`; only the writes are timed, and
+ * the process's CPU is counted over the writes only (the database's own threads included).
+ */
+export async function writesAlone(db: string, cacheRoot: string, zips: readonly ZipRef[]): Promise<{ seconds: number; cpuSeconds: number; rows: number }> {
   const store = await openStore(db);
   let total = 0n;
+  let cpu = 0;
   let rows = 0;
   try {
     for (const z of zips) {
       const { candles, manifest } = decode(cacheRoot, z);
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       rows += await store.writeCandles({ exchange: 'binance', symbol: z.symbol, interval: '1m' }, candles, 'archive', manifest);
       total += process.hrtime.bigint() - t0;
+      cpu += cpuSince(c0);
     }
   } finally {
     await store.close();
   }
-  return { seconds: Number(total) / 1e9, rows };
+  return { seconds: Number(total) / 1e9, cpuSeconds: cpu, rows };
 }

@@ -85,3 +85,27 @@ test('archive decode pool - a closed pool refuses work with a clear reason', asy
   await assert.rejects(pool.decode(zip, checksum, KEYS.spot2020, '1m', 'spot', 0), /archive decode pool is closed/);
   assert.throws(() => new ArchiveDecodePool(0), /at least 1 thread, got 0/);
 });
+
+test('archive decode pool - a body owning its whole buffer is handed over; a body inside a larger buffer is copied and left intact', async () => {
+  const pool = new ArchiveDecodePool(1);
+  try {
+    const { zip, checksum } = zipOf(KEYS.spot2020);
+    // As a download gives it: a Buffer over an ArrayBuffer of its own.
+    const owned = new Uint8Array(new ArrayBuffer(zip.body.length));
+    owned.set(zip.body);
+    const ownedBody = Buffer.from(owned.buffer);
+    const a = await pool.decode({ ...zip, body: ownedBody }, checksum, KEYS.spot2020, '1m', 'spot', 0);
+    assert.equal(a.candles.length, 1440);
+    assert.equal(ownedBody.byteLength, 0, 'the downloaded body was transferred, not copied');
+    // A view into a larger buffer that the caller still uses: copied, so the caller's bytes stay.
+    const shared = new Uint8Array(zip.body.length + 16);
+    shared.set(zip.body, 16);
+    const view = Buffer.from(shared.buffer, 16, zip.body.length);
+    const b = await pool.decode({ ...zip, body: view }, checksum, KEYS.spot2020, '1m', 'spot', 0);
+    assert.equal(b.candles.length, 1440);
+    assert.equal(view.byteLength, zip.body.length);
+    assert.deepEqual(shared.subarray(16), new Uint8Array(zip.body));
+  } finally {
+    await pool.close();
+  }
+});

@@ -10,6 +10,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+
+/** Buffers smaller than this may come from Node's shared allocation pool (Buffer.poolSize is 8 KiB; a slice is at most half). */
+const POOL_SIZE_LIMIT = 8192;
 import { BadArchiveError, ChecksumMismatchError } from '../../core/errors.js';
 import type { Interval } from '../../core/intervals.js';
 import type { ArchiveObject } from './archive-client.js';
@@ -54,6 +57,12 @@ function revive(e: DecodeErrorFields, key: string): Error {
   return err;
 }
 
+/** The body's ArrayBuffer, to transfer, when the body spans all of it and nothing else can see it. */
+function ownedBuffer(body: Uint8Array): ArrayBuffer[] {
+  const buf = body.buffer;
+  return buf instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === buf.byteLength && body.byteLength >= POOL_SIZE_LIMIT ? [buf] : [];
+}
+
 export class ArchiveDecodePool {
   readonly threads: number;
   readonly #slots: Slot[] = [];
@@ -66,10 +75,15 @@ export class ArchiveDecodePool {
     this.threads = threads;
   }
 
-  /** `decodeArchiveFile` on a worker thread: the same result, or the same error class and message. */
+  /**
+   * `decodeArchiveFile` on a worker thread: the same result, or the same error class and message.
+   * A body of 8 KiB or more that spans its whole ArrayBuffer (as a download's does) is handed to
+   * the worker, not copied, and is empty here afterwards: do not read it again.
+   */
   decode(zip: ArchiveObject, checksum: ArchiveChecksum, key: string, interval: Interval, market: ArchiveMarket, ingestedAt: number): Promise<LoadedArchiveFile> {
     if (this.#closed) return Promise.reject(new Error('the archive decode pool is closed'));
-    // The body is copied, not transferred: a small Buffer may share its memory with others.
+    // A small Buffer may share its memory with others (Node's pool), so only a large one spanning
+    // its whole ArrayBuffer is transferred.
     const request: DecodeRequest = { id: this.#nextId++, body: zip.body, lastModified: zip.lastModified, checksum, key, interval, market, ingestedAt };
     return new Promise((resolve, reject) => {
       this.#queue.push({ request, resolve, reject });
@@ -92,7 +106,7 @@ export class ArchiveDecodePool {
       const job = this.#queue.shift() as Job;
       slot.job = job;
       slot.worker.ref();
-      slot.worker.postMessage(job.request);
+      slot.worker.postMessage(job.request, ownedBuffer(job.request.body));
     }
   }
 
