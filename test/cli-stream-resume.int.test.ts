@@ -18,6 +18,7 @@ import { startReplayServer } from '../src/replay/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { readLake } from '../src/store/lake/index.js';
 import { replayLake } from '../src/stream/replay-lake.js';
+import { streamConfigToml } from './support/stream-config.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -55,22 +56,8 @@ test('stream killed with SIGKILL and restarted: every trade in the lake once, by
   const dir = mkdtempSync(join(tmpdir(), 'tf-resume-'));
   const lake = join(dir, 'lake');
   const db = join(dir, 'tickerflow.duckdb');
-  writeFileSync(
-    join(dir, 'tickerflow.toml'),
-    [
-      '[store]',
-      `db = "${db}"`,
-      '[sources]',
-      `binance_ws = "${replay.urls.binanceWs.replace(/\/ws$/, '')}"`,
-      `binance_rest = "${replay.urls.binance}"`,
-      '[stream]',
-      'markets = ["binance:BTCUSDT"]',
-      `lake = "${lake}"`,
-      // Longer than the store's 1 s: the kill loses trades the store has counted but the lake never held.
-      'lake_flush_seconds = 3',
-      '',
-    ].join('\n'),
-  );
+  // Lake flushes every 3 s, longer than the store's 1 s: the kill loses trades the store has counted but the lake never held.
+  writeFileSync(join(dir, 'tickerflow.toml'), streamConfigToml({ replay, markets: ['binance:BTCUSDT'], lake, db, lakeFlushSeconds: 3 }));
   const statusPath = `${lake}.status.json`;
   let stderr = '';
   const start = (): ChildProcess => {

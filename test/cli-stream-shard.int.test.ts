@@ -17,6 +17,7 @@ import { openStore } from '../src/store/open-store.js';
 import { createTempDatabase } from '../src/store/test-support/temp-postgres.js';
 import { marketsOfShard } from '../src/stream/stream-shard.js';
 import { runCli } from './support/run-cli.js';
+import { streamConfigToml } from './support/stream-config.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -50,22 +51,7 @@ test('stream --shard: two processes split four markets, each with its own lake a
   const db = await createTempDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'tf-shard-'));
   const lake = join(dir, 'lake');
-  writeFileSync(
-    join(dir, 'tickerflow.toml'),
-    [
-      '[store]',
-      `db = "${db.url}"`,
-      '[sources]',
-      `binance_ws = "${replay.urls.binanceWs.replace(/\/ws$/, '')}"`,
-      `binance_rest = "${replay.urls.binance}"`,
-      `gemini_ws = "${replay.urls.geminiWs}"`,
-      '[stream]',
-      `markets = [${MARKETS.map((m) => `"${m}"`).join(', ')}]`,
-      `lake = "${lake}"`,
-      'lake_flush_seconds = 1',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(dir, 'tickerflow.toml'), streamConfigToml({ replay, markets: MARKETS, lake, db: db.url }));
   const children: ChildProcess[] = [];
   const stderr = ['', ''];
   try {

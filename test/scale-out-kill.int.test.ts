@@ -34,6 +34,7 @@ import { startPrivateNats, startPrivatePostgres, type PrivateService } from './s
 import { queueEmptyWithin, spawnTickerflow, type Exit, type TickerflowProcess } from './support/spawn-tickerflow.js';
 import { assertNoDuplicateTrades, assertTradesComplete, assertWindowsExactOrIncomplete, binanceReplayTradeIds, lakeTrades } from './support/lake-trade-ids.js';
 import { assertRowsOnce } from './support/stream-rows.js';
+import { streamConfigToml } from './support/stream-config.js';
 
 const SEED = Number(process.env.TICKERFLOW_KILL_SEED ?? 1804);
 const KILLS = 20;
@@ -82,17 +83,7 @@ test('scale-out - 3 workers and 2 stream shards on private NATS and PostgreSQL, 
     const workerConfig = join(dir, 'workers.toml');
     writeFileSync(workerConfig, replayConfigToml(archive, SCALE_SYMBOLS));
     const streamConfig = join(dir, 'stream.toml');
-    writeFileSync(streamConfig, [
-      '[sources]',
-      `binance_ws = "${live.urls.binanceWs.replace(/\/ws$/, '')}"`,
-      `binance_rest = "${live.urls.binance}"`,
-      `gemini_ws = "${live.urls.geminiWs}"`,
-      '[stream]',
-      `markets = [${MARKETS.map((m) => `"${m}"`).join(', ')}]`,
-      `lake = "${lake}"`,
-      'lake_flush_seconds = 1',
-      '',
-    ].join('\n'));
+    writeFileSync(streamConfig, streamConfigToml({ replay: live, markets: MARKETS, lake }));
 
     const clean = await spawnTickerflow(['--config', workerConfig, '--db', cleanDb.url, 'backfill', ...SCALE_SYMBOLS]).exit;
     assert.equal(clean.code, 0, `the clean backfill completed: ${clean.stderr.slice(-500)}`);

@@ -19,6 +19,7 @@ import { createTempDatabase } from '../src/store/test-support/temp-postgres.js';
 import { startPrivateNats, startPrivatePostgres, type PrivateService } from './support/private-services.js';
 import { spawnTickerflow, type TickerflowProcess } from './support/spawn-tickerflow.js';
 import { assertRowsOnce, streamRowCounts } from './support/stream-rows.js';
+import { streamConfigToml } from './support/stream-config.js';
 
 const MARKETS = ['binance:BTCUSDT', 'binance:ETHUSDT'];
 /** The recording at 4×: a 1m bar closes every 15 s. */
@@ -40,16 +41,7 @@ test('stream process - a NATS restart and then a PostgreSQL restart mid-run: it 
     services.push(pgServer);
     const db = await createTempDatabase(pgServer.url);
     const config = join(dir, 'stream.toml');
-    writeFileSync(config, [
-      '[sources]',
-      `binance_ws = "${live.urls.binanceWs.replace(/\/ws$/, '')}"`,
-      `binance_rest = "${live.urls.binance}"`,
-      '[stream]',
-      `markets = [${MARKETS.map((m) => `"${m}"`).join(', ')}]`,
-      `lake = "${join(dir, 'lake')}"`,
-      'lake_flush_seconds = 1',
-      '',
-    ].join('\n'));
+    writeFileSync(config, streamConfigToml({ replay: live, markets: MARKETS, lake: join(dir, 'lake') }));
     const p = spawnTickerflow(['--config', config, '--db', db.url, 'stream', '--bus', nats.url]);
     proc = p;
     let stderr = '';

@@ -10,10 +10,10 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { NatsBus, jsonCodec } from '../../src/bus/nats/nats-bus.js';
-import type { MarketEvent, TradeEvent } from '../../src/core/market-events.js';
+import type { MarketEvent } from '../../src/core/market-events.js';
+import { SYMBOLS, trade } from '../stream/bus-throughput.js';
 import { median } from './report.js';
 
-const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT'];
 const WINDOW = 256;
 
 export interface NatsPublishFigures {
@@ -30,10 +30,6 @@ export interface NatsPublishFigures {
   /** `NatsBus.publish` awaited one at a time, best round, events/s (over `awaitedEvents`). */
   busAwaited: number;
   awaitedEvents: number;
-}
-
-function trade(i: number): TradeEvent {
-  return { kind: 'trade', exchange: 'binance', symbol: SYMBOLS[i % 4] as string, receivedAt: i, exchangeTime: i, tradeId: String(i), price: 60_000, quantity: 0.01, takerSide: 'buy' };
 }
 
 /** Publishes `n` events keeping at most `window` publishes in flight; the seconds it took. */

@@ -5,7 +5,8 @@
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import type { MarketEvent, TradeEvent } from '../../src/core/market-events.js';
 
-const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT'];
+/** The four symbols the synthetic trades rotate through (bus benchmarks publish to one subject each). */
+export const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT'];
 
 export interface BusCase {
   label: string;
@@ -14,7 +15,8 @@ export interface BusCase {
   seconds: number;
 }
 
-function trade(i: number): TradeEvent {
+/** Synthetic trade `i` of the bus benchmarks: the same small event every time, only its id and symbol change. */
+export function trade(i: number): TradeEvent {
   return { kind: 'trade', exchange: 'binance', symbol: SYMBOLS[i % 4] as string, receivedAt: i, exchangeTime: i, tradeId: String(i), price: 60_000, quantity: 0.01, takerSide: 'buy' };
 }
 
