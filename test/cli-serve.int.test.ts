@@ -7,6 +7,11 @@
  * nothing twice, fires once on a bar stored after the kill and before the takeover (closed by
  * then: it is evaluated from the stored evaluation mark) and once on a bar stored after the
  * takeover; SIGTERM stops it with exit 0.
+ *
+ * The bars are of minutes closed a few minutes ago, after an evaluation mark stored before the
+ * first serve starts (as a previous evaluator leaves one), so nothing waits for a minute to close.
+ * A takeover starting fresh at its own time would only seed the bar stored between the kill and
+ * the takeover, as it would one of the current minute.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -43,7 +48,7 @@ async function storeBar(store: Store, openTime: number): Promise<void> {
 const ANSWERS = /this process answers the Telegram bot's commands/;
 const EVALUATES = /alert rules loaded; evaluating bars as they are stored/;
 
-test('serve: two processes on one PostgreSQL store, one getUpdates consumer taken over after kill -9, a stored bar fires once and is delivered once, also one stored between the kill and the takeover', { timeout: 240_000 }, async () => {
+test('serve: two processes on one PostgreSQL store, one getUpdates consumer taken over after kill -9, a stored bar fires once and is delivered once, also one stored between the kill and the takeover', { timeout: 120_000 }, async () => {
   const replay = await startReplayServer({ now: Date.now(), speed: 1, telegram: { token: REPLAY_BOT_TOKEN } });
   const temp = await createTempDatabase();
   const store = await openStore(temp.url);
@@ -55,6 +60,10 @@ test('serve: two processes on one PostgreSQL store, one getUpdates consumer take
     const user = await store.createUser('ida', 'user', 'UTC', '$scrypt$not-used-here', now);
     await store.linkChat(user.id, String(CHAT), 'desk', now);
     const rule = await store.createRule(user.id, 'above 100', parseRuleDraft({ expression: 'close > 100', scope: { symbols: ['BTCUSDT'] }, interval: '1m', channels: [`telegram:${CHAT}`] }), now);
+    // Three closed minutes, the last closed well within the grace period when the test ends.
+    const minute = Math.floor(now / 60_000) * 60_000 - 4 * 60_000;
+    const [between, later] = [minute + 60_000, minute + 120_000];
+    await store.recordEvaluation([], [], [{ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m', evaluatedUntil: minute }]);
 
     const a = startServe(dir, temp.url);
     serves.push(a);
@@ -72,10 +81,9 @@ test('serve: two processes on one PostgreSQL store, one getUpdates consumer take
     assert.ok(polls !== undefined && polls.started >= 1, 'the holder polls');
     assert.equal(polls.maxOpen, 1, 'never two getUpdates at once');
 
-    // A worker's sync storing this minute's bar; it is evaluated once it has closed.
-    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    // A worker's sync storing a closed minute's bar, the first after the evaluation mark.
     await storeBar(store, minute);
-    await until('the alert on Telegram', () => replay.telegram.sent.length > 0, 90_000);
+    await until('the alert on Telegram', () => replay.telegram.sent.length > 0, 30_000);
     // Both processes have polled the store and the outbox several times since.
     await new Promise((r) => setTimeout(r, 4_000));
     assert.deepEqual(replay.telegram.sent.map((m) => m.chat_id), [CHAT], 'delivered once');
@@ -84,10 +92,7 @@ test('serve: two processes on one PostgreSQL store, one getUpdates consumer take
     assert.deepEqual(firings.map((f) => [f.ruleId, f.barOpenTime]), [[rule.id, minute]], 'stored once');
     assert.deepEqual((await store.listOutbox(firings[0]?.id ?? -1)).map((o) => o.status), ['delivered']);
 
-    // The next minute closed before the kill, so that a takeover starting fresh at its own time
-    // would only seed it: the bar of that minute is stored while no evaluator runs.
-    const between = minute + 60_000;
-    while (Date.now() < between + 60_000) await new Promise((r) => setTimeout(r, 1_000));
+    // The next minute's bar is stored while no evaluator runs.
     const startedBefore = replay.telegram.polls()[BOT_ID]?.started ?? 0;
     a.child.kill('SIGKILL');
     await a.exited;
@@ -105,9 +110,8 @@ test('serve: two processes on one PostgreSQL store, one getUpdates consumer take
     const handedOver = await store.listFirings(user.id, { limit: 10 });
     assert.deepEqual(handedOver.map((f) => f.barOpenTime).sort((x, y) => x - y), [minute, between], 'the new evaluator fires the bar stored before it took over, and not the evaluated bar again');
     // A bar stored after the takeover is the new evaluator's (it fires on every close above 100).
-    const later = Math.floor(Date.now() / 60_000) * 60_000;
     await storeBar(store, later);
-    await until('the third alert on Telegram', () => replay.telegram.sent.filter((m) => /BTCUSDT/.test(m.plain)).length === 3, 90_000);
+    await until('the third alert on Telegram', () => replay.telegram.sent.filter((m) => /BTCUSDT/.test(m.plain)).length === 3, 30_000);
     await new Promise((r) => setTimeout(r, 3_000));
     const after = await store.listFirings(user.id, { limit: 10 });
     assert.deepEqual(after.map((f) => f.barOpenTime).sort((x, y) => x - y), [minute, between, later], 'each bar fired once');
