@@ -48,8 +48,8 @@ interface Run {
  */
 function backfill(configPath: string, db: string, killAtMarker?: number, symbols: readonly string[] = ['BTCUSDT'], pauseMs = 1000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    // The pause is long against the kill's latency (milliseconds), short enough that markers before the chosen one pass quickly.
-    const env = { ...process.env, [PAUSE_ENV]: killAtMarker === undefined ? '0' : String(pauseMs) };
+    // Only the transaction killed in waits: long against the kill's latency (milliseconds).
+    const env = { ...process.env, [PAUSE_ENV]: killAtMarker === undefined ? '0' : `${pauseMs}@${killAtMarker}` };
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--config', configPath, '--db', db, '--log-level', 'info', 'backfill', ...symbols], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env,

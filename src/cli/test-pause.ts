@@ -2,7 +2,9 @@
  * Test-only pause point for the crash tests. With TICKERFLOW_TEST_PAUSE_BEFORE_COMMIT=<ms>, every
  * store transaction (after migrations) prints PAUSE_MARKER on stderr once its rows are written
  * and waits that long before COMMIT, so a test can SIGKILL the process inside an open
- * transaction. Unset in normal runs; read here because only cli/ reads the environment.
+ * transaction; with `<ms>@<n>` every transaction prints the marker and only the n-th waits (a
+ * test that kills at the n-th marker need not wait at the ones before). Unset in normal runs;
+ * read here because only cli/ reads the environment.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../core/errors.js';
@@ -15,12 +17,16 @@ export const PAUSE_MARKER = 'tickerflow-test: paused before COMMIT';
 export function pauseBeforeCommitFromEnv(env: NodeJS.ProcessEnv): BeforeCommitHook | undefined {
   const raw = env[PAUSE_ENV];
   if (raw === undefined || raw === '') return undefined;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) throw new ConfigError(`${PAUSE_ENV} must be a whole number of milliseconds 0..600000, not "${raw}"`);
+  const m = /^(\d+)(?:@([1-9]\d*))?$/.exec(raw);
+  const ms = Number(m?.[1]);
+  if (m === null || ms > 600_000) throw new ConfigError(`${PAUSE_ENV} must be a whole number of milliseconds 0..600000, optionally @ the one transaction to pause at (300@12), not "${raw}"`);
+  const only = m[2] === undefined ? null : Number(m[2]);
+  let seen = 0;
   return async (kind) => {
     // Synchronous on a pipe (Linux), so the marker is out before the wait starts.
     process.stderr.write(`${PAUSE_MARKER} (${kind})\n`);
-    await sleep(ms);
+    seen++;
+    if (only === null || seen === only) await sleep(ms);
   };
 }
 
