@@ -52,7 +52,7 @@ const exited = (c: ChildProcess): Promise<unknown> => new Promise((r) => (c.exit
 interface RestTrade { id: number; price: string; qty: string; time: number; isBuyerMaker: boolean }
 
 test('stream killed with SIGKILL and restarted: every trade in the lake once, by id; windows over the outage marked incomplete, the others exact', { timeout: 300_000 }, async (ctx) => {
-  const replay = await startReplayServer({ speed: 5, ws: { preload: true } });
+  const replay = await startReplayServer({ speed: 10, ws: { preload: true } });
   const dir = mkdtempSync(join(tmpdir(), 'tf-resume-'));
   const lake = join(dir, 'lake');
   const db = join(dir, 'tickerflow.duckdb');
@@ -68,7 +68,7 @@ test('stream killed with SIGKILL and restarted: every trade in the lake once, by
   let child: ChildProcess | null = null;
   try {
     child = start();
-    // Two windows closed: 2 simulated minutes and a bit (≈ 30 s at 5×).
+    // Two windows closed: 2 simulated minutes and a bit (≈ 15 s at 10×).
     await until('the first process to close 2 windows', () => (readStatus(statusPath)?.processors.windows ?? 0) >= 2, 150_000, () => stderr);
     child.kill('SIGKILL');
     await exited(child);
