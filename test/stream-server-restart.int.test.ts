@@ -22,12 +22,12 @@ import { assertRowsOnce, streamRowCounts } from './support/stream-rows.js';
 import { streamConfigToml } from './support/stream-config.js';
 
 const MARKETS = ['binance:BTCUSDT', 'binance:ETHUSDT'];
-/** The recording at 4×: a 1m bar closes every 15 s. */
-const WS_SPEED = 4;
+/** The recording at 8×: a 1m bar closes every 7.5 s. */
+const WS_SPEED = 8;
 /** Longer than a JetStream publish waits for its ack (5 s). */
 const NATS_DOWN_MS = 7_000;
 /** Longer than a bar takes to close at WS_SPEED, so a write of bars falls into the outage. */
-const PG_DOWN_MS = 18_000;
+const PG_DOWN_MS = 10_000;
 
 test('stream process - a NATS restart and then a PostgreSQL restart mid-run: it never exits, keeps storing bars and windows after each, every key once', { timeout: 240_000 }, async (t) => {
   const services: PrivateService[] = [];
