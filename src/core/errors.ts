@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'UPSTREAM'
   | 'STORE'
   | 'STORE_LOCKED'
-  | 'DELIVERY_FAILED';
+  | 'DELIVERY_FAILED'
+  | 'STOPPED';
 
 export class TickerflowError extends Error {
   readonly code: ErrorCode;
@@ -112,4 +113,11 @@ export class DeliveryFailedError extends TickerflowError {
 
 export function isRetryable(err: unknown): boolean {
   return err instanceof RateLimitError || err instanceof UpstreamError;
+}
+
+/** Not a failure: the work was asked to stop (Ctrl-C, a shutdown) before it finished. */
+export class StoppedError extends TickerflowError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STOPPED', message, options);
+  }
 }

@@ -3,6 +3,7 @@
  * inside a store write: a write is one transaction, so stopping there could only lose it, never
  * shorten it, and waiting for it costs well under a second.
  */
+import { StoppedError } from '../core/errors.js';
 
 /**
  * Sleeps `ms` or until `signal` aborts, whichever comes first, and leaves no listener behind:
@@ -60,7 +61,7 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined):
 /** The error a job reports when it stopped on request. */
 export function abortReason(signal: AbortSignal): Error {
   const r: unknown = signal.reason;
-  return r instanceof Error && r.name !== 'AbortError' ? r : new Error('stopped: the job was asked to abort', { cause: r });
+  return r instanceof Error && r.name !== 'AbortError' ? r : new StoppedError('stopped: the job was asked to abort', { cause: r });
 }
 
 /** Throws the abort reason if `signal` has aborted. */

@@ -5,6 +5,7 @@
  * `abandoned` once its lease lapses (PostgreSQL; DuckDB finds it at the next open).
  */
 import type { Logger } from 'pino';
+import { StoppedError } from '../core/errors.js';
 import type { RunStatus, Store, TaskLogLine } from '../store/store.js';
 
 /** How often a running task renews its job's lease; well inside the store's lease (120 s). */
@@ -66,7 +67,8 @@ export class JobRecorder {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.tasksFailed++;
-      await log.error(message);
+      // A task stopped on request is recorded as not done, and said without alarm on Ctrl-C.
+      await (err instanceof StoppedError ? log.info(message) : log.error(message));
       await this.store.finishTask(taskId, 'failed', 0, message);
       return undefined;
     } finally {
