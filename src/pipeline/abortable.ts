@@ -64,6 +64,11 @@ export function abortReason(signal: AbortSignal): Error {
   return r instanceof Error && r.name !== 'AbortError' ? r : new StoppedError('stopped: the job was asked to abort', { cause: r });
 }
 
+/** How an error of a job's work is logged: a stop on request is news, not a failure. */
+export function failureLevel(err: unknown): 'info' | 'error' {
+  return err instanceof StoppedError ? 'info' : 'error';
+}
+
 /** Throws the abort reason if `signal` has aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw abortReason(signal);

@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { Interval } from '../core/intervals.js';
 import type { Store } from '../store/store.js';
+import { failureLevel } from './abortable.js';
 import { runBackfillJob } from './backfill-job.js';
 import type { NothingFound } from './nothing-found.js';
 import type { QueuedFileLoader } from './queued-file-loader.js';
@@ -83,7 +84,7 @@ export class BackfillLane {
         });
         if (!this.signal.aborted) await this.#rememberEmpty(batch, full.length > 0);
       } catch (err) {
-        this.logger.error({ err }, `backfill of ${batch.join(', ')} failed: ${(err as Error).message}`);
+        this.logger[failureLevel(err)]({ err }, `backfill of ${batch.join(', ')} failed: ${(err as Error).message}`);
       } finally {
         for (const s of batch) this.#running.delete(s);
       }

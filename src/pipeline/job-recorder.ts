@@ -5,8 +5,8 @@
  * `abandoned` once its lease lapses (PostgreSQL; DuckDB finds it at the next open).
  */
 import type { Logger } from 'pino';
-import { StoppedError } from '../core/errors.js';
 import type { RunStatus, Store, TaskLogLine } from '../store/store.js';
+import { failureLevel } from './abortable.js';
 
 /** How often a running task renews its job's lease; well inside the store's lease (120 s). */
 export const HEARTBEAT_EVERY_MS = 20_000;
@@ -68,7 +68,7 @@ export class JobRecorder {
       const message = err instanceof Error ? err.message : String(err);
       this.tasksFailed++;
       // A task stopped on request is recorded as not done, and said without alarm on Ctrl-C.
-      await (err instanceof StoppedError ? log.info(message) : log.error(message));
+      await log[failureLevel(err)](message);
       await this.store.finishTask(taskId, 'failed', 0, message);
       return undefined;
     } finally {

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Interval } from '../core/intervals.js';
 import { utcDate } from '../core/time.js';
 import type { Store } from '../store/store.js';
-import { abortableSleep } from './abortable.js';
+import { abortableSleep, failureLevel } from './abortable.js';
 import { BackfillLane } from './backfill-lane.js';
 import { runGapsJob } from './gaps-job.js';
 import { NothingFound } from './nothing-found.js';
@@ -96,7 +96,7 @@ export async function runScheduler(store: Store, sources: Sources, logger: Logge
         nextReconcile = now + reconcileEveryMs;
       }
     } catch (err) {
-      logger.error({ err }, `scheduler cycle failed: ${(err as Error).message}`);
+      logger[failureLevel(err)]({ err }, `scheduler cycle failed: ${(err as Error).message}`);
     }
     await sleep(opts.syncEveryMs, signal);
   }
