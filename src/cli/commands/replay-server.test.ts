@@ -18,22 +18,39 @@ function run(args: string[]): { child: ReturnType<typeof spawn>; out: () => stri
   return { child, out: () => out, err: () => err, exit };
 }
 
-test('replay-server command - prints its base URLs, serves on the simulated clock and stops on SIGTERM', async () => {
-  const p = run(['replay-server', '--now', '2020-01-02T00:10:00Z', '--speed', '0', '--bad-checksum', '2020-01-01']);
-  while (!p.out().includes('coingecko')) {
+/** Waits until stdout matches `re` (the output comes in chunks), failing if the process exits or 30 s pass. */
+async function waitForOutput(p: ReturnType<typeof run>, re: RegExp): Promise<void> {
+  for (const until = Date.now() + 30_000; !re.test(p.out()); ) {
     const code = await Promise.race([p.exit, new Promise((r) => setTimeout(() => r('wait'), 100))]);
     assert.equal(code, 'wait', `exited early: ${p.err()}`);
+    assert.ok(Date.now() < until, `no ${re} within 30 s; stdout so far:\n${p.out()}`);
   }
-  const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1];
-  assert.ok(base);
-  assert.match(p.out(), /simulated now 2020-01-02T00:10:00\.000Z/);
-  assert.match(p.out(), new RegExp(`binance REST   ${base}/binance\\n`));
-  assert.match(p.out(), /fault bad-checksum on data\/spot\/daily\/klines\/BTCUSDT\/1m\/BTCUSDT-1m-2020-01-01\.zip/);
-  const res = await fetch(`${base}/binance/api/v3/time`);
-  assert.deepEqual(await res.json(), { serverTime: Date.UTC(2020, 0, 2, 0, 10) });
-  p.child.kill('SIGTERM');
-  assert.equal(await p.exit, 0);
-  assert.match(p.out(), /replay server stopped: 1 requests, binance weight 1/);
+}
+
+/** Runs `body` on `p`, and kills the process if it is still running after it (a failed assertion included). */
+async function whileRunning(p: ReturnType<typeof run>, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } finally {
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  }
+}
+
+test('replay-server command - prints its base URLs, serves on the simulated clock and stops on SIGTERM', async () => {
+  const p = run(['replay-server', '--now', '2020-01-02T00:10:00Z', '--speed', '0', '--bad-checksum', '2020-01-01']);
+  await whileRunning(p, async () => {
+    // The fault line is the banner's last.
+    await waitForOutput(p, /fault bad-checksum on data\/spot\/daily\/klines\/BTCUSDT\/1m\/BTCUSDT-1m-2020-01-01\.zip\n/);
+    const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.out())?.[1];
+    assert.ok(base);
+    assert.match(p.out(), /simulated now 2020-01-02T00:10:00\.000Z/);
+    assert.match(p.out(), new RegExp(`binance REST   ${base}/binance\\n`));
+    const res = await fetch(`${base}/binance/api/v3/time`);
+    assert.deepEqual(await res.json(), { serverTime: Date.UTC(2020, 0, 2, 0, 10) });
+    p.child.kill('SIGTERM');
+    assert.equal(await p.exit, 0);
+    assert.match(p.out(), /replay server stopped: 1 requests, binance weight 1/);
+  });
 });
 
 test('replay-server command - a bad flag value exits non-zero with a one-line reason', async () => {
@@ -55,14 +72,13 @@ test('replay-server command - --scale 1x1 prints the derived archive and starts 
   const cache = mkdtempSync(join(tmpdir(), 'replay-scale-cli-'));
   try {
     const p = run(['replay-server', '--scale', '1x1', '--speed', '0', '--cache', cache]);
-    while (!/ {2}scale .*\n/.test(p.out())) {
-      const code = await Promise.race([p.exit, new Promise((r) => setTimeout(() => r('wait'), 100))]);
-      assert.equal(code, 'wait', `exited early: ${p.err()}`);
-    }
-    assert.match(p.out(), /simulated now 2025-01-06T01:10:00\.000Z/);
-    assert.match(p.out(), /scale {10}1 derived symbols SCALE001USDT…SCALE001USDT × 1 months from 2024-12, \d+\.\d MB of zips in .* \(1 generated now\)/);
-    p.child.kill('SIGTERM');
-    assert.equal(await p.exit, 0);
+    await whileRunning(p, async () => {
+      await waitForOutput(p, / {2}scale .*\n/);
+      assert.match(p.out(), /simulated now 2025-01-06T01:10:00\.000Z/);
+      assert.match(p.out(), /scale {10}1 derived symbols SCALE001USDT…SCALE001USDT × 1 months from 2024-12, \d+\.\d MB of zips in .* \(1 generated now\)/);
+      p.child.kill('SIGTERM');
+      assert.equal(await p.exit, 0);
+    });
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
