@@ -3,8 +3,21 @@
  * days of one real 1m month, each day time-shifted to its place. Prices, volumes and their
  * compressibility stay real; only the times are moved. Shared by the store and alerts benches.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseKlineCsv } from '../src/connectors/binance-archive/kline-csv.js';
 import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../src/core/candle.js';
 import { DAY_MS } from '../src/core/intervals.js';
+
+/** The bundled real USD-M 1m months the derived months are cut from (fixtures/SOURCES.md). */
+export const REAL_MONTH_DIR = fileURLToPath(new URL('../fixtures/binance-vision/data/futures/um/monthly/klines-csv/', import.meta.url));
+export const REAL_MONTH_FILES = ['LINKUSDT-1m-2023-02.csv', 'AVAXUSDT-1m-2024-02.csv', 'LTCUSDT-1m-2026-02.csv'];
+
+/** The real months, parsed, from `dir` (the bundled copies unless given). */
+export function readRealMonths(dir = REAL_MONTH_DIR): CandleColumns[] {
+  return REAL_MONTH_FILES.map((f) => parseKlineCsv(readFileSync(join(dir, f)), { key: f, interval: '1m', market: 'um' }));
+}
 
 /** 1m candles of the UTC month `month` (0-based, from 2020-01) taken from `src`, cycling over its first `cycleDays` days. */
 export function timeShiftedMonth(src: CandleColumns, month: number, cycleDays: number): CandleColumns {

@@ -5,20 +5,15 @@
  * time-shifted into the twelve months of 2020, month m from file m mod 3, day d of a month from the
  * file's day d mod 28. Timing data: the values are real candles, the calendar is derived.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseKlineCsv } from '../../src/connectors/binance-archive/kline-csv.js';
 import type { CandleColumns } from '../../src/core/candle.js';
 import { previewRule } from '../../src/alerts/preview.js';
 import { parseRuleDraft } from '../../src/alerts/rule-draft.js';
 import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
-import { timeShiftedMonth } from '../time-shifted-month.js';
+import { readRealMonths, timeShiftedMonth } from '../time-shifted-month.js';
 
-const DIR = fileURLToPath(new URL('../../fixtures/binance-vision/data/futures/um/monthly/klines-csv/', import.meta.url));
-const FILES = ['LINKUSDT-1m-2023-02.csv', 'AVAXUSDT-1m-2024-02.csv', 'LTCUSDT-1m-2026-02.csv'];
 const YEAR = Date.UTC(2020, 0, 1);
 const SYMBOL = 'YEARUSDT';
 
@@ -41,7 +36,7 @@ export async function measurePreviewYear(log: (line: string) => void, rounds = 3
   try {
     await store.migrate();
     await store.upsertInstruments([{ exchange: 'binance', symbol: SYMBOL, base: 'YEAR', quote: 'USDT', status: 'TRADING', listedAt: YEAR }]);
-    const sources = FILES.map((f) => parseKlineCsv(readFileSync(join(DIR, f)), { key: f, interval: '1m', market: 'um' }));
+    const sources = readRealMonths();
     let rows = 0;
     for (let m = 0; m < 12; m++) {
       const month = derivedMonth(sources, m);

@@ -12,26 +12,21 @@
  * uses file (s + m) mod 3, and day d of a month is the file's day d mod 28/29, so a 30/31-day
  * month repeats the file's first days.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import type { CandleColumns } from '../../src/core/candle.js';
 import { DUCKDB_DEFAULTS } from '../../src/core/config.js';
-import { parseKlineCsv } from '../../src/connectors/binance-archive/kline-csv.js';
 import { DuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTempDatabase } from '../../src/store/test-support/temp-postgres.js';
-import { timeShiftedMonth } from '../time-shifted-month.js';
+import { readRealMonths, timeShiftedMonth } from '../time-shifted-month.js';
 
 const HOUR_MS = 3_600_000;
-// The bundled copies (fixtures/SOURCES.md); TICKERFLOW_MONTHLY_DIR points elsewhere.
-const SOURCE_DIR = process.env.TICKERFLOW_MONTHLY_DIR ?? fileURLToPath(new URL('../../fixtures/binance-vision/data/futures/um/monthly/klines-csv/', import.meta.url));
-const SOURCE_FILES = ['LINKUSDT-1m-2023-02.csv', 'AVAXUSDT-1m-2024-02.csv', 'LTCUSDT-1m-2026-02.csv'];
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,7 +40,8 @@ if (!['duckdb', 'postgres'].includes(backend) || !(symbols >= 1) || !(months >= 
   throw new Error('usage: measure-scale.ts [--backend duckdb|postgres] [--symbols N ≥ 1] [--months N ≥ 1]');
 }
 
-const sources = SOURCE_FILES.map((f) => parseKlineCsv(readFileSync(join(SOURCE_DIR, f)), { key: f, interval: '1m', market: 'um' }));
+// The bundled copies (fixtures/SOURCES.md); TICKERFLOW_MONTHLY_DIR points elsewhere.
+const sources = readRealMonths(process.env.TICKERFLOW_MONTHLY_DIR);
 
 /** Month `m` (from 2020-01) of symbol `s`, derived as the header says. */
 function derivedMonth(s: number, m: number): CandleColumns {

@@ -10,17 +10,13 @@
  *
  * Run: node --import tsx bench/store/volume-sum-types.ts
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parseKlineCsv } from '../../src/connectors/binance-archive/kline-csv.js';
-import { timeShiftedMonth } from '../time-shifted-month.js';
+import { readRealMonths, timeShiftedMonth } from '../time-shifted-month.js';
 
-const SOURCE_DIR = fileURLToPath(new URL('../../fixtures/binance-vision/data/futures/um/monthly/klines-csv/', import.meta.url));
-const SOURCE_FILES = ['LINKUSDT-1m-2023-02.csv', 'AVAXUSDT-1m-2024-02.csv', 'LTCUSDT-1m-2026-02.csv'];
 const MONTHS = 36;
 const ROUNDS = 9;
 
@@ -33,7 +29,7 @@ const TYPES: Record<string, string> = {
 
 const dir = await mkdtemp(join(tmpdir(), 'tf-volume-sum-'));
 try {
-  const sources = SOURCE_FILES.map((f) => parseKlineCsv(readFileSync(join(SOURCE_DIR, f)), { key: f, interval: '1m', market: 'um' }));
+  const sources = readRealMonths();
   const lines: string[] = [];
   for (let m = 0; m < MONTHS; m++) {
     const src = sources[m % sources.length]!;

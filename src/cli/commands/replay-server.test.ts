@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until } from '../../../test/support/spawn-serve.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
@@ -18,13 +19,12 @@ function run(args: string[]): { child: ReturnType<typeof spawn>; out: () => stri
   return { child, out: () => out, err: () => err, exit };
 }
 
-/** Waits until stdout matches `re` (the output comes in chunks), failing if the process exits or 30 s pass. */
-async function waitForOutput(p: ReturnType<typeof run>, re: RegExp): Promise<void> {
-  for (const until = Date.now() + 30_000; !re.test(p.out()); ) {
-    const code = await Promise.race([p.exit, new Promise((r) => setTimeout(() => r('wait'), 100))]);
-    assert.equal(code, 'wait', `exited early: ${p.err()}`);
-    assert.ok(Date.now() < until, `no ${re} within 30 s; stdout so far:\n${p.out()}`);
-  }
+/** Waits up to 30 s until stdout matches `re` (the output comes in chunks), failing at once if the process exits. */
+function waitForOutput(p: ReturnType<typeof run>, re: RegExp): Promise<number> {
+  return until(`${re} on stdout`, () => {
+    assert.equal(p.child.exitCode, null, `exited early: ${p.err()}`);
+    return re.test(p.out());
+  }, 30_000);
 }
 
 /** Runs `body` on `p`, and kills the process if it is still running after it (a failed assertion included). */
