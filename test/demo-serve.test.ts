@@ -22,6 +22,7 @@ import { startReplayServer } from '../src/replay/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { silentLogger } from './support/pipeline-harness.js';
 import { launchChromium } from './support/dashboard/browser.js';
+import { runCli } from './support/run-cli.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -77,6 +78,17 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
     assert.equal(sent[0]?.chat_id, 700000001);
     assert.match(sent[0]?.plain ?? '', /BTCUSDT 1h bar 2023-03-20T06:00Z close 27628\.5 \(close 27628\.5, ema:20 27592\.56/);
     assert.match(stdout, /^ {2}alert fired: rule 1 BTCUSDT 1h bar 2023-03-20T06:00Z$/m);
+
+    // The printed `gaps --list -i 1h` reads the running demo's 1h ledger through its API: the
+    // hours stored since 2023-01-01 (at 1m it would list none of these 1h series).
+    const gapsArgs = /^ {2}tickerflow (--db \S+ gaps --list -i 1h --since \S+)/m.exec(stdout)?.[1]?.split(' ');
+    assert.ok(gapsArgs, stdout);
+    const gapList = runCli([...gapsArgs, 'BTCUSDT'], { cwd });
+    assert.equal(gapList.code, 0, gapList.stderr);
+    const btc = /^BTCUSDT +2023-01-01 00:00 +2023-01-01 00:00 +\S+ \S+ +(\d+) +(\d+) +([\d.]+) %/m.exec(gapList.stdout);
+    assert.ok(btc, gapList.stdout);
+    // At least 2023-01-01 00:00 … 2023-03-20 06:00 (the sample alert's bar): 78 days and 7 hours, every one stored.
+    assert.ok(Number(btc[1]) >= 78 * 24 + 7 && btc[1] === btc[2] && btc[3] === '100.0', gapList.stdout);
 
     // In the browser: an RSI alert built, previewed and saved on the dashboard fires on a later
     // close of the running replay clock, into the history view and the local Telegram endpoint.

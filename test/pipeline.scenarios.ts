@@ -74,7 +74,7 @@ export function runPipelineScenarios(backend: string, makeStore: () => Promise<S
 
       test('backfill - a symbol the exchange does not list fails its task with that reason', async () => {
         const { jobId, results } = await runBackfillJob(store, h.sources, h.logger, { symbols: ['NOPEUSDT'], interval: '1m' });
-        assert.deepEqual(results, []);
+        assert.deepEqual(results, [{ symbol: 'NOPEUSDT', archiveFiles: 0, archiveRows: 0, restRows: 0, rejectedFiles: [], failed: 'NOPEUSDT is not listed on binance' }]);
         const job = await store.getJob(jobId);
         assert.equal(job?.job.status, 'failed');
         assert.equal(job?.tasks[0]?.error, 'NOPEUSDT is not listed on binance');

@@ -98,7 +98,7 @@ markets = []
 kinds = ["trade", "book_snapshot", "book_delta", "candle"]
 # Length of the liquidity signal windows.
 window_seconds = 60
-# Folder of the Parquet lake of normalised events ("" writes none), when a buffer is written, and retention.
+# Folder of the Parquet lake of normalised events ("" writes none), when a buffer is written, and the days of partitions kept (0 keeps all; applied at start and hourly).
 lake = "./tickerflow-data/lake"
 lake_flush_events = 50000
 lake_flush_seconds = 60

@@ -171,7 +171,8 @@ describe('backfill job', () => {
     src.failingListings.add('AAAUSDT');
     const klinesBefore = src.calls.klines;
     const { jobId, results } = await runBackfillJob(store, src, silentLogger, { symbols: ['AAAUSDT', 'BBBUSDT'], interval: H1 });
-    assert.deepEqual(results.map((r) => [r.symbol, r.archiveFiles]), [['BBBUSDT', 2]]);
+    assert.deepEqual(results.map((r) => [r.symbol, r.archiveFiles, r.failed]), [['AAAUSDT', 0, results[0]?.failed], ['BBBUSDT', 2, undefined]]);
+    assert.match(results[0]?.failed ?? '', /^AAAUSDT: the archive listing failed \(HTTP 503 .*\); the symbol is not backfilled/);
     assert.equal(src.calls.klines - klinesBefore, 1, 'one REST request, for the tail of BBBUSDT');
     assert.equal(await stored(store, 'AAAUSDT', 0, src.now), 0);
     const job = await store.getJob(jobId);

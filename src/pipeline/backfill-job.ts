@@ -66,6 +66,8 @@ export interface BackfillSymbolResult {
   archiveRows: number;
   restRows: number;
   rejectedFiles: string[];
+  /** Why the symbol was not backfilled at all (its listing or its archive listing failed); details in the job's tasks. */
+  failed?: string;
 }
 
 interface JobContext {
@@ -121,12 +123,16 @@ async function backfillSymbol(ctx: JobContext, symbol: string): Promise<Backfill
   const len = intervalMs(opts.interval);
   const result: BackfillSymbolResult = { symbol, archiveFiles: 0, archiveRows: 0, restRows: 0, rejectedFiles: [] };
 
-  const listed = await job.task(`${symbol} listing`, async () => ({ rows: 0, value: await abortable(listingTime(store, sources, symbol, opts.interval), signal) }));
-  if (listed === undefined) return undefined;
+  // A task that failed on request (Ctrl-C) is no result; one that failed otherwise says why.
+  const failed = (task: string): BackfillSymbolResult | undefined => (signal.aborted ? undefined : { ...result, failed: job.failures.get(task) ?? task });
+  const listingTask = `${symbol} listing`;
+  const listed = await job.task(listingTask, async () => ({ rows: 0, value: await abortable(listingTime(store, sources, symbol, opts.interval), signal) }));
+  if (listed === undefined) return failed(listingTask);
 
   // A listing that keeps failing fails the symbol: falling back to REST would fetch its whole
   // history a thousand candles per request, and skip the SHA-256 check the archive gives.
-  const plan = await job.task(`${symbol} archive listing`, async (log) => {
+  const planTask = `${symbol} archive listing`;
+  const plan = await job.task(planTask, async (log) => {
     let all: ArchiveFile[];
     try {
       all = await abortable(sources.archive.listFiles(symbol, opts.interval), signal);
@@ -156,7 +162,7 @@ async function backfillSymbol(ctx: JobContext, symbol: string): Promise<Backfill
     );
     return { rows: 0, value: { start, end, archivedUntil, toIngest } };
   });
-  if (plan === undefined) return undefined;
+  if (plan === undefined) return failed(planTask);
   if (plan === null || plan.start >= plan.end) return result;
 
   opts.progress?.add(plan.toIngest.length);

@@ -27,6 +27,8 @@ export class JobRecorder {
   rows = 0;
   tasksOk = 0;
   tasksFailed = 0;
+  /** The message of each failed task, by task name. */
+  readonly failures = new Map<string, string>();
   /** When the last heartbeat was sent (performance.now(): real time, whatever the job's clock); -Infinity before the first. */
   private lastBeat = -Infinity;
 
@@ -67,6 +69,7 @@ export class JobRecorder {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.tasksFailed++;
+      this.failures.set(name, message);
       // A task stopped on request is recorded as not done, and said without alarm on Ctrl-C.
       await log[failureLevel(err)](message);
       await this.store.finishTask(taskId, 'failed', 0, message);

@@ -4,7 +4,7 @@
  * replays January 2020) would otherwise make every later real backfill start in 2020.
  */
 import type { Interval } from '../core/intervals.js';
-import { NotFoundError } from '../core/errors.js';
+import { BadInputError, NotFoundError } from '../core/errors.js';
 import { isoMinute } from '../core/time.js';
 import type { Store } from '../store/store.js';
 import type { TaskLog } from './job-recorder.js';
@@ -28,6 +28,23 @@ export async function listingTime(store: Store, sources: Sources, symbol: string
   const first = await sources.exchange.firstCandleTime(symbol, interval);
   if (first !== null) await store.setListedAt(exchange, symbol, first);
   return first;
+}
+
+/**
+ * Fails with every name in `symbols` that the exchange does not list, before any job starts: a
+ * mistyped symbol is a bad argument, not a failed job. The stored instrument list answers first;
+ * the exchange's own list is fetched (and stored) only when a name is not in it.
+ */
+export async function requireListed(store: Store, sources: Sources, symbols: readonly string[]): Promise<void> {
+  const exchange = sources.exchange.exchange;
+  const listed = (list: readonly { symbol: string }[]): Set<string> => new Set(list.map((i) => i.symbol));
+  let known = listed(await store.listInstruments(exchange));
+  if (symbols.every((s) => known.has(s))) return;
+  const all = await sources.exchange.instruments();
+  await store.upsertInstruments(all);
+  known = listed(all);
+  const unknown = symbols.filter((s) => !known.has(s));
+  if (unknown.length > 0) throw new BadInputError(`not listed on ${exchange}: ${unknown.join(' ')} (check the spelling, e.g. BTCUSDT)`);
 }
 
 /**

@@ -27,6 +27,7 @@ export function liveStreamOptions(
     store,
     lakeRoot: lake,
     lake: { maxBufferedEvents: s.lake_flush_events, maxBufferAgeMs: s.lake_flush_seconds * 1000 },
+    lakeRetentionDays: s.lake_retention_days === 0 ? null : s.lake_retention_days,
     windowMs: s.window_seconds * 1000,
     staleAfterMs: s.stale_seconds * 1000,
     log,

@@ -21,6 +21,7 @@ import type { Bus, Subscription } from '../bus/bus.js';
 import type { WeightGovernor } from '../connectors/binance/rate-governor.js';
 import type { MarketEvent, MarketEventKind, MarketRef, StreamExchange, TradeEvent } from '../core/market-events.js';
 import { ConfigError } from '../core/errors.js';
+import { applyRetention } from '../store/lake/lake-maintenance.js';
 import { LakeWriter } from '../store/lake/lake-writer.js';
 import type { Store } from '../store/store.js';
 import type { LiveBooks, LiveBooksStatus } from './live-books.js';
@@ -36,6 +37,9 @@ import { appendOutage, heldTradesToReplay, Outages, readResumePoints, type Marke
 /** At most this many trades are fetched by id per market after a restart (40 pages); the rest of an outage stays unfilled. */
 export const MAX_BACKFILL_TRADES = 40_000;
 
+/** How often a running stream applies the lake retention (besides at start). */
+const RETENTION_EVERY_MS = 3_600_000;
+
 export type { LiveStreamUrls } from './live-feeds.js';
 
 export interface LiveStreamOptions {
@@ -46,6 +50,8 @@ export interface LiveStreamOptions {
   /** The Parquet lake's folder, or null for none. */
   lakeRoot: string | null;
   lake?: { maxBufferedEvents?: number; maxBufferAgeMs?: number };
+  /** Days of lake partitions (by receive date) to keep, applied at start and hourly; null keeps all. */
+  lakeRetentionDays?: number | null;
   windowMs: number;
   staleAfterMs: number;
   log: (line: string) => void;
@@ -78,6 +84,7 @@ export class LiveStream {
   readonly #writes: BatchedStreamStore;
   #flushing: Promise<void> = Promise.resolve();
   #flushTimer: NodeJS.Timeout | null = null;
+  #retentionTimer: NodeJS.Timeout | null = null;
   readonly #stop = new AbortController();
   readonly #books: LiveBooks[] = [];
   #lake: LakeWriter | null = null;
@@ -135,6 +142,12 @@ export class LiveStream {
     if (options.lakeRoot !== null) {
       s.#lake = await LakeWriter.open(options.lakeRoot, { ...options.lake, onPublish: () => s.#lakeFiles++ });
       s.#sequence = s.#lake.lastSequence;
+      const days = options.lakeRetentionDays ?? null;
+      if (days !== null) {
+        await s.#applyRetention(options.lakeRoot, days);
+        s.#retentionTimer = setInterval(() => void s.#applyRetention(options.lakeRoot as string, days), RETENTION_EVERY_MS);
+        s.#retentionTimer.unref();
+      }
       s.#resume = await readResumePoints(options.lakeRoot, options.markets, options.kinds);
       for (const r of s.#resume.values()) {
         s.#outages.open(r.ref, 'receive', r.heldReceivedUntil);
@@ -149,6 +162,16 @@ export class LiveStream {
     s.#processors.done.catch((err: unknown) => s.#fail(err));
     s.#flushTimer = setInterval(() => void s.#flush().catch((err: unknown) => s.#fail(err)), 1000);
     return s;
+  }
+
+  /** Deletes the lake's partitions of days before the retention; a failure is logged, the stream goes on. */
+  async #applyRetention(root: string, days: number): Promise<void> {
+    try {
+      const deleted = await applyRetention(root, days, Date.now());
+      if (deleted.length > 0) this.#options.log(`stream: lake retention ${days} days: deleted ${deleted.length} partitions (${deleted[0]} …)`);
+    } catch (err) {
+      this.#options.log(`stream: lake retention failed: ${String(err)}`);
+    }
   }
 
   async #pump(exchange: StreamExchange, symbols: string[]): Promise<void> {
@@ -284,6 +307,7 @@ export class LiveStream {
     this.#stopping ??= (async () => {
       this.#stop.abort();
       if (this.#flushTimer) clearInterval(this.#flushTimer);
+      if (this.#retentionTimer) clearInterval(this.#retentionTimer);
       for (const b of this.#books) b.close();
       await Promise.allSettled(this.#pumps);
       await this.#queue.catch(() => undefined);

@@ -43,7 +43,8 @@ async function loadHistory(ctx: CliContext, replay: ReplayServer, sources: Sourc
   const backfill = await runBackfillJob(ctx.store, sources, ctx.logger, { symbols, interval, since: plan.since, progress: bar });
   bar?.stop();
   for (const r of backfill.results) {
-    out(`backfill ${r.symbol.padEnd(9)} ${r.archiveFiles} archive files (${r.archiveRows} rows), ${r.restRows} REST rows${r.rejectedFiles.length ? `, rejected: ${r.rejectedFiles.join(', ')}` : ''}`);
+    if (r.failed !== undefined) out(`backfill ${r.symbol.padEnd(9)} FAILED, ${r.failed}`);
+    else out(`backfill ${r.symbol.padEnd(9)} ${r.archiveFiles} archive files (${r.archiveRows} rows), ${r.restRows} REST rows${r.rejectedFiles.length ? `, rejected: ${r.rejectedFiles.join(', ')}` : ''}`);
   }
   const sync = await runSyncJob(ctx.store, sources, ctx.logger, { symbols, interval });
   const gaps = await runGapsJob(ctx.store, sources, ctx.logger, { symbols, interval, since: plan.since, repair: true });

@@ -172,7 +172,7 @@ async function serveDemo(opts: DemoOptions, cmd: Command): Promise<void> {
       out(`the CLI reaches it through the API while it runs:`);
       out(`  tickerflow --db ${db} candles BTCUSDT --interval 1h --from 2023-03-19`);
       out(`  tickerflow --db ${db} jobs`);
-      // (`gaps --list` reads the config's history.interval, 1m unless set, so it is not offered for these 1h series.)
+      out(`  tickerflow --db ${db} gaps --list -i 1h --since ${LIVE_SINCE}   (the 2023-03-24 halt shows as an exchange outage once the replay clock passes it)`);
       out(`replay clock: ${isoMinute(replay.clock.now())} UTC at ${speed}x, an hour closes every ${fmtSeconds(3_600_000 / speed)} s (the recorded hours end ${isoMinute(LIVE_END)}); Ctrl-C to stop`);
 
       // Live streams beside the history: Binance, Gemini, Bitvavo and BTCTurk from a second replay

@@ -19,6 +19,15 @@ function siBytes(n: number): string {
 }
 
 /** The store's footprint line: size on disk, candle rows, bytes per row. */
+/** package.json's `engines.node`, kept equal to it. */
+export const SUPPORTED_NODE = '^20.19.0 || >=22.12.0';
+
+/** True for a Node version in SUPPORTED_NODE: 20.19 or a later 20.x, or 22.12 and later. */
+export function supportedNode(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return (major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22;
+}
+
 export function formatStorage(stats: StorageStats): string {
   const size = stats.bytes === null ? 'size unknown' : `${siBytes(stats.bytes)} on disk`;
   const perRow = stats.bytesPerRow === null ? '' : `, ${stats.bytesPerRow.toFixed(1)} B/row`;
@@ -46,7 +55,7 @@ export function registerDoctorCommand(program: Command): void {
         if (!ok) failed = true;
         process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${line}\n`);
       };
-      say(Number(process.versions.node.split('.')[0]) >= 20, `node ${process.versions.node} (20 or newer needed)`);
+      say(supportedNode(process.versions.node), `node ${process.versions.node} (${SUPPORTED_NODE} needed, as package.json's engines)`);
       const opts = globalOptions(cmd);
       let loaded;
       try {

@@ -4,7 +4,9 @@ import { utcDate } from '../../core/time.js';
 import { parseTime } from '../../core/time.js';
 import { runBackfillJob } from '../../pipeline/backfill-job.js';
 import type { BuiltSources } from '../../pipeline/create-sources.js';
+import { BadInputError } from '../../core/errors.js';
 import { runGapsJob } from '../../pipeline/gaps-job.js';
+import { requireListed } from '../../pipeline/listing-time.js';
 import { runSyncJob } from '../../pipeline/sync-job.js';
 import { followedSymbols, runUniverseJob } from '../../pipeline/universe-job.js';
 import { refuseWhileUp, runningUp, withContext, withStoreOr, type CliContext } from '../context.js';
@@ -21,9 +23,14 @@ import { progressBar } from '../progress-bar.js';
 import { QueuedFileLoader } from '../../pipeline/queued-file-loader.js';
 import { addWorkQueueOptions, openWorkQueue, requireSharedStore, type WorkQueueOptions } from '../work-queue-options.js';
 
-async function symbolsFor(ctx: CliContext, given: string[], now: number): Promise<string[]> {
-  if (given.length > 0) return symbolsArg(given);
-  const list = await followedSymbols(ctx.store, ctx.config.universe.exchange, utcDate(now), ctx.config.universe.symbols);
+/** The named symbols, each checked to be listed on the exchange; else the followed ones. */
+async function symbolsFor(ctx: CliContext, given: string[], sources: BuiltSources): Promise<string[]> {
+  if (given.length > 0) {
+    const named = symbolsArg(given);
+    await requireListed(ctx.store, sources, named);
+    return named;
+  }
+  const list = await followedSymbols(ctx.store, ctx.config.universe.exchange, utcDate(sources.exchange.now()), ctx.config.universe.symbols);
   if (list.length === 0) throw new Error('no symbols to work on: run `tickerflow universe` first, name symbols, or list them in [universe].symbols');
   return list;
 }
@@ -90,7 +97,7 @@ export function registerPipelineCommands(program: Command): void {
       if (opts.bus !== undefined) requireSharedStore(cmd, 'backfill --bus');
       await withContext(cmd, async (ctx) => {
         const sources = await syncedSources(ctx);
-        const symbols = await symbolsFor(ctx, given, sources.exchange.now());
+        const symbols = await symbolsFor(ctx, given, sources);
         const queue = opts.bus === undefined ? undefined : await openWorkQueue(opts.bus, opts);
         const loader = queue === undefined ? undefined : new QueuedFileLoader(queue, ctx.store, ctx.logger);
         const bar = progressBar('backfill');
@@ -102,10 +109,12 @@ export function registerPipelineCommands(program: Command): void {
           });
         bar?.stop();
         for (const r of results) {
-          process.stdout.write(`${r.symbol}: ${r.archiveFiles} archive files (${r.archiveRows} rows), ${r.restRows} REST rows${r.rejectedFiles.length > 0 ? `, REJECTED ${r.rejectedFiles.join(', ')}` : ''}\n`);
+          if (r.failed !== undefined) process.stdout.write(`${r.symbol}: FAILED, ${r.failed}\n`);
+          else process.stdout.write(`${r.symbol}: ${r.archiveFiles} archive files (${r.archiveRows} rows), ${r.restRows} REST rows${r.rejectedFiles.length > 0 ? `, REJECTED ${r.rejectedFiles.join(', ')}` : ''}\n`);
         }
         process.stdout.write(`backfill job ${jobId} done in ${((Date.now() - started) / 1000).toFixed(1)} s (details: tickerflow jobs show ${jobId})\n`);
-        if (results.some((r) => r.rejectedFiles.length > 0)) process.exitCode = 2;
+        if (results.some((r) => r.failed !== undefined)) process.exitCode = 1;
+        else if (results.some((r) => r.rejectedFiles.length > 0)) process.exitCode = 2;
       });
     });
 
@@ -117,7 +126,7 @@ export function registerPipelineCommands(program: Command): void {
       refuseWhileUp(cmd, 'up syncs the followed symbols itself every [schedule] sync_every_seconds; stop it (Ctrl-C) to run sync by hand.');
       await withContext(cmd, async (ctx) => {
         const sources = await syncedSources(ctx);
-        const symbols = await symbolsFor(ctx, given, sources.exchange.now());
+        const symbols = await symbolsFor(ctx, given, sources);
         const res = await runSyncJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval });
         process.stdout.write(`sync job ${res.jobId}: ${res.rows} rows written for ${symbols.length} symbols\n`);
         if (res.needBackfill.length > 0) process.stdout.write(`nothing stored yet (run backfill): ${res.needBackfill.join(' ')}\n`);
@@ -131,22 +140,24 @@ export function registerPipelineCommands(program: Command): void {
     .option('--no-repair', 'only find and classify')
     .option('--since <time>', 'earliest open time to check', timeArg)
     .option('--list', 'run no job: per symbol, coverage since listing (or --since), first/last candle, open gaps by kind')
-    .action(async (given: string[], opts: { repair: boolean; since?: number; list?: boolean }, cmd: Command) => {
+    .addOption(new Option('-i, --interval <interval>', 'with --list: the interval of the series listed (default [history] interval)').choices(QUERY_INTERVALS))
+    .action(async (given: string[], opts: { repair: boolean; since?: number; list?: boolean; interval?: Interval }, cmd: Command) => {
+      if (opts.interval !== undefined && opts.list !== true) throw new BadInputError('gaps: --interval goes with --list (the gaps job works on [history] interval)');
       if (opts.list === true) {
         const remote = runningUp(cmd);
         const read = remote === null ? undefined : async (): Promise<GapListRow[]> =>
-          z.object({ rows: z.array(gapListRowSchema) }).parse(await remote.getJson('/api/v1/gaps/summary', { symbols: given.length > 0 ? symbolsArg(given).join(',') : undefined, since: opts.since })).rows;
+          z.object({ rows: z.array(gapListRowSchema) }).parse(await remote.getJson('/api/v1/gaps/summary', { symbols: given.length > 0 ? symbolsArg(given).join(',') : undefined, since: opts.since, interval: opts.interval })).rows;
         await withStoreOr(cmd, read, async (ctx) => {
           const sources = await syncedSources(ctx);
-          const symbols = await symbolsFor(ctx, given, sources.exchange.now());
-          return gapListRows(ctx.store, sources.exchange.exchange, symbols, ctx.interval, since(ctx, opts.since), sources.exchange.now());
+          const symbols = await symbolsFor(ctx, given, sources);
+          return gapListRows(ctx.store, sources.exchange.exchange, symbols, opts.interval ?? ctx.interval, since(ctx, opts.since), sources.exchange.now());
         }, (rows) => process.stdout.write(formatGapList(rows)));
         return;
       }
       refuseWhileUp(cmd, 'up finds and repairs gaps itself every [schedule] gaps_every_minutes; `tickerflow gaps --list` reads the ledger through its API. To run the gaps job now, stop up (Ctrl-C) first.');
       await withContext(cmd, async (ctx) => {
         const sources = await syncedSources(ctx);
-        const symbols = await symbolsFor(ctx, given, sources.exchange.now());
+        const symbols = await symbolsFor(ctx, given, sources);
         const s = await runGapsJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), repair: opts.repair });
         const kinds = Object.entries(s.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
         process.stdout.write(`gaps job ${s.jobId}: ${s.found} gaps (${kinds || 'none'}), ${s.missingCandles} missing candles, ${s.repairedCandles} repaired, ${s.closed} earlier gaps found filled\n`);

@@ -39,7 +39,7 @@ export function registerUpCommand(program: Command): void {
     .command('up')
     .description('run the whole pipeline continuously in this process (holds the DuckDB file; stop with Ctrl-C); with --bus, workers do its backfills, syncs, gap repairs and reconciles')
     .option('--replay', 'run offline against the bundled replay server instead of the real exchange')
-    .option('--now <time>', 'with --replay: simulated start time', timeArg)
+    .option('--now <time>', 'with --replay: simulated start time (default 2020-01-03T12:00:00Z)', timeArg)
     .option('--speed <x>', 'with --replay: simulated seconds per real second', positiveNumberArg('--speed'), 1)
     .option('--host <address>', 'address the API and dashboard listen on (default [api] host, 127.0.0.1)')
     .option('--port <n>', 'port of the API and dashboard (default [api] port, 8080; 0 picks a free one)', intArg('--port', 0, 65_535));
