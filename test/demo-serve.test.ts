@@ -19,6 +19,7 @@ import { runBackfillJob } from '../src/pipeline/backfill-job.js';
 import { createReplaySources } from '../src/pipeline/create-sources.js';
 import { runGapsJob } from '../src/pipeline/gaps-job.js';
 import { startReplayServer } from '../src/replay/index.js';
+import { ChunkCompleteness } from '../src/store/chunk-completeness.js';
 import { openStore } from '../src/store/open-store.js';
 import { silentLogger } from './support/pipeline-harness.js';
 import { launchChromium } from './support/dashboard/browser.js';
@@ -210,11 +211,29 @@ test('demo data - the real 2023-03-24 halt at 1h: its early-closed candle is sto
     assert.equal(c.closeTime[0], 1679661581646, 'closed at the halt, 12:39:41.646, as Binance sent it');
     assert.equal(c.trades[0], 0);
 
+    // The 4h bars built from the 1h series: the one holding the halt is short an hour, so it is
+    // complete only once the gap ledger records that hour as an exchange outage.
+    const fourHourFlags = async (): Promise<Array<[string, number]>> => {
+      const completeness = await ChunkCompleteness.load(store, 'binance', 'BTCUSDT', '4h', replay.clock.now());
+      const out: Array<[string, number]> = [];
+      for await (const chunk of store.streamCandles('binance', 'BTCUSDT', '4h', since, parseTime('2023-03-25'))) {
+        assert.equal(chunk.source, '1h');
+        const flags = await completeness.flags(chunk);
+        for (let i = 0; i < chunk.candles.length; i++) out.push([new Date(chunk.candles.openTime[i] as number).toISOString(), flags[i] as number]);
+      }
+      return out;
+    };
+    const haltBar = '2023-03-24T12:00:00.000Z';
+    const before = await fourHourFlags();
+    assert.equal(before.length, 12);
+    assert.deepEqual(before.filter(([, f]) => f === 0).map(([t]) => t), [haltBar], 'before the gaps job');
+
     const gaps = await runGapsJob(store, sources, silentLogger, { symbols: ['BTCUSDT'], interval: '1h', since, repair: true });
     assert.equal(gaps.byKind.exchange_outage, 1);
     assert.equal(gaps.missingCandles, 1);
     const ledger = (await store.listGaps({ exchange: 'binance', symbol: 'BTCUSDT' })).filter((g) => g.interval === '1h');
     assert.deepEqual(ledger.map((g) => [g.from, g.to, g.kind, g.status]), [[halt + HOUR, halt + HOUR, 'exchange_outage', 'unrepairable']]);
+    assert.deepEqual((await fourHourFlags()).filter(([, f]) => f === 0), [], 'the halt recorded as an exchange outage: every 4h bar complete');
   } finally {
     await store.close();
     await replay.close();

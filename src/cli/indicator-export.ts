@@ -37,8 +37,8 @@ export async function streamIndicators(store: Store, w: BarWindow, printFrom: nu
   const abort = new AbortController();
   const stored = store.streamCandles(w.exchange, w.symbol, w.interval, w.from, w.to, { chunkRows: o.chunkRows ?? EXPORT_CHUNK_ROWS, signal: abort.signal });
   async function* chunks(): AsyncGenerator<IndicatorChunk> {
-    for await (const { candles, minutes } of stored) {
-      yield { candles, complete: (first) => completeness.flags({ candles: sliceColumns(candles, first, candles.length), minutes: minutes.subarray(first) }) };
+    for await (const { candles, minutes, source } of stored) {
+      yield { candles, complete: (first) => completeness.flags({ candles: sliceColumns(candles, first, candles.length), minutes: minutes.subarray(first), source }) };
     }
   }
   return writeIndicators(chunks(), printFrom, streams, o, () => abort.abort());

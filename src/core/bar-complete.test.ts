@@ -47,3 +47,20 @@ test('isBarComplete - missing runs that do not account for the short count are n
   // Runs reaching outside the bar count only for their minutes inside it.
   assert.equal(isBarComplete(bar(58), later, [{ from: H - 5 * M, to: H + M }], [{ from: H - 5 * M, to: H + M }]), true);
 });
+
+test('isBarComplete - a 4h bar built from a 1h series: missing hours and outages on the hour grid', () => {
+  const HOUR = 60 * M;
+  const four = (storedHours: number): { openTime: number; intervalMs: number; storedMinutes: number; sourceMs: number } =>
+    ({ openTime: H, intervalMs: 4 * HOUR, storedMinutes: storedHours * 60, sourceMs: HOUR });
+  const after = H + 5 * HOUR;
+  const missing = [{ from: H + HOUR, to: H + HOUR }];
+  // The one missing hour (13:00 of a 12:00 bar) recorded as an outage of the 1h series.
+  assert.equal(isBarComplete(four(3), after, missing, [{ from: H + HOUR, to: H + HOUR }]), true);
+  assert.equal(isBarComplete(four(3), after, missing, []), false);
+  // An outage ending at the hour before leaves it open.
+  assert.equal(isBarComplete(four(3), after, missing, [{ from: H, to: H }]), false);
+  // Two missing hours, only one explained by the run given: not trusted.
+  assert.equal(isBarComplete(four(2), after, missing, [{ from: H + HOUR, to: H + HOUR }]), false);
+  // Read on the minute grid (no sourceMs), the same hour would count as one minute.
+  assert.equal(isBarComplete({ ...four(3), sourceMs: undefined }, after, missing, [{ from: H + HOUR, to: H + HOUR }]), false);
+});

@@ -15,8 +15,10 @@ export interface BarMinutes {
   openTime: number;
   /** Length of the bar's interval in ms (60,000 for 1m). */
   intervalMs: number;
-  /** Stored 1m candles the bar was built from. */
+  /** Minutes of the stored candles the bar was built from (60 per stored 1h candle). */
   storedMinutes: number;
+  /** Length of the stored interval the bar was built from (default 1m): missing runs and outages are open times on its grid. */
+  sourceMs?: number;
 }
 
 /**
@@ -33,27 +35,28 @@ export function isBarComplete(bar: BarMinutes, now: number, missing: readonly Mi
   const end = bar.openTime + bar.intervalMs;
   if (end > now) return false;
   if (bar.storedMinutes >= bar.intervalMs / MINUTE_MS) return true;
+  const step = bar.sourceMs ?? MINUTE_MS;
   let seen = 0;
   for (const run of missing) {
     const from = Math.max(run.from, bar.openTime);
-    const to = Math.min(run.to, end - MINUTE_MS);
+    const to = Math.min(run.to, end - step);
     if (to < from) continue;
-    seen += (to - from) / MINUTE_MS + 1;
-    if (!coveredByOutages(from, to, outages)) return false;
+    seen += ((to - from) / step + 1) * (step / MINUTE_MS);
+    if (!coveredByOutages(from, to, outages, step)) return false;
   }
   // Fewer minutes stored than the missing runs explain: the runs given are not this bar's.
   return bar.storedMinutes + seen >= bar.intervalMs / MINUTE_MS;
 }
 
-/** Whether every minute of [from, to] lies in some outage (ranges may overlap or touch). */
-function coveredByOutages(from: number, to: number, outages: readonly MinuteRange[]): boolean {
+/** Whether every open time of [from, to] on the `step` grid lies in some outage (ranges may overlap or touch). */
+function coveredByOutages(from: number, to: number, outages: readonly MinuteRange[], step: number): boolean {
   let next = from;
   // Repeated passes until no range extends the covered prefix: a ledger holds few outages per bar.
   for (let progressed = true; progressed && next <= to; ) {
     progressed = false;
     for (const o of outages) {
       if (o.from <= next && o.to >= next) {
-        next = o.to + MINUTE_MS;
+        next = o.to + step;
         progressed = true;
         if (next > to) return true;
       }

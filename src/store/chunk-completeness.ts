@@ -14,12 +14,18 @@ export class ChunkCompleteness {
     private readonly symbol: string,
     private readonly len: number,
     private readonly now: number,
-    private readonly outages: readonly MinuteRange[],
+    /** The ledger's exchange outages, by the interval of the series they were found in. */
+    private readonly outages: ReadonlyMap<Interval, readonly MinuteRange[]>,
   ) {}
 
   static async load(store: Store, exchange: string, symbol: string, interval: Interval, now: number): Promise<ChunkCompleteness> {
-    const gaps = await store.listGaps({ exchange, symbol });
-    const outages = gaps.filter((g) => g.kind === 'exchange_outage' && g.interval === '1m').map((g) => ({ from: g.from, to: g.to }));
+    const outages = new Map<Interval, MinuteRange[]>();
+    for (const g of await store.listGaps({ exchange, symbol })) {
+      if (g.kind !== 'exchange_outage') continue;
+      const list = outages.get(g.interval) ?? [];
+      list.push({ from: g.from, to: g.to });
+      outages.set(g.interval, list);
+    }
     return new ChunkCompleteness(store, exchange, symbol, intervalMs(interval), now, outages);
   }
 
@@ -41,7 +47,10 @@ export class ChunkCompleteness {
       }
     }
     if (lo === Infinity) return out;
-    const missing: MissingRange[] = await this.store.missingRanges({ exchange: this.exchange, symbol: this.symbol, interval: '1m' }, lo, hi);
+    // Missing runs and outages of the series the bars were built from (1m, or 1h for a coin followed at 1h).
+    const missing: MissingRange[] = await this.store.missingRanges({ exchange: this.exchange, symbol: this.symbol, interval: chunk.source }, lo, hi);
+    const outages = this.outages.get(chunk.source) ?? [];
+    const sourceMs = intervalMs(chunk.source);
     // Runs and bars both ascend: one walk pairs each short bar with the runs inside it.
     let r = 0;
     const inBar: MissingRange[] = [];
@@ -51,7 +60,7 @@ export class ChunkCompleteness {
       while (r < missing.length && (missing[r] as MissingRange).to < open) r++;
       inBar.length = 0;
       for (let k = r; k < missing.length && (missing[k] as MissingRange).from < open + len; k++) inBar.push(missing[k] as MissingRange);
-      out[i] = isBarComplete({ openTime: open, intervalMs: len, storedMinutes: minutes[i] as number }, this.now, inBar, this.outages) ? 1 : 0;
+      out[i] = isBarComplete({ openTime: open, intervalMs: len, storedMinutes: minutes[i] as number, sourceMs }, this.now, inBar, outages) ? 1 : 0;
     }
     return out;
   }

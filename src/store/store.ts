@@ -100,6 +100,8 @@ export interface StorageStats {
 export interface CandleChunk {
   candles: CandleColumns;
   minutes: Float64Array;
+  /** The stored interval the bars were built from (1m, or e.g. 1h for a coin followed at 1h): its series' missing runs and outages decide completeness. */
+  source: Interval;
 }
 
 export interface StreamCandlesOptions {

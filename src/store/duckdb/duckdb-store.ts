@@ -135,7 +135,7 @@ export class DuckDbStore extends SqlStore {
         const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(window?.end ?? to, start + chunkRows * len));
         if (q === null) continue;
         sql = q.sql;
-        yield* streamCandleColumns(conn, q, chunkRows, options.signal);
+        for await (const rows of streamCandleColumns(conn, q, chunkRows, options.signal)) yield { ...rows, source: src.interval };
       }
     } catch (err) {
       throw options.signal?.aborted ? err : wrap(err, sql);

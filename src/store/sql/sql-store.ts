@@ -166,7 +166,7 @@ export abstract class SqlStore extends SqlRecords implements Store {
       const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(window.end, start + chunkRows * len));
       if (q === null) continue;
       const rows = await this.queryCandles(q);
-      if (rows.candles.length > 0) yield rows;
+      if (rows.candles.length > 0) yield { ...rows, source: src.interval };
     }
   }
   countBySource(series: SeriesKey, from: number, to: number): Promise<Record<CandleSource, number>> {
