@@ -11,7 +11,11 @@ export function parseTime(text: string, what = 'time'): number {
   }
   const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`;
   const ms = Date.parse(withZone);
-  if (Number.isNaN(ms)) throw new BadInputError(`${what}: "${text}" is not a valid date`);
+  // Date.parse rolls a day past the month's end into the next month (2020-02-30 → 03-01) and takes 24:00.
+  const [y, mo, d, h, mi, sec = 0] = (iso.match(/\d+/g) ?? []).slice(0, 6).map(Number) as number[];
+  const day = new Date(Date.UTC(y as number, (mo as number) - 1, d as number));
+  const real = day.getUTCMonth() === (mo as number) - 1 && day.getUTCDate() === d && (h as number) < 24 && (mi as number) < 60 && sec < 60;
+  if (Number.isNaN(ms) || !real) throw new BadInputError(`${what}: "${text}" is not a valid date`);
   return ms;
 }
 

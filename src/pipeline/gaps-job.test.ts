@@ -88,3 +88,48 @@ test('gaps job - without repair, a range the exchange already said it lacks stay
     await store.close();
   }
 });
+
+test('gaps job - candles REST fills around an outage count as repaired, as the task log says', async () => {
+  const store = await DuckDbStore.open(':memory:');
+  await store.migrate();
+  const never = (): never => {
+    throw new Error('not used');
+  };
+  // REST serves day 2 except 10:00–10:59 (an exchange outage): a hole of the whole day, filled all but that hour.
+  const day2 = btcusdtDay(2);
+  const served = rows(day2, 0, 1440);
+  const kept = allocateColumns(1440);
+  for (let i = 0; i < served.length; i++) {
+    if (i >= 600 && i < 660) continue;
+    const j = kept.length++;
+    for (const f of CANDLE_FIELDS) kept[f][j] = served[f][i] as number;
+  }
+  const sources: Sources = {
+    marketCaps: { topByMarketCap: never },
+    exchange: {
+      exchange: 'binance', now: () => parseTime('2020-01-04T00:00:30Z'), instruments: never, firstCandleTime: never,
+      async *klines(_symbol, _interval, from, to) {
+        const page = allocateColumns(kept.length);
+        for (let i = 0; i < kept.length; i++) {
+          const t = kept.openTime[i] as number;
+          if (t < from || t >= to) continue;
+          const j = page.length++;
+          for (const f of CANDLE_FIELDS) page[f][j] = kept[f][i] as number;
+        }
+        yield page;
+      },
+    },
+    archive: { listFiles: never, load: never },
+  };
+  try {
+    await store.upsertInstruments([{ exchange: 'binance', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', status: 'TRADING', listedAt: parseTime('2020-01-01') }]);
+    await store.writeCandles(BTC, btcusdtDay(1), 'archive');
+    await store.writeCandles(BTC, btcusdtDay(3), 'archive');
+    const summary = await runGapsJob(store, sources, pino({ level: 'silent' }), { symbols: ['BTCUSDT'], interval: '1m', repair: true });
+    assert.deepEqual([summary.found, summary.byKind.exchange_outage, summary.missingCandles, summary.repairedCandles], [1, 1, 60, 1380]);
+    const job = await store.getJob(summary.jobId);
+    assert.equal(job?.job.rows, 1380);
+  } finally {
+    await store.close();
+  }
+});

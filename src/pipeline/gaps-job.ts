@@ -51,13 +51,13 @@ export async function runGapsJob(store: Store, sources: Sources, logger: Logger,
         summary.closed += closed;
         if (closed > 0) await log.info(`${closed} gaps recorded earlier are filled now: marked repaired`);
       }
-      let repaired = 0;
+      // Every candle the repair wrote, also those around a gap REST could fill only in part.
+      const repaired = scan?.written ?? 0;
       for (const g of gaps) {
         const n = (g.to - g.from) / intervalMs(opts.interval) + 1;
         summary.found++;
         summary.byKind[g.kind]++;
         summary.missingCandles += n;
-        if (g.status === 'repaired') repaired += n;
         await log.info(`${g.kind} ${isoMinute(g.from)} .. ${isoMinute(g.to)} (${n} candles): ${g.status}${g.note === null ? '' : ` — ${g.note}`}`);
       }
       summary.repairedCandles += repaired;
@@ -71,6 +71,8 @@ export async function runGapsJob(store: Store, sources: Sources, logger: Logger,
 /** The gaps found, and the window [from, to) the scan covered (null: the symbol has no candles yet). */
 interface Scan {
   gaps: Gap[];
+  /** Candles the repair fetched from REST and wrote. */
+  written: number;
   from: number;
   to: number;
   at: number;
@@ -88,6 +90,7 @@ async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: 
   });
   if (listedAt === null) return null;
   const gaps: Gap[] = [];
+  let writtenTotal = 0;
   if (opts.since !== undefined && opts.since < listedAt) {
     gaps.push(gap(floorToInterval(opts.since, opts.interval), listedAt - len, 'before_listing', 'unrepairable', `listed ${isoMinute(listedAt)}`));
   }
@@ -101,6 +104,7 @@ async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: 
       continue;
     }
     const written = await fetchRestRange(store, sources.exchange, series, range.from, range.to + len, opts.signal);
+    writtenTotal += written;
     const left = await store.missingRanges(series, range.from, range.to + len);
     if (left.length === 0) {
       gaps.push(gap(range.from, range.to, 'hole', 'repaired', `${written} candles fetched from REST`));
@@ -117,5 +121,5 @@ async function scanSymbol(store: Store, sources: Sources, symbol: string, opts: 
       );
     }
   }
-  return { gaps, from: start, to: end, at: now };
+  return { gaps, written: writtenTotal, from: start, to: end, at: now };
 }

@@ -28,6 +28,9 @@ test('duckdb store - a job still running at the next open is abandoned, keeping 
     assert.equal(await a.writeCandles({ exchange: 'binance', symbol: 'BTCUSDT', interval: '1m' }, day, 'archive', undefined, { taskId: t3 }), 0, 'a re-write adds nothing');
     clock += 5_000;
     await a.heartbeatJob(job);
+    // A task started after the last heartbeat: the job was alive then, so that is its end.
+    clock += 2_000;
+    const t4 = await a.startTask(job, 'ingest day 4');
     const lastSeen = clock;
     // The process "dies" here: nothing finishes the job or its second task.
     await a.close();
@@ -41,7 +44,8 @@ test('duckdb store - a job still running at the next open is abandoned, keeping 
     assert.equal(got.job.rows, 1440 + 1440, 'finished tasks and the rows a running task committed');
     assert.equal(got.job.finishedAt, lastSeen);
     assert.match(got.job.summary ?? '', /abandoned/);
-    assert.deepEqual(got.tasks.map((t) => [t.id, t.status, t.rows]), [[t1, 'ok', 1440], [t2, 'abandoned', 0], [t3, 'abandoned', 1440]]);
+    assert.deepEqual(got.tasks.map((t) => [t.id, t.status, t.rows]), [[t1, 'ok', 1440], [t2, 'abandoned', 0], [t3, 'abandoned', 1440], [t4, 'abandoned', 0]]);
+    for (const t of got.tasks) assert.ok((t.finishedAt ?? -1) >= t.startedAt, `task ${t.id} ends at or after its start`);
     assert.equal((await b.getJob(done))?.job.status, 'ok', 'a finished job is left alone');
     await b.heartbeatJob(job);
     assert.equal((await b.getJob(job))?.job.status, 'abandoned', 'a late heartbeat does not revive it');

@@ -59,8 +59,13 @@ export async function heartbeatJobSql(db: SqlExecutor, id: number, now: number):
   );
 }
 
-/** A job's last sign of life: its last heartbeat, else its start. */
-const LAST_SEEN = '(SELECT COALESCE(max(l.heartbeat_at), j.started_at) FROM job_leases l WHERE l.job_id = j.id)';
+/**
+ * A job's last sign of life: the latest of its start, its last heartbeat and the last start or end
+ * of one of its tasks (a job stopped between beats had tasks start after its last beat).
+ */
+const LAST_SEEN = `GREATEST(j.started_at,
+  COALESCE((SELECT max(l.heartbeat_at) FROM job_leases l WHERE l.job_id = j.id), j.started_at),
+  COALESCE((SELECT max(COALESCE(t.finished_at, t.started_at)) FROM task_runs t WHERE t.job_id = j.id), j.started_at))`;
 
 /**
  * Marks `running` jobs last seen before `seenBefore` (and their running tasks) as abandoned. The
@@ -77,7 +82,7 @@ export function abandonJobsSql(db: SqlSession, seenBefore: number, why: string):
       const lastSeen = toNumber(col(r, 1), 'last seen');
       if (lastSeen >= seenBefore) continue;
       // A running task keeps the rows its candle writes added in their own transactions (taskId).
-      await tx.run("UPDATE task_runs SET status = 'abandoned', error = $2, finished_at = $3 WHERE job_id = $1 AND status = 'running'", [id, why, lastSeen]);
+      await tx.run("UPDATE task_runs SET status = 'abandoned', error = $2, finished_at = GREATEST(started_at, $3) WHERE job_id = $1 AND status = 'running'", [id, why, lastSeen]);
       marked += await tx.run(
         `UPDATE job_runs SET status = 'abandoned', finished_at = $3, summary = $2,
            rows = (SELECT COALESCE(sum(t.rows), 0) FROM task_runs t WHERE t.job_id = $1 AND t.status IN ('ok', 'abandoned'))
