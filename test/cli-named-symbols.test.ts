@@ -14,9 +14,10 @@ import { openStore } from '../src/store/open-store.js';
 import { replayConfigToml } from './support/pipeline-harness.js';
 import { spawnTickerflow } from './support/spawn-tickerflow.js';
 
-test('backfill, sync and gaps refuse a symbol the exchange does not list, before any job', async () => {
+test('backfill, sync and gaps refuse a symbol the exchange does not list, before any job; gaps --list needs no exchange', async () => {
   const replay = await startReplayServer({ now: '2020-01-03T12:00:00Z', speed: 0, publicationLagMs: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'tf-named-'));
+  let closed = false;
   try {
     const config = join(dir, 'tickerflow.toml');
     const db = join(dir, 'named.duckdb');
@@ -39,8 +40,15 @@ test('backfill, sync and gaps refuse a symbol the exchange does not list, before
     const ok = await spawnTickerflow(['--config', config, '--db', db, 'backfill', 'btcusdt']).exit;
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^BTCUSDT: 2 archive files \(2880 rows\), 720 REST rows$/m);
-  } finally {
+
+    // `gaps --list` reads the store only: with the exchange gone it still lists the stored symbol.
     await replay.close();
+    closed = true;
+    const list = await spawnTickerflow(['--config', config, '--db', db, 'gaps', '--list', 'BTCUSDT', '--since', '2020-01-01']).exit;
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /^BTCUSDT +2020-01-01 00:00 +2020-01-01 00:00 +2020-01-03 11:59 +3600 /m);
+  } finally {
+    if (!closed) await replay.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

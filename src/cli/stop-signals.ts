@@ -1,7 +1,8 @@
 /**
  * Ctrl-C (SIGINT) and SIGTERM as an abort signal, for the commands that run until stopped (`up`,
- * `serve`, `worker`, `stream`, `demo`): the first signal prints what stopping means for that
- * command and aborts; `release()` gives the signals back to Node's default handling.
+ * `serve`, `worker`, `stream`, `demo`) and for `backfill`, which stops between files: the first
+ * signal prints what stopping means for that command and aborts; a second one gets Node's default
+ * handling (the signals are taken once); `release()` gives them back.
  */
 export class StopSignals {
   readonly #controller = new AbortController();

@@ -20,6 +20,7 @@ import { gapListRowSchema } from '../../api/pipeline-schemas.js';
 import { gapListRows, type GapListRow } from '../../pipeline/gap-list-rows.js';
 import { nonNegativeIntArg, symbolsArg, timeArg } from '../options.js';
 import { progressBar } from '../progress-bar.js';
+import { StopSignals } from '../stop-signals.js';
 import { QueuedFileLoader } from '../../pipeline/queued-file-loader.js';
 import { addWorkQueueOptions, openWorkQueue, requireSharedStore, type WorkQueueOptions } from '../work-queue-options.js';
 
@@ -102,12 +103,20 @@ export function registerPipelineCommands(program: Command): void {
         const loader = queue === undefined ? undefined : new QueuedFileLoader(queue, ctx.store, ctx.logger);
         const bar = progressBar('backfill');
         const started = Date.now();
-        const { jobId, results } = await runBackfillJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), progress: bar, concurrency: ctx.config.history.backfill_concurrency, queue: loader })
+        // Ctrl-C stops between files: no file is committed in part, and the job is closed as stopped.
+        const stop = new StopSignals('tickerflow backfill: stopping after the files being written (nothing is committed in part; Ctrl-C again quits at once)');
+        const { jobId, results } = await runBackfillJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), progress: bar, concurrency: ctx.config.history.backfill_concurrency, queue: loader, signal: stop.signal })
           .finally(async () => {
+            stop.release();
             loader?.stop();
             await queue?.close();
           });
         bar?.stop();
+        if (stop.signal.aborted) {
+          process.stdout.write(`backfill job ${jobId} stopped on request after ${((Date.now() - started) / 1000).toFixed(1)} s; a rerun goes on from the files committed (details: tickerflow jobs show ${jobId})\n`);
+          process.exitCode = 130;
+          return;
+        }
         for (const r of results) {
           if (r.failed !== undefined) process.stdout.write(`${r.symbol}: FAILED, ${r.failed}\n`);
           else process.stdout.write(`${r.symbol}: ${r.archiveFiles} archive files (${r.archiveRows} rows), ${r.restRows} REST rows${r.rejectedFiles.length > 0 ? `, REJECTED ${r.rejectedFiles.join(', ')}` : ''}\n`);
@@ -148,7 +157,9 @@ export function registerPipelineCommands(program: Command): void {
         const read = remote === null ? undefined : async (): Promise<GapListRow[]> =>
           z.object({ rows: z.array(gapListRowSchema) }).parse(await remote.getJson('/api/v1/gaps/summary', { symbols: given.length > 0 ? symbolsArg(given).join(',') : undefined, since: opts.since, interval: opts.interval })).rows;
         await withStoreOr(cmd, read, async (ctx) => {
-          const sources = await syncedSources(ctx);
+          // A listing reads the store only: the local clock says which candles are due, and the
+          // exchange is asked nothing unless a named symbol is not in the stored instrument list.
+          const sources = ctx.sources();
           const symbols = await symbolsFor(ctx, given, sources);
           return gapListRows(ctx.store, sources.exchange.exchange, symbols, opts.interval ?? ctx.interval, since(ctx, opts.since), sources.exchange.now());
         }, (rows) => process.stdout.write(formatGapList(rows)));
