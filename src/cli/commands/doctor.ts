@@ -1,4 +1,6 @@
 /** `tickerflow doctor`: checks the config, the store, and that each data source answers. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../load-config.js';
 import { globalOptions } from '../context.js';
@@ -67,23 +69,32 @@ export function registerDoctorCommand(program: Command): void {
         return;
       }
       const { config, secrets } = loaded;
-      try {
-        const store = await openStore(config.store.db, { duckdbMemoryLimit: config.store.duckdb_memory_limit, duckdbThreads: config.store.duckdb_threads });
-        const jobs = await store.listJobs(1);
-        say(true, `store ${store.kind} at ${store.location} (schema up to date; ${jobs.length === 0 ? 'no jobs yet' : `last job ${jobs[0]?.kind} ${jobs[0]?.status}`})`);
-        say(true, `store size: ${formatStorage(await store.storageStats())}`);
-        if (store instanceof DuckDbStore) {
-          const { memoryLimit, threads } = await store.settings();
-          say(true, `duckdb memory_limit ${memoryLimit}, ${threads} threads ([store] duckdb_memory_limit, duckdb_threads)`);
+      const db = config.store.db;
+      const duckFile = db !== ':memory:' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(db) && db.trim() !== '';
+      if (duckFile && !existsSync(db)) {
+        // A check creates nothing: a mistyped path is shown as it is, not made into an empty store.
+        say(true, `store: no DuckDB file at ${resolve(db)} yet (the first backfill, sync or demo creates it; check --db or [store] db if one should be there)`);
+      } else {
+        try {
+          const store = await openStore(config.store.db, { duckdbMemoryLimit: config.store.duckdb_memory_limit, duckdbThreads: config.store.duckdb_threads });
+          const jobs = await store.listJobs(1);
+          say(true, `store ${store.kind} at ${store.location} (schema up to date; ${jobs.length === 0 ? 'no jobs yet' : `last job ${jobs[0]?.kind} ${jobs[0]?.status}`})`);
+          say(true, `store size: ${formatStorage(await store.storageStats())}`);
+          if (store instanceof DuckDbStore) {
+            const { memoryLimit, threads } = await store.settings();
+            say(true, `duckdb memory_limit ${memoryLimit}, ${threads} threads ([store] duckdb_memory_limit, duckdb_threads)`);
+          }
+          await store.close();
+        } catch (err) {
+          say(false, `store: ${(err as Error).message}`);
         }
-        await store.close();
-      } catch (err) {
-        say(false, `store: ${(err as Error).message}`);
       }
       const s = config.sources;
       const checks: Array<[string, string]> = [
         ['binance REST', `${s.binance_rest}/api/v3/ping`],
         ['binance archive listing', `${s.binance_archive_list}?delimiter=/&prefix=data/spot/daily/klines/BTCUSDT/1m/&max-keys=1`],
+        // A small object the archive has held since 2020: the files themselves come from this host.
+        ['binance archive files', `${s.binance_archive}/data/spot/daily/klines/BTCUSDT/1m/BTCUSDT-1m-2020-01-01.zip.CHECKSUM`],
         ['coingecko', `${s.coingecko}/ping`],
       ];
       for (const [name, url] of checks) {
