@@ -60,7 +60,7 @@ function createBinanceSources(config: Config, options: CreateSourcesOptions): Bu
   const governor: WeightGovernor = weightLedger === undefined || weightLedger === null
     ? local
     : new SharedRateGovernor({ ledger: weightLedger, local, now: () => serverClock.now(), log: { warn: (m) => log.warn(m), info: (m) => log.info(m) } });
-  const rest = new BinanceRestClient({ baseUrl: overrides.binanceRest ?? s.binance_rest, governor, serverClock });
+  const rest = new BinanceRestClient({ baseUrl: overrides.binanceRest ?? s.binance_rest, governor, serverClock, onRateLimit: (line) => log.warn(line) });
   const archive = new ArchiveClient({ dataBaseUrl: overrides.archiveData ?? s.binance_archive, listBaseUrl: overrides.archiveList ?? s.binance_archive_list });
   const coingecko = new CoinGeckoClient({ baseUrl: overrides.coingecko ?? s.coingecko, apiKey: secrets.coingeckoApiKey, callsPerMinute: s.coingecko_calls_per_minute });
   // Workers start at the first archive file; an idle one does not keep the process alive.

@@ -127,10 +127,14 @@ test('binance rest - a 429 pauses for Retry-After through the governor, then the
   // Binance sets Retry-After to the end of the minute window: 00:00:53 + 7 s.
   const clock = autoClock(Date.UTC(2024, 0, 1, 0, 0, 53));
   const governor = createRateGovernor({ now: clock.now, sleep: clock.sleep });
-  const client = new BinanceRestClient({ baseUrl: server.baseUrl, governor, sleep: clock.sleep });
+  const said: string[] = [];
+  const client = new BinanceRestClient({ baseUrl: server.baseUrl, governor, sleep: clock.sleep, onRateLimit: (line) => said.push(line) });
   const c = await client.klines({ symbol: 'BTCUSDT', interval: '1d', startTime: Date.UTC(2020, 0, 1), limit: 3 });
   assert.equal(c.length, 3);
   assert.deepEqual(clock.sleeps, [7_000]);
+  // The pause is said, not only waited out.
+  assert.equal(said.length, 1);
+  assert.match(said[0] ?? '', /^HTTP 429 from .*\/api\/v3\/klines\?.*; retry after 7 s; every Binance request waits until then \(attempt 1 of 5\)$/);
   const s = governor.stats();
   assert.equal(s.rateLimited429, 1);
   assert.equal(s.requests, 2);

@@ -53,6 +53,8 @@ export interface BinanceRestClientOptions extends HttpRetryOptions {
    * callers that need the exchange's "now".
    */
   serverClock?: ServerClock;
+  /** Told of each 429/418 pause (the wait is long and silent otherwise). */
+  onRateLimit?: (line: string) => void;
 }
 
 const RETRY_DEFAULTS: HttpRetryDefaults = { maxAttempts: 5, backoffBaseMs: 500, backoffCapMs: 30_000, timeoutMs: 15_000 };
@@ -84,6 +86,7 @@ export class BinanceRestClient {
   private readonly clock: (() => number) | undefined;
   private readonly serverClock: ServerClock | undefined;
   private readonly http: HttpRetrySettings;
+  private readonly onRateLimit: ((line: string) => void) | undefined;
 
   constructor(options: BinanceRestClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? binanceRestCapabilities.defaultBaseUrl).replace(/\/+$/, '');
@@ -92,6 +95,7 @@ export class BinanceRestClient {
     const serverClock = options.serverClock;
     this.clock = options.now ?? (serverClock === undefined ? undefined : () => serverClock.now());
     this.http = resolveHttpRetry(options, RETRY_DEFAULTS);
+    this.onRateLimit = options.onRateLimit;
   }
 
   /**
@@ -211,6 +215,7 @@ export class BinanceRestClient {
         const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), Date.now()) ?? 0;
         await res.body?.cancel();
         lastError = new RateLimitError(res.status, retryAfterMs, url);
+        this.onRateLimit?.(`${lastError.message}; every Binance request waits until then (attempt ${attempt} of ${maxAttempts})`);
         continue;
       }
       if (res.status >= 500) {
