@@ -59,6 +59,14 @@ test('replay-server command - a bad flag value exits non-zero with a one-line re
   assert.match(p.err(), /--fail-5xx must be a number from 0 to 1/);
 });
 
+test('replay-server command - a file fault that matches no archive object is refused, not ignored', async () => {
+  const p = run(['replay-server', '--speed', '0', '--truncate-zip', 'SCALE002USDT-1m-2024-10', '--bad-checksum', '2020-01-01']);
+  assert.equal(await p.exit, 1);
+  assert.equal(p.out(), '');
+  assert.match(p.err(), /--truncate-zip "SCALE002USDT-1m-2024-10" matches no archive object; file faults apply to the bundled recorded files/);
+  assert.doesNotMatch(p.err(), /--bad-checksum/, 'the fault that matched is not named');
+});
+
 test('replay-server command - --scale with a malformed size exits non-zero naming the flag', async () => {
   const p = run(['replay-server', '--scale', '30by24']);
   assert.notEqual(await p.exit, 0);

@@ -2,6 +2,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { BadInputError } from '../../core/errors.js';
 import { parseScaleSpec, startReplayServer, type ReplayFaults, type ScaleSpec } from '../../replay/index.js';
 import { intArg, numberArg, timeArgNamed } from '../options.js';
 
@@ -86,6 +87,17 @@ export function registerReplayServerCommand(program: Command): void {
             }
           : {}),
       });
+      // A file fault that matched no object would do nothing: refuse it rather than serve clean files.
+      const applied = new Set<string>(server.stats().archiveFaults.map((f) => f.kind));
+      const given: Array<[string, string | undefined]> = [['truncate-zip', flags.truncateZip], ['bad-checksum', flags.badChecksum], ['malformed-csv', flags.malformedCsv]];
+      const idle = given.filter(([kind, pattern]) => pattern !== undefined && !applied.has(kind));
+      if (idle.length > 0) {
+        await server.close();
+        throw new BadInputError(
+          `replay-server: ${idle.map(([kind, pattern]) => `--${kind} "${pattern}"`).join(', ')} matches no archive object; file faults apply to the bundled recorded files ` +
+            `(e.g. BTCUSDT-1m-2020-01-02), not to --scale's derived ones`,
+        );
+      }
       const out = process.stdout;
       out.write(`replay server listening on ${server.url} (simulated now ${new Date(server.clock.now()).toISOString()}, speed ${flags.speed}x)\n`);
       out.write(`  binance REST   ${server.urls.binance}\n`);
