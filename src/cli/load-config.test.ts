@@ -50,9 +50,16 @@ test('config - --db overrides the file and the environment supplies secrets', ()
   assert.equal(secrets.coingeckoApiKey, 'k');
 });
 
-test('config - broken TOML is reported with the file name', () => {
-  const p = withFile('[universe\n');
-  assert.throws(() => loadConfig({ config: p }, {}), new RegExp(`${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid TOML`));
+test('config - broken TOML is reported with the file name, line and column', () => {
+  const p = withFile('[universe]\ntop = 5\n[universe\n');
+  assert.throws(() => loadConfig({ config: p }, {}), new RegExp(`${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:\\d+: not valid TOML`));
+  // A directory where the file should be is said as such, not as bad TOML.
+  assert.throws(() => loadConfig({ config: join(p, '..') }, {}), /^ConfigError: config file .*: EISDIR/);
+});
+
+test('config - a bare TOML date is read as its text, like a quoted one', () => {
+  const p = withFile('[history]\nsince = 2024-01-01\n');
+  assert.equal(loadConfig({ config: p }, {}).config.history.since, '2024-01-01');
 });
 
 test('config - universe.exchange other than "binance" is refused naming the key and the one supported value', () => {

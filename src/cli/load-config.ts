@@ -1,6 +1,6 @@
 /** Reads tickerflow.toml and the environment once, into a typed Config plus secrets. */
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseToml } from 'smol-toml';
+import { parse as parseToml, TomlDate, TomlError } from 'smol-toml';
 import { configSchema, describeConfigIssues, type Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 
@@ -27,10 +27,17 @@ export function loadConfig(opts: { config?: string; db?: string }, env: NodeJS.P
   let raw: unknown = {};
   if (path !== null) {
     if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist (run \`tickerflow init\` to write one)`);
+    let text: string;
     try {
-      raw = parseToml(readFileSync(path, 'utf8'));
+      text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new ConfigError(`${path}: not valid TOML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+      throw new ConfigError(`config file ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      raw = tomlDatesAsText(parseToml(text));
+    } catch (err) {
+      const at = err instanceof TomlError ? `:${err.line}:${err.column}` : '';
+      throw new ConfigError(`${path}${at}: not valid TOML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
     }
   }
   const parsed = configSchema.safeParse(raw);
@@ -44,6 +51,17 @@ export function loadConfig(opts: { config?: string; db?: string }, env: NodeJS.P
     webhookKey: env.TICKERFLOW_WEBHOOK_KEY || undefined,
   };
   return { config, secrets, path };
+}
+
+/**
+ * A bare TOML date or time (`since = 2024-01-01`) as its text, as if quoted: the settings take
+ * times as ISO-8601 strings.
+ */
+function tomlDatesAsText(value: unknown): unknown {
+  if (value instanceof TomlDate) return value.toISOString();
+  if (Array.isArray(value)) return value.map(tomlDatesAsText);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tomlDatesAsText(v)]));
+  return value;
 }
 
 export const CONFIG_TEMPLATE = `# tickerflow configuration. Every key is optional; shown with its default.

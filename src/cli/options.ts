@@ -44,13 +44,16 @@ export function positiveNumberArg(name: string): (value: string) => number {
   };
 }
 
+/** Whole numbers up to 2^53 − 1 (every id and count): a larger one would not read back as itself. */
 export function positiveIntArg(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
+  if (!Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`"${value}" is too large (at most ${Number.MAX_SAFE_INTEGER})`);
   return Number(value);
 }
 
 export function nonNegativeIntArg(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 0`);
+  if (!Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`"${value}" is too large (at most ${Number.MAX_SAFE_INTEGER})`);
   return Number(value);
 }
 

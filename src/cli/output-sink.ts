@@ -53,6 +53,7 @@ export function fileSink(path: string): OutputSink & { readonly partialPath: str
     throw new ConfigError(`--output ${path}: ${(err as Error).message}`, { cause: err });
   }
   const stream = createWriteStream('', { fd, autoClose: true });
+  const release = removeOnStop([partialPath]);
   let failure: Error | undefined;
   stream.on('error', (err) => {
     failure = new ConfigError(`--output ${path}: ${err.message}`, { cause: err });
@@ -72,6 +73,7 @@ export function fileSink(path: string): OutputSink & { readonly partialPath: str
       await new Promise<void>((resolve) => (stream.closed ? resolve() : stream.once('close', resolve)));
       renameSync(partialPath, path);
       done = true;
+      release();
     },
     async discard() {
       if (done) return;
@@ -80,7 +82,25 @@ export function fileSink(path: string): OutputSink & { readonly partialPath: str
         await new Promise<void>((resolve) => (stream.closed ? resolve() : stream.once('close', resolve)));
       }
       rmSync(partialPath, { force: true });
+      release();
     },
+  };
+}
+
+/**
+ * Removes `paths` if Ctrl-C (SIGINT) or SIGTERM stops the process before `release()` is called,
+ * then exits as the default handling would (130, 143): an interrupted export leaves no temp file.
+ */
+export function removeOnStop(paths: readonly string[]): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    for (const p of paths) rmSync(p, { force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   };
 }
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ConfigError } from '../core/errors.js';
-import { fileSink, type OutputSink } from './output-sink.js';
+import { fileSink, removeOnStop, type OutputSink } from './output-sink.js';
 
 export type ParquetType = 'BIGINT' | 'DOUBLE' | 'BOOLEAN';
 
@@ -21,9 +21,12 @@ export function parquetSink(path: string, columns: ReadonlyArray<readonly [strin
   const csvPath = join(dirname(path), `.${basename(path)}.${process.pid}.csv`);
   const partial = join(dirname(path), `.${basename(path)}.${process.pid}.parquet.partial`);
   const csv = fileSink(csvPath);
+  // The CSV once renamed into place, and the Parquet being converted, are removed on Ctrl-C too.
+  const release = removeOnStop([csvPath, partial]);
   const cleanup = (): void => {
     rmSync(csvPath, { force: true });
     rmSync(partial, { force: true });
+    release();
   };
   return {
     write: (text) => csv.write(text),

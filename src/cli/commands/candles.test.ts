@@ -91,3 +91,21 @@ test('candles --exchange bitvavo - Bitvavo\'s hyphenated symbol reads its stream
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('candles - an empty export says what is stored of the symbol, and fails for a symbol with nothing stored', async () => {
+  const { dir, db } = await demoStore();
+  try {
+    const outside = cli(['--db', db, 'candles', 'BTCUSDT', '--from', '2021-01-01', '--to', '2021-01-02', '--format', 'csv']);
+    assert.equal(outside.status, 0, outside.stderr);
+    assert.equal(outside.stdout.trim().split('\n').length, 1, 'the header alone');
+    assert.equal(outside.stderr, 'tickerflow: no 1m candles of BTCUSDT in this window; stored: 1m 2020-01-01 00:00 … 2020-01-03 23:59\n');
+    const unknown = cli(['--db', db, 'candles', 'ETHUSDT', '--from', '2020-01-01', '--to', '2020-01-02']);
+    assert.equal(unknown.status, 1);
+    assert.equal(unknown.stderr, 'tickerflow: nothing of ETHUSDT is stored on binance (`tickerflow backfill ETHUSDT` loads it)\n');
+    const exchange = cli(['--db', db, 'candles', 'BTCUSDT', '--exchange', 'foo']);
+    assert.equal(exchange.status, 1);
+    assert.match(exchange.stderr, /argument 'foo' is invalid\. Allowed choices are binance, gemini, bitvavo, btcturk/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import type { Interval } from '../../core/intervals.js';
 import { QUERY_INTERVALS } from '../../core/intervals.js';
 import { ConfigError } from '../../core/errors.js';
-import { isExchangeSymbol } from '../../core/market-events.js';
+import { isExchangeSymbol, STREAM_EXCHANGES } from '../../core/market-events.js';
 import { runningUp, withContext } from '../context.js';
 import { exportBars } from '../export-bars.js';
 import { CANDLE_CSV_COLUMNS, candleFormatter, EXPORT_FORMATS, type FileFormat } from '../format-candles.js';
@@ -15,6 +15,8 @@ import { finishSink, openSink, tableDecimals } from '../export-target.js';
 import type { OutputSink } from '../output-sink.js';
 import type { ParquetType } from '../parquet-sink.js';
 import type { RemoteApi } from '../remote-api.js';
+import { isoMinute } from '../text-table.js';
+import type { Store } from '../../store/store.js';
 
 interface CandlesOptions {
   interval: Interval;
@@ -35,7 +37,7 @@ export function registerCandlesCommand(program: Command): void {
     .option('--to <time>', 'end of the window (exclusive), ISO-8601 UTC or epoch ms (default: now)', timeArg)
     .addOption(new Option('-f, --format <format>', 'output format (parquet needs --output)').choices(EXPORT_FORMATS).default('table'))
     .option('-o, --output <file>', 'write to FILE instead of stdout; it appears only once complete')
-    .option('--exchange <name>', 'exchange: binance, or a streamed one (gemini, bitvavo, btcturk) for its 1m stream bars', 'binance')
+    .addOption(new Option('--exchange <name>', 'exchange: binance, or a streamed one (gemini, bitvavo, btcturk) for its 1m stream bars').choices(STREAM_EXCHANGES).default('binance'))
     .addHelpText('after', `\n${CANDLES_HELP}`)
     .action(async (symbol: string, opts: CandlesOptions, cmd: Command) => {
       if (!isExchangeSymbol(opts.exchange, symbol)) throw new ConfigError(`"${symbol}" is not a ${opts.exchange} symbol such as ${opts.exchange === 'bitvavo' ? 'BTC-EUR' : 'BTCUSDT'}`);
@@ -52,7 +54,8 @@ export function registerCandlesCommand(program: Command): void {
         const out = openSink(opts.format, opts.output, CANDLE_PARQUET_COLUMNS);
         try {
           const formatter = candleFormatter(opts.format === 'parquet' ? 'csv' : opts.format, decimals);
-          await exportBars(store, { exchange: opts.exchange, symbol, interval: opts.interval, ...window }, formatter, out, { now });
+          const rows = await exportBars(store, { exchange: opts.exchange, symbol, interval: opts.interval, ...window }, formatter, out, { now });
+          if (rows === 0) await sayWhatIsStored(store, opts.exchange, symbol, opts.interval);
           return out;
         } catch (err) {
           await out.discard();
@@ -78,6 +81,24 @@ async function remoteCandles(remote: RemoteApi, symbol: string, opts: CandlesOpt
     await out.discard();
     throw err;
   }
+}
+
+/**
+ * After an empty export, says on stderr what the store holds of the symbol (an interval it is not
+ * followed at, a window outside its history), and fails when it holds nothing of it at all.
+ */
+async function sayWhatIsStored(store: Store, exchange: string, symbol: string, interval: Interval): Promise<void> {
+  const held: string[] = [];
+  for (const i of QUERY_INTERVALS) {
+    const stats = await store.seriesStats({ exchange, symbol, interval: i });
+    if (stats !== null) held.push(`${i} ${isoMinute(stats.first)} … ${isoMinute(stats.last)}`);
+  }
+  if (held.length === 0) {
+    process.stderr.write(`tickerflow: nothing of ${symbol} is stored on ${exchange} (\`tickerflow backfill ${symbol}\` loads it)\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stderr.write(`tickerflow: no ${interval} candles of ${symbol} in this window; stored: ${held.join('; ')}\n`);
 }
 
 const CANDLES_HELP = `Times: ${TIME_DEFAULTS_HELP}.

@@ -12,6 +12,7 @@ import { Command, Option } from 'commander';
 import type { SeriesKey } from '../../core/instrument.js';
 import { ConfigError } from '../../core/errors.js';
 import { DAY_MS, intervalMs, MINUTE_MS, QUERY_INTERVALS, type Interval } from '../../core/intervals.js';
+import { STREAM_EXCHANGES } from '../../core/market-events.js';
 import { INDICATOR_CATALOG, parseIndicatorSpecs } from '../../indicators/catalog.js';
 import type { MissingRange, Store } from '../../store/store.js';
 import { runningUp, withContext } from '../context.js';
@@ -54,7 +55,7 @@ export function registerIndicatorsCommand(program: Command): void {
     .addOption(new Option('-f, --format <format>', 'output format (levels are listed in table and json; parquet needs --output)').choices(EXPORT_FORMATS).default('table'))
     .option('-o, --output <file>', 'write to FILE instead of stdout; it appears only once complete')
     .option('--warmup <bars>', 'bars of history before --from fed to the indicators first (at most 10,000,000)', nonNegativeIntArgUpTo(MAX_WARMUP), 1000)
-    .option('--exchange <name>', 'exchange', 'binance')
+    .addOption(new Option('--exchange <name>', 'exchange: binance, or a streamed one (gemini, bitvavo, btcturk) for its 1m stream bars').choices(STREAM_EXCHANGES).default('binance'))
     .addHelpText('after', `\nTimes: ${TIME_DEFAULTS_HELP}. Each bar ends with whether it is complete (see candles --help).\n\nIndicators (name:parameters, defaults shown):\n${catalogHelp()}`)
     .action(async (symbol: string, opts: IndicatorsOptions, cmd: Command) => {
       const now = Date.now();
