@@ -15,7 +15,7 @@ import { replayConfigToml } from './support/pipeline-harness.js';
 import { spawnTickerflow } from './support/spawn-tickerflow.js';
 
 test('backfill - Ctrl-C stops between files, exits 130 and closes its job; a rerun completes it', async () => {
-  // Every request waits 1.5 s, so the SIGINT lands while the three daily files are in flight.
+  // Every request waits 1.5 s, so the SIGINT lands while the job's requests are in flight.
   const replay = await startReplayServer({ now: '2020-01-03T12:00:00Z', speed: 0, publicationLagMs: 0, faults: { latencyMs: 1500 } });
   const dir = mkdtempSync(join(tmpdir(), 'tf-backfill-stop-'));
   try {
@@ -23,7 +23,12 @@ test('backfill - Ctrl-C stops between files, exits 130 and closes its job; a rer
     const db = join(dir, 'stop.duckdb');
     writeFileSync(config, replayConfigToml(replay, ['BTCUSDT']));
     const run = spawnTickerflow(['--config', config, '--db', db, 'backfill', 'BTCUSDT']);
-    await sleep(6_000);
+    // The job has started once it asks for more than the clock and the instrument list (the
+    // archive listing, the files): the signal then reaches the job, whatever the machine's load.
+    while (replay.stats().requests < 4) {
+      assert.equal(run.child.exitCode, null, 'backfill ended before it was stopped');
+      await sleep(100);
+    }
     const sent = Date.now();
     run.child.kill('SIGINT');
     const stopped = await run.exit;

@@ -60,9 +60,8 @@ export function nonNegativeIntArg(value: string): number {
 /** {@link nonNegativeIntArg} with an upper bound. */
 export function nonNegativeIntArgUpTo(max: number): (value: string) => number {
   return (value) => {
-    const n = nonNegativeIntArg(value);
-    if (n > max) throw new InvalidArgumentError(`"${value}" is more than ${max.toLocaleString('en-US')}`);
-    return n;
+    if (/^\d+$/.test(value) && Number(value) > max) throw new InvalidArgumentError(`"${value}" is more than ${max.toLocaleString('en-US')}`);
+    return nonNegativeIntArg(value);
   };
 }
 

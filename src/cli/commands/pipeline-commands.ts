@@ -36,6 +36,13 @@ async function symbolsFor(ctx: CliContext, given: string[], sources: BuiltSource
   return list;
 }
 
+/** Prints each failed task of the job (a symbol the exchange kept refusing) and exits 1 if there is one. */
+async function sayFailedTasks(ctx: CliContext, jobId: number): Promise<void> {
+  const failed = (await ctx.store.getJob(jobId))?.tasks.filter((t) => t.status === 'failed') ?? [];
+  for (const t of failed) process.stdout.write(`FAILED ${t.name}: ${t.error ?? 'no reason recorded'}\n`);
+  if (failed.length > 0) process.exitCode = 1;
+}
+
 /** The sources, with the exchange's clock learned first: "now" decides which candles are closed. */
 async function syncedSources(ctx: CliContext): Promise<BuiltSources> {
   const sources = ctx.sources();
@@ -139,6 +146,7 @@ export function registerPipelineCommands(program: Command): void {
         const res = await runSyncJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval });
         process.stdout.write(`sync job ${res.jobId}: ${res.rows} rows written for ${symbols.length} symbols\n`);
         if (res.needBackfill.length > 0) process.stdout.write(`nothing stored yet (run backfill): ${res.needBackfill.join(' ')}\n`);
+        await sayFailedTasks(ctx, res.jobId);
       });
     });
 
@@ -172,6 +180,7 @@ export function registerPipelineCommands(program: Command): void {
         const s = await runGapsJob(ctx.store, sources, ctx.logger, { symbols, interval: ctx.interval, since: since(ctx, opts.since), repair: opts.repair });
         const kinds = Object.entries(s.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
         process.stdout.write(`gaps job ${s.jobId}: ${s.found} gaps (${kinds || 'none'}), ${s.missingCandles} missing candles, ${s.repairedCandles} repaired, ${s.closed} earlier gaps found filled\n`);
+        await sayFailedTasks(ctx, s.jobId);
       });
     });
 }
