@@ -197,6 +197,18 @@ describe('dashboard against createApiServer (DuckDB, three recorded BTCUSDT 1m d
     }
     const still = ((await api.call('GET', '/api/v1/alerts', { token })).body as { alerts: Array<{ id: number; enabled: boolean }> }).alerts;
     assert.deepEqual(still.map((r) => [r.id, r.enabled]), [[saved[0]!.id, true]], 'bob changed nothing');
+
+    // A health rule (made through the API: it has an event, no expression, no interval, scope null)
+    // is listed like the others, and the builder still shows.
+    const health = await api.call('POST', '/api/v1/alerts', { token: bobToken, body: { kind: 'health', event: 'gap', channels: ['dashboard'] } });
+    assert.equal(health.status, 201, health.text);
+    const healthId = (health.body as { id: number }).id;
+    await bob.click('nav a[href="#/history"]');
+    await bob.waitForSelector('#live');
+    await bob.click('nav a[href="#/alerts"]');
+    await bob.waitForSelector(`li[data-rule="${healthId}"]`);
+    assert.equal(await bob.textContent(`li[data-rule="${healthId}"]`), 'data gap on a data gap any symbol · dashboardDelete');
+    assert.ok(await bob.isVisible('input[name=expression]'), 'the builder is there');
     await context.close();
   });
 

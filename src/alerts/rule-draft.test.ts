@@ -35,6 +35,7 @@ const BAD: Array<[unknown, string, number | undefined]> = [
   [{ ...base, interval: '7h' }, 'interval', undefined],
   [{ ...base, channels: ['sms:1'] }, 'channels.0', undefined],
   [{ ...base, channels: ['webhook:ftp://x'] }, 'channels.0', undefined],
+  [{ ...base, channels: ['dashboard', 'webhook:http://user:pw@example.org/x?k=Q'] }, 'channels.1', undefined],
   [{ ...base, channels: [] }, 'channels', undefined],
   [{ ...base, frequency: 'sometimes' }, 'frequency', undefined],
   [{ ...base, cooldownMinutes: -5 }, 'cooldownMinutes', undefined],

@@ -75,7 +75,8 @@ function validChannel(c: string): boolean {
   if (c.startsWith('webhook:')) {
     try {
       const url = new URL(c.slice('webhook:'.length));
-      return url.protocol === 'https:' || url.protocol === 'http:';
+      // fetch refuses a URL with a user or password: such a channel could never deliver.
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
     } catch {
       return false;
     }
@@ -108,7 +109,7 @@ const common = {
     .nullable()
     .default(null),
   channels: z
-    .array(z.string().trim().refine(validChannel, 'a channel is telegram:<chat id>, webhook:<http(s) url> or dashboard'))
+    .array(z.string().trim().refine(validChannel, 'a channel is telegram:<chat id>, webhook:<http(s) url without user or password> or dashboard'))
     .min(1, 'name at least one channel')
     .max(20)
     .refine((cs) => new Set(cs).size === cs.length, 'a channel is listed twice'),

@@ -42,7 +42,12 @@ export interface RuleDraft {
   cooldownMinutes?: number;
   channels: string[];
 }
-export interface Rule extends RuleDraft { id: string; enabled: boolean; mutedUntil: number | string | null; createdAt: number | string }
+interface RuleState { id: string; enabled: boolean; mutedUntil: number | string | null; createdAt: number | string }
+/** An expression on bars (kind "bar", the default). */
+export interface BarRule extends RuleDraft, RuleState { kind?: 'bar' }
+/** A pipeline-health rule: a data gap or a failed job, of its scope's symbols or (scope null) any. */
+export interface HealthRule extends RuleState { kind: 'health'; name: string; event: 'gap' | 'job_failed'; scope: Scope | null; channels: string[] }
+export type Rule = BarRule | HealthRule;
 
 export type Horizon = '1h' | '4h' | '1d';
 export interface PreviewFiring { symbol: string; openTime: number; close: number; operands: Record<string, number>; returns: Partial<Record<Horizon, number | null>> }

@@ -90,4 +90,16 @@ test('webhook - a target that is not an http(s) URL fails for good without a cal
   const channel = new WebhookChannel({ serverKey: KEY });
   await assert.rejects(channel.deliver('not a url', notice, signal), DeliveryFailedError);
   await assert.rejects(channel.deliver('file:///etc/passwd', notice, signal), /must be http\(s\)/);
+  // Saved before such URLs were refused: fails for good, and neither the password nor the query is shown.
+  let calls = 0;
+  const counting = new WebhookChannel({ serverKey: KEY, fetch: async () => { calls++; return new Response(null, { status: 200 }); } });
+  await assert.rejects(counting.deliver('http://user:pw@127.0.0.1:9/x?k=Q', notice, signal), (err: unknown) =>
+    err instanceof DeliveryFailedError && /user or password/.test(err.message) && !/pw|k=Q/.test(err.message));
+  assert.equal(calls, 0);
+});
+
+test('webhook - a network error quoting the whole URL is told without its query', async () => {
+  const channel = new WebhookChannel({ serverKey: KEY, fetch: async (input) => { throw new TypeError(`fetch failed for ${String(input)}`); } });
+  await assert.rejects(channel.deliver('https://example.org/hook?token=SECRET', notice, signal), (err: unknown) =>
+    err instanceof Error && err.message === 'webhook https://example.org/hook: fetch failed for https://example.org/hook');
 });

@@ -49,6 +49,8 @@ export class WebhookChannel implements DeliveryChannel {
       throw new DeliveryFailedError(`webhook URL "${target}" is not a URL`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DeliveryFailedError(`webhook URL must be http(s), not ${url.protocol}`);
+    // Saved before rules refused them: a URL with credentials can never be fetched; failed for good, never echoed.
+    if (url.username !== '' || url.password !== '') throw new DeliveryFailedError(`webhook ${shown(url)}: a URL with a user or password cannot be called (put the receiver's token in its path or query instead)`);
     const body = webhookBody(notice);
     const secret = webhookSecret(this.#opts.serverKey, notice.userId, target);
     let res: Response;
@@ -64,7 +66,8 @@ export class WebhookChannel implements DeliveryChannel {
       await res.body?.cancel();
     } catch (err) {
       const why = err instanceof Error && err.name === 'TimeoutError' ? `no answer in ${this.#opts.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
-      throw new UpstreamError(`webhook ${shown(url)}: ${why}`);
+      // fetch's own message may quote the whole URL, query included: only its shown form is kept.
+      throw new UpstreamError(`webhook ${shown(url)}: ${why.replaceAll(target, shown(url)).replaceAll(url.href, shown(url))}`);
     }
     if (res.status >= 200 && res.status < 300) return;
     // Not followed: a signed POST replayed to wherever a redirect points is not what the user set up.

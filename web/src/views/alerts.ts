@@ -115,10 +115,13 @@ function firstSymbol(text: string): string | undefined {
 }
 
 function ruleItem(r: Rule, remove: () => void): HTMLElement {
-  const scope = 'top' in r.scope ? `top ${r.scope.top}` : r.scope.symbols.join(', ');
+  const scope = r.scope === null ? 'any symbol' : 'top' in r.scope ? `top ${r.scope.top}` : r.scope.symbols.join(', ');
+  // A health rule (made through the API or the CLI) has an event where a bar rule has an expression and interval.
+  const what = r.kind === 'health' ? (r.event === 'gap' ? 'on a data gap' : 'on a failed job') : r.expression;
+  const interval = r.kind === 'health' ? '' : ` · ${r.interval}`;
   return h('li', { 'data-rule': r.id },
-    h('strong', {}, r.name), ' ', h('code', {}, r.expression),
-    h('span', { class: 'muted' }, ` ${scope} · ${r.interval} · ${r.channels.join(', ') || 'no channel'}${r.enabled ? '' : ' · disabled'}`),
+    h('strong', {}, r.name), ' ', h('code', {}, what),
+    h('span', { class: 'muted' }, ` ${scope}${interval} · ${r.channels.join(', ') || 'no channel'}${r.enabled ? '' : ' · disabled'}`),
     h('button', { type: 'button', class: 'link', onclick: remove }, 'Delete'));
 }
 

@@ -236,6 +236,16 @@ test('telegram bot - /start <code> links the chat once; unlinked chats can comma
       const muted = (await store.getRule(USER, rule.id))?.mutedUntil ?? 0;
       assert.ok(muted >= T0 + 30 * 60_000 && muted < T0 + 31 * 60_000, `muted until ${muted}`);
       assert.equal((await store.getRule(USER + 1, other.id))?.mutedUntil, null);
+
+      // A list longer than one Telegram message (the endpoint refuses > 4096 characters): the
+      // rules that fit, then how many more.
+      for (let i = 0; i < 300; i++) await store.createRule(USER, `BTCUSDT hourly RSI cross number ${String(i).padStart(3, '0')}`, {}, T0);
+      const long = await reply(777, '/alerts');
+      assert.ok(long.length <= 4096, `${long.length} characters`);
+      const shown = long.split('\n').filter((l) => l.startsWith('• ')).length;
+      const more = Number(/\n…and (\d+) more \(the dashboard lists them all\)$/.exec(long)?.[1]);
+      assert.ok(shown > 40, `${shown} rules shown`);
+      assert.equal(shown + more, 301);
       const commands = server.telegram.commands as { command: string }[];
       assert.deepEqual(
         commands.map((c) => c.command),

@@ -31,6 +31,24 @@ function ruleLine(rule: StoredRule, now: number): string {
   return `• <b>${escapeHtml(rule.name)}</b> (#${rule.id}) — ${escapeHtml(state)}`;
 }
 
+/** Telegram's longest message (characters of text). */
+const MAX_MESSAGE = 4096;
+
+/** The list as one message: the lines that fit, then how many more there are (a long list was refused as too long). */
+export function ruleList(lines: readonly string[]): string {
+  const head = 'Your alert rules:';
+  const tail = (more: number): string => `…and ${more} more (the dashboard lists them all)`;
+  let text = head;
+  for (let i = 0; i < lines.length; i++) {
+    const next = `${text}\n${lines[i]}`;
+    // Room is kept for the tail line whenever more lines follow this one.
+    const reserve = i + 1 < lines.length ? tail(lines.length - i - 1).length + 1 : 0;
+    if (next.length + reserve > MAX_MESSAGE) return `${text}\n${tail(lines.length - i)}`;
+    text = next;
+  }
+  return text;
+}
+
 function chatTitle(ctx: Context): string | null {
   const chat = ctx.chat;
   if (!chat) return null;
@@ -59,7 +77,7 @@ export function alertCommands(store: CommandStore, now: () => number = Date.now)
     if (owner === null) return void (await ctx.reply(NOT_LINKED, html));
     const rules = await store.listRules(owner);
     const at = now();
-    await ctx.reply(rules.length === 0 ? 'You have no alert rules yet.' : ['Your alert rules:', ...rules.map((r) => ruleLine(r, at))].join('\n'), html);
+    await ctx.reply(rules.length === 0 ? 'You have no alert rules yet.' : ruleList(rules.map((r) => ruleLine(r, at))), html);
   });
 
   bot.command('mute', async (ctx) => {
