@@ -72,6 +72,21 @@ test('api alerts - a rule is saved, listed, changed and deleted by its owner; an
   assert.equal((await h.call('GET', `/api/v1/alerts/${rule.id}`, { token: bob })).status, 404);
 });
 
+test('api alerts - quiet hours without a time zone are in the user\'s own (alice: Europe/Amsterdam), one given is kept', async () => {
+  const made = await h.call('POST', '/api/v1/alerts', { token: alice, body: { ...DRAFT, quietHours: { from: '22:00', to: '07:00' } } });
+  assert.equal(made.status, 201, made.text);
+  const rule = made.body as Rule & { quietHours: unknown };
+  assert.deepEqual(rule.quietHours, { from: '22:00', to: '07:00', timezone: 'Europe/Amsterdam' });
+  const given = await h.call('POST', '/api/v1/alerts', { token: alice, body: { ...DRAFT, quietHours: { from: '22:00', to: '07:00', timezone: 'Asia/Tokyo' } } });
+  assert.deepEqual((given.body as { quietHours: unknown }).quietHours, { from: '22:00', to: '07:00', timezone: 'Asia/Tokyo' });
+  const patched = await h.call('PATCH', `/api/v1/alerts/${(given.body as Rule).id}`, { token: alice, body: { quietHours: { from: '23:00', to: '06:00' } } });
+  assert.deepEqual((patched.body as { quietHours: unknown }).quietHours, { from: '23:00', to: '06:00', timezone: 'Europe/Amsterdam' });
+  const bobs = await h.call('POST', '/api/v1/alerts', { token: bob, body: { ...DRAFT, quietHours: { from: '22:00', to: '07:00' } } });
+  assert.deepEqual((bobs.body as { quietHours: unknown }).quietHours, { from: '22:00', to: '07:00', timezone: 'UTC' });
+  for (const r of [rule.id, (given.body as Rule).id]) await h.call('DELETE', `/api/v1/alerts/${r}`, { token: alice });
+  await h.call('DELETE', `/api/v1/alerts/${(bobs.body as Rule).id}`, { token: bob });
+});
+
 test('api alerts - a bad draft is 400 naming the field, and the position of an expression error', async () => {
   const cases: Array<[object, string, number | undefined, RegExp]> = [
     [{ ...DRAFT, expression: 'rsi:14 < ' }, 'body.expression', 9, /at 10/],

@@ -43,8 +43,10 @@ export interface ApiDeps {
   stream?: { status(): LiveStreamStatus | null };
   /** The package version `health` reports. */
   version: string;
-  /** The clock: a session's expiry, which bars are complete, the universe's 24 h. The demo passes its replay clock. */
+  /** The market's clock: which bars are complete, the universe's 24 h. The demo passes its replay clock. */
   now?: () => number;
+  /** The clock of sessions and API tokens (expiry, creation, revocation): real time, even where `now` is simulated (default Date.now). */
+  authNow?: () => number;
   /** Built dashboard (web/dist) served at `/`, when it exists. */
   webRoot?: string;
   /** Logins allowed per IP and name per minute (default 10). */
@@ -54,7 +56,7 @@ export interface ApiDeps {
 }
 
 /** Everything a route module needs. */
-export type RouteDeps = Required<Pick<ApiDeps, 'store' | 'config' | 'version' | 'now' | 'loginsPerMinute' | 'sessionMs'>> & Pick<ApiDeps, 'delivery' | 'stream'>;
+export type RouteDeps = Required<Pick<ApiDeps, 'store' | 'config' | 'version' | 'now' | 'authNow' | 'loginsPerMinute' | 'sessionMs'>> & Pick<ApiDeps, 'delivery' | 'stream'>;
 
 /** Builds the server (not yet listening): `await app.listen({ host, port })`, `await app.close()`. */
 export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -113,7 +115,8 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(fastifyRateLimit, { global: false, errorResponseBuilder: (_req, ctx) => new ApiError(429, `too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`, { field: 'body.name' }) });
 
   const now = deps.now ?? Date.now;
-  installRequestAuth(app, deps.store, now);
+  const authNow = deps.authNow ?? Date.now;
+  installRequestAuth(app, deps.store, authNow);
   const routeDeps: RouteDeps = {
     store: deps.store,
     config: deps.config,
@@ -121,6 +124,7 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     stream: deps.stream,
     version: deps.version,
     now,
+    authNow,
     loginsPerMinute: deps.loginsPerMinute ?? 10,
     sessionMs: deps.sessionMs ?? 7 * 86_400_000,
   };

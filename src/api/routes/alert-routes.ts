@@ -14,7 +14,7 @@ import { previewRule, type PreviewResult } from '../../alerts/preview.js';
 import { resolveScope } from '../../alerts/resolve-scope.js';
 import { parseRuleDraft, type BarRuleDefinition, type RuleDefinition } from '../../alerts/rule-draft.js';
 import { RuleDraftError } from '../../alerts/rule-draft-error.js';
-import type { StoredFiring, StoredRule } from '../../store/alert-records.js';
+import type { StoredFiring, StoredRule, User } from '../../store/alert-records.js';
 import type { Store } from '../../store/store.js';
 import { ApiError } from '../api-error.js';
 import type { RouteDeps } from '../api-server.js';
@@ -50,7 +50,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
 
   api.post('/alerts', { schema: { summary: 'save a rule', tags: ['alerts'], body: draftSchema, response: { 201: ruleSchema } } }, async (request, reply) => {
     const user = signedIn(request);
-    const definition = await checkedDraft(store, user.id, request.body, 'body');
+    const definition = await checkedDraft(store, user, request.body, 'body');
     return reply.status(201).send(ruleJson(await store.createRule(user.id, definition.name, definition, deps.now())));
   });
 
@@ -66,7 +66,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
     },
     async (request) => {
       const user = signedIn(request);
-      const definition = await checkedDraft(store, user.id, request.body.rule, 'body.rule');
+      const definition = await checkedDraft(store, user, request.body.rule, 'body.rule');
       if (definition.kind !== 'bar') throw new ApiError(400, 'a health rule has no history to preview', { field: 'body.rule.kind' });
       const now = deps.now();
       const from = bodyTime(request.body.from, 'body.from');
@@ -108,7 +108,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
       }
       if (Object.keys(fields).length > 0) {
         const base = typeof rule.definition === 'object' && rule.definition !== null ? rule.definition : {};
-        const definition = await checkedDraft(store, user.id, { ...base, ...fields }, 'body');
+        const definition = await checkedDraft(store, user, { ...base, ...fields }, 'body');
         change.definition = definition;
         change.name = definition.name;
       }
@@ -229,10 +229,19 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
  * expression position), then checks that each Telegram chat is linked to the user: alerts go only
  * to chats their owner linked.
  */
-async function checkedDraft(store: Store, userId: number, draft: unknown, prefix: string): Promise<RuleDefinition> {
+/** Quiet hours given without a time zone are in the user's own (as `tickerflow alerts add --quiet` makes them). */
+function inUserZone(draft: unknown, timezone: string): unknown {
+  if (typeof draft !== 'object' || draft === null || !('quietHours' in draft)) return draft;
+  const q = (draft as { quietHours: unknown }).quietHours;
+  if (typeof q !== 'object' || q === null || Array.isArray(q) || 'timezone' in q) return draft;
+  return { ...draft, quietHours: { ...q, timezone } };
+}
+
+async function checkedDraft(store: Store, user: Pick<User, 'id' | 'timezone'>, draft: unknown, prefix: string): Promise<RuleDefinition> {
+  const userId = user.id;
   let definition: RuleDefinition;
   try {
-    definition = parseRuleDraft(draft);
+    definition = parseRuleDraft(inUserZone(draft, user.timezone));
   } catch (err) {
     if (err instanceof RuleDraftError) throw new ApiError(400, err.message, { field: `${prefix}.${err.field}`, ...(err.position === undefined ? {} : { position: err.position }) });
     throw err;

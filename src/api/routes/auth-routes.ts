@@ -40,7 +40,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
         throw new Error(`user ${found?.id}: unreadable password hash`, { cause: err });
       });
       if (found === null || !ok) throw new ApiError(401, 'wrong name or password', { field: 'body.password' });
-      const now = deps.now();
+      const now = deps.authNow();
       const token = newSessionToken(now + deps.sessionMs);
       const hash = tokenHash(token);
       await deps.store.createApiToken(found.id, sessionLabel(hash), hash, now);
@@ -52,7 +52,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     const label = sessionLabel(request.tokenHash ?? '');
     const session = (await deps.store.listApiTokens(user.id)).find((t) => t.label === label && t.revokedAt === null);
     if (session === undefined) throw new ApiError(400, 'this token is not a login session; revoke an API token with DELETE /api/v1/tokens/:id', { field: 'headers.authorization' });
-    await deps.store.revokeApiToken(user.id, session.id, deps.now());
+    await deps.store.revokeApiToken(user.id, session.id, deps.authNow());
     return reply.status(204).send(null);
   });
   api.get('/me', { schema: { summary: 'the signed-in user', tags: ['auth'], response: { 200: userSchema } } }, async (request) => publicUser(signedIn(request)));
@@ -74,12 +74,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     async (request, reply) => {
       const user = signedIn(request);
       const token = newApiToken();
-      const info = await deps.store.createApiToken(user.id, request.body.label, tokenHash(token), deps.now());
+      const info = await deps.store.createApiToken(user.id, request.body.label, tokenHash(token), deps.authNow());
       return reply.status(201).send({ id: info.id, label: info.label, token });
     },
   );
   api.delete('/tokens/:id', { schema: { summary: 'revoke one of your tokens', tags: ['auth'], params: idParams, response: { 204: z.null() } } }, async (request, reply) => {
-    const revoked = await deps.store.revokeApiToken(signedIn(request).id, request.params.id, deps.now());
+    const revoked = await deps.store.revokeApiToken(signedIn(request).id, request.params.id, deps.authNow());
     if (!revoked) throw new ApiError(404, `you have no token ${request.params.id}`, { field: 'params.id' });
     return reply.status(204).send(null);
   });

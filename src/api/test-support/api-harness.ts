@@ -33,7 +33,7 @@ export async function startHarness(store: Store, opts: { now: number; config?: P
   const clock = { now: opts.now };
   const alice = await store.createUser('alice', 'admin', 'Europe/Amsterdam', await hashPassword(PASSWORDS.alice, TEST_COST), clock.now);
   const bob = await store.createUser('bob', 'user', 'UTC', await hashPassword(PASSWORDS.bob, TEST_COST), clock.now);
-  const app = await createApiServer({ store, config: configSchema.parse(opts.config ?? {}), logger, version: '0.0.0-test', now: () => clock.now, ...opts.deps });
+  const app = await createApiServer({ store, config: configSchema.parse(opts.config ?? {}), logger, version: '0.0.0-test', now: () => clock.now, authNow: () => clock.now, ...opts.deps });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
