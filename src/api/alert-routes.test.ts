@@ -170,6 +170,27 @@ test('api alerts - firings are the owner\'s only; the live feed sends them as se
   assert.equal(errorOf(refused.body).field, 'query.token');
 });
 
+test('api alerts - logging out ends the session\'s open event stream within seconds', async () => {
+  const session = await h.login('bob');
+  const events = await fetch(`${h.url}/api/v1/events?token=${session}`);
+  assert.equal(events.status, 200);
+  const reader = events.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const first = await reader.read();
+  text += decoder.decode(first.value, { stream: true });
+  assert.match(text, /: connected/);
+  assert.equal((await h.call('POST', '/api/v1/logout', { token: session })).status, 204);
+  const loggedOut = Date.now();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  assert.ok(Date.now() - loggedOut < 8_000, `ended ${Date.now() - loggedOut} ms after the logout`);
+  assert.match(text, /event: end\ndata: \{"message":"the token is revoked or expired; sign in again"\}\n\n$/);
+});
+
 test('api alerts - an admin links a chat by id (the local CLI); a user may not, and a bad id is 400', async () => {
   const refused = await h.call('POST', '/api/v1/telegram/chats', { token: bob, body: { chatId: '4242' } });
   assert.equal(refused.status, 403);

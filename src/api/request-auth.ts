@@ -25,6 +25,8 @@ declare module 'fastify' {
     user: User | null;
     /** The bearer token's SHA-256 hash (logout revokes the session by it). */
     tokenHash: string | null;
+    /** When the bearer token stops signing in: a session's expiry, null for an API token (until revoked). */
+    tokenExpiresAt: number | null;
   }
 }
 
@@ -32,6 +34,7 @@ declare module 'fastify' {
 export function installRequestAuth(app: FastifyInstance, users: UserStore, now: () => number): void {
   app.decorateRequest('user', null);
   app.decorateRequest('tokenHash', null);
+  app.decorateRequest('tokenExpiresAt', null);
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     // Routes outside the API (dashboard files, /docs) and unknown URLs carry no auth setting.
@@ -47,6 +50,7 @@ export function installRequestAuth(app: FastifyInstance, users: UserStore, now: 
     if (auth === 'admin' && user.role !== 'admin') throw new ApiError(403, 'this route is for admins (the pipeline: jobs, gaps, coverage)');
     request.user = user;
     request.tokenHash = hash;
+    request.tokenExpiresAt = expiresAt;
   });
 }
 
@@ -75,4 +79,14 @@ function bearerToken(request: FastifyRequest, queryToken: boolean): { token: str
 export function signedIn(request: FastifyRequest): User {
   if (request.user === null) throw new ApiError(401, 'sign in first');
   return request.user;
+}
+
+/**
+ * Whether the request's token still signs in now (not expired, not revoked, its user still there):
+ * a long-lived answer (the event stream) asks again while it runs.
+ */
+export async function tokenStillValid(request: FastifyRequest, users: UserStore, now: number): Promise<boolean> {
+  if (request.tokenHash === null) return false;
+  if (request.tokenExpiresAt !== null && request.tokenExpiresAt <= now) return false;
+  return (await users.userForTokenHash(request.tokenHash, now)) !== null;
 }

@@ -19,7 +19,7 @@ import type { Store } from '../../store/store.js';
 import { ApiError } from '../api-error.js';
 import type { RouteDeps } from '../api-server.js';
 import { idParams, intField, timeField } from '../query-fields.js';
-import { signedIn } from '../request-auth.js';
+import { signedIn, tokenStillValid } from '../request-auth.js';
 
 /** Longest preview window: a year of 1m bars is the speed goal (issue 16); more is refused, not slow. */
 export const MAX_PREVIEW_MS = 366 * DAY_MS;
@@ -29,6 +29,8 @@ const MAX_PREVIEW_FIRINGS = 2000;
 const LINK_CODE_MS = 15 * 60_000;
 /** A comment line on an idle event stream, so proxies and browsers keep it open. */
 const SSE_HEARTBEAT_MS = 15_000;
+/** How often an open event stream asks again whether its token still signs in. */
+const TOKEN_RECHECK_MS = 5_000;
 
 const draftSchema = z.record(z.string(), z.unknown()).describe('a rule draft: {name?, expression, scope:{symbols:[…]}|{symbol}|{top:N}, interval, frequency?, expiresAt?, cooldownMinutes?, quietHours?, channels:[…]} or a health rule {kind:"health", event:"gap"|"job_failed", …}');
 export const ruleSchema = z.looseObject({ id: z.number().int(), name: z.string(), enabled: z.boolean(), mutedUntil: z.number().nullable(), createdAt: z.number(), updatedAt: z.number() });
@@ -173,8 +175,16 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
         res.write(`event: ${event.type}\ndata: ${JSON.stringify(firingJson(event.firing))}\n\n`);
       });
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
+      // A logout, a revoked token or an expired session ends the stream within TOKEN_RECHECK_MS.
+      const recheck = setInterval(() => {
+        void tokenStillValid(request, store, deps.authNow()).then((ok) => {
+          if (ok || res.writableEnded) return;
+          res.end('event: end\ndata: {"message":"the token is revoked or expired; sign in again"}\n\n');
+        }, () => undefined);
+      }, TOKEN_RECHECK_MS);
       res.once('close', () => {
         clearInterval(heartbeat);
+        clearInterval(recheck);
         unsubscribe();
       });
     },
