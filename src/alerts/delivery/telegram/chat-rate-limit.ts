@@ -21,15 +21,27 @@ function isGroup(chatId: string): boolean {
 
 export class ChatRateLimit {
   readonly #lastByChat = new Map<string, number>();
+  /** Until when a chat's 429 (its retry_after) holds every send to it. */
+  readonly #pausedUntil = new Map<string, number>();
   /** Send times in the last minute per group, and in the last second overall (ascending). */
   readonly #groupSends = new Map<string, number[]>();
   #globalSends: number[] = [];
 
   constructor(private readonly limits: ChatRateLimits = TELEGRAM_LIMITS) {}
 
+  /** A 429 for `chatId`: no send to it before `until` (Telegram's retry_after applies to the chat). */
+  pause(chatId: string, until: number): void {
+    this.#pausedUntil.set(chatId, Math.max(until, this.#pausedUntil.get(chatId) ?? 0));
+  }
+
+  /** When the chat's pause ends, or 0 when it has none. */
+  pausedUntil(chatId: string): number {
+    return this.#pausedUntil.get(chatId) ?? 0;
+  }
+
   /** Books the earliest send time at or after `now` that keeps every limit, and returns it. */
   reserve(chatId: string, now: number): number {
-    let at = now;
+    let at = Math.max(now, this.pausedUntil(chatId));
     const last = this.#lastByChat.get(chatId);
     if (last !== undefined) at = Math.max(at, last + this.limits.perChatGapMs);
     const group = isGroup(chatId) ? (this.#groupSends.get(chatId) ?? []) : undefined;

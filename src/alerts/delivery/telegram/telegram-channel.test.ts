@@ -106,6 +106,17 @@ test('telegram channel - a 429 is waited out for its retry_after and sent once; 
     const err = await telegram.channel.deliver('1001', notice(f), signal).catch((e: unknown) => e);
     assert.ok(err instanceof RateLimitError);
     assert.equal(err.retryAfterMs, 30_000);
+
+    // The retry_after holds the chat: the next message to it goes back to the outbox for the rest
+    // of the wait without a call (it would arrive before the one that waits), another chat is served.
+    const before = server.telegram.calls.length;
+    const next = await telegram.channel.deliver('1001', notice(f), signal).catch((e: unknown) => e);
+    assert.ok(next instanceof RateLimitError, String(next));
+    assert.ok(next.retryAfterMs > 25_000 && next.retryAfterMs <= 30_000, `${next.retryAfterMs} ms left`);
+    assert.equal(server.telegram.calls.length, before, 'no call to the paused chat');
+    await store.linkChat(USER, '1002', 'other', T0);
+    await telegram.channel.deliver('1002', notice(await recordOne(store, 'other chat', 'telegram:1002')), signal);
+    assert.equal(sentTo(server, 1002).length, 1);
   });
 });
 

@@ -12,7 +12,7 @@
  */
 import type { Api } from 'grammy';
 import type { AlertStore } from '../../../store/alert-records.js';
-import { DeliveryFailedError } from '../../../core/errors.js';
+import { DeliveryFailedError, RateLimitError } from '../../../core/errors.js';
 import type { DeliveryChannel, Notice } from '../delivery-channel.js';
 import { alertButtons, alertHtml } from './telegram-format.js';
 import { ChatMigratedError, fromGrammyError } from './telegram-errors.js';
@@ -68,6 +68,10 @@ export class TelegramChannel implements DeliveryChannel {
     for (let hop = 0; hop < 2; hop++) {
       const owner = await this.#opts.store.chatOwner(chatId);
       if (owner !== notice.userId) throw new DeliveryFailedError(`telegram chat ${chatId} is not linked to user ${notice.userId}`);
+      // A chat Telegram paused (429) takes no send before its retry_after ends: this row is handed
+      // back to the outbox for then too, so the chat's messages still arrive in their order.
+      const paused = this.#limits.pausedUntil(chatId) - this.#now();
+      if (paused > 0) throw new RateLimitError(429, paused, `Telegram sendMessage to chat ${chatId} (paused by an earlier retry_after)`);
       const at = this.#limits.reserve(chatId, this.#now());
       if (at > this.#now()) await this.#sleep(at - this.#now(), signal);
       const markup = alertButtons(notice.firing, notice.test);
@@ -76,6 +80,7 @@ export class TelegramChannel implements DeliveryChannel {
         return;
       } catch (err) {
         const mapped = fromGrammyError(err, 'sendMessage', this.#opts.token);
+        if (mapped instanceof RateLimitError) this.#limits.pause(chatId, this.#now() + mapped.retryAfterMs);
         if (!(mapped instanceof ChatMigratedError) || hop > 0) throw mapped;
         await this.#opts.store.migrateChat(chatId, mapped.toChatId);
         chatId = mapped.toChatId;
