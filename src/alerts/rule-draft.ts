@@ -72,16 +72,18 @@ function validTimeZone(tz: string): boolean {
 function validChannel(c: string): boolean {
   if (c === 'dashboard') return true;
   if (c.startsWith('telegram:')) return /^-?\d{1,20}$/.test(c.slice('telegram:'.length));
-  if (c.startsWith('webhook:')) {
-    try {
-      const url = new URL(c.slice('webhook:'.length));
-      // fetch refuses a URL with a user or password: such a channel could never deliver.
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
-    } catch {
-      return false;
-    }
-  }
+  if (c.startsWith('webhook:')) return isWebhookUrl(c.slice('webhook:'.length));
   return false;
+}
+
+/** An http(s) URL without user or password (fetch refuses those: such a channel could never deliver). */
+export function isWebhookUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
 }
 
 const scopeSchema = z.union([

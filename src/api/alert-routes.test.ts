@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createDelivery } from '../alerts/delivery/index.js';
+import { createDelivery, webhookSecret } from '../alerts/delivery/index.js';
 import { parseTime } from '../core/time.js';
 import { rsi } from '../indicators/rsi.js';
 import { openStore } from '../store/open-store.js';
@@ -202,7 +202,38 @@ test('api alerts - an admin links a chat by id (the local CLI); a user may not, 
   assert.equal(linked.status, 200, linked.text);
   assert.deepEqual(linked.body, { chatId: '-4242', title: null });
   assert.deepEqual((await store.listChatLinks(h.users.alice)).map((c) => c.chatId), ['-4242']);
+  // A chat another user linked (with a code) is not taken by naming it.
+  await store.linkChat(h.users.bob, '5151', 'bob', NOW);
+  const taken = await h.call('POST', '/api/v1/telegram/chats', { token: alice, body: { chatId: '5151' } });
+  assert.equal(taken.status, 409);
+  assert.match(errorOf(taken.body).message ?? '', /chat 5151 is linked to another user/);
+  assert.equal(await store.chatOwner('5151'), h.users.bob);
   const saved = await h.call('POST', '/api/v1/alerts', { token: alice, body: { ...DRAFT, channels: ['telegram:-4242'] } });
   assert.equal(saved.status, 201, saved.text);
   await h.call('DELETE', `/api/v1/alerts/${(saved.body as Rule).id}`, { token: alice });
+});
+
+test('api alerts - a user gets the secret of their own webhook URL to verify its signature; 409 without a webhook key, 400 for a bad URL', async () => {
+  const url = 'https://example.org/hook?k=1';
+  const off = await h.call('GET', `/api/v1/channels/webhook-secret?url=${encodeURIComponent(url)}`, { token: bob });
+  assert.equal(off.status, 409);
+  assert.match(errorOf(off.body).message ?? '', /TICKERFLOW_WEBHOOK_KEY is not set/);
+
+  // A server of its own (the harness makes its users), with the key set.
+  const own = await openStore(':memory:');
+  const keyed = await startHarness(own, { now: NOW, deps: { delivery: createDelivery({ store: own, now: () => NOW, webhookKey: 'server-key' }) } });
+  try {
+    const session = await keyed.login('bob');
+    const got = await keyed.call('GET', `/api/v1/channels/webhook-secret?url=${encodeURIComponent(url)}`, { token: session });
+    assert.equal(got.status, 200, got.text);
+    assert.deepEqual(got.body, { url, secret: webhookSecret('server-key', keyed.users.bob, url) });
+    const alices = await keyed.call('GET', `/api/v1/channels/webhook-secret?url=${encodeURIComponent(url)}`, { token: await keyed.login('alice') });
+    assert.notEqual((alices.body as { secret: string }).secret, (got.body as { secret: string }).secret, 'per user');
+    const bad = await keyed.call('GET', `/api/v1/channels/webhook-secret?url=${encodeURIComponent('http://u:p@example.org/')}`, { token: session });
+    assert.equal(bad.status, 400);
+    assert.equal(errorOf(bad.body).field, 'query.url');
+  } finally {
+    await keyed.close();
+    await own.close();
+  }
 });

@@ -38,7 +38,7 @@ export interface ApiDeps {
   config: Config;
   logger: Logger;
   /** The dashboard feed and "send a test message" (alerts/delivery); without it `/events` and `/alerts/:id/test` answer 409. */
-  delivery?: Pick<Delivery, 'dashboard' | 'sendTest'>;
+  delivery?: Pick<Delivery, 'dashboard' | 'sendTest' | 'webhookSecret'>;
   /** The live stream this process runs (`/stream/status`); its status is null until it has started. Without it the status says not running. */
   stream?: { status(): LiveStreamStatus | null };
   /** The package version `health` reports. */

@@ -8,6 +8,7 @@ import type { AlertStore } from '../../store/alert-records.js';
 import type { ChannelKind, DeliveryChannel } from './delivery-channel.js';
 import { DashboardChannel } from './dashboard-channel.js';
 import { WebhookChannel } from './webhook-channel.js';
+import { webhookSecret } from './webhook-signature.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.js';
 import { createTelegramBot, type TelegramBot } from './telegram/create-telegram-bot.js';
 import { sendTestMessages, type TestResult } from './send-test.js';
@@ -29,6 +30,8 @@ export interface Delivery {
   worker: OutboxWorker;
   channels: ReadonlyMap<ChannelKind, DeliveryChannel>;
   sendTest(userId: number, channels: readonly string[], ruleName?: string): Promise<TestResult>;
+  /** The secret the user's webhook at `url` is signed with, for its receiver; null without a webhook key. */
+  webhookSecret(userId: number, url: string): string | null;
   /** Runs the outbox worker and the bot's command polling until `signal` aborts. */
   run(signal: AbortSignal): Promise<void>;
 }
@@ -47,6 +50,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     telegram,
     worker,
     channels,
+    webhookSecret: (userId, url) => (opts.webhookKey === undefined ? null : webhookSecret(opts.webhookKey, userId, url)),
     sendTest: (userId, targets, ruleName) => sendTestMessages(channels, userId, targets, { now: now(), ...(ruleName === undefined ? {} : { ruleName }) }),
     async run(signal) {
       const bot = telegram?.run(signal).catch((err: unknown) => opts.logger?.error({ error: err instanceof Error ? err.message : String(err) }, 'telegram commands stopped'));

@@ -12,7 +12,7 @@ import { DAY_MS } from '../../core/intervals.js';
 import { utcDate } from '../../core/time.js';
 import { previewRule, type PreviewResult } from '../../alerts/preview.js';
 import { resolveScope } from '../../alerts/resolve-scope.js';
-import { parseRuleDraft, type BarRuleDefinition, type RuleDefinition } from '../../alerts/rule-draft.js';
+import { parseRuleDraft, isWebhookUrl, type BarRuleDefinition, type RuleDefinition } from '../../alerts/rule-draft.js';
 import { RuleDraftError } from '../../alerts/rule-draft-error.js';
 import type { StoredFiring, StoredRule, User } from '../../store/alert-records.js';
 import type { Store } from '../../store/store.js';
@@ -216,7 +216,11 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
       },
     },
     async (request) => {
-      const link = await store.linkChat(signedIn(request).id, request.body.chatId, null, deps.now());
+      const user = signedIn(request);
+      // Naming a chat without its code never takes it from the user who linked it with one.
+      const owner = await store.chatOwner(request.body.chatId);
+      if (owner !== null && owner !== user.id) throw new ApiError(409, `chat ${request.body.chatId} is linked to another user; it moves only by a /start <code> sent from it`, { field: 'body.chatId' });
+      const link = await store.linkChat(user.id, request.body.chatId, null, deps.now());
       return { chatId: link.chatId, title: link.title };
     },
   );
@@ -232,13 +236,28 @@ export function registerAlertRoutes(app: FastifyInstance, deps: RouteDeps): void
       return { telegram: chats.map((c) => ({ chatId: c.chatId, title: c.title })), webhooks: [...webhooks] };
     },
   );
+
+  api.get(
+    '/channels/webhook-secret',
+    {
+      schema: {
+        summary: 'the secret your webhook at `url` is signed with (X-Tickerflow-Signature), for its receiver to verify calls; yours only',
+        tags: ['alerts'],
+        querystring: z.object({ url: z.string().max(2000) }).strict(),
+        response: { 200: z.object({ url: z.string(), secret: z.string() }) },
+      },
+    },
+    async (request) => {
+      const user = signedIn(request);
+      const { url } = request.query;
+      if (!isWebhookUrl(url)) throw new ApiError(400, 'url: an http(s) URL without user or password, as in a webhook:<url> channel', { field: 'query.url' });
+      const secret = deps.delivery?.webhookSecret(user.id, url) ?? null;
+      if (secret === null) throw new ApiError(409, 'webhooks are off in this server: TICKERFLOW_WEBHOOK_KEY is not set');
+      return { url, secret };
+    },
+  );
 }
 
-/**
- * Validates a draft with the alerts module's schema (errors name `<prefix>.<field>` and the
- * expression position), then checks that each Telegram chat is linked to the user: alerts go only
- * to chats their owner linked.
- */
 /** Quiet hours given without a time zone are in the user's own (as `tickerflow alerts add --quiet` makes them). */
 function inUserZone(draft: unknown, timezone: string): unknown {
   if (typeof draft !== 'object' || draft === null || !('quietHours' in draft)) return draft;
@@ -247,6 +266,11 @@ function inUserZone(draft: unknown, timezone: string): unknown {
   return { ...draft, quietHours: { ...q, timezone } };
 }
 
+/**
+ * Validates a draft with the alerts module's schema (errors name `<prefix>.<field>` and the
+ * expression position), then checks that each Telegram chat is linked to the user: alerts go only
+ * to chats their owner linked.
+ */
 async function checkedDraft(store: Store, user: Pick<User, 'id' | 'timezone'>, draft: unknown, prefix: string): Promise<RuleDefinition> {
   const userId = user.id;
   let definition: RuleDefinition;
