@@ -214,3 +214,33 @@ test('up --bus - two workers store what up alone stores for the same window; a w
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('up --bus - an unreachable NATS URL is a one-line error before anything is served (it hung holding the evaluation lock)', async () => {
+  const db = await createTempDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'tf-up-bus-bad-'));
+  try {
+    writeFileSync(join(dir, 'tickerflow.toml'), '[universe]\ntop = 0\nsymbols = ["BTCUSDT"]\n');
+    const started = Date.now();
+    // Port 9 (discard) on loopback: nothing listens there.
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--config', join(dir, 'tickerflow.toml'), '--db', db.url, 'up', '--replay', '--port', '0', '--bus', 'nats://127.0.0.1:9'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('close', (code) => {
+        clearTimeout(kill);
+        resolve({ code, stdout, stderr });
+      });
+    });
+    assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+    assert.ok(Date.now() - started < 60_000);
+    assert.doesNotMatch(r.stdout, /API and dashboard at/, 'nothing was served');
+    assert.match(r.stderr, /NATS/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
+  }
+});

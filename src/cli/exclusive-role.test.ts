@@ -103,3 +103,30 @@ test('exclusive role - stillHeld asks the lock: a loss no event reported stops t
   assert.deepEqual(answers, [true, false]);
   assert.equal(roleAborted, true, 'the role is stopped as soon as the loss is seen');
 });
+
+test('exclusive role - stopped while the lock is being taken: the work ends at once and the lock is released (it ran forever, holding it)', async () => {
+  const shared = new SharedLock();
+  const stop = new AbortController();
+  const session = new Session(shared);
+  const slow: RoleLock = {
+    get lost() {
+      return session.lost;
+    },
+    // The signal comes while the database answers the lock query.
+    tryAcquire: async () => {
+      stop.abort();
+      return session.tryAcquire();
+    },
+    check: () => session.check(),
+    release: () => session.release(),
+  };
+  let worked = false;
+  const run = runExclusiveRole(slow, async (signal) => {
+    worked = true;
+    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  }, { label: 'test role', signal: stop.signal, retryMs: 10, logger: createLogger('silent') });
+  const ended = await Promise.race([run.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still running'), 2_000))]);
+  assert.equal(ended, 'ended');
+  assert.equal(worked, true);
+  assert.equal(shared.holder, null, 'the lock was released');
+});

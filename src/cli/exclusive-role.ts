@@ -68,6 +68,8 @@ export async function runExclusiveRole(lock: RoleLock, work: (signal: AbortSigna
     const stop = (): void => role.abort();
     o.signal.addEventListener('abort', stop, { once: true });
     lock.lost.addEventListener('abort', stop, { once: true });
+    // Stopped (or lost) while the lock was being taken: a listener added now would never fire.
+    if (o.signal.aborted || lock.lost.aborted) stop();
     // A broken connection is not always reported by an event (a silent network): ask the server.
     const watch = (async () => {
       while (!role.signal.aborted) {

@@ -58,11 +58,18 @@ export function registerUpCommand(program: Command): void {
           // An unreachable exchange is no reason to stop: every response's Date header teaches it too.
           await sources.syncClock().catch((err: unknown) => ctx.logger.warn({ err }, `could not read the exchange's time yet: ${(err as Error).message}`));
           const now = (): number => sources.exchange.now();
+          // The work queue first: a bad or unreachable --bus is a one-line error before anything is
+          // served or any lock is taken (it hung, holding the evaluation lock).
+          const bus: NatsWorkQueue | undefined = opts.bus === undefined ? undefined : await openWorkQueue(opts.bus, opts);
           // Alerts already stored are delivered from the first moment, beside the pipeline: the
           // dashboard feed, Telegram (TELEGRAM_BOT_TOKEN, or the replay's endpoint) and webhooks.
           const delivery = setupDelivery(ctx.store, c, ctx.secrets, ctx.logger, { now, ...(replay ? { replayTelegramUrl: replay.urls.telegram } : {}) });
           let live: LiveStream | null = null;
-          const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now, delivery, stream: { status: () => live?.status() ?? null } });
+          const api = await serveApi(ctx.store, c, ctx.logger, { host: opts.host ?? c.api.host, port: opts.port ?? c.api.port, now, delivery, stream: { status: () => live?.status() ?? null } })
+            .catch(async (err: unknown) => {
+              await bus?.close(); // an open NATS connection would keep the process alive
+              throw err;
+            });
           // On a PostgreSQL store shared with `serve` processes, the bot's getUpdates consumer and
           // the evaluation run only while this process holds their locks (alert-roles.ts).
           const say = (line: string): void => void process.stdout.write(`tickerflow up: ${line}\n`);
@@ -85,11 +92,9 @@ export function registerUpCommand(program: Command): void {
             })
             : Promise.resolve();
           if (c.stream.markets.length > 0) process.stdout.write(`tickerflow up: streaming ${c.stream.markets.join(', ')} (tickerflow stream status)\n`);
-          let bus: NatsWorkQueue | undefined;
           let queue: SchedulerOptions['queue'];
           try {
-            if (opts.bus !== undefined) {
-              bus = await openWorkQueue(opts.bus, opts);
+            if (bus !== undefined) {
               queue = {
                 files: new QueuedFileLoader(bus, ctx.store, ctx.logger),
                 // A cycle waits for its syncs at most one sync period (real time), then goes on without them.
