@@ -35,11 +35,12 @@ export function numberArg(name: string, min: number, max: number): (value: strin
   };
 }
 
-/** A finite number above zero (e.g. a clock speed, where 0 would never advance). */
-export function positiveNumberArg(name: string): (value: string) => number {
+/** A finite number above zero (e.g. a clock speed, where 0 would never advance), at most `max`. */
+export function positiveNumberArg(name: string, max = Number.MAX_VALUE): (value: string) => number {
   return (v) => {
     const n = Number(v);
     if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, not "${v}"`);
+    if (n > max) throw new InvalidArgumentError(`${name} must be at most ${max.toLocaleString('en-US')}, not "${v}"`);
     return n;
   };
 }

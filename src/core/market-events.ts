@@ -101,6 +101,10 @@ export function parseMarketRef(text: string): MarketRef {
   if (i <= 0 || symbol === '' || !(STREAM_EXCHANGES as readonly string[]).includes(exchange)) {
     throw new BadInputError(`"${text}" is not <exchange>:<symbol> with exchange one of ${STREAM_EXCHANGES.join(', ')}`);
   }
+  // Spelled as the exchange spells its markets, checked before anything connects (BTC-USDT on Binance crashed the stream).
+  if (!isExchangeSymbol(exchange, symbol.toUpperCase())) {
+    throw new BadInputError(`"${text}": ${exchange} spells its markets ${exchange === 'bitvavo' ? 'BASE-QUOTE, e.g. bitvavo:BTC-EUR' : `in letters and digits, e.g. ${exchange}:BTC${exchange === 'btcturk' ? 'TRY' : exchange === 'gemini' ? 'GBP' : 'USDT'}`}`);
+  }
   return { exchange: exchange as StreamExchange, symbol };
 }
 

@@ -25,7 +25,7 @@ import { applyRetention } from '../store/lake/lake-maintenance.js';
 import { LakeWriter } from '../store/lake/lake-writer.js';
 import type { Store } from '../store/store.js';
 import type { LiveBooks, LiveBooksStatus } from './live-books.js';
-import { liveFeed, type LiveStreamUrls } from './live-feeds.js';
+import { liveFeed, type LiveFeed, type LiveStreamUrls } from './live-feeds.js';
 import { ProcessorBooks } from './processor-books.js';
 import { BatchedStreamStore } from './batched-stream-store.js';
 import { isConnectionLost } from '../store/postgres/connection-lost.js';
@@ -139,6 +139,15 @@ export class LiveStream {
   static async start(options: LiveStreamOptions): Promise<LiveStream> {
     if (options.markets.length === 0) throw new ConfigError('stream: no markets to stream (set [stream] markets, e.g. ["binance:BTCUSDT"])');
     const s = new LiveStream(options);
+    // Each exchange's feed is built first (lazily: nothing connects yet), so a symbol an exchange
+    // cannot be subscribed with is refused before the lake is opened.
+    const byExchange = new Map<StreamExchange, string[]>();
+    for (const m of options.markets) byExchange.set(m.exchange, [...(byExchange.get(m.exchange) ?? []), m.symbol]);
+    const { urls, staleAfterMs, log, kinds, binanceGovernor } = options;
+    const feeds = [...byExchange].map(([exchange, symbols]) => ({
+      exchange,
+      ...liveFeed(exchange, symbols, { urls, kinds, staleAfterMs, log, signal: s.#stop.signal, ...(binanceGovernor === undefined ? {} : { binanceGovernor }) }),
+    }));
     if (options.lakeRoot !== null) {
       s.#lake = await LakeWriter.open(options.lakeRoot, { ...options.lake, onPublish: () => s.#lakeFiles++ });
       s.#sequence = s.#lake.lastSequence;
@@ -156,9 +165,7 @@ export class LiveStream {
         if (r.lastTrade) s.#heldTrade.set(`${r.ref.exchange}:${r.ref.symbol}`, { id: r.lastTrade.tradeId, time: r.lastTrade.exchangeTime ?? r.lastTrade.receivedAt });
       }
     }
-    const byExchange = new Map<StreamExchange, string[]>();
-    for (const m of options.markets) byExchange.set(m.exchange, [...(byExchange.get(m.exchange) ?? []), m.symbol]);
-    for (const [exchange, symbols] of byExchange) s.#pumps.push(s.#pump(exchange, symbols));
+    for (const f of feeds) s.#pumps.push(s.#pump(f));
     s.#processors.done.catch((err: unknown) => s.#fail(err));
     s.#flushTimer = setInterval(() => void s.#flush().catch((err: unknown) => s.#fail(err)), 1000);
     return s;
@@ -174,9 +181,7 @@ export class LiveStream {
     }
   }
 
-  async #pump(exchange: StreamExchange, symbols: string[]): Promise<void> {
-    const { urls, staleAfterMs, log, kinds, binanceGovernor } = this.#options;
-    const { feed, books, tradesById } = liveFeed(exchange, symbols, { urls, kinds, staleAfterMs, log, signal: this.#stop.signal, ...(binanceGovernor === undefined ? {} : { binanceGovernor }) });
+  async #pump({ exchange, feed, books, tradesById }: LiveFeed & { exchange: StreamExchange }): Promise<void> {
     if (tradesById) this.#tradesById.set(exchange, tradesById);
     this.#books.push(books);
     try {

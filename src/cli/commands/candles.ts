@@ -94,7 +94,8 @@ async function sayWhatIsStored(store: Store, exchange: string, symbol: string, i
     if (stats !== null) held.push(`${i} ${isoMinute(stats.first)} … ${isoMinute(stats.last)}`);
   }
   if (held.length === 0) {
-    process.stderr.write(`tickerflow: nothing of ${symbol} is stored on ${exchange} (\`tickerflow backfill ${symbol}\` loads it)\n`);
+    const how = exchange === 'binance' ? `\`tickerflow backfill ${symbol}\` loads it` : `its 1m bars come from \`tickerflow stream --markets ${exchange}:${symbol}\``;
+    process.stderr.write(`tickerflow: nothing of ${symbol} is stored on ${exchange} (${how})\n`);
     process.exitCode = 1;
     return;
   }

@@ -34,7 +34,7 @@ export function registerServeCommand(program: Command): void {
     .description('serve the API and dashboard, evaluate alert rules on the bars other processes store, and deliver alerts (Telegram, webhooks); no pipeline jobs, no stream; run several on one PostgreSQL store (stop with Ctrl-C)')
     .option('--host <address>', 'address the API and dashboard listen on (default [api] host, 127.0.0.1)')
     .option('--port <n>', 'port of the API and dashboard (default [api] port, 8080; 0 picks a free one)', intArg('--port', 0, 65_535))
-    .option('--evaluate-every <seconds>', 'how often the store is read for newly stored closed bars to evaluate', positiveNumberArg('--evaluate-every'), 5)
+    .option('--evaluate-every <seconds>', 'how often the store is read for newly stored closed bars to evaluate (at most 3600)', positiveNumberArg('--evaluate-every', 3_600), 5)
     .action(async (opts: ServeOptions, cmd: Command) => {
       refuseWhileUp(cmd, 'it already serves the API and evaluates and delivers alerts from that store; stop it first to run serve');
       const abort = new StopSignals('tickerflow serve: stopping');
