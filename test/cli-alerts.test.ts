@@ -90,7 +90,7 @@ test('cli alerts - add stores the flags as the rule document and links its Teleg
     assert.equal(bad[1], '  rsi:14 < 30 and');
     assert.equal(bad[2], `  ${' '.repeat(15)}^`);
     const cases: Array<[string[], string]> = [
-      [['add', 'close > 1', '--symbol', 'BTCUSDT', '--interval', '1h', '--channel', 'telegram:me'], 'tickerflow: --channel telegram:me: a channel is telegram:<chat id>, webhook:<http(s) url> or dashboard'],
+      [['add', 'close > 1', '--symbol', 'BTCUSDT', '--interval', '1h', '--channel', 'telegram:me'], 'tickerflow: --channel telegram:me: a channel is telegram:<chat id>, webhook:<http(s) url without user or password> or dashboard'],
       [['add', 'close > 1', '--symbol', 'BTCUSDT', '--interval', '7m', '--channel', 'dashboard'], 'tickerflow: --interval: an interval such as 1m, 5m, 15m, 1h, 4h, 1d'],
       [['add', 'close > 1', '--symbol', 'BTCUSDT', '--top', '5', '--interval', '1h', '--channel', 'dashboard'], 'tickerflow: name the symbols with exactly one of --symbol S, --symbols A,B or --top N'],
       [['add', 'close > 1', '--symbol', 'BTCUSDT', '--interval', '1h', '--channel', 'dashboard', '--quiet', '22-7'], 'tickerflow: --quiet 22-7: expected HH:MM-HH:MM in your time zone, e.g. 22:00-07:00'],
