@@ -110,6 +110,18 @@ test('replay over the lake - signals and stream bars bit-identical to the live r
     assertBitIdentical(a.windows, b.windows, 'signals');
     assertBitIdentical(a.bars, b.bars, 'bars');
 
+    // A --to two hours past the recording's end adds nothing: the clock stops at the last event, as
+    // the live stream's did (no flat bars for the unrecorded minutes).
+    const later = await openStore(dir, 'later.duckdb');
+    try {
+      await replayLake({ lakeRoot: join(dir, 'lake'), from, to: to + 7_200_000, store: later, windowMs: WINDOW_MS });
+      const c = await readStored(later);
+      assertBitIdentical(b.bars, c.bars, 'bars with a later --to');
+      assertBitIdentical(b.windows, c.windows, 'signals with a later --to');
+    } finally {
+      await later.close();
+    }
+
     // A replay of one market over part of the range writes only that market's rows, and the same values.
     const part = await openStore(dir, 'part.duckdb');
     try {

@@ -63,6 +63,12 @@ export function checkReplayQuery(o: Pick<ReplayLakeOptions, 'lakeRoot' | 'from' 
   if (!statSync(o.lakeRoot).isDirectory()) throw new ConfigError(`replay: lake path ${o.lakeRoot} is not a folder`);
 }
 
+/** Whether the lake holds an event of the replayed markets received in [from, to). */
+async function hasEventIn(o: ReplayLakeOptions, from: number, to: number): Promise<boolean> {
+  for await (const _ of readLake(o.lakeRoot, { from, to, markets: o.markets })) return true;
+  return false;
+}
+
 export async function replayLake(o: ReplayLakeOptions): Promise<ReplayLakeResult> {
   checkReplayQuery(o);
   const graceMs = o.graceMs ?? DEFAULT_GRACE_MS;
@@ -78,14 +84,20 @@ export async function replayLake(o: ReplayLakeOptions): Promise<ReplayLakeResult
   let read = 0;
   let firstSeq: number | null = null;
   let lastSeq: number | null = null;
+  let lastReceived = -Infinity;
   try {
     for await (const { seq, event } of readLake(o.lakeRoot, { from: o.from, to: o.to, markets: o.markets })) {
       firstSeq ??= seq;
       lastSeq = seq;
+      lastReceived = Math.max(lastReceived, event.receivedAt);
       await driver.push(event);
       if (++read % progressEvery === 0) o.onProgress?.(read, event.receivedAt);
     }
-    await driver.finish(o.to + graceMs);
+    // The clock runs to --to only where the live stream's did: when the lake goes on past it. Where
+    // the recording ends first (the stream was stopped), it stops at the last event, as the live
+    // one did: no flat bars for minutes nobody recorded, no bar for the minute still open then.
+    const livePassedTo = await hasEventIn(o, o.to, o.to + graceMs + 60_000);
+    await driver.finish(livePassedTo ? o.to + graceMs : Math.min(o.to + graceMs, Number.isFinite(lastReceived) ? lastReceived : o.from));
     await store.flush();
   } finally {
     await bus.close();
