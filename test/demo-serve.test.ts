@@ -42,14 +42,15 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
   const cwd = mkdtempSync(join(tmpdir(), 'tf-demo-serve-'));
   let child: ReturnType<typeof spawn> | undefined;
   try {
-    child = spawn(process.execPath, ['--import', TSX, MAIN, 'demo', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const demo = spawn(process.execPath, ['--import', TSX, MAIN, 'demo', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = demo;
     let stdout = '';
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    demo.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => demo.on('exit', (code) => resolve(code)));
     const hourLines = (): RegExpMatchArray[] => [...stdout.matchAll(/^(\S+) hour closed: (\d+) bars stored, BTCUSDT close (\S+)$/gm)];
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
+      demo.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
         if (/^ {2}telegram → chat /m.test(stdout)) resolve();
       });

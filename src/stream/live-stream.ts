@@ -101,6 +101,8 @@ export class LiveStream {
   readonly #openOutages = new Set<string>();
   /** Per market with trade ids, the highest id fed (held in the lake or fetched); live trades at or below it are dropped. */
   readonly #lastTradeId = new Map<string, number>();
+  /** Per market with trade ids, when its newest live trade was received and made (the start of a gap after it). */
+  readonly #lastTradeAt = new Map<string, { receivedAt: number; exchangeTime: number | null }>();
   /** Per market, the newest trade the lake held at start: its id and time. */
   readonly #heldTrade = new Map<string, { id: string; time: number }>();
   readonly #tradesById = new Map<StreamExchange, TradesById>();
@@ -205,8 +207,46 @@ export class LiveStream {
       await this.#resumeMarket(resume);
     }
     if (e.exchangeTime !== null && this.#openOutages.delete(key)) await this.#closeOutage(e, 'exchange', e.exchangeTime);
-    if (e.kind === 'trade' && this.#isHeld(key, e)) return;
+    if (e.kind === 'trade') {
+      await this.#fillTradeGap(key, e);
+      if (this.#isHeld(key, e)) return;
+      this.#lastTradeAt.set(key, { receivedAt: e.receivedAt, exchangeTime: e.exchangeTime });
+    }
     await this.#accept(e);
+  }
+
+  /**
+   * Trade ids of one market are consecutive (Binance): a live trade past the next id means trades
+   * were lost in between (a reconnect, a dropped message). They are fetched by id, through the lake
+   * and the processors, before this one, and the span is logged as an outage, so the windows over it
+   * (whose book updates are lost for good) are marked incomplete; bars stay exact.
+   */
+  async #fillTradeGap(key: string, e: TradeEvent): Promise<void> {
+    const fetch = this.#tradesById.get(e.exchange);
+    const last = this.#lastTradeId.get(key);
+    const since = this.#lastTradeAt.get(key);
+    const id = Number(e.tradeId);
+    if (!fetch || last === undefined || since === undefined || !(id > last + 1)) return;
+    const ref = { exchange: e.exchange, symbol: e.symbol };
+    this.#outages.open(ref, 'receive', since.receivedAt);
+    if (since.exchangeTime !== null) this.#outages.open(ref, 'exchange', since.exchangeTime);
+    const missing = id - last - 1;
+    let fetched = 0;
+    try {
+      while (fetched < missing && fetched < (this.#options.maxBackfillTrades ?? MAX_BACKFILL_TRADES)) {
+        const page = (await fetch(ref, (this.#lastTradeId.get(key) ?? last) + 1)).filter((t) => Number(t.tradeId) < id);
+        if (page.length === 0) break;
+        for (const t of page) if (!this.#isHeld(key, t)) await this.#accept(t);
+        fetched += page.length;
+      }
+    } catch (err) {
+      this.#options.log(`stream: ${key}: could not fetch trades ${last + 1}…${id - 1} lost in the live feed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.#backfilled += fetched;
+    if (fetched < missing) this.#unfilled.add(key);
+    this.#options.log(`stream: ${key}: trades ${last + 1}…${id - 1} were lost in the live feed; fetched ${fetched} of ${missing} by id`);
+    await this.#closeOutage(e, 'receive', e.receivedAt);
+    if (e.exchangeTime !== null) await this.#closeOutage(e, 'exchange', e.exchangeTime);
   }
 
   /** Ends the market's outage in `clock` at `to` and logs it in the lake folder for replays. */

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readLake } from '../../src/store/lake/index.js';
-import type { SignalRecord } from '../../src/store/signal-records.js';
+import type { LiquidityWindow } from '../../src/store/signal-records.js';
 
 const MINUTE_MS = 60_000;
 
@@ -72,7 +72,7 @@ export function assertTradesComplete(market: string, lakeIds: readonly string[],
  * of its minute (exchange time). The first and last minute the lake holds are left out: the run
  * began and ended inside them. Returns how many windows were exact and how many incomplete.
  */
-export function assertWindowsExactOrIncomplete(market: string, windows: readonly SignalRecord[], trades: readonly LakeTrade[]): { exact: number; incomplete: number } {
+export function assertWindowsExactOrIncomplete(market: string, windows: readonly LiquidityWindow[], trades: readonly LakeTrade[]): { exact: number; incomplete: number } {
   const perMinute = new Map<number, number>();
   for (const t of trades) {
     const m = t.exchangeTime - (t.exchangeTime % MINUTE_MS);
