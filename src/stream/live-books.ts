@@ -108,7 +108,19 @@ export class LiveBooks {
     } catch (err) {
       this.#malformedFrame(frame.text, err);
       const symbol = this.#policy.symbolOfFrame(frame.text);
-      if (symbol !== null) this.#entry(symbol).status.malformed++;
+      if (symbol !== null) {
+        const e = this.#entry(symbol);
+        e.status.malformed++;
+        // A sequenced feed finds a lost update at the next one (a gap, then a resync). Without
+        // sequence numbers (Gemini) the frame may have held an update nobody will notice missing:
+        // the book is no longer known to be right, and its updates stay unused until the next
+        // connection sends it whole.
+        if (!this.#policy.capabilities.sequencedBook && e.status.synced) {
+          e.status.synced = false;
+          e.status.gaps++;
+          this.#log(`${this.#policy.exchange} ${symbol}: a malformed frame may have held a book update; the book is unsynced until the next connection`);
+        }
+      }
       return [];
     }
     return this.#handle(out);

@@ -129,3 +129,28 @@ test('live feed - Gemini over a local websocket: the subscribe is sent, the firs
     await new Promise((r) => wss.close(r));
   }
 });
+
+test('live books - Gemini (no sequence numbers): a malformed frame of a book unsyncs that book until the next connection sends it whole', () => {
+  const frames = readCryptofeedFrames('cryptofeed_GEMINI.ws.1.0_v2_marketdata_2021-06-24.jsonl');
+  const logs: string[] = [];
+  const books = new LiveBooks({ policy: new GeminiFeedPolicy(), log: (l) => logs.push(l) });
+  books.onConnected();
+  const btcFrames = frames.filter((f) => f.text.includes('"symbol":"BTCGBP"') && f.text.includes('"l2_updates"'));
+  assert.ok(btcFrames.length > 3, 'the capture has BTCGBP book frames');
+  const firstBtc = frames.indexOf(btcFrames[0]!);
+  for (const f of frames.slice(0, firstBtc + 1)) books.onFrame(f);
+  const synced = (): boolean | undefined => books.status().books.find((b) => b.symbol === 'BTCGBP')?.synced;
+  assert.equal(synced(), true);
+  const cut = btcFrames[1]!;
+  books.onFrame({ ...cut, text: cut.text.slice(0, Math.floor(cut.text.length / 2)) });
+  const btc = books.status().books.find((b) => b.symbol === 'BTCGBP')!;
+  assert.deepEqual([btc.synced, btc.gaps, btc.malformed], [false, 1, 1]);
+  assert.ok(logs.some((l) => l === 'gemini BTCGBP: a malformed frame may have held a book update; the book is unsynced until the next connection'), logs.join('\n'));
+  const before = books.book('BTCGBP')?.top('bid', 5);
+  books.onFrame(btcFrames[2]!);
+  assert.deepEqual(books.book('BTCGBP')?.top('bid', 5), before, 'updates of an unsynced book are not applied');
+  // The next connection's first l2_updates is the whole book again.
+  books.onConnected();
+  books.onFrame(btcFrames[0]!);
+  assert.equal(synced(), true);
+});
