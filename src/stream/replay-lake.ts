@@ -63,9 +63,9 @@ export function checkReplayQuery(o: Pick<ReplayLakeOptions, 'lakeRoot' | 'from' 
   if (!statSync(o.lakeRoot).isDirectory()) throw new ConfigError(`replay: lake path ${o.lakeRoot} is not a folder`);
 }
 
-/** Whether the lake holds an event of the replayed markets received in [from, to). */
-async function hasEventIn(o: ReplayLakeOptions, from: number, to: number): Promise<boolean> {
-  for await (const _ of readLake(o.lakeRoot, { from, to, markets: o.markets })) return true;
+/** Whether the lake at `lakeRoot` holds an event of `markets` (default all) received in [from, to). */
+export async function lakeHasEvents(lakeRoot: string, from: number, to: number, markets?: ReplayLakeOptions['markets']): Promise<boolean> {
+  for await (const _ of readLake(lakeRoot, { from, to, markets })) return true;
   return false;
 }
 
@@ -96,7 +96,7 @@ export async function replayLake(o: ReplayLakeOptions): Promise<ReplayLakeResult
     // The clock runs to --to only where the live stream's did: when the lake goes on past it. Where
     // the recording ends first (the stream was stopped), it stops at the last event, as the live
     // one did: no flat bars for minutes nobody recorded, no bar for the minute still open then.
-    const livePassedTo = await hasEventIn(o, o.to, o.to + graceMs + 60_000);
+    const livePassedTo = await lakeHasEvents(o.lakeRoot, o.to, o.to + graceMs + 60_000, o.markets);
     await driver.finish(livePassedTo ? o.to + graceMs : Math.min(o.to + graceMs, Number.isFinite(lastReceived) ? lastReceived : o.from));
     await store.flush();
   } finally {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,9 +62,11 @@ test('replay command - runs the processors over a lake into the store (the same 
     const empty = cli(['replay', '--from', String(to), '--to', String(from), '--lake', lake]);
     assert.notEqual(empty.status, 0);
     assert.match(empty.stderr, /--from must be before --to/);
-    const nothing = cli(['replay', '--from', '2020-01-01', '--to', '2020-01-02', '--lake', lake, '--markets', 'binance:SOLUSDT']);
+    const untouched = join(dir, 'untouched.duckdb');
+    const nothing = cli(['--db', untouched, 'replay', '--from', '2020-01-01', '--to', '2020-01-02', '--lake', lake, '--markets', 'binance:SOLUSDT']);
     assert.notEqual(nothing.status, 0);
     assert.match(nothing.stderr, /holds no events of binance:SOLUSDT received in \[2020-01-01T00:00:00.000Z, 2020-01-02T00:00:00.000Z\); nothing was written/);
+    assert.equal(existsSync(untouched), false, 'no store was made for nothing');
     const badMarket = cli(['replay', '--from', String(from), '--to', String(to), '--lake', lake, '--markets', 'binance:BTCUSDT,kraken:XBTUSD']);
     assert.notEqual(badMarket.status, 0);
     assert.match(badMarket.stderr, /"kraken:XBTUSD" is not <exchange>:<symbol>/);

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, NotFoundError } from '../../core/errors.js';
 import { formatMarketRef, parseMarketRef, type MarketRef } from '../../core/market-events.js';
-import { checkReplayQuery, replayLake, type ReplayLakeResult } from '../../stream/replay-lake.js';
+import { checkReplayQuery, lakeHasEvents, replayLake, type ReplayLakeResult } from '../../stream/replay-lake.js';
 import { globalOptions, refuseWhileUp, withContext } from '../context.js';
 import { loadConfig } from '../load-config.js';
 import { timeArgNamed } from '../options.js';
@@ -52,6 +52,11 @@ function lakeSetting(cmd: Command): string {
 }
 
 export function registerReplayCommand(program: Command): void {
+  function nothingToReplay(lake: string, opts: ReplayOptions): NotFoundError {
+    const which = opts.markets ? ` of ${opts.markets.map(formatMarketRef).join(', ')}` : '';
+    return new NotFoundError(`replay: the lake at ${lake} holds no events${which} received in [${new Date(opts.from).toISOString()}, ${new Date(opts.to).toISOString()}); nothing was written`);
+  }
+
   program
     .command('replay')
     .description('run the stream processors over the Parquet lake and write their bars and signals to the store (times UTC; --to is exclusive)')
@@ -64,6 +69,8 @@ export function registerReplayCommand(program: Command): void {
       const lake = resolve(opts.lake ?? lakeSetting(cmd));
       checkReplayQuery({ lakeRoot: lake, from: opts.from, to: opts.to }); // before the store is opened
       refuseWhileUp(cmd, 'stop it before replaying into its store');
+      // Nothing to replay is said before the store is opened, so no empty store is made.
+      if (!(await lakeHasEvents(lake, opts.from, opts.to, opts.markets))) throw nothingToReplay(lake, opts);
       await withContext(cmd, async ({ config, store }) => {
         const started = Date.now();
         const result = await replayLake({
@@ -75,10 +82,7 @@ export function registerReplayCommand(program: Command): void {
           windowMs: config.stream.window_seconds * 1000,
           onProgress: (events, at) => process.stderr.write(`replay: ${events} events, at ${new Date(at).toISOString()} (${Math.round((Date.now() - started) / 1000)} s)\n`),
         });
-        if (result.read === 0) {
-          const which = opts.markets ? ` of ${opts.markets.map(formatMarketRef).join(', ')}` : '';
-          throw new NotFoundError(`replay: the lake at ${lake} holds no events${which} received in [${new Date(opts.from).toISOString()}, ${new Date(opts.to).toISOString()}); nothing was written`);
-        }
+        if (result.read === 0) throw nothingToReplay(lake, opts);
         process.stdout.write(`${formatReplayResult(result)}\n`);
       });
     });
