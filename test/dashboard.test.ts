@@ -199,16 +199,18 @@ describe('dashboard against createApiServer (DuckDB, three recorded BTCUSDT 1m d
     assert.deepEqual(still.map((r) => [r.id, r.enabled]), [[saved[0]!.id, true]], 'bob changed nothing');
 
     // A health rule (made through the API: it has an event, no expression, no interval, scope null)
-    // is listed like the others, and the builder still shows.
-    const health = await api.call('POST', '/api/v1/alerts', { token: bobToken, body: { kind: 'health', event: 'gap', channels: ['dashboard'] } });
+    // is for admins (its firings tell of the pipeline), and is listed like the others; the builder still shows.
+    const healthDraft = { kind: 'health', event: 'gap', channels: ['dashboard'] };
+    assert.equal((await api.call('POST', '/api/v1/alerts', { token: bobToken, body: healthDraft })).status, 403);
+    const health = await api.call('POST', '/api/v1/alerts', { token, body: healthDraft });
     assert.equal(health.status, 201, health.text);
     const healthId = (health.body as { id: number }).id;
-    await bob.click('nav a[href="#/history"]');
-    await bob.waitForSelector('#live');
-    await bob.click('nav a[href="#/alerts"]');
-    await bob.waitForSelector(`li[data-rule="${healthId}"]`);
-    assert.equal(await bob.textContent(`li[data-rule="${healthId}"]`), 'data gap on a data gap any symbol · dashboardDelete');
-    assert.ok(await bob.isVisible('input[name=expression]'), 'the builder is there');
+    const admin = patient(await context.newPage());
+    await logIn(admin, api.url, 'alice', PASSWORDS.alice);
+    await admin.click('nav a[href="#/alerts"]');
+    await admin.waitForSelector(`li[data-rule="${healthId}"]`);
+    assert.equal(await admin.textContent(`li[data-rule="${healthId}"]`), 'data gap on a data gap any symbol · dashboardDelete');
+    assert.ok(await admin.isVisible('input[name=expression]'), 'the builder is there');
     await context.close();
   });
 

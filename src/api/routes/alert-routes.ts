@@ -271,7 +271,7 @@ function inUserZone(draft: unknown, timezone: string): unknown {
  * expression position), then checks that each Telegram chat is linked to the user: alerts go only
  * to chats their owner linked.
  */
-async function checkedDraft(store: Store, user: Pick<User, 'id' | 'timezone'>, draft: unknown, prefix: string): Promise<RuleDefinition> {
+async function checkedDraft(store: Store, user: Pick<User, 'id' | 'timezone' | 'role'>, draft: unknown, prefix: string): Promise<RuleDefinition> {
   const userId = user.id;
   let definition: RuleDefinition;
   try {
@@ -280,6 +280,8 @@ async function checkedDraft(store: Store, user: Pick<User, 'id' | 'timezone'>, d
     if (err instanceof RuleDraftError) throw new ApiError(400, err.message, { field: `${prefix}.${err.field}`, ...(err.position === undefined ? {} : { position: err.position }) });
     throw err;
   }
+  // A health rule's firings tell of the pipeline (gaps, failed jobs), which only admins may read.
+  if (definition.kind === 'health' && user.role !== 'admin') throw new ApiError(403, 'health rules (gaps, failed jobs) are for admins, as the pipeline routes are', { field: `${prefix}.kind` });
   const linked = new Set((await store.listChatLinks(userId)).map((c) => c.chatId));
   definition.channels.forEach((c, i) => {
     if (c.startsWith('telegram:') && !linked.has(c.slice('telegram:'.length))) {
