@@ -37,6 +37,9 @@ import { appendOutage, heldTradesToReplay, Outages, readResumePoints, type Marke
 /** At most this many trades are fetched by id per market after a restart (40 pages); the rest of an outage stays unfilled. */
 export const MAX_BACKFILL_TRADES = 40_000;
 
+/** After this long a market no event came from is named in the log (default of `silentMarketMs`). */
+const SILENT_MARKET_MS = 60_000;
+
 /** How often a running stream applies the lake retention (besides at start). */
 const RETENTION_EVERY_MS = 3_600_000;
 
@@ -50,6 +53,8 @@ export interface LiveStreamOptions {
   /** The Parquet lake's folder, or null for none. */
   lakeRoot: string | null;
   lake?: { maxBufferedEvents?: number; maxBufferAgeMs?: number };
+  /** After how long a market no event came from is named in the log (default 60 s). */
+  silentMarketMs?: number;
   /** Days of lake partitions (by receive date) to keep, applied at start and hourly; null keeps all. */
   lakeRetentionDays?: number | null;
   windowMs: number;
@@ -85,6 +90,9 @@ export class LiveStream {
   #flushing: Promise<void> = Promise.resolve();
   #flushTimer: NodeJS.Timeout | null = null;
   #retentionTimer: NodeJS.Timeout | null = null;
+  #silenceTimer: NodeJS.Timeout | null = null;
+  /** Markets a live event has come from. */
+  readonly #heard = new Set<string>();
   readonly #stop = new AbortController();
   readonly #books: LiveBooks[] = [];
   #lake: LakeWriter | null = null;
@@ -168,6 +176,13 @@ export class LiveStream {
       }
     }
     for (const f of feeds) s.#pumps.push(s.#pump(f));
+    // A market nothing arrives from (a symbol the exchange does not list is simply never sent) is said, once.
+    const silentAfter = options.silentMarketMs ?? SILENT_MARKET_MS;
+    s.#silenceTimer = setTimeout(() => {
+      const silent = options.markets.map((m) => `${m.exchange}:${m.symbol}`).filter((k) => !s.#heard.has(k));
+      if (silent.length > 0) log(`stream: no event from ${silent.join(', ')} in ${Math.round(silentAfter / 1000)} s: check that the exchange lists ${silent.length === 1 ? 'it' : 'them'} (spelled as it spells its markets)`);
+    }, silentAfter);
+    s.#silenceTimer.unref();
     s.#processors.done.catch((err: unknown) => s.#fail(err));
     s.#flushTimer = setInterval(() => void s.#flush().catch((err: unknown) => s.#fail(err)), 1000);
     return s;
@@ -199,6 +214,7 @@ export class LiveStream {
   /** A live event: the market's resume first (on its first one), then the event unless its trade id is held. */
   async #acceptLive(e: MarketEvent): Promise<void> {
     const key = `${e.exchange}:${e.symbol}`;
+    this.#heard.add(key);
     const resume = this.#resume.get(key);
     if (resume) {
       this.#resume.delete(key);
@@ -353,6 +369,7 @@ export class LiveStream {
       this.#stop.abort();
       if (this.#flushTimer) clearInterval(this.#flushTimer);
       if (this.#retentionTimer) clearInterval(this.#retentionTimer);
+      if (this.#silenceTimer) clearTimeout(this.#silenceTimer);
       for (const b of this.#books) b.close();
       await Promise.allSettled(this.#pumps);
       await this.#queue.catch(() => undefined);
