@@ -6,21 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMarketRef } from '../core/market-events.js';
-import { startReplayServer } from '../replay/index.js';
-import { openStore } from '../store/open-store.js';
 import { assertNoDuplicateTrades, lakeTrades } from '../../test/support/lake-trade-ids.js';
 import { LiveStream } from './live-stream.js';
+import { withReplayStream } from './test-support/replay-stream-fixture.js';
 
-test('live stream - trades lost to a reconnect are fetched by id; the windows over the gap are marked incomplete', { timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tf-live-reconnect-'));
-  const replay = await startReplayServer({ speed: 20, ws: { preload: true } });
-  const store = await openStore(join(dir, 'store.duckdb'));
-  const lines: string[] = [];
-  try {
+test('live stream - trades lost to a reconnect are fetched by id; the windows over the gap are marked incomplete', { timeout: 120_000 }, () =>
+  withReplayStream('tf-live-reconnect-', async ({ dir, replay, store, lines, log }) => {
     const lake = join(dir, 'lake');
     const stream = await LiveStream.start({
       markets: [parseMarketRef('binance:BTCUSDT')],
@@ -31,7 +24,7 @@ test('live stream - trades lost to a reconnect are fetched by id; the windows ov
       lake: { maxBufferAgeMs: 1_000 },
       windowMs: 60_000,
       staleAfterMs: 30_000,
-      log: (l) => lines.push(l),
+      log,
     });
     const until = async (what: string, ok: () => boolean): Promise<void> => {
       for (let i = 0; i < 600 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
@@ -54,9 +47,4 @@ test('live stream - trades lost to a reconnect are fetched by id; the windows ov
     assert.equal(sorted.at(-1)! - sorted[0]! + 1, sorted.length, 'every trade id between the first and the last, none missing');
     const windows = await store.readSignals('binance', 'BTCUSDT', 60_000, 0, Number.MAX_SAFE_INTEGER);
     assert.ok(windows.some((w) => w.incomplete), 'a window over the gap is marked incomplete');
-  } finally {
-    await store.close();
-    await replay.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));

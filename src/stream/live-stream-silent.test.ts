@@ -4,20 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseMarketRef } from '../core/market-events.js';
-import { startReplayServer } from '../replay/index.js';
-import { openStore } from '../store/open-store.js';
 import { LiveStream } from './live-stream.js';
+import { withReplayStream } from './test-support/replay-stream-fixture.js';
 
-test('live stream - a market no event comes from is named in the log, the ones that stream are not', { timeout: 60_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tf-live-silent-'));
-  const replay = await startReplayServer({ speed: 20, ws: { preload: true } });
-  const store = await openStore(join(dir, 'store.duckdb'));
-  const lines: string[] = [];
-  try {
+test('live stream - a market no event comes from is named in the log, the ones that stream are not', { timeout: 60_000 }, () =>
+  withReplayStream('tf-live-silent-', async ({ replay, store, lines, log }) => {
     const stream = await LiveStream.start({
       markets: ['binance:BTCUSDT', 'binance:NOSUCHUSDT'].map(parseMarketRef),
       kinds: ['trade'],
@@ -27,16 +19,11 @@ test('live stream - a market no event comes from is named in the log, the ones t
       windowMs: 60_000,
       staleAfterMs: 30_000,
       silentMarketMs: 4_000,
-      log: (l) => lines.push(l),
+      log,
     });
     for (let i = 0; i < 100 && !lines.some((l) => l.startsWith('stream: no event from')); i++) await new Promise((r) => setTimeout(r, 100));
     await stream.stop();
     await stream.done;
     assert.ok(stream.status().events > 0, 'BTCUSDT streamed');
     assert.deepEqual(lines.filter((l) => l.startsWith('stream: no event from')), ['stream: no event from binance:NOSUCHUSDT in 4 s: check that the exchange lists it (spelled as it spells its markets)']);
-  } finally {
-    await store.close();
-    await replay.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));

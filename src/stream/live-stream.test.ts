@@ -7,21 +7,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parseMarketRef } from '../core/market-events.js';
-import { startReplayServer } from '../replay/index.js';
-import { openStore } from '../store/open-store.js';
 import { LiveStream } from './live-stream.js';
+import { withReplayStream } from './test-support/replay-stream-fixture.js';
 
-test('live stream - Binance and Gemini from the replay server into books, bars, signals and the lake', { timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tf-live-stream-'));
-  const replay = await startReplayServer({ speed: 20, ws: { preload: true } });
-  const store = await openStore(join(dir, 'store.duckdb'));
-  const lines: string[] = [];
-  try {
+test('live stream - Binance and Gemini from the replay server into books, bars, signals and the lake', { timeout: 120_000 }, () =>
+  withReplayStream('tf-live-stream-', async ({ dir, replay, store, lines, log }) => {
     const stream = await LiveStream.start({
       markets: ['binance:BTCUSDT', 'binance:ETHUSDT', 'gemini:FILUSD', 'gemini:GRTUSD'].map(parseMarketRef),
       kinds: ['trade', 'book_snapshot', 'book_delta'],
@@ -31,7 +24,7 @@ test('live stream - Binance and Gemini from the replay server into books, bars, 
       lake: { maxBufferAgeMs: 2_000 },
       windowMs: 60_000,
       staleAfterMs: 30_000,
-      log: (l) => lines.push(l),
+      log,
     });
     // 20×: a recorded minute every 3 s, so 9 s hold at least two Binance minute boundaries.
     const started = Date.now();
@@ -72,9 +65,4 @@ test('live stream - Binance and Gemini from the replay server into books, bars, 
     duck.closeSync();
     const signals = await store.readSignals('gemini', 'FILUSD', 60_000, 0, Number.MAX_SAFE_INTEGER);
     assert.ok(signals.length >= 1, 'FILUSD liquidity windows stored');
-  } finally {
-    await store.close();
-    await replay.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
