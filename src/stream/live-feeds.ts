@@ -18,7 +18,7 @@ import type { BitvavoChannel } from '../connectors/bitvavo/ws-v2.js';
 import { btcturkWsFeedOptions, createBtcturkSnapshotFetcher } from '../connectors/btcturk/btcturk-ws-feed.js';
 import { BtcturkFeedPolicy } from '../connectors/btcturk/btcturk-feed-policy.js';
 import { runWsFeed } from '../connectors/ws/ws-feed.js';
-import type { MarketEventKind, StreamExchange } from '../core/market-events.js';
+import type { MarketEventKind, MarketRef, StreamExchange } from '../core/market-events.js';
 import { ConfigError } from '../core/errors.js';
 import { LiveBooks } from './live-books.js';
 import type { TradesById } from './stream-resume.js';
@@ -93,4 +93,14 @@ export function liveFeed(exchange: StreamExchange, symbols: string[], ctx: LiveF
     return { feed, books: new LiveBooks({ policy: new BtcturkFeedPolicy(), fetchSnapshot, log }) };
   }
   throw new ConfigError(`stream: no live feed for ${exchange} yet`);
+}
+
+/** One exchange's feed, books and trades by id. */
+export type ExchangeFeed = LiveFeed & { exchange: StreamExchange };
+
+/** The feeds of `markets`, one per exchange (built lazily: nothing connects until they are read). */
+export function liveFeeds(markets: readonly MarketRef[], ctx: LiveFeedContext): ExchangeFeed[] {
+  const byExchange = new Map<StreamExchange, string[]>();
+  for (const m of markets) byExchange.set(m.exchange, [...(byExchange.get(m.exchange) ?? []), m.symbol]);
+  return [...byExchange].map(([exchange, symbols]) => ({ exchange, ...liveFeed(exchange, symbols, ctx) }));
 }

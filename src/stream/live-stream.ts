@@ -17,68 +17,24 @@
  * windows over the outage incomplete.
  */
 import { MemoryBus } from '../bus/memory/memory-bus.js';
-import type { Bus, Subscription } from '../bus/bus.js';
-import type { WeightGovernor } from '../connectors/binance/rate-governor.js';
-import type { MarketEvent, MarketEventKind, MarketRef, StreamExchange, TradeEvent } from '../core/market-events.js';
+import type { Bus } from '../bus/bus.js';
+import { formatMarketRef, type MarketEvent, type MarketRef, type StreamExchange, type TradeEvent } from '../core/market-events.js';
 import { ConfigError } from '../core/errors.js';
-import { applyRetention } from '../store/lake/lake-maintenance.js';
 import { LakeWriter } from '../store/lake/lake-writer.js';
-import type { Store } from '../store/store.js';
-import type { LiveBooks, LiveBooksStatus } from './live-books.js';
-import { liveFeed, type LiveFeed, type LiveStreamUrls } from './live-feeds.js';
+import type { LiveBooks } from './live-books.js';
+import { liveFeeds, type ExchangeFeed } from './live-feeds.js';
 import { ProcessorBooks } from './processor-books.js';
 import { BatchedStreamStore } from './batched-stream-store.js';
 import { isConnectionLost } from '../store/postgres/connection-lost.js';
 import { EventClockDriver } from './event-clock-driver.js';
-import { StreamProcessors, type StreamProcessorCounts } from './stream-processors.js';
+import { StreamProcessors } from './stream-processors.js';
 import type { StreamPayload } from './stream-payload.js';
+import { SILENT_MARKET_MS, watchLakeRetention, watchSilentMarkets } from './stream-watchers.js';
+import { MAX_BACKFILL_TRADES, type LiveStreamOptions, type LiveStreamStatus } from './live-stream-options.js';
 import { appendOutage, heldTradesToReplay, Outages, readResumePoints, type MarketResume, type TradesById } from './stream-resume.js';
 
-/** At most this many trades are fetched by id per market after a restart (40 pages); the rest of an outage stays unfilled. */
-export const MAX_BACKFILL_TRADES = 40_000;
-
-/** After this long a market no event came from is named in the log (default of `silentMarketMs`). */
-const SILENT_MARKET_MS = 60_000;
-
-/** How often a running stream applies the lake retention (besides at start). */
-const RETENTION_EVERY_MS = 3_600_000;
-
+export { MAX_BACKFILL_TRADES, type LiveStreamOptions, type LiveStreamStatus } from './live-stream-options.js';
 export type { LiveStreamUrls } from './live-feeds.js';
-
-export interface LiveStreamOptions {
-  markets: readonly MarketRef[];
-  kinds: readonly MarketEventKind[];
-  urls: LiveStreamUrls;
-  store: Pick<Store, 'writeCandles' | 'upsertSignals'>;
-  /** The Parquet lake's folder, or null for none. */
-  lakeRoot: string | null;
-  lake?: { maxBufferedEvents?: number; maxBufferAgeMs?: number };
-  /** After how long a market no event came from is named in the log (default 60 s). */
-  silentMarketMs?: number;
-  /** Days of lake partitions (by receive date) to keep, applied at start and hourly; null keeps all. */
-  lakeRetentionDays?: number | null;
-  windowMs: number;
-  staleAfterMs: number;
-  log: (line: string) => void;
-  bus?: Bus<StreamPayload>;
-  /** The processors' subscription on `bus` (default `md.>`, from now on): a durable consumer on NATS. */
-  events?: Subscription<StreamPayload>;
-  /** Trades fetched by id per market after a restart, at most; default MAX_BACKFILL_TRADES. */
-  maxBackfillTrades?: number;
-  /** The Binance weight budget the depth snapshots spend: the process's by default, the shared one on a PostgreSQL store. */
-  binanceGovernor?: WeightGovernor;
-}
-
-export interface LiveStreamStatus {
-  exchanges: LiveBooksStatus[];
-  processors: StreamProcessorCounts;
-  events: number;
-  lastSequence: number;
-  lakeFiles: number;
-  /** Since start: trades fetched by id to fill an outage, and live or fetched trades dropped because the lake held their id. */
-  resume: { backfilledTrades: number; heldTradesDropped: number; unfilledMarkets: string[] };
-}
-
 
 export class LiveStream {
   readonly #options: LiveStreamOptions;
@@ -89,8 +45,8 @@ export class LiveStream {
   readonly #writes: BatchedStreamStore;
   #flushing: Promise<void> = Promise.resolve();
   #flushTimer: NodeJS.Timeout | null = null;
-  #retentionTimer: NodeJS.Timeout | null = null;
-  #silenceTimer: NodeJS.Timeout | null = null;
+  /** Stops the retention and silent-market timers (stream-watchers.ts). */
+  readonly #unwatch: Array<() => void> = [];
   /** Markets a live event has come from. */
   readonly #heard = new Set<string>();
   readonly #stop = new AbortController();
@@ -151,22 +107,13 @@ export class LiveStream {
     const s = new LiveStream(options);
     // Each exchange's feed is built first (lazily: nothing connects yet), so a symbol an exchange
     // cannot be subscribed with is refused before the lake is opened.
-    const byExchange = new Map<StreamExchange, string[]>();
-    for (const m of options.markets) byExchange.set(m.exchange, [...(byExchange.get(m.exchange) ?? []), m.symbol]);
     const { urls, staleAfterMs, log, kinds, binanceGovernor } = options;
-    const feeds = [...byExchange].map(([exchange, symbols]) => ({
-      exchange,
-      ...liveFeed(exchange, symbols, { urls, kinds, staleAfterMs, log, signal: s.#stop.signal, ...(binanceGovernor === undefined ? {} : { binanceGovernor }) }),
-    }));
+    const feeds = liveFeeds(options.markets, { urls, kinds, staleAfterMs, log, signal: s.#stop.signal, ...(binanceGovernor === undefined ? {} : { binanceGovernor }) });
     if (options.lakeRoot !== null) {
       s.#lake = await LakeWriter.open(options.lakeRoot, { ...options.lake, onPublish: () => s.#lakeFiles++ });
       s.#sequence = s.#lake.lastSequence;
       const days = options.lakeRetentionDays ?? null;
-      if (days !== null) {
-        await s.#applyRetention(options.lakeRoot, days);
-        s.#retentionTimer = setInterval(() => void s.#applyRetention(options.lakeRoot as string, days), RETENTION_EVERY_MS);
-        s.#retentionTimer.unref();
-      }
+      if (days !== null) s.#unwatch.push(await watchLakeRetention(options.lakeRoot, days, log));
       s.#resume = await readResumePoints(options.lakeRoot, options.markets, options.kinds);
       for (const r of s.#resume.values()) {
         s.#outages.open(r.ref, 'receive', r.heldReceivedUntil);
@@ -177,28 +124,13 @@ export class LiveStream {
     }
     for (const f of feeds) s.#pumps.push(s.#pump(f));
     // A market nothing arrives from (a symbol the exchange does not list is simply never sent) is said, once.
-    const silentAfter = options.silentMarketMs ?? SILENT_MARKET_MS;
-    s.#silenceTimer = setTimeout(() => {
-      const silent = options.markets.map((m) => `${m.exchange}:${m.symbol}`).filter((k) => !s.#heard.has(k));
-      if (silent.length > 0) log(`stream: no event from ${silent.join(', ')} in ${Math.round(silentAfter / 1000)} s: check that the exchange lists ${silent.length === 1 ? 'it' : 'them'} (spelled as it spells its markets)`);
-    }, silentAfter);
-    s.#silenceTimer.unref();
+    s.#unwatch.push(watchSilentMarkets(options.markets.map(formatMarketRef), s.#heard, options.silentMarketMs ?? SILENT_MARKET_MS, log));
     s.#processors.done.catch((err: unknown) => s.#fail(err));
     s.#flushTimer = setInterval(() => void s.#flush().catch((err: unknown) => s.#fail(err)), 1000);
     return s;
   }
 
-  /** Deletes the lake's partitions of days before the retention; a failure is logged, the stream goes on. */
-  async #applyRetention(root: string, days: number): Promise<void> {
-    try {
-      const deleted = await applyRetention(root, days, Date.now());
-      if (deleted.length > 0) this.#options.log(`stream: lake retention ${days} days: deleted ${deleted.length} partitions (${deleted[0]} …)`);
-    } catch (err) {
-      this.#options.log(`stream: lake retention failed: ${String(err)}`);
-    }
-  }
-
-  async #pump({ exchange, feed, books, tradesById }: LiveFeed & { exchange: StreamExchange }): Promise<void> {
+  async #pump({ exchange, feed, books, tradesById }: ExchangeFeed): Promise<void> {
     if (tradesById) this.#tradesById.set(exchange, tradesById);
     this.#books.push(books);
     try {
@@ -247,18 +179,13 @@ export class LiveStream {
     this.#outages.open(ref, 'receive', since.receivedAt);
     if (since.exchangeTime !== null) this.#outages.open(ref, 'exchange', since.exchangeTime);
     const missing = id - last - 1;
-    let fetched = 0;
+    const before = this.#backfilled;
     try {
-      while (fetched < missing && fetched < (this.#options.maxBackfillTrades ?? MAX_BACKFILL_TRADES)) {
-        const page = (await fetch(ref, (this.#lastTradeId.get(key) ?? last) + 1)).filter((t) => Number(t.tradeId) < id);
-        if (page.length === 0) break;
-        for (const t of page) if (!this.#isHeld(key, t)) await this.#accept(t);
-        fetched += page.length;
-      }
+      await this.#fetchById(key, ref, fetch, last, id, Math.min(missing, this.#options.maxBackfillTrades ?? MAX_BACKFILL_TRADES));
     } catch (err) {
       this.#options.log(`stream: ${key}: could not fetch trades ${last + 1}…${id - 1} lost in the live feed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    this.#backfilled += fetched;
+    const fetched = this.#backfilled - before;
     if (fetched < missing) this.#unfilled.add(key);
     this.#options.log(`stream: ${key}: trades ${last + 1}…${id - 1} were lost in the live feed; fetched ${fetched} of ${missing} by id`);
     await this.#closeOutage(e, 'receive', e.receivedAt);
@@ -304,15 +231,8 @@ export class LiveStream {
     const last = this.#lastTradeId.get(key);
     if (!fetch || last === undefined) return;
     const max = this.#options.maxBackfillTrades ?? MAX_BACKFILL_TRADES;
-    let fetched = 0;
     try {
-      for (;;) {
-        const page = await fetch(r.ref, (this.#lastTradeId.get(key) ?? last) + 1);
-        for (const t of page) if (!this.#isHeld(key, t)) await this.#accept(t);
-        fetched += page.length;
-        this.#backfilled += page.length;
-        if (page.length === 0 || fetched >= max) break;
-      }
+      const fetched = await this.#fetchById(key, r.ref, fetch, last, Number.POSITIVE_INFINITY, max);
       if (fetched >= max) {
         this.#unfilled.add(key);
         log(`stream: ${key}: fetched ${fetched} missed trades (the most a restart fetches); the rest of the outage is not filled`);
@@ -323,6 +243,22 @@ export class LiveStream {
       this.#unfilled.add(key);
       log(`stream: ${key}: could not fetch the trades missed after ${last}: ${err instanceof Error ? err.message : String(err)}; the outage stays unfilled`);
     }
+  }
+
+  /**
+   * The market's trades after the newest held id, fetched by id in pages (only ids below `below`,
+   * until `max` or an empty page) through the lake and the processors; returns how many.
+   */
+  async #fetchById(key: string, ref: MarketRef, fetch: TradesById, last: number, below: number, max: number): Promise<number> {
+    let fetched = 0;
+    while (fetched < max) {
+      const page = (await fetch(ref, (this.#lastTradeId.get(key) ?? last) + 1)).filter((t) => Number(t.tradeId) < below);
+      if (page.length === 0) break;
+      for (const t of page) if (!this.#isHeld(key, t)) await this.#accept(t);
+      fetched += page.length;
+      this.#backfilled += page.length;
+    }
+    return fetched;
   }
 
   async #accept(e: MarketEvent): Promise<void> {
@@ -368,8 +304,7 @@ export class LiveStream {
     this.#stopping ??= (async () => {
       this.#stop.abort();
       if (this.#flushTimer) clearInterval(this.#flushTimer);
-      if (this.#retentionTimer) clearInterval(this.#retentionTimer);
-      if (this.#silenceTimer) clearTimeout(this.#silenceTimer);
+      for (const unwatch of this.#unwatch) unwatch();
       for (const b of this.#books) b.close();
       await Promise.allSettled(this.#pumps);
       await this.#queue.catch(() => undefined);
