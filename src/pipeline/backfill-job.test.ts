@@ -76,6 +76,12 @@ describe('backfill job', () => {
       assert.equal(r.restRows, 5, 'the five closed hours of July 1 from REST');
     }
     assert.equal(await stored(store, 'BBBUSDT', JAN, src.now), (julyFirst - JAN) / HOUR + 5);
+    // Each file's columns went back to the source once written (and were emptied there), after the
+    // store had taken every value.
+    assert.equal(src.calls.releases, 18);
+    const march = (src.files.get('CCCUSDT') ?? [])[2];
+    assert.ok(march !== undefined);
+    assert.deepEqual([...(await store.readCandles(series('CCCUSDT'), march.start, march.end)).volume], [...fakeCandles('CCCUSDT', H1, march.start, march.end).volume]);
   });
 
   test('abort - stops within seconds mid-backfill, every stored file is whole, a rerun completes it', async () => {

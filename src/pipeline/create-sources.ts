@@ -103,7 +103,9 @@ function createBinanceSources(config: Config, options: CreateSourcesOptions): Bu
       },
       // The manifest's ingestedAt is a local receive time (two timestamps: never corrected).
       // Parsed on a worker thread, beside the store writes the main thread drives.
-      load: (file, interval, signal) => loadArchiveFile(archive, file.key, interval, 'spot', clock, signal, (...a) => decoder.decode(...a)),
+      load: (file, interval, signal) =>
+        loadArchiveFile(archive, file.key, interval, 'spot', clock, signal, (zip, sum, key, i, market, at) => decoder.decode(zip, sum, key, i, market, at)),
+      release: (candles) => decoder.release(candles),
     },
   };
 }

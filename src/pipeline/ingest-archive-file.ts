@@ -65,6 +65,8 @@ export async function ingestArchiveFile(
   // The rows are added to the task in the write's own transaction: a job killed at any point
   // shows exactly the rows it committed, though files of several symbols load at once.
   const written = await ctx.writes.run(() => store.writeCandles(series, candles, 'archive', manifest, { taskId }), signal);
+  // Written and compared: nothing reads the columns from here on, so their memory can parse a later file.
+  ctx.sources.archive.release?.(loaded.candles);
   return { rows: candles.length, written, bytes: loaded.manifest.size, manifest, replaced, differed };
 }
 

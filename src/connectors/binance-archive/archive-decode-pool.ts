@@ -7,6 +7,8 @@
  *
  * Each worker decodes one file at a time; files wait in a FIFO queue. An idle worker does not
  * keep the process alive. A worker that dies fails the file it held and is replaced on demand.
+ * Columns handed back with `release` go with a later file to a worker, which parses into them
+ * (column-buffers.ts says why).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -18,6 +20,8 @@ import type { Interval } from '../../core/intervals.js';
 import type { ArchiveObject } from './archive-client.js';
 import type { ArchiveChecksum } from './checksum.js';
 import type { DecodeErrorFields, DecodeReply, DecodeRequest } from './decode-messages.js';
+import type { CandleColumns } from '../../core/candle.js';
+import { reusableBuffers } from './column-buffers.js';
 import type { ArchiveMarket } from './kline-csv.js';
 import type { LoadedArchiveFile } from './load-archive-file.js';
 
@@ -69,6 +73,9 @@ export class ArchiveDecodePool {
   readonly #queue: Job[] = [];
   #nextId = 1;
   #closed = false;
+  /** Column buffers handed back, waiting for a file to go with. */
+  readonly #returned: ArrayBuffer[][] = [];
+  #reused = 0;
 
   constructor(threads: number = defaultDecodeThreads()) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`an archive decode pool needs at least 1 thread, got ${threads}`);
@@ -91,9 +98,27 @@ export class ArchiveDecodePool {
     });
   }
 
+  /** Files sent to a worker with handed-back columns to parse into. */
+  get reused(): number {
+    return this.#reused;
+  }
+
+  /**
+   * Hands back the columns of a decoded file once nothing reads them any more: their memory goes
+   * to a worker with a later file, and they are empty here from then on. Columns that are not
+   * eleven whole ArrayBuffers of one size (a view shared with other data) are left alone.
+   */
+  release(columns: CandleColumns): void {
+    const set = reusableBuffers(columns);
+    if (this.#closed || set === null || this.#returned.length >= 2 * this.threads) return;
+    if (this.#returned.some((s) => s[0] === set[0])) return; // handed back twice
+    this.#returned.push(set);
+  }
+
   /** Stops the workers; files still queued or decoding fail. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#returned.length = 0;
     for (const job of this.#queue.splice(0)) job.reject(new Error('the archive decode pool closed'));
     await Promise.all(this.#slots.splice(0).map((s) => s.worker.terminate()));
   }
@@ -106,7 +131,10 @@ export class ArchiveDecodePool {
       const job = this.#queue.shift() as Job;
       slot.job = job;
       slot.worker.ref();
-      slot.worker.postMessage(job.request, ownedBuffer(job.request.body));
+      const reuse = this.#returned.pop();
+      if (reuse !== undefined) this.#reused++;
+      const request = reuse === undefined ? job.request : { ...job.request, reuse };
+      slot.worker.postMessage(request, [...ownedBuffer(job.request.body), ...(reuse ?? [])]);
     }
   }
 

@@ -14,6 +14,8 @@ export interface DecodeRequest {
   interval: Interval;
   market: ArchiveMarket;
   ingestedAt: number;
+  /** Column buffers the main thread is done with (transferred), for the worker to parse into. */
+  reuse?: ArrayBuffer[];
 }
 
 /** A decode error as the worker saw it: the class (of the two a decode throws, else Error) and its fields. */

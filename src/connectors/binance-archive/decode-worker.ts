@@ -1,23 +1,27 @@
 /**
- * The worker thread of `ArchiveDecodePool`: `decodeArchiveFile` on each zip it is sent, the
- * candle columns sent back transferred (no copy), an error sent back as its class name and
- * fields so the pool can throw the same class.
+ * The worker thread of `ArchiveDecodePool`: `decodeArchiveFile` on each zip it is sent, parsed
+ * into column buffers the main thread gave back when a request brings some, the candle columns
+ * sent back transferred (no copy), an error sent back as its class name and fields so the pool
+ * can throw the same class.
  */
 import { parentPort } from 'node:worker_threads';
 import { BadArchiveError, ChecksumMismatchError } from '../../core/errors.js';
 import { CANDLE_FIELDS } from '../../core/candle.js';
+import { ColumnBuffers } from './column-buffers.js';
 import { decodeArchiveFile } from './load-archive-file.js';
 import type { DecodeReply, DecodeRequest } from './decode-messages.js';
 
 const port = parentPort;
 if (port === null) throw new Error('decode-worker runs as a worker thread of ArchiveDecodePool');
+const columnBuffers = new ColumnBuffers();
 
 port.on('message', (req: DecodeRequest) => {
   let reply: DecodeReply;
+  if (req.reuse !== undefined) columnBuffers.give(req.reuse);
   try {
     // Structured clone delivers a plain Uint8Array; the checksum and zip code read a Buffer.
     const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
-    const out = decodeArchiveFile({ body, lastModified: req.lastModified, size: body.length }, req.checksum, req.key, req.interval, req.market, req.ingestedAt);
+    const out = decodeArchiveFile({ body, lastModified: req.lastModified, size: body.length }, req.checksum, req.key, req.interval, req.market, req.ingestedAt, (rows) => columnBuffers.allocate(rows));
     reply = { id: req.id, ok: true, candles: out.candles, manifest: out.manifest };
     const buffers = new Set(CANDLE_FIELDS.map((f) => out.candles[f].buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer));
     port.postMessage(reply, [...buffers]);

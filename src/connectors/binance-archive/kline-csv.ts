@@ -25,6 +25,8 @@ export interface ParseKlineCsvOptions {
   key: string;
   interval: Interval;
   market: ArchiveMarket;
+  /** Where the columns go: empty columns with room for `rows` (default: new memory, `allocateColumns`). */
+  allocate?: (rows: number) => CandleColumns;
 }
 
 const FIELDS = 12;
@@ -121,7 +123,7 @@ function isHeader(csv: Buffer, end: number, key: string): boolean {
  */
 export function parseKlineCsv(csv: Buffer, opts: ParseKlineCsvOptions): CandleColumns {
   const { key, interval } = opts;
-  const out = allocateColumns(countLines(csv));
+  const out = (opts.allocate ?? allocateColumns)(countLines(csv));
   const vals = new Float64Array(FIELDS);
   const len = csv.length;
   let pos = 0;

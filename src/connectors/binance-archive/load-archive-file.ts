@@ -35,9 +35,10 @@ export function decodeArchiveFile(
   interval: Interval,
   market: ArchiveMarket,
   ingestedAt: number,
+  allocate?: (rows: number) => CandleColumns,
 ): LoadedArchiveFile {
   const sha256 = verifyChecksum(zip.body, key, checksum);
-  const candles = parseKlineCsv(extractSingleCsv(zip.body, key), { key, interval, market });
+  const candles = parseKlineCsv(extractSingleCsv(zip.body, key), { key, interval, market, allocate });
   return {
     candles,
     manifest: { key, size: zip.body.length, sha256, lastModified: zip.lastModified, rows: candles.length, ingestedAt },

@@ -3,7 +3,7 @@
  * from (symbol, open time, version), with counters, delays and failures the tests set. Generated
  * data stands in for no exchange format here: the pipeline only sees `CandleColumns`.
  */
-import { allocateColumns, type CandleColumns } from '../../core/candle.js';
+import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../../core/candle.js';
 import type { ArchiveManifestEntry } from '../../core/archive-manifest.js';
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import type { Instrument } from '../../core/instrument.js';
@@ -64,7 +64,7 @@ export class FakeSources implements Sources {
   loadDelayMs = 0;
   /** Symbols whose archive listing rejects (as after the client's retries). */
   readonly failingListings = new Set<string>();
-  readonly calls = { instruments: 0, firstCandle: 0, klines: 0, listFiles: 0, loads: 0, loadsFinished: 0 };
+  readonly calls = { instruments: 0, firstCandle: 0, klines: 0, listFiles: 0, loads: 0, loadsFinished: 0, releases: 0 };
   /** Loads running now, and the most that ran at once. */
   loadsInFlight = 0;
   maxLoadsInFlight = 0;
@@ -121,6 +121,12 @@ export class FakeSources implements Sources {
       } finally {
         this.loadsInFlight--;
       }
+    },
+    // As the real decode pool's: the memory moves away, so a read after the release finds empty columns.
+    release: (candles: CandleColumns): void => {
+      this.calls.releases++;
+      const buffers = [...new Set(CANDLE_FIELDS.map((f) => candles[f].buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+      structuredClone(buffers, { transfer: buffers });
     },
   };
 
