@@ -6,7 +6,7 @@
  * backfill hands a file's columns back once they are written (`ArchiveDecodePool.release`), and
  * the pool sends them with a later file to a worker, which parses into them.
  */
-import { CANDLE_FIELDS, type CandleColumns } from '../../core/candle.js';
+import { CANDLE_FIELDS, columnArrayBuffers, type CandleColumns } from '../../core/candle.js';
 
 /** 31 days of 1m rows: a set of this capacity holds any monthly file of 1m candles. */
 export const MONTH_OF_MINUTES = 31 * 1440;
@@ -21,11 +21,9 @@ export function setCapacity(rows: number): number {
 
 /** The buffers behind `c` when they can be handed on: one whole ArrayBuffer per field, distinct, all of one size. */
 export function reusableBuffers(c: CandleColumns): ArrayBuffer[] | null {
-  const set = CANDLE_FIELDS.map((f) => c[f].buffer);
+  const set = columnArrayBuffers(c);
   const size = set[0]?.byteLength ?? 0;
-  if (size === 0 || new Set(set).size !== set.length) return null;
-  const owned = set.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength === size);
-  return owned.length === set.length ? owned : null;
+  return size > 0 && set.length === CANDLE_FIELDS.length && set.every((b) => b.byteLength === size) ? set : null;
 }
 
 /** A worker's sets: those it was given back, and columns in one of them or in new memory. */

@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { BadArchiveError, ChecksumMismatchError } from '../../core/errors.js';
-import { CANDLE_FIELDS } from '../../core/candle.js';
+import { columnArrayBuffers } from '../../core/candle.js';
 import { ColumnBuffers } from './column-buffers.js';
 import { decodeArchiveFile } from './load-archive-file.js';
 import type { DecodeReply, DecodeRequest } from './decode-messages.js';
@@ -23,8 +23,7 @@ port.on('message', (req: DecodeRequest) => {
     const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
     const out = decodeArchiveFile({ body, lastModified: req.lastModified, size: body.length }, req.checksum, req.key, req.interval, req.market, req.ingestedAt, (rows) => columnBuffers.allocate(rows));
     reply = { id: req.id, ok: true, candles: out.candles, manifest: out.manifest };
-    const buffers = new Set(CANDLE_FIELDS.map((f) => out.candles[f].buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer));
-    port.postMessage(reply, [...buffers]);
+    port.postMessage(reply, columnArrayBuffers(out.candles));
     return;
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

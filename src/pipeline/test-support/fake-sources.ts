@@ -3,7 +3,7 @@
  * from (symbol, open time, version), with counters, delays and failures the tests set. Generated
  * data stands in for no exchange format here: the pipeline only sees `CandleColumns`.
  */
-import { allocateColumns, CANDLE_FIELDS, type CandleColumns } from '../../core/candle.js';
+import { allocateColumns, columnArrayBuffers, type CandleColumns } from '../../core/candle.js';
 import type { ArchiveManifestEntry } from '../../core/archive-manifest.js';
 import { intervalMs, type Interval } from '../../core/intervals.js';
 import type { Instrument } from '../../core/instrument.js';
@@ -125,7 +125,7 @@ export class FakeSources implements Sources {
     // As the real decode pool's: the memory moves away, so a read after the release finds empty columns.
     release: (candles: CandleColumns): void => {
       this.calls.releases++;
-      const buffers = [...new Set(CANDLE_FIELDS.map((f) => candles[f].buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+      const buffers = columnArrayBuffers(candles).filter((b) => b.byteLength > 0);
       structuredClone(buffers, { transfer: buffers });
     },
   };
