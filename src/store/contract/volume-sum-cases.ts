@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allocateColumns, type CandleColumns } from '../../core/candle.js';
 import type { SeriesKey } from '../../core/instrument.js';
+import { INLINE_CORRECTIONS_MAX } from '../sql/aggregate-sql.js';
 import type { Store } from '../store.js';
 import { uniqueExchange, withStore } from './contract-helpers.js';
 
@@ -110,15 +111,21 @@ export function registerVolumeSumCases(name: string, makeStore: () => Promise<St
   // Rows of ≥ 2^24 in the series: the units sum, and each large row corrected from its text.
   test(`${name} store - aggregated volumes are the exact decimal sums when rows reach 2^24 (units corrected from the text of large rows)`, () =>
     withStore(makeStore, (store) => checkHours(store, ['small', 'millions', 'oneAbove1e7', 'hundredMillions'], 11)));
+  // More hours with large rows than a query takes as constants: the corrections are joined.
+  test(`${name} store - aggregated volumes are the exact decimal sums when more hours hold large rows than the query takes as constants (joined corrections)`, () =>
+    withStore(makeStore, (store) => checkHours(store, ['small', ...Array<HourKind>(INLINE_CORRECTIONS_MAX + 1).fill('hundredMillions')], 19)));
   // A row of ≥ 9e10, whose units overflow a BIGINT: every bucket takes the per-row decimal path.
   test(`${name} store - aggregated volumes are the exact decimal sums when a row's units overflow 64 bits (per-row decimal path)`, () =>
     withStore(makeStore, (store) => checkHours(store, ['small', 'millions', 'hundredMillions', 'hundredBillions'], 13)));
   // A row's correction follows the row: replaced by a large row of a higher source, then by a small
   // one. Both large values are ones whose units the multiply misses by one, and the hour's sum is
-  // small enough (below 2^53 units) for one unit to change the double.
+  // small enough (below 2^53 units) for one unit to change the double. Only the volume and taker
+  // buy quote columns hold them, so a correction added to the wrong column shows.
   test(`${name} store - a replaced row's volume correction is replaced with it, and a small replacement leaves none`, () =>
     withStore(makeStore, async (store) => {
       const s: SeriesKey = { exchange: uniqueExchange(), symbol: 'BIGUSDT', interval: '1m' };
+      const next = decimals(17);
+      const base = Array.from({ length: 60 }, () => next(2));
       const hourOf = (texts: string[]): CandleColumns => {
         const c = allocateColumns(60);
         texts.forEach((t, m) => {
@@ -126,17 +133,17 @@ export function registerVolumeSumCases(name: string, makeStore: () => Promise<St
           c.closeTime[m] = T0 + m * MIN + MIN - 1;
           c.open[m] = c.high[m] = c.low[m] = c.close[m] = 1;
           c.trades[m] = 1;
-          c.volume[m] = c.quoteVolume[m] = c.takerBuyBase[m] = c.takerBuyQuote[m] = Number(t);
+          c.volume[m] = c.takerBuyQuote[m] = Number(t);
+          c.quoteVolume[m] = c.takerBuyBase[m] = Number(base[m]);
         });
         c.length = 60;
         return c;
       };
-      const next = decimals(17);
-      const base = Array.from({ length: 60 }, () => next(2));
       const check = async (texts: string[], what: string): Promise<void> => {
         const want = toDouble(texts.reduce((a, t) => a + units(t), 0n));
+        const unchanged = toDouble(base.reduce((a, t) => a + units(t), 0n));
         const got = await store.aggregateCandles(s.exchange, s.symbol, '1h', T0, T0 + HOUR);
-        assert.deepEqual([got.volume[0], got.quoteVolume[0], got.takerBuyBase[0], got.takerBuyQuote[0]], [want, want, want, want], what);
+        assert.deepEqual([got.volume[0], got.quoteVolume[0], got.takerBuyBase[0], got.takerBuyQuote[0]], [want, unchanged, unchanged, want], what);
       };
       const rest = base.map((t, m) => (m === 30 ? '44511353.04780766' : t));
       await store.writeCandles(s, hourOf(rest), 'rest');

@@ -130,9 +130,10 @@ export class DuckDbStore extends SqlStore {
     let sql = 'BEGIN TRANSACTION';
     try {
       await conn.run(sql);
-      const window = await storedBarWindow(executor(conn), src.id, len, from, to);
+      const db = executor(conn);
+      const window = await storedBarWindow(db, src.id, len, from, to);
       for (let start = window?.start ?? to; start < (window?.end ?? to); start += chunkRows * len) {
-        const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(window?.end ?? to, start + chunkRows * len));
+        const q = await aggregateCandlesQuery(db, this.aggregateSql, src, interval, start, Math.min(window?.end ?? to, start + chunkRows * len));
         if (q === null) continue;
         sql = q.sql;
         for await (const rows of streamCandleColumns(conn, q, chunkRows, options.signal)) yield { ...rows, source: src.interval };

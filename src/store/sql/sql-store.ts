@@ -145,7 +145,7 @@ export abstract class SqlStore extends SqlRecords implements Store {
 
   async aggregateCandles(exchange: string, symbol: string, interval: Interval, from: number, to: number): Promise<CandleColumns> {
     const src = await this.sourceSeries(exchange, symbol, interval, from, to);
-    const q = src && aggregateCandlesQuery(this.aggregateSql, src, interval, from, to);
+    const q = src && (await aggregateCandlesQuery(this.db, this.aggregateSql, src, interval, from, to));
     return q ? (await this.queryCandles(q)).candles : allocateColumns(0);
   }
 
@@ -163,7 +163,7 @@ export abstract class SqlStore extends SqlRecords implements Store {
     if (window === null) return;
     for (let start = window.start; start < window.end; start += chunkRows * len) {
       options.signal?.throwIfAborted();
-      const q = aggregateCandlesQuery(this.aggregateSql, src, interval, start, Math.min(window.end, start + chunkRows * len));
+      const q = await aggregateCandlesQuery(this.db, this.aggregateSql, src, interval, start, Math.min(window.end, start + chunkRows * len));
       if (q === null) continue;
       const rows = await this.queryCandles(q);
       if (rows.candles.length > 0) yield { ...rows, source: src.interval };
