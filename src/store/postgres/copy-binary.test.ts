@@ -37,6 +37,16 @@ test('copy binary - full candles rows: int4 series id, int8 times as exact big-e
   assert.equal(buf.readInt16BE(buf.length - 2 - 2), 1);
 });
 
+test('copy binary - encoded into a larger used buffer, both shapes are exactly the bytes of a fresh encoding', () => {
+  const day = btcusdtDay(2);
+  const used = (): Buffer => Buffer.alloc(1 << 20, 0xab);
+  const fresh = encodeCandlesRowsCopyBinary(7, 'archive', day);
+  const reused = encodeCandlesRowsCopyBinary(7, 'archive', day, used);
+  assert.equal(reused.length, fresh.length);
+  assert.ok(reused.equals(fresh));
+  assert.ok(encodeCandlesCopyBinary(day, undefined, used).equals(encodeCandlesCopyBinary(day)));
+});
+
 test('inlineParams - escapes strings, refuses non-finite numbers, leaves no placeholder', () => {
   assert.equal(
     inlineParams({ sql: 'SELECT $1, $2, $10', params: ["it's", 5, 3, 4, 5, 6, 7, 8, 9, 10] }),

@@ -11,8 +11,13 @@ const HEADER = SIGNATURE.length + 8; // + flags int32 + header extension length 
 const INT8_FIELDS = new Set<string>(['openTime', 'closeTime', 'trades']);
 const TWO_POW_32 = 4_294_967_296;
 
-function begin(size: number): { buf: Buffer; view: DataView } {
-  const buf = Buffer.allocUnsafe(size);
+/** Where an encoder writes: a Buffer of at least `size` bytes (the encoding is a prefix of it). */
+export type CopyBufferSource = (size: number) => Buffer;
+
+const allocate: CopyBufferSource = (size) => Buffer.allocUnsafe(size);
+
+function begin(size: number, take: CopyBufferSource): { buf: Buffer; view: DataView } {
+  const buf = take(size).subarray(0, size);
   SIGNATURE.copy(buf, 0);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   view.setInt32(SIGNATURE.length, 0);
@@ -24,11 +29,11 @@ function begin(size: number): { buf: Buffer; view: DataView } {
  * Rows of 11 float8 fields in CANDLE_FIELDS order (the staging table's shape), with a 12th
  * field per row when `minutes` is given (the shape candle reads return).
  */
-export function encodeCandlesCopyBinary(c: CandleColumns, minutes?: Float64Array): Buffer {
+export function encodeCandlesCopyBinary(c: CandleColumns, minutes?: Float64Array, take = allocate): Buffer {
   const columns = [...CANDLE_FIELDS.map((f) => c[f]), ...(minutes ? [minutes] : [])];
   const fields = columns.length;
   const row = 2 + fields * 12;
-  const { buf, view } = begin(HEADER + c.length * row + 2);
+  const { buf, view } = begin(HEADER + c.length * row + 2, take);
   let o = HEADER;
   for (let i = 0; i < c.length; i++) {
     view.setInt16(o, fields);
@@ -48,14 +53,14 @@ export const CANDLES_COPY_COLUMNS =
   'series_id, open_time, open, high, low, close, volume, close_time, quote_volume, trades, taker_buy_base, taker_buy_quote, source';
 
 /** Full `candles` rows: series id (int4), the 11 values (int8 where stored so), source rank (int2). */
-export function encodeCandlesRowsCopyBinary(seriesId: number, source: CandleSource, c: CandleColumns): Buffer {
+export function encodeCandlesRowsCopyBinary(seriesId: number, source: CandleSource, c: CandleColumns, take = allocate): Buffer {
   const prefix = Buffer.concat([int32(4), int32(seriesId)]);
   const suffix = Buffer.alloc(6);
   suffix.writeInt32BE(2, 0);
   suffix.writeInt16BE(SOURCE_RANK[source], 4);
   const fieldCount = 1 + CANDLE_FIELDS.length + 1;
   const row = 2 + prefix.length + CANDLE_FIELDS.length * 12 + suffix.length;
-  const { buf, view } = begin(HEADER + c.length * row + 2);
+  const { buf, view } = begin(HEADER + c.length * row + 2, take);
   const columns = CANDLE_FIELDS.map((f) => ({ values: c[f], int8: INT8_FIELDS.has(f) }));
   let o = HEADER;
   for (let i = 0; i < c.length; i++) {
