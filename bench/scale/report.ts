@@ -23,6 +23,8 @@ export interface BackendResult {
   storeBytes: number;
   storeBytesNote: string;
   writesAloneSeconds: number;
+  /** Writes at once in the writes alone, as in the backfill (`Store.writeConcurrency`). */
+  writesAloneAtOnce: number;
   /** CPU seconds of the writes alone (the database's threads included). */
   writesAloneCpuSeconds: number;
   reads: ReadCase[];
@@ -97,7 +99,7 @@ export function scaleReport(r: ScaleResult): string {
   }
   out.push('');
   out.push(
-    `Stages alone (the slowest one is the floor for a pipelined backfill; downloads at the backfill's concurrency, ${r.downloadConcurrency}, with ${r.latencyMs} ms latency per request), ` +
+    `Stages alone (the slowest one is the floor for a pipelined backfill; downloads at the backfill's concurrency, ${r.downloadConcurrency}, with ${r.latencyMs} ms latency per request; writes as many at once as the backfill writes), ` +
       `and the CPU seconds behind them (user + system, every thread of the tickerflow process, DuckDB's included; a PostgreSQL server is a process of its own and is not counted). ` +
       `On ${r.cores} cores a backfill cannot take less than its CPU seconds / ${r.cores}: the last column is the ratio that floor alone would give, however well the stages overlap ` +
       '(for PostgreSQL a lower bound, the server\'s CPU being left out).',
@@ -111,7 +113,7 @@ export function scaleReport(r: ScaleResult): string {
     const bf = b.stages.backfill ?? 0;
     const floor = b.backfillCpuSeconds / r.cores;
     out.push(
-      `| ${b.backend} | ${f1(st.downloads)} s | ${f1(st.verifyParse)} s (${f1(r.verifyParseCpuSeconds)} s) | ${f1(st.writes)} s (${f1(b.writesAloneCpuSeconds)} s) | ` +
+      `| ${b.backend} | ${f1(st.downloads)} s | ${f1(st.verifyParse)} s (${f1(r.verifyParseCpuSeconds)} s) | ${f1(st.writes)} s (${f1(b.writesAloneCpuSeconds)} s), ${b.writesAloneAtOnce} at once | ` +
         `${slow.name} ${f1(slow.seconds)} s | ${f1(bf)} s | ${f2(bf / slow.seconds)} | ${f1(b.backfillCpuSeconds)} s | ${f1(floor)} s | ${f2(floor / slow.seconds)} |`,
     );
   }

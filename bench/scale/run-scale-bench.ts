@@ -122,6 +122,7 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<string> {
           storeBytes,
           storeBytesNote: pgDb ? 'pg_total_relation_size of candle tables' : 'file size',
           writesAloneSeconds: w.seconds,
+          writesAloneAtOnce: w.writers,
           writesAloneCpuSeconds: w.cpuSeconds,
           reads,
         });

@@ -32,7 +32,7 @@ describe('backfill job', () => {
     src.files.set(symbol, monthlyFiles(symbol, H1, JAN, months));
   }
 
-  test('parallel - files of several symbols load at once, never more than the concurrency, writes one at a time', async () => {
+  for (const writers of [1, 2]) test(`parallel - files of several symbols load at once, never more than the concurrency, writes ${writers} at a time as the store says`, async () => {
     for (const s of ['AAAUSDT', 'BBBUSDT', 'CCCUSDT']) listSymbol(s, JAN, 6);
     src.loadDelayMs = 50;
     // Slow writes make parsed files wait for the store: they must not pile up beyond the permits.
@@ -42,6 +42,7 @@ describe('backfill job', () => {
     let archiveWrites = 0;
     const slow = new Proxy(store, {
       get(target, prop, receiver) {
+        if (prop === 'writeConcurrency') return writers;
         if (prop !== 'writeCandles') return Reflect.get(target, prop, receiver) as unknown;
         return async (...args: Parameters<Store['writeCandles']>) => {
           const archive = args[2] === 'archive';
@@ -68,7 +69,7 @@ describe('backfill job', () => {
     // at once instead of 4; a serial backfill would see 1, an unbounded one 18.
     assert.ok(src.maxLoadsInFlight >= 2 && src.maxLoadsInFlight <= 4, `downloads at once: ${src.maxLoadsInFlight}, want 2 to 4`);
     assert.ok(maxParsedWaiting <= 4, `at most 4 parsed files in memory, saw ${maxParsedWaiting}`);
-    assert.equal(maxWriting, 1);
+    assert.equal(maxWriting, writers);
     const julyFirst = parseTime('2020-07-01');
     for (const r of results) {
       assert.equal(r.archiveFiles, 6);

@@ -6,7 +6,8 @@
  *
  * Downloads, checksum checks and parsing of several files (of several symbols) run at once,
  * `concurrency` at a time, the parsing on worker threads (the real sources' ArchiveDecodePool) so
- * that it never holds up the writes, which go to the store one at a time. A file holds its permit from
+ * that it never holds up the writes, which go to the store as many at a time as it takes
+ * (`Store.writeConcurrency`: DuckDB one, PostgreSQL two). A file holds its permit from
  * download to commit, so at most `concurrency` parsed files are in memory.
  */
 import { setMaxListeners } from 'node:events';
@@ -93,7 +94,7 @@ export async function runBackfillJob(store: Store, sources: Sources, logger: Log
   const onAbort = (): void => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted === true) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const ctx: JobContext = { job, store, sources, opts, signal: stop.signal, files: new Semaphore(filesInFlight), writes: new Semaphore(1) };
+  const ctx: JobContext = { job, store, sources, opts, signal: stop.signal, files: new Semaphore(filesInFlight), writes: new Semaphore(store.writeConcurrency) };
   const results: BackfillSymbolResult[] = [];
   try {
     // `concurrency` symbols at a time, each taking the next from the list when it is done.

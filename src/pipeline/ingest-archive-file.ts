@@ -15,7 +15,7 @@ export interface IngestContext {
   store: Store;
   sources: Sources;
   series: SeriesKey;
-  /** One permit: store writes go one at a time. */
+  /** `Store.writeConcurrency` permits: how many store writes go at once. */
   writes: Semaphore;
   signal?: AbortSignal;
 }

@@ -1,7 +1,7 @@
 /**
  * The worker: pulls pipeline jobs from a shared queue and does them, `concurrency` at a time:
- * archive files (`archive-file`, its store writes one at a time) and the scheduler's per-symbol
- * `sync`, `gaps` and `reconcile` jobs (do-series-job.ts), dispatched by the kind each was queued
+ * archive files (`archive-file`, written `Store.writeConcurrency` at a time) and the scheduler's
+ * per-symbol `sync`, `gaps` and `reconcile` jobs (do-series-job.ts), dispatched by the kind each was queued
  * as. A job is leased, not owned: the worker renews the lease while it works and acks only after
  * the store committed, so a job whose worker died goes to another worker once the lease lapses.
  * Doing a job twice is harmless: a file whose rows and manifest entry are already committed whole
@@ -64,7 +64,7 @@ export async function runQueueWorker(store: Store, sources: Sources, logger: Log
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new BadInputError(`worker concurrency must be a whole number ≥ 1, got ${opts.concurrency}`);
   const summary: QueueWorkerSummary = { loaded: 0, alreadyLoaded: 0, rejected: 0, handedBack: 0, foreign: 0, seriesDone: 0, seriesFailed: 0, malformed: 0 };
   const runsHere = new RunsInStore(store);
-  const writes = new Semaphore(1);
+  const writes = new Semaphore(store.writeConcurrency);
   const slot = async (): Promise<void> => {
     while (!opts.signal.aborted) {
       let item: QueuedJob | null;

@@ -123,6 +123,12 @@ export interface Store extends AlertStore, UserStore, SignalStore {
   readonly kind: 'duckdb' | 'postgres';
   /** Where the data lives, with any password removed (safe to print). */
   readonly location: string;
+  /**
+   * How many candle writes a job sends at once: DuckDB 1 (one writer; more would queue inside it),
+   * PostgreSQL 2 (a server backend each: a 30 × 24 backfill took 55–59 s against 69–70 s with one
+   * at a time, docs/BENCHMARKS.md).
+   */
+  readonly writeConcurrency: number;
 
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;

@@ -30,6 +30,7 @@ export function lightStore(): LightStore {
   const impl: Partial<LightStore> = {
     jobsStarted,
     kind: 'duckdb',
+    writeConcurrency: 1,
     location: 'memory (test)',
     migrate: () => Promise.resolve(),
     close: () => Promise.resolve(),

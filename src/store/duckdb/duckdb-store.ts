@@ -41,6 +41,7 @@ export interface DuckDbOptions {
 
 export class DuckDbStore extends SqlStore {
   readonly kind = 'duckdb' as const;
+  readonly writeConcurrency = 1;
 
   private constructor(
     private readonly instance: DuckDBInstance,

@@ -29,6 +29,7 @@ function isUniqueViolation(err: unknown): boolean {
 
 export class PostgresStore extends SqlStore {
   readonly kind = 'postgres' as const;
+  readonly writeConcurrency = 2;
   /** The connection URL without its password. */
   readonly location: string;
 

@@ -37,6 +37,7 @@ export const DEFAULT_CHUNK_ROWS = 65_536;
 
 export abstract class SqlStore extends SqlRecords implements Store {
   abstract readonly kind: 'duckdb' | 'postgres';
+  abstract readonly writeConcurrency: number;
   abstract readonly location: string;
   protected readonly series: SeriesIds;
 
