@@ -3,7 +3,8 @@
  * downloads (zip + `.CHECKSUM` through the archive client, at the backfill's concurrency, bodies
  * discarded), verify + parse over the cached zips (the client's own checksum, zip and CSV code),
  * and writes of pre-parsed files at the store's write concurrency (only `Store.writeCandles` is
- * timed; each file is parsed before its clock starts). The slowest of the three is the floor a pipelined backfill can reach.
+ * timed; each file is parsed before its clock starts). The slowest of the three is the floor a
+ * pipelined backfill can reach.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

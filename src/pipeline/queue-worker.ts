@@ -1,8 +1,8 @@
 /**
  * The worker: pulls pipeline jobs from a shared queue and does them, `concurrency` at a time:
  * archive files (`archive-file`, written `Store.writeConcurrency` at a time) and the scheduler's
- * per-symbol `sync`, `gaps` and `reconcile` jobs (do-series-job.ts), dispatched by the kind each was queued
- * as. A job is leased, not owned: the worker renews the lease while it works and acks only after
+ * per-symbol `sync`, `gaps` and `reconcile` jobs (do-series-job.ts), dispatched by the kind each
+ * was queued as. A job is leased, not owned: the worker renews the lease while it works and acks only after
  * the store committed, so a job whose worker died goes to another worker once the lease lapses.
  * Doing a job twice is harmless: a file whose rows and manifest entry are already committed whole
  * is skipped (the manifest is written in the rows' transaction), and the series jobs upsert by key.

@@ -18,7 +18,7 @@ export const PG_STAGE = 'candle_stage';
 const KEEP_ABOVE = 1 << 20;
 /** A kept buffer holds at least a 31-day month of 1m rows (6.6 MB), so one serves every month. */
 const KEPT_MIN = 7 << 20;
-/** Encode buffers no COPY uses, at most SPARE_MAX (the writes PostgreSQL takes at once), kept for the next writes. */
+/** Encode buffers no COPY uses, kept for the next writes: at most SPARE_MAX, the writes at once. */
 const spare: Buffer[] = [];
 const SPARE_MAX = 2;
 
