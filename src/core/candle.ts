@@ -97,12 +97,12 @@ export function candlesFromColumns(c: CandleColumns): Candle[] {
   return out;
 }
 
-/** A view of rows [start, end) sharing the underlying buffers. */
 /** The distinct ArrayBuffers behind `c`'s columns, in field order (SharedArrayBuffers left out), e.g. to transfer them. */
 export function columnArrayBuffers(c: CandleColumns): ArrayBuffer[] {
   return [...new Set(CANDLE_FIELDS.map((f) => c[f].buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
+/** A view of rows [start, end) sharing the underlying buffers. */
 export function sliceColumns(c: CandleColumns, start: number, end: number): CandleColumns {
   const s = {} as CandleColumns;
   for (const f of CANDLE_FIELDS) s[f] = c[f].subarray(start, end);

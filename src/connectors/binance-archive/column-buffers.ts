@@ -7,6 +7,7 @@
  * the pool sends them with a later file to a worker, which parses into them.
  */
 import { CANDLE_FIELDS, columnArrayBuffers, type CandleColumns } from '../../core/candle.js';
+import { KeptBuffers } from '../../core/kept-buffers.js';
 
 /** 31 days of 1m rows: a set of this capacity holds any monthly file of 1m candles. */
 export const MONTH_OF_MINUTES = 31 * 1440;
@@ -28,23 +29,24 @@ export function reusableBuffers(c: CandleColumns): ArrayBuffer[] | null {
 
 /** A worker's sets: those it was given back, and columns in one of them or in new memory. */
 export class ColumnBuffers {
-  readonly #free: ArrayBuffer[][] = [];
+  readonly #sets: KeptBuffers<ArrayBuffer[]>;
 
-  /** `keep`: sets held at most; more are dropped (a file too large for them leaves them unused). */
-  constructor(private readonly keep = 2) {}
+  /** `keep`: sets held at most; beyond it the smallest is dropped (a file too large for them leaves them unused). */
+  constructor(keep = 2) {
+    this.#sets = new KeptBuffers(keep, (set) => (set[0]?.byteLength ?? 0) / 8);
+  }
 
   get held(): number {
-    return this.#free.length;
+    return this.#sets.held;
   }
 
   give(set: readonly ArrayBuffer[]): void {
-    if (set.length === CANDLE_FIELDS.length && this.#free.length < this.keep) this.#free.push([...set]);
+    if (set.length === CANDLE_FIELDS.length) this.#sets.give([...set]);
   }
 
   /** Empty columns (`length` 0) with room for `rows`, as `allocateColumns` gives. */
   allocate(rows: number): CandleColumns {
-    const i = this.#free.findIndex((s) => (s[0]?.byteLength ?? 0) >= rows * 8);
-    const set = i >= 0 ? (this.#free.splice(i, 1)[0] as ArrayBuffer[]) : CANDLE_FIELDS.map(() => new ArrayBuffer(setCapacity(rows) * 8));
+    const set = this.#sets.take(rows) ?? CANDLE_FIELDS.map(() => new ArrayBuffer(setCapacity(rows) * 8));
     const c = { length: 0 } as CandleColumns;
     CANDLE_FIELDS.forEach((f, k) => {
       c[f] = new Float64Array(set[k] as ArrayBuffer, 0, rows);

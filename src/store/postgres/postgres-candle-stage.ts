@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CandleColumns } from '../../core/candle.js';
+import { KeptBuffers } from '../../core/kept-buffers.js';
 import { CANDLE_COLUMNS } from '../sql/candle-sql.js';
 import type { CandleSource } from '../../core/candle.js';
 import { CANDLES_COPY_COLUMNS, encodeCandlesCopyBinary, encodeCandlesRowsCopyBinary, type CopyBufferSource } from './copy-binary.js';
@@ -18,9 +19,8 @@ export const PG_STAGE = 'candle_stage';
 const KEEP_ABOVE = 1 << 20;
 /** A kept buffer holds at least a 31-day month of 1m rows (6.6 MB), so one serves every month. */
 const KEPT_MIN = 7 << 20;
-/** Encode buffers no COPY uses, kept for the next writes: at most SPARE_MAX, the writes at once. */
-const spare: Buffer[] = [];
-const SPARE_MAX = 2;
+/** Encode buffers no COPY uses, kept for the next writes: at most two, the writes at once. */
+const spare = new KeptBuffers<Buffer>(2, (b) => b.length);
 
 /**
  * Encodes with `encode` into a kept buffer and streams it into `sql` (a `COPY … FROM STDIN`).
@@ -33,17 +33,12 @@ async function copyEncoded(client: pg.PoolClient, sql: string, encode: (take: Co
   let held: Buffer | undefined;
   const take: CopyBufferSource = (size) => {
     if (size <= KEEP_ABOVE) return Buffer.allocUnsafe(size);
-    const i = spare.findIndex((b) => b.length >= size);
-    held = i >= 0 ? spare.splice(i, 1)[0] : Buffer.allocUnsafe(Math.max(KEPT_MIN, size));
-    return held as Buffer;
+    held = spare.take(size) ?? Buffer.allocUnsafe(Math.max(KEPT_MIN, size));
+    return held;
   };
   const stream = client.query(copyFrom(sql));
   await pipeline(Readable.from([encode(take)]), stream);
-  if (held !== undefined) {
-    spare.push(held);
-    // The largest stay.
-    if (spare.length > SPARE_MAX) spare.sort((a, b) => b.length - a.length).pop();
-  }
+  if (held !== undefined) spare.give(held);
   return stream.rowCount;
 }
 

@@ -115,8 +115,9 @@ async function bucketCorrections(db: SqlExecutor, len: number, where: string, pa
     params,
   );
   if (rows.length > INLINE_CORRECTIONS_MAX) return null;
+  const literals = rows.map((r) => r.map(integerLiteral));
   // Most large rows need no correction (their multiply is exact): a column with none gets no `CASE`.
-  return VOLUME_COLUMNS.map((_, k) => rows.filter((r) => integerLiteral(r[k + 1]) !== '0').map((r) => `WHEN ${integerLiteral(r[0])} THEN ${integerLiteral(r[k + 1])}`));
+  return VOLUME_COLUMNS.map((_, k) => literals.filter((r) => r[k + 1] !== '0').map((r) => `WHEN ${r[0]} THEN ${r[k + 1]}`));
 }
 
 /**
