@@ -18,7 +18,8 @@ test('serve on DuckDB: holds the file and serves its API, the CLI reads through 
   const serve = spawnServe(['--db', db], [], dir);
   try {
     await until('serve to announce its API', () => /tickerflow serve: API and dashboard at (http:\/\/127\.0\.0\.1:\d+)/.test(serve.output()) && existsSync(`${db}.api.json`), 60_000);
-    assert.match(serve.output(), /this process evaluates the alert rules/);
+    // The evaluation role takes its lock beside the API's start, so its line may come after the API's.
+    await until('serve to say it evaluates the alert rules', () => /this process evaluates the alert rules/.test(serve.output()), 30_000);
     assert.doesNotMatch(serve.output(), /getUpdates/, 'no Telegram polling without TELEGRAM_BOT_TOKEN');
     const url = /API and dashboard at (\S+)/.exec(serve.output())?.[1] ?? '';
     const health = await fetch(`${url}/api/v1/health`);
