@@ -103,7 +103,54 @@ async function checkHours(store: Store, kinds: HourKind[], seed: number): Promis
   assert.ok(kinds.some((_, h) => floatSum('volume', h) !== got.volume[h] || floatSum('quoteVolume', h) !== got.quoteVolume[h]));
 }
 
+/**
+ * Writes hours one file each, the way a backfill does, and checks every hour's exact sums: a small
+ * hour, a small one (the series' bound covers it: the write asks nothing, volume-notes.ts), a
+ * large one by `other` (the bound passes 2^24), a small one into a new range, then a small hour
+ * replacing the large one, whose correction must go with it. `other` is the same store or a
+ * second handle on the same database, which raises the bound behind `store`'s back.
+ */
+export async function checkFileByFile(store: Store, other: Store): Promise<void> {
+  const s: SeriesKey = { exchange: uniqueExchange(), symbol: 'BIGUSDT', interval: '1m' };
+  const next = decimals(23);
+  const hour = (h: number, large: boolean): { c: CandleColumns; sums: bigint[] } => {
+    const c = allocateColumns(60);
+    const sums = [0n, 0n, 0n, 0n];
+    for (let m = 0; m < 60; m++) {
+      const cells = [0, 1, 2, 3].map(() => (large && m === 30 ? '44511353.04780766' : next(2)));
+      c.openTime[m] = T0 + h * HOUR + m * MIN;
+      c.closeTime[m] = (c.openTime[m] as number) + MIN - 1;
+      c.open[m] = c.high[m] = c.low[m] = c.close[m] = 1;
+      c.trades[m] = 1;
+      [c.volume[m], c.quoteVolume[m], c.takerBuyBase[m], c.takerBuyQuote[m]] = cells.map(Number) as [number, number, number, number];
+      cells.forEach((cell, k) => (sums[k] = (sums[k] as bigint) + units(cell)));
+    }
+    c.length = 60;
+    return { c, sums };
+  };
+  const want: bigint[][] = [];
+  const write = async (writer: Store, h: number, large: boolean, source: 'rest' | 'archive'): Promise<void> => {
+    const { c, sums } = hour(h, large);
+    await writer.writeCandles(s, c, source);
+    want[h] = sums;
+  };
+  await write(store, 0, false, 'archive');
+  await write(store, 1, false, 'archive');
+  await write(other, 2, true, 'rest');
+  await write(store, 3, false, 'archive');
+  const check = async (what: string): Promise<void> => {
+    const got = await store.aggregateCandles(s.exchange, s.symbol, '1h', T0, T0 + 4 * HOUR);
+    assert.equal(got.length, 4, what);
+    want.forEach((sums, h) => assert.deepEqual([got.volume[h], got.quoteVolume[h], got.takerBuyBase[h], got.takerBuyQuote[h]], sums.map(toDouble), `${what}: hour ${h}`));
+  };
+  await check('the large hour written by the other handle');
+  await write(store, 2, false, 'archive');
+  await check('the large hour replaced by a small one');
+}
+
 export function registerVolumeSumCases(name: string, makeStore: () => Promise<Store>): void {
+  test(`${name} store - volumes written file by file, the series reaching 2^24 on the way, sum exactly; a replaced large row takes its correction with it`, () =>
+    withStore(makeStore, (store) => checkFileByFile(store, store)));
   // Every row below 2^24: the series takes the integer-units sum (aggregate-sql.ts); the millions
   // hour sums above 2^53 units, so its doubles come from the decimal text.
   test(`${name} store - aggregated volumes are the exact decimal sums when every row is below 2^24 (units path; totals below and above 2^53 units)`, () =>

@@ -5,18 +5,28 @@
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../core/errors.js';
+import { PreparedStatements } from './duckdb-prepared.js';
 import type { BeforeCommitHook, SqlExecutor, SqlParam, SqlSession } from '../sql/sql-session.js';
 
-/** SqlExecutor over one DuckDB connection (e.g. a streamed read's own). */
+/**
+ * SqlExecutor over one DuckDB connection (e.g. a streamed read's own). A statement with
+ * parameters is prepared once per connection and text, and bound again on the next call
+ * (duckdb-prepared.ts); one without runs as a plain query.
+ */
 export function executor(conn: DuckDBConnection): SqlExecutor {
+  const prepared = new PreparedStatements(conn);
   return {
     async all(sql: string, params: readonly SqlParam[] = []): Promise<unknown[][]> {
-      const reader = await conn.runAndReadAll(sql, params.length ? params.slice() : undefined);
-      return reader.getRows();
+      const statement = params.length > 0 ? await prepared.get(sql) : null;
+      if (statement === null) return (await conn.runAndReadAll(sql, params.length ? params.slice() : undefined)).getRows();
+      statement.bind(params.slice());
+      return (await statement.runAndReadAll()).getRows();
     },
     async run(sql: string, params: readonly SqlParam[] = []): Promise<number> {
-      const result = await conn.run(sql, params.length ? params.slice() : undefined);
-      return result.rowsChanged;
+      const statement = params.length > 0 ? await prepared.get(sql) : null;
+      if (statement === null) return (await conn.run(sql, params.length ? params.slice() : undefined)).rowsChanged;
+      statement.bind(params.slice());
+      return (await statement.run()).rowsChanged;
     },
   };
 }

@@ -15,7 +15,8 @@ import { intervalMs, type Interval } from '../../core/intervals.js';
 import { StoreError } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../sql/assert-ascending.js';
-import { aggregateCandlesQuery, DUCKDB_AGGREGATE, noteVolumesSql } from '../sql/aggregate-sql.js';
+import { aggregateCandlesQuery, DUCKDB_AGGREGATE } from '../sql/aggregate-sql.js';
+import { noteVolumesSql } from '../sql/volume-notes.js';
 import { mergeFromStageSql, rangeHasRows, storedBarWindow, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { checkedChunkRows, SqlStore } from '../sql/sql-store.js';
@@ -80,13 +81,15 @@ export class DuckDbStore extends SqlStore {
     assertAscending(candles);
     if (candles.length === 0 && !manifest) return 0;
     const id = candles.length > 0 ? await this.series.ensure(series) : null;
-    return this.session.transactionWithConnection(async (tx, conn) => {
+    let bound: number | null = null;
+    const changed = await this.session.transactionWithConnection(async (tx, conn) => {
       let changed = 0;
       if (id !== null) {
         const first = candles.openTime[0] as number;
         const last = candles.openTime[candles.length - 1] as number;
         // One connection writes this file, so nothing can fill the range between check and insert.
-        if (!(await rangeHasRows(tx, id, first, last))) {
+        const held = await rangeHasRows(tx, id, first, last);
+        if (!held) {
           await appendCandles(conn, id, SOURCE_RANK[source], candles);
           changed = candles.length;
         } else {
@@ -94,12 +97,14 @@ export class DuckDbStore extends SqlStore {
           const merge = mergeFromStageSql(DUCKDB_STAGE, source);
           changed = (await tx.run(merge.update, [id, first, last])) + (await tx.run(merge.insertMissing, [id, first, last]));
         }
-        await noteVolumesSql(tx, DUCKDB_AGGREGATE, id, candles);
+        bound = await noteVolumesSql(tx, DUCKDB_AGGREGATE, this.volumeBounds, id, candles, held);
       }
       if (manifest) await writeManifestSql(tx, manifest);
       if (options.taskId !== undefined) await addTaskRowsSql(tx, options.taskId, changed);
       return changed;
     });
+    if (id !== null && bound !== null) this.volumeBounds.committed(id, bound);
+    return changed;
   }
 
   protected override async queryCandles(q: CandleQuery): Promise<CandleRows> {

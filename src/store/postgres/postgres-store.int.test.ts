@@ -9,6 +9,7 @@ import { redactUrl } from './redact-url.js';
 import { MIGRATIONS } from '../migrations/migrations.js';
 import { btcusdtDay } from '../test-support/fixture-candles.js';
 import { PostgresSession } from './postgres-session.js';
+import { checkFileByFile } from '../contract/volume-sum-cases.js';
 
 const MIGRATE_CHILD = fileURLToPath(new URL('../test-support/migrate-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,6 +28,16 @@ async function fresh(): Promise<PostgresStore> {
 }
 
 runStoreContract('postgres', fresh);
+
+test('postgres store - a volume bound raised through another handle: writes the first handle skips stay exact, and its replacement of the large row drops the correction', async () => {
+  const store = await fresh();
+  const other = await fresh();
+  try {
+    await checkFileByFile(store, other);
+  } finally {
+    await Promise.all([store.close(), other.close()]);
+  }
+});
 
 test('postgres store - migrations run by several processes at once on a fresh database apply each version exactly once', async () => {
   const fresh = await createTempDatabase();

@@ -6,7 +6,8 @@
 import type { CandleColumns, CandleSource } from '../../core/candle.js';
 import type { SeriesKey } from '../../core/instrument.js';
 import { assertAscending } from '../sql/assert-ascending.js';
-import { noteVolumesSql, POSTGRES_AGGREGATE } from '../sql/aggregate-sql.js';
+import { POSTGRES_AGGREGATE } from '../sql/aggregate-sql.js';
+import { noteVolumesSql } from '../sql/volume-notes.js';
 import { rangeHasRows, upsertFromStageSql, type CandleQuery, type CandleRows } from '../sql/candle-sql.js';
 import { writeManifestSql } from '../sql/catalog-sql.js';
 import { SqlStore } from '../sql/sql-store.js';
@@ -56,22 +57,25 @@ export class PostgresStore extends SqlStore {
     }
   }
 
-  private writeOnce(
+  private async writeOnce(
     id: number | null, candles: CandleColumns, source: CandleSource, manifest: ArchiveManifestEntry | undefined, options: WriteCandlesOptions, allowPlainInsert: boolean,
   ): Promise<number> {
-    return this.session.transactionWithClient(async (tx, client) => {
+    let bound: number | null = null;
+    const changed = await this.session.transactionWithClient(async (tx, client) => {
       try {
         let changed = 0;
         if (id !== null) {
           const first = candles.openTime[0] as number;
           const last = candles.openTime[candles.length - 1] as number;
-          if (allowPlainInsert && !(await rangeHasRows(tx, id, first, last))) {
+          // The plain insert fails on any row another writer put in the range meanwhile (its key).
+          const held = !allowPlainInsert || (await rangeHasRows(tx, id, first, last));
+          if (!held) {
             changed = await copyIntoCandles(client, id, source, candles);
           } else {
             await fillStage(client, candles);
             changed = await tx.run(upsertFromStageSql(PG_STAGE, source), [id]);
           }
-          await noteVolumesSql(tx, POSTGRES_AGGREGATE, id, candles);
+          bound = await noteVolumesSql(tx, POSTGRES_AGGREGATE, this.volumeBounds, id, candles, held);
         }
         if (manifest) await writeManifestSql(tx, manifest);
         if (options.taskId !== undefined) await addTaskRowsSql(tx, options.taskId, changed);
@@ -81,6 +85,8 @@ export class PostgresStore extends SqlStore {
         throw err;
       }
     });
+    if (id !== null && bound !== null) this.volumeBounds.committed(id, bound);
+    return changed;
   }
 
   /** On the store's pool: each reservation is one short autocommit statement. */

@@ -1,14 +1,13 @@
 /**
  * The aggregation of stored candles into larger buckets, equal to the exchange's own klines in
  * every field: first open, last close, max high, min low, and volumes summed exactly as decimals
- * (integer units of 1e-8, corrected from the text of the rare large rows), plus what every candle
- * write keeps for that sum (`series_volume_max`, `volume_corrections`, migration 7).
+ * (integer units of 1e-8, corrected from the text of the rare large rows). What every candle
+ * write keeps for that sum (`series_volume_max`, `volume_corrections`, migration 7) is in
+ * volume-notes.ts.
  */
-import type { CandleColumns } from '../../core/candle.js';
 import { intervalMs, MINUTE_MS, type Interval } from '../../core/intervals.js';
 import { alignUp, readCandlesQuery, type CandleQuery, type SourceSeries } from './candle-sql.js';
 import type { SqlExecutor, SqlParam } from './sql-session.js';
-import { toNumberOrNull } from './sql-values.js';
 
 /** What differs between the engines in the aggregation query. */
 export interface AggregateSql {
@@ -173,15 +172,6 @@ export async function aggregateCandlesQuery(db: SqlExecutor, sql: AggregateSql, 
   };
 }
 
-/** The largest of the four volume columns over `candles`, for `series_volume_max`. */
-export function volumeMaxOf(candles: CandleColumns): number {
-  let max = 0;
-  for (let i = 0; i < candles.length; i++) {
-    max = Math.max(max, candles.volume[i] as number, candles.quoteVolume[i] as number, candles.takerBuyBase[i] as number, candles.takerBuyQuote[i] as number);
-  }
-  return max;
-}
-
 /**
  * The `volume_corrections` rows of the stored rows matching `where`: one per row with a volume
  * column of ≥ 2^24 (below 9e10), each column's exact units from its text less the units the
@@ -191,24 +181,4 @@ export function volumeCorrectionRowsSql(sql: AggregateSql, where: string): strin
   const large = (c: string): string => `${c} >= ${UNITS_EXACT_BELOW} AND ${c} < ${UNITS_FIT_BELOW}`;
   return `SELECT series_id, open_time, ${VOLUME_COLUMNS.map((c) => `CASE WHEN ${large(c)} THEN ${sql.unitsCorrection(c)} ELSE 0 END`).join(', ')}
 FROM candles WHERE (${where}) AND (${VOLUME_COLUMNS.map((c) => `(${large(c)})`).join(' OR ')})`;
-}
-
-/**
- * Inside a candle write's transaction, after its rows are in: raises `series_volume_max` to cover
- * them and, for a series that has reached 2^24, recomputes the volume corrections of the written
- * range from the rows now stored there (a replaced row's correction goes with it).
- */
-export async function noteVolumesSql(db: SqlExecutor, sql: AggregateSql, id: number, candles: CandleColumns): Promise<void> {
-  const first = candles.openTime[0] as number;
-  const last = candles.openTime[candles.length - 1] as number;
-  const raised = await db.all(
-    `INSERT INTO series_volume_max (series_id, volume_max) VALUES ($1, $2)
-     ON CONFLICT (series_id) DO UPDATE SET volume_max = greatest(series_volume_max.volume_max, excluded.volume_max)
-     RETURNING volume_max`,
-    [id, volumeMaxOf(candles)],
-  );
-  const bound = toNumberOrNull(raised[0]?.[0], 'volume_max');
-  if (bound === null || bound < UNITS_EXACT_BELOW) return;
-  await db.run('DELETE FROM volume_corrections WHERE series_id = $1 AND open_time >= $2 AND open_time <= $3', [id, first, last]);
-  await db.run(`INSERT INTO volume_corrections ${volumeCorrectionRowsSql(sql, 'series_id = $1 AND open_time >= $2 AND open_time <= $3')}`, [id, first, last]);
 }

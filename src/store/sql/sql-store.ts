@@ -25,6 +25,7 @@ import {
   startJobSql, startTaskSql,
 } from './runs-sql.js';
 import { SeriesIds } from './series-ids.js';
+import { VolumeBounds } from './volume-notes.js';
 import { SqlRecords } from './sql-records.js';
 import type { BeforeCommitHook, SqlSession } from './sql-session.js';
 import { col, toNumber } from './sql-values.js';
@@ -48,6 +49,8 @@ export abstract class SqlStore extends SqlRecords implements Store {
    * transactions never conflict); on PostgreSQL the same pool.
    */
   protected readonly side: SqlSession;
+  /** The volume bounds this store's writes saw commit, so that a write that changes none asks nothing. */
+  protected readonly volumeBounds = new VolumeBounds();
 
   protected constructor(
     db: SqlSession,
