@@ -85,10 +85,18 @@ test('demo - serves: history from 2023-01-01 at 1h, hours closing on the replay 
     // hours stored since 2023-01-01 (at 1m it would list none of these 1h series).
     const gapsArgs = /^ {2}tickerflow (--db \S+ gaps --list -i 1h --since \S+)/m.exec(stdout)?.[1]?.split(' ');
     assert.ok(gapsArgs, stdout);
-    const gapList = runCli([...gapsArgs, 'BTCUSDT'], { cwd });
-    assert.equal(gapList.code, 0, gapList.stderr);
-    const btc = /^BTCUSDT +2023-01-01 00:00 +2023-01-01 00:00 +\S+ \S+ +(\d+) +(\d+) +([\d.]+) %/m.exec(gapList.stdout);
-    assert.ok(btc, gapList.stdout);
+    // An hour that has just closed on the replay clock counts as expected a moment before the
+    // demo's sync has stored it (a loaded run printed 1879 stored of 1880): asked again, it is.
+    let gapList = runCli([...gapsArgs, 'BTCUSDT'], { cwd });
+    let btc: RegExpExecArray | null = null;
+    for (let attempt = 1; ; attempt++) {
+      assert.equal(gapList.code, 0, gapList.stderr);
+      btc = /^BTCUSDT +2023-01-01 00:00 +2023-01-01 00:00 +\S+ \S+ +(\d+) +(\d+) +([\d.]+) %/m.exec(gapList.stdout);
+      assert.ok(btc, gapList.stdout);
+      if (btc[1] === btc[2] || attempt === 5) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      gapList = runCli([...gapsArgs, 'BTCUSDT'], { cwd });
+    }
     // At least 2023-01-01 00:00 … 2023-03-20 06:00 (the sample alert's bar): 78 days and 7 hours, every one stored.
     assert.ok(Number(btc[1]) >= 78 * 24 + 7 && btc[1] === btc[2] && btc[3] === '100.0', gapList.stdout);
 
