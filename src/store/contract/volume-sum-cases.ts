@@ -45,6 +45,17 @@ function toDouble(u: bigint): number {
   return Number(`${u / 100_000_000n}.${frac}`);
 }
 
+/** Appends a 1m row opening at `openTime` whose four volume columns are `cells`, and adds their units to `sums`. */
+function appendMinute(c: CandleColumns, openTime: number, cells: string[], sums: bigint[]): void {
+  const i = c.length++;
+  c.openTime[i] = openTime;
+  c.closeTime[i] = openTime + MIN - 1;
+  c.open[i] = c.high[i] = c.low[i] = c.close[i] = 1;
+  c.trades[i] = 1;
+  [c.volume[i], c.quoteVolume[i], c.takerBuyBase[i], c.takerBuyQuote[i]] = cells.map(Number) as [number, number, number, number];
+  cells.forEach((cell, k) => (sums[k] = (sums[k] as bigint) + units(cell)));
+}
+
 /** What the rows of one test hour look like. */
 type HourKind = 'small' | 'millions' | 'below2to24' | 'oneAbove1e7' | 'hundredMillions' | 'hundredBillions';
 
@@ -71,16 +82,7 @@ async function checkHours(store: Store, kinds: HourKind[], seed: number): Promis
   const want = new Map<string, bigint[]>();
   kinds.forEach((kind, h) => {
     const sums = [0n, 0n, 0n, 0n];
-    for (let m = 0; m < 60; m++) {
-      const i = c.length++;
-      const cells = [text(kind, m), text(kind, m), text(kind, m), text(kind, m)];
-      c.openTime[i] = T0 + h * HOUR + m * MIN;
-      c.closeTime[i] = (c.openTime[i] as number) + MIN - 1;
-      c.open[i] = c.high[i] = c.low[i] = c.close[i] = 1;
-      c.trades[i] = 1;
-      [c.volume[i], c.quoteVolume[i], c.takerBuyBase[i], c.takerBuyQuote[i]] = cells.map(Number) as [number, number, number, number];
-      cells.forEach((cell, k) => (sums[k] = (sums[k] as bigint) + units(cell)));
-    }
+    for (let m = 0; m < 60; m++) appendMinute(c, T0 + h * HOUR + m * MIN, [text(kind, m), text(kind, m), text(kind, m), text(kind, m)], sums);
     want.set(String(T0 + h * HOUR), sums);
   });
   await store.writeCandles(s, c, 'archive');
@@ -116,16 +118,7 @@ export async function checkFileByFile(store: Store, other: Store): Promise<void>
   const hour = (h: number, large: boolean): { c: CandleColumns; sums: bigint[] } => {
     const c = allocateColumns(60);
     const sums = [0n, 0n, 0n, 0n];
-    for (let m = 0; m < 60; m++) {
-      const cells = [0, 1, 2, 3].map(() => (large && m === 30 ? '44511353.04780766' : next(2)));
-      c.openTime[m] = T0 + h * HOUR + m * MIN;
-      c.closeTime[m] = (c.openTime[m] as number) + MIN - 1;
-      c.open[m] = c.high[m] = c.low[m] = c.close[m] = 1;
-      c.trades[m] = 1;
-      [c.volume[m], c.quoteVolume[m], c.takerBuyBase[m], c.takerBuyQuote[m]] = cells.map(Number) as [number, number, number, number];
-      cells.forEach((cell, k) => (sums[k] = (sums[k] as bigint) + units(cell)));
-    }
-    c.length = 60;
+    for (let m = 0; m < 60; m++) appendMinute(c, T0 + h * HOUR + m * MIN, [0, 1, 2, 3].map(() => (large && m === 30 ? '44511353.04780766' : next(2))), sums);
     return { c, sums };
   };
   const want: bigint[][] = [];
