@@ -3,7 +3,7 @@
  * its transaction is connection-wide, so every caller waits its turn; a transaction holds the
  * turn from BEGIN to COMMIT.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from '../../core/errors.js';
 import { PreparedStatements } from './duckdb-prepared.js';
 import type { BeforeCommitHook, SqlExecutor, SqlParam, SqlSession } from '../sql/sql-session.js';
@@ -15,18 +15,21 @@ import type { BeforeCommitHook, SqlExecutor, SqlParam, SqlSession } from '../sql
  */
 export function executor(conn: DuckDBConnection): SqlExecutor {
   const prepared = new PreparedStatements(conn);
+  /** The kept statement for `sql`, bound to `params`; null for a text to run as it is. */
+  const bound = async (sql: string, params: readonly SqlParam[]): Promise<DuckDBPreparedStatement | null> => {
+    const statement = params.length > 0 ? await prepared.get(sql) : null;
+    statement?.bind(params.slice());
+    return statement;
+  };
+  const values = (params: readonly SqlParam[]): SqlParam[] | undefined => (params.length ? params.slice() : undefined);
   return {
     async all(sql: string, params: readonly SqlParam[] = []): Promise<unknown[][]> {
-      const statement = params.length > 0 ? await prepared.get(sql) : null;
-      if (statement === null) return (await conn.runAndReadAll(sql, params.length ? params.slice() : undefined)).getRows();
-      statement.bind(params.slice());
-      return (await statement.runAndReadAll()).getRows();
+      const statement = await bound(sql, params);
+      return (await (statement === null ? conn.runAndReadAll(sql, values(params)) : statement.runAndReadAll())).getRows();
     },
     async run(sql: string, params: readonly SqlParam[] = []): Promise<number> {
-      const statement = params.length > 0 ? await prepared.get(sql) : null;
-      if (statement === null) return (await conn.run(sql, params.length ? params.slice() : undefined)).rowsChanged;
-      statement.bind(params.slice());
-      return (await statement.run()).rowsChanged;
+      const statement = await bound(sql, params);
+      return (await (statement === null ? conn.run(sql, values(params)) : statement.run())).rowsChanged;
     },
   };
 }
